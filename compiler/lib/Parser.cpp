@@ -1,0 +1,651 @@
+//===- Parser.cpp - ANTLR parse tree to the nasc AST ----------------------===//
+//
+// The only file that includes ANTLR's generated headers. It owns the error
+// strategy that turns ANTLR's recovery events into clang-style diagnostics
+// ("expected ';'") and the walk that builds the project's own AST.
+//
+//===----------------------------------------------------------------------===//
+#include "nasc/Parser.h"
+#include "nasc/Diagnostics.h"
+
+#include "NasLexer.h"
+#include "NasParser.h"
+#include "antlr4-runtime.h"
+
+#include "llvm/ADT/StringExtras.h"
+
+#include <cmath>
+
+using namespace nasc;
+using nasc_grammar::NasLexer;
+using nasc_grammar::NasParser;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Syntax errors
+//===----------------------------------------------------------------------===//
+
+/// How a token reads in a message: `';'`, `identifier`, `end of file`.
+std::string describeTokenType(const antlr4::dfa::Vocabulary &vocab, size_t type) {
+  if (type == antlr4::Token::EOF)
+    return "end of file";
+  switch (type) {
+  case NasLexer::ID: return "identifier";
+  case NasLexer::INT: return "integer";
+  case NasLexer::FLOAT: return "number";
+  case NasLexer::DURATION: return "duration";
+  case NasLexer::STRING: return "string";
+  default: break;
+  }
+  std::string literal = vocab.getLiteralName(type);
+  return literal.empty() ? std::string(vocab.getSymbolicName(type)) : literal;
+}
+
+std::string describeToken(antlr4::Token *token) {
+  if (token->getType() == antlr4::Token::EOF)
+    return "end of file";
+  return "'" + token->getText() + "'";
+}
+
+/// "';'", "';' or ','", "one of ';', ',', ')'". Expression starts collapse to
+/// "an expression" so messages stay short.
+std::string describeExpected(const antlr4::dfa::Vocabulary &vocab,
+                             const antlr4::misc::IntervalSet &set) {
+  std::vector<std::string> names;
+  bool expression = set.contains(size_t(NasLexer::INT)) && set.contains(size_t(NasLexer::ID)) &&
+                    set.contains(size_t(NasLexer::FLOAT));
+  if (expression)
+    names.push_back("an expression");
+  for (size_t type : set.toList()) {
+    if (expression && (type == NasLexer::INT || type == NasLexer::ID ||
+                       type == NasLexer::FLOAT || type == NasLexer::DURATION ||
+                       type == NasLexer::STRING))
+      continue;
+    std::string name = describeTokenType(vocab, type);
+    // Literal tokens that can only start an expression.
+    if (expression && (name == "'['" || name == "'('" || name == "'-'" || name == "'!'" ||
+                       name == "'if'" || name == "'true'" || name == "'false'"))
+      continue;
+    names.push_back(name);
+  }
+  if (names.empty())
+    return "something else";
+  if (names.size() == 1)
+    return names[0];
+  if (names.size() == 2)
+    return names[0] + " or " + names[1];
+  if (names.size() > 6)
+    names.resize(6), names.push_back("...");
+  return "one of " + llvm::join(names, ", ");
+}
+
+/// Reports through the diagnostic engine, and only the first error of each
+/// statement: what ANTLR reports while resynchronising is noise.
+class ErrorReporter {
+public:
+  ErrorReporter(mlir::MLIRContext &context, llvm::StringRef file)
+      : context(context), file(file) {}
+
+  void report(unsigned line, unsigned col, const std::string &message) {
+    if (line == lastLine || errors >= kMaxErrors)
+      return;
+    lastLine = line;
+    ++errors;
+    emitError(context, Loc{file, line, col}) << message;
+  }
+  unsigned errorCount() const { return errors; }
+
+private:
+  static constexpr unsigned kMaxErrors = 20;
+  mlir::MLIRContext &context;
+  llvm::StringRef file;
+  unsigned lastLine = 0;
+  unsigned errors = 0;
+};
+
+/// Where an error that is "after the previous token" should point: just past
+/// its last character, as clang does for a missing ';'.
+std::pair<unsigned, unsigned> endOf(antlr4::Token *token) {
+  std::string text = token->getText();
+  unsigned line = token->getLine();
+  unsigned col = token->getCharPositionInLine() + 1;
+  for (char c : text) {
+    if (c == '\n')
+      ++line, col = 1;
+    else
+      ++col;
+  }
+  return {line, col};
+}
+
+class NasErrorStrategy : public antlr4::DefaultErrorStrategy {
+public:
+  explicit NasErrorStrategy(ErrorReporter &reporter) : reporter(reporter) {}
+
+protected:
+  void reportNoViableAlternative(antlr4::Parser *parser,
+                                 const antlr4::NoViableAltException &e) override {
+    antlr4::Token *token = e.getOffendingToken();
+    if (reportBadToken(token))
+      return;
+    at(token, "unexpected " + describeToken(token) +
+                  expectedSuffix(parser, e.getExpectedTokens()));
+  }
+
+  void reportInputMismatch(antlr4::Parser *parser,
+                           const antlr4::InputMismatchException &e) override {
+    antlr4::Token *token = e.getOffendingToken();
+    if (reportBadToken(token))
+      return;
+    std::string expected = describeExpected(parser->getVocabulary(), e.getExpectedTokens());
+    afterPrevious(parser, "expected " + expected + ", found " + describeToken(token));
+  }
+
+  void reportFailedPredicate(antlr4::Parser *parser,
+                             const antlr4::FailedPredicateException &e) override {
+    at(e.getOffendingToken(), "unexpected " + describeToken(e.getOffendingToken()));
+  }
+
+  void reportUnwantedToken(antlr4::Parser *parser) override {
+    if (inErrorRecoveryMode(parser))
+      return;
+    beginErrorCondition(parser);
+    antlr4::Token *token = parser->getCurrentToken();
+    if (reportBadToken(token))
+      return;
+    at(token, "unexpected " + describeToken(token) + expectedSuffix(parser, getExpectedTokens(parser)));
+  }
+
+  void reportMissingToken(antlr4::Parser *parser) override {
+    if (inErrorRecoveryMode(parser))
+      return;
+    beginErrorCondition(parser);
+    antlr4::Token *token = parser->getCurrentToken();
+    if (reportBadToken(token))
+      return;
+    std::string expected = describeExpected(parser->getVocabulary(), getExpectedTokens(parser));
+    afterPrevious(parser, "expected " + expected + ", found " + describeToken(token));
+  }
+
+private:
+  std::string expectedSuffix(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set) {
+    if (set.isEmpty())
+      return "";
+    return "; expected " + describeExpected(parser->getVocabulary(), set);
+  }
+
+  /// Tokens that are errors of their own, whatever the parser expected.
+  bool reportBadToken(antlr4::Token *token) {
+    if (token->getType() == NasLexer::UNKNOWN_CHAR) {
+      at(token, "invalid character " + describeToken(token));
+      return true;
+    }
+    if (token->getType() == NasLexer::UNTERMINATED_STRING) {
+      at(token, "unterminated string");
+      return true;
+    }
+    return false;
+  }
+
+  void at(antlr4::Token *token, const std::string &message) {
+    reporter.report(token->getLine(), token->getCharPositionInLine() + 1, message);
+  }
+
+  /// A missing token is best shown right after the token before it: the
+  /// current token is often on the next line.
+  void afterPrevious(antlr4::Parser *parser, const std::string &message) {
+    antlr4::TokenStream *stream = parser->getTokenStream();
+    antlr4::Token *current = parser->getCurrentToken();
+    antlr4::Token *previous = current->getTokenIndex() > 0 ? stream->get(current->getTokenIndex() - 1) : nullptr;
+    // Skip hidden tokens (none today, but the stream may carry them).
+    if (previous && previous->getLine() != current->getLine() &&
+        previous->getType() != antlr4::Token::EOF) {
+      auto [line, col] = endOf(previous);
+      reporter.report(line, col, message);
+      return;
+    }
+    at(current, message);
+  }
+
+  ErrorReporter &reporter;
+};
+
+/// The lexer never fails (unknown characters become UNKNOWN_CHAR tokens that
+/// the parser reports), but ANTLR still wants a listener to silence stderr.
+class SilentListener : public antlr4::BaseErrorListener {
+public:
+  explicit SilentListener(ErrorReporter &reporter) : reporter(reporter) {}
+  void syntaxError(antlr4::Recognizer *, antlr4::Token *, size_t line, size_t col,
+                   const std::string &msg, std::exception_ptr) override {
+    // Only reached for errors our strategy did not already report.
+    reporter.report(line, col + 1, msg);
+  }
+
+private:
+  ErrorReporter &reporter;
+};
+
+//===----------------------------------------------------------------------===//
+// Parse tree to AST
+//===----------------------------------------------------------------------===//
+
+class ASTBuilder {
+public:
+  ASTBuilder(llvm::StringRef file, mlir::MLIRContext &context, ErrorReporter &reporter)
+      : file(file), context(context), reporter(reporter) {}
+
+  std::unique_ptr<Module> build(NasParser::ModuleContext *ctx) {
+    auto module = std::make_unique<Module>();
+    module->path = file.str();
+    for (auto *top : ctx->topDecl())
+      if (DeclPtr decl = buildTopDecl(top))
+        module->decls.push_back(std::move(decl));
+    return module;
+  }
+
+private:
+  Loc loc(antlr4::Token *token) const {
+    return Loc{file, static_cast<unsigned>(token->getLine()),
+               static_cast<unsigned>(token->getCharPositionInLine() + 1)};
+  }
+  Loc loc(antlr4::ParserRuleContext *ctx) const { return loc(ctx->getStart()); }
+  Loc loc(antlr4::tree::TerminalNode *node) const { return loc(node->getSymbol()); }
+
+  /// The source text of a rule as written (whitespace kept).
+  std::string sourceText(antlr4::ParserRuleContext *ctx) const {
+    antlr4::CharStream *input = ctx->getStart()->getInputStream();
+    size_t start = ctx->getStart()->getStartIndex();
+    size_t stop = ctx->getStop()->getStopIndex();
+    if (stop < start)
+      return ctx->getText();
+    return input->getText(antlr4::misc::Interval(start, stop));
+  }
+
+  static std::string unquote(const std::string &quoted) {
+    std::string out;
+    for (size_t i = 1; i + 1 < quoted.size(); ++i) {
+      char c = quoted[i];
+      if (c == '\\' && i + 2 < quoted.size()) {
+        char next = quoted[++i];
+        switch (next) {
+        case 'n': out += '\n'; break;
+        case 't': out += '\t'; break;
+        default: out += next; break;
+        }
+        continue;
+      }
+      out += c;
+    }
+    return out;
+  }
+
+  /// The first direct child token of `ctx` spelled `spelling` (a keyword or
+  /// punctuation of the rule), or the rule's first token.
+  static antlr4::Token *childToken(antlr4::ParserRuleContext *ctx, llvm::StringRef spelling) {
+    for (antlr4::tree::ParseTree *child : ctx->children)
+      if (auto *terminal = dynamic_cast<antlr4::tree::TerminalNode *>(child))
+        if (terminal->getText() == spelling)
+          return terminal->getSymbol();
+    return ctx->getStart();
+  }
+
+  std::string text(antlr4::tree::TerminalNode *node) const {
+    return node ? node->getText() : std::string();
+  }
+
+  // ---- declarations --------------------------------------------------
+
+  DeclPtr buildTopDecl(NasParser::TopDeclContext *ctx) {
+    if (auto *d = ctx->importDecl())
+      return std::make_unique<ImportDecl>(loc(d), unquote(d->STRING()->getText()),
+                                          loc(d->STRING()));
+    if (auto *d = ctx->constDecl())
+      return buildConst(d);
+    if (auto *d = ctx->opDecl())
+      return buildOp(d);
+    if (auto *d = ctx->externDecl())
+      return buildExtern(d);
+    if (auto *d = ctx->metricDecl())
+      return buildMetric(d);
+    if (auto *d = ctx->templateDecl())
+      return buildTemplate(d);
+    if (auto *d = ctx->searchDecl())
+      return buildSearch(d);
+    return nullptr;
+  }
+
+  std::unique_ptr<ConstDecl> buildConst(NasParser::ConstDeclContext *d) {
+    std::optional<TypeRef> type;
+    if (d->typeRef())
+      type = buildType(d->typeRef());
+    return std::make_unique<ConstDecl>(loc(d), text(d->ID()), loc(d->ID()), std::move(type),
+                                       buildExpr(d->expr()));
+  }
+
+  DeclPtr buildOp(NasParser::OpDeclContext *d) {
+    auto op = std::make_unique<OpDecl>(loc(d), text(d->ID()), loc(d->ID()));
+    op->params = buildParams(d->paramList());
+    op->impl = d->STRING() ? unquote(d->STRING()->getText()) : op->name;
+    if (auto *body = d->opBody()) {
+      for (auto *item : body->opItem()) {
+        if (auto *p = dynamic_cast<NasParser::OpPropertyContext *>(item)) {
+          op->properties.push_back({loc(p), text(p->ID()), buildExpr(p->expr())});
+        } else if (auto *t = dynamic_cast<NasParser::OpTraitsContext *>(item)) {
+          for (auto *id : t->ID())
+            op->traits.push_back({loc(id), id->getText()});
+        } else if (auto *r = dynamic_cast<NasParser::OpRequireContext *>(item)) {
+          op->requires_.push_back(buildRequire(r->requireStmt()));
+        }
+      }
+    }
+    return op;
+  }
+
+  DeclPtr buildExtern(NasParser::ExternDeclContext *d) {
+    ExternDecl::ExternKind kind;
+    std::string k = d->kind->getText();
+    if (k == "strategy")
+      kind = ExternDecl::ExternKind::Strategy;
+    else if (k == "estimator")
+      kind = ExternDecl::ExternKind::Estimator;
+    else if (k == "dataset")
+      kind = ExternDecl::ExternKind::Dataset;
+    else
+      kind = ExternDecl::ExternKind::Optimizer;
+    auto decl = std::make_unique<ExternDecl>(loc(d), kind, text(d->ID()), loc(d->ID()));
+    decl->params = buildParams(d->paramList());
+    decl->impl = d->STRING() ? unquote(d->STRING()->getText()) : decl->name;
+    return decl;
+  }
+
+  DeclPtr buildMetric(NasParser::MetricDeclContext *d) {
+    auto decl = std::make_unique<MetricDecl>(loc(d), text(d->ID()), loc(d->ID()));
+    if (d->paramList()) {
+      decl->hasParamList = true;
+      decl->params = buildParams(d->paramList());
+    }
+    decl->type = buildType(d->typeRef());
+    if (d->direction)
+      decl->direction = d->direction->getText() == "maximize" ? MetricDecl::Direction::Maximize
+                                                              : MetricDecl::Direction::Minimize;
+    return decl;
+  }
+
+  DeclPtr buildTemplate(NasParser::TemplateDeclContext *d) {
+    std::string k = d->kind->getText();
+    auto kind = k == "cell"    ? TemplateDecl::TemplateKind::Cell
+                : k == "block" ? TemplateDecl::TemplateKind::Block
+                               : TemplateDecl::TemplateKind::Network;
+    auto decl = std::make_unique<TemplateDecl>(loc(d), kind, text(d->ID()), loc(d->ID()));
+    if (d->paramList())
+      decl->params = buildParams(d->paramList());
+    for (auto *s : d->stmt())
+      if (StmtPtr stmt = buildStmt(s))
+        decl->body.push_back(std::move(stmt));
+    return decl;
+  }
+
+  DeclPtr buildSearch(NasParser::SearchDeclContext *d) {
+    auto decl = std::make_unique<SearchDecl>(loc(d), text(d->ID()), loc(d->ID()));
+    for (auto *item : d->searchItem()) {
+      if (auto *s = dynamic_cast<NasParser::SettingContext *>(item)) {
+        decl->settings.push_back({loc(s), s->settingKey()->getText(), loc(s->settingKey()),
+                                  buildExpr(s->expr())});
+      } else if (auto *o = dynamic_cast<NasParser::ObjectiveContext *>(item)) {
+        auto dir = o->dir->getText() == "maximize" ? Objective::Direction::Maximize
+                                                   : Objective::Direction::Minimize;
+        decl->objectives.push_back({loc(o), dir, buildExpr(o->expr())});
+      } else if (auto *r = dynamic_cast<NasParser::SearchRequireContext *>(item)) {
+        decl->body.push_back(buildRequire(r->requireStmt()));
+      } else if (auto *c = dynamic_cast<NasParser::SearchChoiceContext *>(item)) {
+        decl->body.push_back(buildChoice(c->choiceDecl()));
+      } else if (auto *c = dynamic_cast<NasParser::SearchConstContext *>(item)) {
+        decl->body.push_back(buildConstStmt(c->constDecl()));
+      } else if (auto *l = dynamic_cast<NasParser::SearchLetContext *>(item)) {
+        decl->body.push_back(std::make_unique<BindingStmt>(Stmt::Kind::Let, loc(l), text(l->ID()),
+                                                           loc(l->ID()), buildExpr(l->expr())));
+      }
+    }
+    return decl;
+  }
+
+  std::vector<Param> buildParams(NasParser::ParamListContext *ctx) {
+    std::vector<Param> params;
+    if (!ctx)
+      return params;
+    for (auto *p : ctx->param()) {
+      Param param;
+      param.loc = loc(p);
+      param.name = text(p->ID());
+      param.type = buildType(p->typeRef());
+      if (p->expr())
+        param.defaultValue = buildExpr(p->expr());
+      params.push_back(std::move(param));
+    }
+    return params;
+  }
+
+  TypeRef buildType(NasParser::TypeRefContext *ctx) {
+    TypeRef type;
+    type.loc = loc(ctx);
+    if (auto *n = dynamic_cast<NasParser::NamedTypeContext *>(ctx)) {
+      type.kind = TypeRef::Kind::Named;
+      type.name = text(n->ID());
+    } else if (auto *l = dynamic_cast<NasParser::ListTypeContext *>(ctx)) {
+      type.kind = TypeRef::Kind::List;
+      type.name = text(l->ID());
+    } else if (auto *t = dynamic_cast<NasParser::TensorTypeContext *>(ctx)) {
+      type.kind = TypeRef::Kind::Tensor;
+      type.name = "tensor";
+      for (auto *e : t->expr())
+        type.shape.push_back(buildExpr(e));
+    }
+    return type;
+  }
+
+  // ---- statements ----------------------------------------------------
+
+  std::unique_ptr<RequireStmt> buildRequire(NasParser::RequireStmtContext *r) {
+    std::string message = r->STRING() ? unquote(r->STRING()->getText()) : "";
+    return std::make_unique<RequireStmt>(loc(r), buildExpr(r->expr()), message,
+                                         sourceText(r->expr()));
+  }
+
+  StmtPtr buildConstStmt(NasParser::ConstDeclContext *d) {
+    std::optional<TypeRef> type;
+    if (d->typeRef())
+      type = buildType(d->typeRef());
+    return std::make_unique<BindingStmt>(Stmt::Kind::Const, loc(d), text(d->ID()), loc(d->ID()),
+                                         buildExpr(d->expr()), std::move(type));
+  }
+
+  StmtPtr buildChoice(NasParser::ChoiceDeclContext *c) {
+    Domain domain;
+    auto *dctx = c->domain();
+    domain.loc = loc(dctx);
+    if (auto *r = dynamic_cast<NasParser::RangeDomainContext *>(dctx)) {
+      domain.kind = Domain::Kind::Range;
+      domain.lo = buildExpr(r->lo);
+      domain.hi = buildExpr(r->hi);
+      if (r->step)
+        domain.step = buildExpr(r->step);
+      domain.log = r->scale != nullptr;
+    } else if (auto *s = dynamic_cast<NasParser::SubsetDomainContext *>(dctx)) {
+      domain.kind = Domain::Kind::Subset;
+      domain.values = buildExpr(s->expr());
+    } else if (auto *p = dynamic_cast<NasParser::PickDomainContext *>(dctx)) {
+      domain.kind = Domain::Kind::Pick;
+      domain.count = buildExpr(p->count);
+      domain.values = buildExpr(p->expr(1));
+    } else if (auto *v = dynamic_cast<NasParser::ValuesDomainContext *>(dctx)) {
+      domain.kind = Domain::Kind::Values;
+      domain.values = buildExpr(v->expr());
+    }
+    return std::make_unique<ChoiceStmt>(loc(c), text(c->ID()), loc(c->ID()), std::move(domain));
+  }
+
+  StmtPtr buildStmt(NasParser::StmtContext *s) {
+    if (auto *i = dynamic_cast<NasParser::InputStmtContext *>(s)) {
+      std::optional<TypeRef> type;
+      if (i->typeRef())
+        type = buildType(i->typeRef());
+      return std::make_unique<InputStmt>(loc(i), text(i->ID()), loc(i->ID()), std::move(type));
+    }
+    if (auto *n = dynamic_cast<NasParser::NodeStmtContext *>(s))
+      return std::make_unique<BindingStmt>(Stmt::Kind::Node, loc(n), text(n->ID()), loc(n->ID()),
+                                           buildExpr(n->expr()));
+    if (auto *l = dynamic_cast<NasParser::LetStmtContext *>(s))
+      return std::make_unique<BindingStmt>(Stmt::Kind::Let, loc(l), text(l->ID()), loc(l->ID()),
+                                           buildExpr(l->expr()));
+    if (auto *c = dynamic_cast<NasParser::ConstStmtContext *>(s))
+      return buildConstStmt(c->constDecl());
+    if (auto *c = dynamic_cast<NasParser::ChoiceStmtContext *>(s))
+      return buildChoice(c->choiceDecl());
+    if (auto *r = dynamic_cast<NasParser::RequireStmtAltContext *>(s))
+      return buildRequire(r->requireStmt());
+    if (auto *o = dynamic_cast<NasParser::OutputStmtContext *>(s))
+      return std::make_unique<OutputStmt>(loc(o), buildExpr(o->expr()));
+    return nullptr;
+  }
+
+  // ---- expressions ---------------------------------------------------
+
+  ExprPtr binary(antlr4::ParserRuleContext *ctx, antlr4::Token *op,
+                 NasParser::ExprContext *lhs, NasParser::ExprContext *rhs) {
+    return std::make_unique<BinaryExpr>(loc(op), op->getText(), buildExpr(lhs), buildExpr(rhs));
+  }
+
+  ExprPtr buildExpr(NasParser::ExprContext *e) {
+    if (!e)
+      return std::make_unique<IntExpr>(Loc{file, 0, 0}, 0);
+    if (auto *p = dynamic_cast<NasParser::PrimaryExprContext *>(e))
+      return buildPrimary(p->primary());
+    if (auto *c = dynamic_cast<NasParser::CallExprContext *>(e)) {
+      std::vector<Arg> args;
+      if (c->args())
+        for (auto *a : c->args()->arg())
+          args.push_back({loc(a), text(a->ID()), buildExpr(a->expr())});
+      // The call's location is its '(' so that chained applications
+      // (`conv(16)(x)`) get distinct positions.
+      return std::make_unique<CallExpr>(loc(childToken(c, "(")), buildExpr(c->expr()),
+                                        std::move(args));
+    }
+    if (auto *i = dynamic_cast<NasParser::IndexExprContext *>(e))
+      return std::make_unique<IndexExpr>(loc(i->expr(1)), buildExpr(i->expr(0)), buildExpr(i->expr(1)));
+    if (auto *s = dynamic_cast<NasParser::SharedExprContext *>(e))
+      return std::make_unique<SharingExpr>(loc(childToken(s, "shared")), buildExpr(s->expr()), SharingExpr::Mode::Shared,
+                                           text(s->ID()), loc(s->ID()));
+    if (auto *s = dynamic_cast<NasParser::IndependentExprContext *>(e))
+      return std::make_unique<SharingExpr>(loc(s->getStop()), buildExpr(s->expr()),
+                                           SharingExpr::Mode::Independent, "", loc(s->getStop()));
+    if (auto *p = dynamic_cast<NasParser::PowExprContext *>(e))
+      return std::make_unique<BinaryExpr>(loc(childToken(p, "**")), "**", buildExpr(p->expr(0)),
+                                          buildExpr(p->expr(1)));
+    if (auto *u = dynamic_cast<NasParser::UnaryExprContext *>(e))
+      return std::make_unique<UnaryExpr>(loc(u->op), u->op->getText(), buildExpr(u->expr()));
+    if (auto *m = dynamic_cast<NasParser::MulExprContext *>(e))
+      return binary(m, m->op, m->expr(0), m->expr(1));
+    if (auto *a = dynamic_cast<NasParser::AddExprContext *>(e))
+      return binary(a, a->op, a->expr(0), a->expr(1));
+    if (auto *c = dynamic_cast<NasParser::CmpExprContext *>(e))
+      return binary(c, c->op, c->expr(0), c->expr(1));
+    if (auto *q = dynamic_cast<NasParser::EqExprContext *>(e))
+      return binary(q, q->op, q->expr(0), q->expr(1));
+    if (auto *a = dynamic_cast<NasParser::AndExprContext *>(e))
+      return std::make_unique<BinaryExpr>(loc(childToken(a, "&&")), "&&", buildExpr(a->expr(0)),
+                                          buildExpr(a->expr(1)));
+    if (auto *o = dynamic_cast<NasParser::OrExprContext *>(e))
+      return std::make_unique<BinaryExpr>(loc(childToken(o, "||")), "||", buildExpr(o->expr(0)),
+                                          buildExpr(o->expr(1)));
+    if (auto *i = dynamic_cast<NasParser::IfExprContext *>(e))
+      return std::make_unique<IfExpr>(loc(i), buildExpr(i->expr(0)), buildExpr(i->expr(1)),
+                                      buildExpr(i->expr(2)));
+    if (auto *p = dynamic_cast<NasParser::PipeExprContext *>(e))
+      return std::make_unique<PipeExpr>(loc(p->expr(1)), buildExpr(p->expr(0)), buildExpr(p->expr(1)));
+    return std::make_unique<IntExpr>(loc(e), 0);
+  }
+
+  ExprPtr buildPrimary(NasParser::PrimaryContext *p) {
+    Loc l = loc(p);
+    if (auto *i = dynamic_cast<NasParser::IntLitContext *>(p)) {
+      std::string digits = i->getText();
+      digits.erase(std::remove(digits.begin(), digits.end(), '_'), digits.end());
+      int64_t value = 0;
+      if (llvm::StringRef(digits).getAsInteger(10, value))
+        emitError(context, l) << "integer literal '" << i->getText() << "' is too large",
+            ++literalErrors;
+      return std::make_unique<IntExpr>(l, value);
+    }
+    if (auto *f = dynamic_cast<NasParser::FloatLitContext *>(p)) {
+      std::string digits = f->getText();
+      digits.erase(std::remove(digits.begin(), digits.end(), '_'), digits.end());
+      double value = std::strtod(digits.c_str(), nullptr);
+      if (!std::isfinite(value))
+        emitError(context, l) << "number '" << f->getText() << "' is out of range",
+            ++literalErrors;
+      return std::make_unique<FloatExpr>(l, value);
+    }
+    if (auto *d = dynamic_cast<NasParser::DurationLitContext *>(p)) {
+      llvm::StringRef spelling = d->getText();
+      size_t unitStart = spelling.find_first_not_of("0123456789_");
+      std::string digits = spelling.substr(0, unitStart).str();
+      digits.erase(std::remove(digits.begin(), digits.end(), '_'), digits.end());
+      llvm::StringRef unit = spelling.substr(unitStart);
+      double scale = unit == "ms" ? 1e-3 : unit == "s" ? 1 : unit == "min" ? 60 : 3600;
+      return std::make_unique<DurationExpr>(l, std::strtod(digits.c_str(), nullptr) * scale,
+                                            spelling.str());
+    }
+    if (auto *s = dynamic_cast<NasParser::StringLitContext *>(p))
+      return std::make_unique<StringExpr>(l, unquote(s->getText()));
+    if (auto *b = dynamic_cast<NasParser::BoolLitContext *>(p))
+      return std::make_unique<BoolExpr>(l, b->getText() == "true");
+    if (auto *n = dynamic_cast<NasParser::NameRefContext *>(p))
+      return std::make_unique<NameExpr>(l, n->getText());
+    if (auto *list = dynamic_cast<NasParser::ListLitContext *>(p)) {
+      std::vector<ExprPtr> elements;
+      for (auto *e : list->expr())
+        elements.push_back(buildExpr(e));
+      return std::make_unique<ListExpr>(l, std::move(elements));
+    }
+    if (auto *paren = dynamic_cast<NasParser::ParenExprContext *>(p))
+      return buildExpr(paren->expr());
+    return std::make_unique<IntExpr>(l, 0);
+  }
+
+  llvm::StringRef file;
+  mlir::MLIRContext &context;
+  ErrorReporter &reporter;
+
+public:
+  unsigned literalErrors = 0;
+};
+
+} // namespace
+
+std::unique_ptr<Module> nasc::parseModule(llvm::SourceMgr &sourceMgr, unsigned bufferId,
+                                          mlir::MLIRContext &context) {
+  const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(bufferId);
+  llvm::StringRef file = buffer->getBufferIdentifier();
+  ErrorReporter reporter(context, file);
+
+  antlr4::ANTLRInputStream input(buffer->getBufferStart(), buffer->getBufferSize());
+  NasLexer lexer(&input);
+  lexer.removeErrorListeners();
+  SilentListener listener(reporter);
+  lexer.addErrorListener(&listener);
+  antlr4::CommonTokenStream tokens(&lexer);
+  NasParser parser(&tokens);
+  parser.removeErrorListeners();
+  parser.addErrorListener(&listener);
+  parser.setErrorHandler(std::make_shared<NasErrorStrategy>(reporter));
+
+  NasParser::ModuleContext *tree = parser.module();
+  if (reporter.errorCount() > 0)
+    return nullptr;
+  ASTBuilder builder(file, context, reporter);
+  std::unique_ptr<Module> module = builder.build(tree);
+  if (builder.literalErrors > 0)
+    return nullptr;
+  return module;
+}

@@ -1,0 +1,176 @@
+//===- nasc.cpp - The nasc driver -----------------------------------------===//
+//
+//   nasc check FILE...                 report every mistake, exit 1 if any
+//   nasc compile --emit=ast FILE       print the AST with locations
+//
+//===----------------------------------------------------------------------===//
+#include "nasc/ASTDump.h"
+#include "nasc/ModuleLoader.h"
+#include "nasc/Sema.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+using namespace nasc;
+
+namespace {
+
+const char *kUsage = R"(usage: nasc <command> [options] FILE...
+
+commands:
+  check FILE...          check each file and everything it imports; print every
+                         mistake clang-style and exit 1 if there was an error
+  compile FILE           compile one file; --emit chooses what to print
+      --emit=ast         the abstract syntax tree, one node per line with <line:col>
+
+options:
+  --stdlib DIR           where `import "std/..."` looks (default: $NASC_STDLIB,
+                         else the stdlib/ this nasc was built with)
+  --verify-diagnostics   check the diagnostics against `expected-error {{...}}`
+                         (and -warning, -note) comments in the sources instead of
+                         printing them; exit 1 on any mismatch
+  -h, --help             print this help
+)";
+
+struct Options {
+  std::string command;
+  std::vector<std::string> files;
+  std::string emit;
+  std::string stdlib;
+  bool verify = false;
+};
+
+int usageError(const std::string &message) {
+  llvm::errs() << "nasc: error: " << message << "\n" << "run 'nasc --help' for usage\n";
+  return 2;
+}
+
+/// Counts what passes through and lets the next handler print it.
+struct DiagnosticCounts {
+  unsigned errors = 0, warnings = 0;
+};
+
+/// Loads, checks and (for compile) emits one file. Returns the exit status.
+int runOnFile(const Options &options, const std::string &file) {
+  mlir::MLIRContext context;
+  context.printOpOnDiagnostic(false);
+  llvm::SourceMgr sourceMgr;
+  DiagnosticCounts counts;
+
+  // In verify mode every diagnostic is held back until all sources are in
+  // the SourceMgr: the verifier reads expected-* comments of the buffers it
+  // sees when it is created, imported files included.
+  std::vector<mlir::Diagnostic> held;
+  std::unique_ptr<mlir::SourceMgrDiagnosticHandler> printer;
+  mlir::DiagnosticEngine::HandlerID holdId = 0;
+  if (options.verify) {
+    holdId = context.getDiagEngine().registerHandler([&](mlir::Diagnostic &diag) {
+      held.push_back(std::move(diag));
+      return mlir::success();
+    });
+  } else {
+    printer = std::make_unique<mlir::SourceMgrDiagnosticHandler>(sourceMgr, &context);
+  }
+  auto countId = context.getDiagEngine().registerHandler([&](mlir::Diagnostic &diag) {
+    if (diag.getSeverity() == mlir::DiagnosticSeverity::Error)
+      ++counts.errors;
+    else if (diag.getSeverity() == mlir::DiagnosticSeverity::Warning)
+      ++counts.warnings;
+    return mlir::failure(); // pass it on
+  });
+
+  ModuleLoader loader(sourceMgr, context, options.stdlib);
+  Module *main = loader.load(file);
+  if (main)
+    checkProgram(loader.modules(), context);
+
+  if (options.verify) {
+    context.getDiagEngine().eraseHandler(countId);
+    context.getDiagEngine().eraseHandler(holdId);
+    if (sourceMgr.getNumBuffers() == 0) {
+      llvm::errs() << "nasc: error: cannot verify diagnostics of '" << file
+                   << "': it could not be read\n";
+      return 1;
+    }
+    mlir::SourceMgrDiagnosticVerifierHandler verifier(sourceMgr, &context);
+    for (mlir::Diagnostic &diag : held)
+      context.getDiagEngine().emit(std::move(diag));
+    return mlir::failed(verifier.verify()) ? 1 : 0;
+  }
+
+  if (counts.errors > 0) {
+    llvm::errs() << counts.errors << (counts.errors == 1 ? " error" : " errors");
+    if (counts.warnings)
+      llvm::errs() << " and " << counts.warnings
+                   << (counts.warnings == 1 ? " warning" : " warnings");
+    llvm::errs() << " generated.\n";
+    return 1;
+  }
+  if (!main)
+    return 1;
+  if (options.command == "compile" && options.emit == "ast")
+    dumpAST(*main, llvm::outs());
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  Options options;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty())
+    return usageError("no command given");
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      llvm::outs() << kUsage;
+      return 0;
+    }
+    if (arg == "--verify-diagnostics") {
+      options.verify = true;
+    } else if (arg.rfind("--emit=", 0) == 0) {
+      options.emit = arg.substr(7);
+    } else if (arg == "--stdlib" || arg.rfind("--stdlib=", 0) == 0) {
+      if (arg == "--stdlib") {
+        if (++i == args.size())
+          return usageError("--stdlib needs a directory");
+        options.stdlib = args[i];
+      } else {
+        options.stdlib = arg.substr(9);
+      }
+    } else if (arg.size() > 1 && arg[0] == '-') {
+      return usageError("unknown option '" + arg + "'");
+    } else if (options.command.empty()) {
+      options.command = arg;
+    } else {
+      options.files.push_back(arg);
+    }
+  }
+
+  if (options.command != "check" && options.command != "compile")
+    return usageError("unknown command '" + options.command + "'; expected 'check' or 'compile'");
+  if (options.files.empty())
+    return usageError("'" + options.command + "' needs a .nas file");
+  if (options.command == "compile") {
+    if (options.files.size() != 1)
+      return usageError("'compile' takes exactly one file");
+    if (options.emit.empty())
+      options.emit = "ast";
+    if (options.emit != "ast")
+      return usageError("unknown --emit kind '" + options.emit + "'; expected 'ast'");
+  } else if (!options.emit.empty()) {
+    return usageError("--emit goes with 'compile'");
+  }
+
+  int status = 0;
+  for (const std::string &file : options.files)
+    status = std::max(status, runOnFile(options, file));
+  return status;
+}

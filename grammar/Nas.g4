@@ -1,0 +1,139 @@
+// The .nas language: search spaces, their objectives and search settings.
+// docs/language.md is the reference; this grammar is only the syntax.
+// Only compiler/lib/Parser.cpp includes the code generated from this file.
+grammar Nas;
+
+module : topDecl* EOF ;
+
+topDecl
+  : importDecl
+  | constDecl
+  | opDecl
+  | externDecl
+  | metricDecl
+  | templateDecl
+  | searchDecl
+  ;
+
+importDecl : 'import' STRING ';' ;
+
+constDecl : 'const' ID (':' typeRef)? '=' expr ';' ;
+
+// ---- declarations bound to the runtime by name ----------------------------
+
+// op conv(out: int = in_channels, kernel: int = 3) = "conv2d" { ... }
+opDecl : 'op' ID paramList ('=' STRING)? (opBody | ';') ;
+opBody : '{' opItem* '}' ;
+opItem
+  : ID '=' expr ';'                       # opProperty
+  | 'trait' ID (',' ID)* ';'              # opTraits
+  | requireStmt                           # opRequire
+  ;
+
+// strategy evolution(population: int = 50) = "evolution";
+externDecl : kind=('strategy' | 'estimator' | 'dataset' | 'optimizer') ID paramList ('=' STRING)? ';' ;
+
+// metric latency(device: string): float minimize;
+metricDecl : 'metric' ID paramList? ':' typeRef direction=('maximize' | 'minimize')? ';' ;
+
+paramList : '(' (param (',' param)*)? ')' ;
+param : ID ':' typeRef ('=' expr)? ;
+
+typeRef
+  : ID                                    # namedType
+  | ID '[' ']'                            # listType
+  | 'tensor' ('(' expr (',' expr)* ')')?  # tensorType
+  ;
+
+// ---- templates: cells, blocks and networks -------------------------------
+
+templateDecl : kind=('cell' | 'block' | 'network') ID paramList? '{' stmt* '}' ;
+
+stmt
+  : 'input' ID (':' typeRef)? ';'         # inputStmt
+  | 'node' ID '=' expr ';'                # nodeStmt
+  | 'let' ID '=' expr ';'                 # letStmt
+  | constDecl                             # constStmt
+  | choiceDecl                            # choiceStmt
+  | requireStmt                           # requireStmtAlt
+  | 'output' expr ';'                     # outputStmt
+  ;
+
+choiceDecl : 'choice' ID ':' domain ';' ;
+
+domain
+  : lo=expr '..' hi=expr ('step' step=expr)? (scale='log')?  # rangeDomain
+  | 'any' 'of' expr                                                      # subsetDomain
+  | count=expr 'of' expr                                                 # pickDomain
+  | expr                                                                 # valuesDomain
+  ;
+
+requireStmt : 'require' expr (',' STRING)? ';' ;
+
+// ---- search settings and objectives --------------------------------------
+
+searchDecl : 'search' ID '{' searchItem* '}' ;
+searchItem
+  : settingKey '=' expr ';'               # setting
+  | dir=('maximize' | 'minimize') expr ';' # objective
+  | requireStmt                           # searchRequire
+  | choiceDecl                            # searchChoice
+  | constDecl                             # searchConst
+  | 'let' ID '=' expr ';'                 # searchLet
+  ;
+
+// Setting names that are also declaration keywords stay usable as keys.
+settingKey : ID | 'strategy' | 'estimator' | 'dataset' | 'optimizer' ;
+
+// ---- expressions (lowest precedence last) --------------------------------
+
+expr
+  : primary                                                    # primaryExpr
+  | expr '(' args? ')'                                         # callExpr
+  | expr '[' expr ']'                                          # indexExpr
+  | expr 'shared' 'as' ID                                      # sharedExpr
+  | expr 'independent'                                         # independentExpr
+  | <assoc=right> expr '**' expr                               # powExpr
+  | op=('-' | '!') expr                                        # unaryExpr
+  | expr op=('*' | '/' | '%') expr                             # mulExpr
+  | expr op=('+' | '-') expr                                   # addExpr
+  | expr op=('<' | '<=' | '>' | '>=') expr                     # cmpExpr
+  | expr op=('==' | '!=') expr                                 # eqExpr
+  | expr '&&' expr                                             # andExpr
+  | expr '||' expr                                             # orExpr
+  | 'if' expr 'then' expr 'else' expr                          # ifExpr
+  | expr '|>' expr                                             # pipeExpr
+  ;
+
+primary
+  : INT                                   # intLit
+  | FLOAT                                 # floatLit
+  | DURATION                              # durationLit
+  | STRING                                # stringLit
+  | ('true' | 'false')                    # boolLit
+  | ID                                    # nameRef
+  | '[' (expr (',' expr)*)? ','? ']'      # listLit
+  | '(' expr ')'                          # parenExpr
+  ;
+
+args : arg (',' arg)* ','? ;
+arg : (ID '=')? expr ;
+
+// ---- tokens ----------------------------------------------------------------
+
+DURATION : DIGITS ('ms' | 's' | 'min' | 'h') ;
+FLOAT    : DIGITS '.' DIGITS EXPONENT? | DIGITS EXPONENT ;
+INT      : DIGITS ;
+STRING   : '"' (~["\\\r\n] | '\\' .)* '"' ;
+// A string the line ends inside; the parser reports it as such.
+UNTERMINATED_STRING : '"' (~["\\\r\n] | '\\' .)* ;
+ID       : [a-zA-Z_] [a-zA-Z_0-9]* ;
+
+fragment DIGITS   : [0-9]+ ('_' [0-9]+)* ;
+fragment EXPONENT : [eE] [+-]? [0-9]+ ;
+
+LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
+BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+WS            : [ \t\r\n]+ -> skip ;
+// Any other character is a lexer error, reported with its location.
+UNKNOWN_CHAR  : . ;
