@@ -82,6 +82,9 @@ searchItem
   | 'let' ID '=' expr ';'                 # searchLet
   ;
 
+// `shared as cell` reads naturally, so template keywords are valid keys.
+sharingKey : ID | 'cell' | 'block' | 'network' ;
+
 // Setting names that are also declaration keywords stay usable as keys.
 settingKey : ID | 'strategy' | 'estimator' | 'dataset' | 'optimizer' ;
 
@@ -91,7 +94,7 @@ expr
   : primary                                                    # primaryExpr
   | expr '(' args? ')'                                         # callExpr
   | expr '[' expr ']'                                          # indexExpr
-  | expr 'shared' 'as' ID                                      # sharedExpr
+  | expr 'shared' 'as' sharingKey                              # sharedExpr
   | expr 'independent'                                         # independentExpr
   | <assoc=right> expr '**' expr                               # powExpr
   | op=('-' | '!') expr                                        # unaryExpr

@@ -535,7 +535,7 @@ private:
       return std::make_unique<IndexExpr>(loc(i->expr(1)), buildExpr(i->expr(0)), buildExpr(i->expr(1)));
     if (auto *s = dynamic_cast<NasParser::SharedExprContext *>(e))
       return std::make_unique<SharingExpr>(loc(childToken(s, "shared")), buildExpr(s->expr()), SharingExpr::Mode::Shared,
-                                           text(s->ID()), loc(s->ID()));
+                                           s->sharingKey()->getText(), loc(s->sharingKey()));
     if (auto *s = dynamic_cast<NasParser::IndependentExprContext *>(e))
       return std::make_unique<SharingExpr>(loc(s->getStop()), buildExpr(s->expr()),
                                            SharingExpr::Mode::Independent, "", loc(s->getStop()));
