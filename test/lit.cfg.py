@@ -1,0 +1,19 @@
+# lit configuration for nasc: .nas and .test files under test/.
+import os
+import lit.formats
+
+config.name = "nasc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".nas", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.nasc_obj_root, "test")
+# Inputs/ holds files that tests import; they are not tests themselves.
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+path = os.path.pathsep.join([config.nasc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+config.environment["PATH"] = path
+# Diagnostics must not depend on the caller's environment.
+config.environment.pop("NASC_STDLIB", None)
+config.substitutions.append(("%stdlib", os.path.join(config.nasc_src_root, "stdlib")))
+config.substitutions.append(("%examples", os.path.join(config.nasc_src_root, "examples")))
+config.substitutions.append(("%shared_data", config.shared_data_dir))
