@@ -57,6 +57,24 @@ std::string ModuleLoader::resolve(const ImportDecl &import, llvm::StringRef from
   return std::string(path);
 }
 
+/// "; did you mean 'std/ops'?" when a file next to the missing one has a
+/// close name.
+static std::string suggestSibling(llvm::StringRef missingPath, llvm::StringRef written) {
+  llvm::StringRef dir = llvm::sys::path::parent_path(missingPath);
+  std::vector<std::string> stems;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir.empty() ? "." : dir, ec), end; it != end && !ec;
+       it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".nas")
+      stems.push_back(llvm::sys::path::stem(it->path()).str());
+  std::string best = closestName(llvm::sys::path::stem(missingPath), stems);
+  if (best.empty())
+    return "";
+  llvm::StringRef parent = llvm::sys::path::parent_path(written);
+  std::string suggestion = parent.empty() ? best : (parent + "/" + best).str();
+  return "; did you mean '" + suggestion + "'?";
+}
+
 Module *ModuleLoader::load(llvm::StringRef path) {
   Module *main = loadFile(path.str(), nullptr);
   return anyFailure ? nullptr : main;
@@ -92,7 +110,7 @@ Module *ModuleLoader::loadFile(const std::string &path, const ImportDecl *import
     if (importedFrom) {
       emitError(context, importedFrom->nameLoc)
           << "cannot find imported file '" << importedFrom->name << "' (looked for '" << path
-          << "')";
+          << "')" << suggestSibling(path, importedFrom->name);
     } else {
       llvm::errs() << "nasc: error: cannot read '" << path
                    << "': " << bufferOrErr.getError().message() << "\n";
