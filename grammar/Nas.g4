@@ -37,11 +37,16 @@ externDecl : kind=('strategy' | 'estimator' | 'dataset' | 'optimizer') ID paramL
 metricDecl : 'metric' ID paramList? ':' typeRef direction=('maximize' | 'minimize')? ';' ;
 
 paramList : '(' (param (',' param)*)? ')' ;
-param : ID ':' typeRef ('=' expr)? ;
+param : paramName ':' typeRef ('=' expr)? ;
+
+// Declaration keywords are fine as parameter names (`table(metric: string)`);
+// such a parameter is set by name, not read in an expression.
+paramName : ID | 'metric' | 'strategy' | 'estimator' | 'dataset' | 'optimizer'
+          | 'cell' | 'block' | 'network' | 'input' | 'output' | 'node' | 'step' | 'log' ;
 
 typeRef
-  : ID                                    # namedType
-  | ID '[' ']'                            # listType
+  : (ID | 'op')                           # namedType
+  | (ID | 'op') '[' ']'                   # listType
   | 'tensor' ('(' expr (',' expr)* ')')?  # tensorType
   ;
 
@@ -120,7 +125,7 @@ primary
   ;
 
 args : arg (',' arg)* ','? ;
-arg : (ID '=')? expr ;
+arg : (paramName '=')? expr ;
 
 // ---- tokens ----------------------------------------------------------------
 

@@ -417,7 +417,7 @@ private:
     for (auto *p : ctx->param()) {
       Param param;
       param.loc = loc(p);
-      param.name = text(p->ID());
+      param.name = p->paramName()->getText();
       param.type = buildType(p->typeRef());
       if (p->expr())
         param.defaultValue = buildExpr(p->expr());
@@ -431,10 +431,10 @@ private:
     type.loc = loc(ctx);
     if (auto *n = dynamic_cast<NasParser::NamedTypeContext *>(ctx)) {
       type.kind = TypeRef::Kind::Named;
-      type.name = text(n->ID());
+      type.name = n->getStart()->getText();
     } else if (auto *l = dynamic_cast<NasParser::ListTypeContext *>(ctx)) {
       type.kind = TypeRef::Kind::List;
-      type.name = text(l->ID());
+      type.name = l->getStart()->getText();
     } else if (auto *t = dynamic_cast<NasParser::TensorTypeContext *>(ctx)) {
       type.kind = TypeRef::Kind::Tensor;
       type.name = "tensor";
@@ -525,7 +525,7 @@ private:
       std::vector<Arg> args;
       if (c->args())
         for (auto *a : c->args()->arg())
-          args.push_back({loc(a), text(a->ID()), buildExpr(a->expr())});
+          args.push_back({loc(a), a->paramName() ? a->paramName()->getText() : "", buildExpr(a->expr())});
       // The call's location is its '(' so that chained applications
       // (`conv(16)(x)`) get distinct positions.
       return std::make_unique<CallExpr>(loc(childToken(c, "(")), buildExpr(c->expr()),
@@ -637,10 +637,24 @@ std::unique_ptr<Module> nasc::parseModule(llvm::SourceMgr &sourceMgr, unsigned b
   antlr4::CommonTokenStream tokens(&lexer);
   NasParser parser(&tokens);
   parser.removeErrorListeners();
-  parser.addErrorListener(&listener);
-  parser.setErrorHandler(std::make_shared<NasErrorStrategy>(reporter));
 
-  NasParser::ModuleContext *tree = parser.module();
+  // Two-stage parsing: the fast SLL prediction parses every correct file;
+  // only when it fails does the full LL parse run, with error reporting.
+  NasParser::ModuleContext *tree = nullptr;
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  try {
+    tree = parser.module();
+  } catch (antlr4::ParseCancellationException &) {
+    tokens.seek(0);
+    parser.reset();
+    parser.addErrorListener(&listener);
+    parser.setErrorHandler(std::make_shared<NasErrorStrategy>(reporter));
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+        antlr4::atn::PredictionMode::LL);
+    tree = parser.module();
+  }
   if (reporter.errorCount() > 0)
     return nullptr;
   ASTBuilder builder(file, context, reporter);

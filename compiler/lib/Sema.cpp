@@ -678,10 +678,9 @@ private:
           sink.error(in->type->loc, "input '" + name + "' must be a tensor, not " + typeName(t));
         for (auto &dim : in->type->shape) {
           Info d = check(*dim, Ctx{ctx.scope});
+          // A dimension may be a choice: resolution is searched (EfficientNet).
           if (!d.type.isError() && d.type.kind != TK::Int)
             sink.error(dim->getLoc(), "tensor dimensions must be int, got " + typeName(d.type));
-          else if (d.choice)
-            sink.error(dim->getLoc(), "the shape of input '" + name + "' cannot depend on a choice");
         }
       }
       break;
@@ -853,7 +852,8 @@ private:
 
   /// Anything that does not reach the output or a requirement: an unused node
   /// is an error (part of the network silently does nothing), the rest warnings.
-  void reportUnused(const std::vector<StmtPtr> &body, Scope &scope) {
+  void reportUnused(const std::vector<StmtPtr> &body, Scope &scope,
+                    const std::vector<const Expr *> &extraRoots = {}) {
     std::set<std::string> reached;
     std::vector<std::string> work;
     auto reach = [&](const Expr *e) {
@@ -867,6 +867,8 @@ private:
       if (llvm::isa<OutputStmt>(s.get()) || llvm::isa<RequireStmt>(s.get()))
         for (const Expr *e : stmtExprs(s.get()))
           reach(e);
+    for (const Expr *e : extraRoots)
+      reach(e);
     while (!work.empty()) {
       std::string name = work.back();
       work.pop_back();
@@ -989,7 +991,13 @@ private:
         sink.error(o.value->getLoc(), "this objective does not depend on any metric (such as accuracy, "
                                       "params or latency), so every architecture scores the same");
     }
-    reportUnused(s.body, scope);
+    // Settings and objectives are what a search block's names are for.
+    std::vector<const Expr *> roots;
+    for (const SearchSetting &setting : s.settings)
+      roots.push_back(setting.value.get());
+    for (const Objective &o : s.objectives)
+      roots.push_back(o.value.get());
+    reportUnused(s.body, scope, roots);
   }
 
   // ---- expressions -----------------------------------------------------
@@ -1405,6 +1413,15 @@ private:
 
   Info checkSharing(const SharingExpr &s, Ctx ctx) {
     const Expr *inner = s.instance.get();
+    // `T(args)(x, y) shared as k` annotates the instance `T(args)` that is
+    // applied to x and y.
+    const CallExpr *application = nullptr;
+    if (auto *c = llvm::dyn_cast<CallExpr>(inner))
+      if (llvm::isa<CallExpr>(c->callee.get())) {
+        application = c;
+        inner = c->callee.get();
+      }
+    const Expr *instanceExpr = inner;
     const TemplateDecl *tmpl = nullptr;
     if (auto *c = llvm::dyn_cast<CallExpr>(inner))
       inner = c->callee.get();
@@ -1435,7 +1452,21 @@ private:
     }
     Ctx ictx = ctx;
     ictx.underSharing = true;
-    return check(*s.instance, ictx);
+    if (!application)
+      return check(*s.instance, ictx);
+    Info layer = check(*instanceExpr, ictx);
+    if (layer.type.isError())
+      return layer;
+    std::vector<const Expr *> inputs;
+    for (const Arg &a : application->args) {
+      if (!a.name.empty()) {
+        sink.error(a.loc, "a layer is applied to tensors by position; named argument '" + a.name +
+                              "' is not allowed here");
+        return Info::error();
+      }
+      inputs.push_back(a.value.get());
+    }
+    return checkApplication(layer, inputs, application->getLoc(), ctx, layerText(*instanceExpr, layer), false);
   }
 
   Info checkBinary(const BinaryExpr &b, Ctx ctx) {

@@ -90,6 +90,9 @@ struct Frame {
   /// Where this instance was created, innermost first, for notes.
   std::vector<std::pair<Loc, std::string>> chain;
   std::map<const ChoiceStmt *, std::optional<std::vector<Value>>> domainMemo;
+  /// The body's own requirements: combinations they rule out are pruned from
+  /// the space, so no other check judges them.
+  std::vector<const RequireStmt *> requirements;
 };
 
 class Evaluator {
@@ -614,6 +617,8 @@ private:
         freeChoices(*e, f, choices, visited);
     std::set<const RequireStmt *> failed;
     forEachAssignment(choices, f, [&](const Assignment &asg) {
+      if (pruned(asg, f))
+        return true;
       Frame opFrame;
       opFrame.params = bindValues(op.params, bound, f, asg);
       for (const auto &r : op.requires_) {
@@ -649,6 +654,16 @@ private:
       }
       return failed.size() < op.requires_.size();
     });
+  }
+
+  /// Does a requirement of the enclosing body rule this combination out?
+  bool pruned(const Assignment &asg, Frame &f) {
+    for (const RequireStmt *r : f.requirements) {
+      Value v = eval(*r->cond, f, asg);
+      if (v.k == Value::K::Bool && !v.b)
+        return true;
+    }
+    return false;
   }
 
   void instantiate(const CallExpr *call, Loc loc, const TemplateDecl &t, Frame &f) {
@@ -767,6 +782,9 @@ private:
   }
 
   void checkBody(const std::vector<StmtPtr> &body, Frame &f) {
+    for (const StmtPtr &s : body)
+      if (auto *r = llvm::dyn_cast<RequireStmt>(s.get()))
+        f.requirements.push_back(r);
     for (const StmtPtr &s : body) {
       switch (s->getKind()) {
       case Stmt::Kind::Choice:

@@ -1,0 +1,142 @@
+// std/search: metrics, search strategies, performance estimators, datasets
+// and optimizers of the standard library. Each is bound by its string to an
+// implementation in the nasc runtime; the parameters and defaults below are
+// the runtime's.
+
+// ---- metrics ------------------------------------------------------------------
+// What an evaluated architecture reports. Objectives (`maximize`, `minimize`)
+// and requirements (`require`) of a search block are expressions over these.
+
+metric accuracy: float maximize;     // validation accuracy, percent (0..100)
+metric loss: float minimize;         // validation loss
+metric params: int minimize;         // learnable parameters (from the ops' params formulas)
+metric flops: float minimize;        // multiply-accumulates per sample (the ops' flops formulas)
+metric latency(device: string): float minimize;  // inference latency in ms on `device`
+metric energy(device: string): float minimize;   // inference energy in mJ on `device`
+
+// ---- search strategies -------------------------------------------------------------
+
+// Uniform sampling of the space.
+strategy random() = "random";
+
+// Every architecture in turn (finite spaces; float ranges take `points` values).
+strategy grid(points: int = 5) = "grid";
+
+// Regularized (aging) evolution, Real et al. 2019: keep `population`
+// architectures, pick the best of `sample` random members, mutate one decision
+// with probability `mutation_rate` per decision (at least one), drop the oldest.
+strategy evolution(population: int = 50, sample: int = 25, mutation_rate: float = 0.0,
+                   aging: bool = true) = "evolution";
+
+// REINFORCE policy gradient on a factorized (per-decision) categorical policy
+// (Zoph & Le 2017; the NAS-Bench-201 baseline), with an exponential moving
+// average baseline.
+strategy reinforce(lr: float = 0.01, baseline_decay: float = 0.95, entropy: float = 0.0) = "reinforce";
+
+// Proximal policy optimization of the same policy (MnasNet).
+strategy ppo(lr: float = 0.00035, clip: float = 0.2, batch: int = 8, entropy: float = 0.0) = "ppo";
+
+// DARTS: a supernet whose choices among layers are softmax-weighted mixtures,
+// architecture weights trained by Adam on the validation split (first or
+// second order), then the strongest alternative of each choice kept.
+strategy darts(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, second_order: bool = false,
+               epochs: int = 50) = "darts";
+
+// GDAS: like DARTS but samples one alternative per choice with the
+// Gumbel-softmax, temperature annealed from tau_max to tau_min.
+strategy gdas(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, tau_max: float = 10.0,
+              tau_min: float = 0.1, epochs: int = 250) = "gdas";
+
+// Single-path one-shot (Guo et al. 2020): train a supernet by uniform path
+// sampling for `epochs`, then evolve subnetworks that inherit its weights.
+strategy spos(epochs: int = 120, population: int = 50, generations: int = 20,
+              mutation_rate: float = 0.1) = "spos";
+
+// ENAS (Pham et al. 2018): an RNN controller trained with REINFORCE on the
+// accuracy of subnetworks sharing one supernet's weights.
+strategy enas(controller_lr: float = 3.5e-4, entropy: float = 1e-4, epochs: int = 150) = "enas";
+
+// Rank `samples` random architectures by a zero-cost proxy (no training) and
+// evaluate the best `top_k` with the search's estimator. (Named apart from the
+// `zero_cost` estimator: all names share one namespace.)
+strategy zero_cost_ranking(samples: int = 1000, proxy: string = "naswot", top_k: int = 10) = "zero_cost_ranking";
+
+// BANANAS (White et al. 2021): Bayesian optimization with an ensemble of
+// neural predictors over path encodings, candidates by mutation.
+strategy bananas(initial: int = 10, candidates: int = 100, ensemble: int = 5,
+                 acquisition: string = "its") = "bananas";
+
+// Bayesian optimization with a Gaussian-process surrogate over the decisions.
+strategy bayesian(initial: int = 10, acquisition: string = "ei", candidates: int = 1000) = "bayesian";
+
+// BOHB (Falkner et al. 2018): Hyperband over estimator epochs with a TPE model.
+strategy bohb(min_epochs: int = 1, max_epochs: int = 200, eta: int = 3) = "bohb";
+
+// Local search: evaluate all one-decision neighbours of the best so far.
+strategy local_search(initial: int = 10) = "local_search";
+
+// NSGA-II multi-objective evolution (Deb et al. 2002): Pareto ranks and
+// crowding distance; for searches with several objectives.
+strategy nsga2(population: int = 50, crossover: float = 0.9, mutation_rate: float = 0.1) = "nsga2";
+
+// ---- performance estimators --------------------------------------------------------
+
+// Train each architecture from scratch with the search's optimizer.
+estimator full_training(epochs: int = 200) = "full_training";
+
+// Cheaper proxy training: fewer epochs, a fraction `subset` of the training
+// set, channel counts multiplied by `width_mult`.
+estimator low_fidelity(epochs: int = 10, subset: float = 1.0, width_mult: float = 1.0) = "low_fidelity";
+
+// Weight sharing: train one supernet (mode "uniform": single-path uniform
+// sampling; "fair": FairNAS strict fairness; "sandwich": largest, smallest
+// and random paths) for `epochs`, then score subnetworks with inherited weights.
+estimator supernet(mode: string = "uniform", epochs: int = 100) = "supernet";
+
+// Zero-cost proxies at initialization, no training: "naswot" (Mellor et al.),
+// "synflow", "snip", "grasp", "fisher", "jacob_cov", "grad_norm".
+estimator zero_cost(proxy: string = "naswot", batch_size: int = 64) = "zero_cost";
+
+// Look results up in a benchmark table (a CSV with an `arch` column in the
+// NAS-Bench-201 string form): `column` is the column the search sees as
+// `accuracy` (what it may look at, e.g. a validation accuracy), `report` the
+// column reported for the architectures it returns (e.g. a test accuracy).
+// The file path is relative to the directory nasc runs in. (The parameter
+// cannot be called `metric`: that is a keyword.)
+estimator table(file: string, column: string, report: string = column) = "table";
+
+// ---- datasets --------------------------------------------------------------------
+
+// CIFAR-10 (binary version) under root; valid_fraction of the training set is
+// held out for validation (0.5: the 25k/25k split of DARTS and NAS-Bench-201).
+dataset cifar10(root: string = "data/cifar10", valid_fraction: float = 0.5) = "cifar10";
+
+dataset cifar100(root: string = "data/cifar100", valid_fraction: float = 0.5) = "cifar100";
+
+// Fashion-MNIST IDX files (train-images-idx3-ubyte.gz, ...): 1 x 28 x 28, 10 classes.
+// Debian's dataset-fashion-mnist package installs them at the default root.
+dataset fashion_mnist(root: string = "/usr/share/datasets/fashion-mnist", valid_fraction: float = 0.1) = "fashion_mnist";
+
+// MNIST IDX files: 1 x 28 x 28, 10 classes.
+dataset mnist(root: string = "data/mnist", valid_fraction: float = 0.1) = "mnist";
+
+// One folder per class under root/train (and root/val if present), images
+// resized to size x size.
+dataset image_folder(root: string, size: int = 224, valid_fraction: float = 0.1) = "image_folder";
+
+// ---- optimizers ------------------------------------------------------------------
+// `epochs` is the length of the learning-rate schedule; 0 follows the
+// estimator's epoch count. grad_clip = 0 disables clipping.
+
+optimizer sgd(lr: float = 0.025, momentum: float = 0.9, nesterov: bool = false, weight_decay: float = 3e-4,
+              epochs: int = 0, cosine: bool = true, grad_clip: float = 5.0, label_smoothing: float = 0.0,
+              batch_size: int = 96) = "sgd";
+
+optimizer adam(lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, weight_decay: float = 0.0,
+               epochs: int = 0, cosine: bool = true, grad_clip: float = 0.0, label_smoothing: float = 0.0,
+               batch_size: int = 128) = "adam";
+
+// Adam with decoupled weight decay (transformers).
+optimizer adamw(lr: float = 5e-4, beta1: float = 0.9, beta2: float = 0.999, weight_decay: float = 0.05,
+                epochs: int = 0, cosine: bool = true, grad_clip: float = 0.0, label_smoothing: float = 0.1,
+                batch_size: int = 128) = "adamw";
