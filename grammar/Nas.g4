@@ -66,12 +66,14 @@ stmt
 
 choiceDecl : 'choice' ID ':' domain ';' ;
 
+// One leading expression, then what follows says which domain it is: a
+// range (`lo..hi`), an input choice (`k of [...]`) or the alternatives
+// themselves. Factored so that a mistake inside a list is reported there.
 domain
-  : lo=expr '..' hi=expr ('step' step=expr)? (scale='log')?  # rangeDomain
-  | 'any' 'of' expr                                                      # subsetDomain
-  | count=expr 'of' expr                                                 # pickDomain
-  | expr                                                                 # valuesDomain
+  : 'any' 'of' expr                                    # subsetDomain
+  | first=expr (rangeTail | 'of' inputs=expr)?         # exprDomain
   ;
+rangeTail : '..' hi=expr ('step' step=expr)? (scale='log')? ;
 
 requireStmt : 'require' expr (',' STRING)? ';' ;
 
@@ -142,6 +144,9 @@ fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 
 LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+// A comment that never closes: the longest text without '*/', so a closed
+// comment is always the longer match; the parser reports it.
+UNTERMINATED_COMMENT : '/*' ( ~'*' | '*'+ ~[*/] )* '*'* ;
 WS            : [ \t\r\n]+ -> skip ;
 // Any other character is a lexer error, reported with its location.
 UNKNOWN_CHAR  : . ;

@@ -7,8 +7,9 @@ using namespace nasc;
 
 std::string nasc::closestName(llvm::StringRef name,
                               const std::vector<std::string> &candidates) {
-  // A typo is at most a third of the name's letters away (and at least one).
-  unsigned best = std::max<unsigned>(1, name.size() / 3) + 1;
+  // A typo is at most about a third of the name's letters away (at least
+  // one); a swapped pair of letters counts two.
+  unsigned best = std::max<unsigned>(1, (name.size() + 2) / 3) + 1;
   std::string bestName;
   for (const std::string &candidate : candidates) {
     if (candidate == name)

@@ -57,7 +57,16 @@ std::string describeExpected(const antlr4::dfa::Vocabulary &vocab,
                     set.contains(size_t(NasLexer::FLOAT));
   if (expression)
     names.push_back("an expression");
+  bool identifier = set.contains(size_t(NasLexer::ID));
   for (size_t type : set.toList()) {
+    // Keywords that are also accepted where a name is (parameter and setting
+    // names) only clutter "expected identifier".
+    std::string literal = vocab.getLiteralName(type);
+    if ((identifier || expression) && literal.size() > 2 && std::isalpha(static_cast<unsigned char>(literal[1])) &&
+        llvm::is_contained({"'metric'", "'strategy'", "'estimator'", "'dataset'", "'optimizer'", "'cell'",
+                            "'block'", "'network'", "'input'", "'output'", "'node'", "'step'", "'log'"},
+                           literal))
+      continue;
     if (expression && (type == NasLexer::INT || type == NasLexer::ID ||
                        type == NasLexer::FLOAT || type == NasLexer::DURATION ||
                        type == NasLexer::STRING))
@@ -80,50 +89,118 @@ std::string describeExpected(const antlr4::dfa::Vocabulary &vocab,
   return "one of " + llvm::join(names, ", ");
 }
 
+/// ANTLR counts columns in code points; diagnostics (and editors) count the
+/// bytes of the UTF-8 line. This maps one to the other.
+class Columns {
+public:
+  explicit Columns(llvm::StringRef buffer) : buffer(buffer) {
+    lineStarts.push_back(0);
+    for (size_t i = 0; i < buffer.size(); ++i)
+      if (buffer[i] == '\n')
+        lineStarts.push_back(i + 1);
+  }
+
+  /// The 1-based byte column of code point `cp` (0-based) on `line` (1-based).
+  unsigned byteColumn(size_t line, size_t cp) const {
+    if (line == 0 || line > lineStarts.size())
+      return cp + 1;
+    size_t start = lineStarts[line - 1], pos = start;
+    for (size_t seen = 0; seen < cp && pos < buffer.size() && buffer[pos] != '\n'; ++seen) {
+      unsigned char c = buffer[pos];
+      pos += c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    }
+    return pos - start + 1;
+  }
+
+private:
+  llvm::StringRef buffer;
+  std::vector<size_t> lineStarts;
+};
+
 /// Reports through the diagnostic engine, and only the first error of each
-/// statement: what ANTLR reports while resynchronising is noise.
+/// line: what ANTLR reports while resynchronising is noise.
 class ErrorReporter {
 public:
-  ErrorReporter(mlir::MLIRContext &context, llvm::StringRef file)
-      : context(context), file(file) {}
+  ErrorReporter(mlir::MLIRContext &context, llvm::StringRef file, const Columns &columns)
+      : context(context), file(file), columns(columns) {}
 
-  void report(unsigned line, unsigned col, const std::string &message) {
-    if (line == lastLine || errors >= kMaxErrors)
+  /// `cp` is ANTLR's 0-based code-point column.
+  void report(unsigned line, unsigned cp, const std::string &message) {
+    if (!afterBoundary || line == lastLine || errors >= kMaxErrors)
       return;
     lastLine = line;
+    afterBoundary = false;
     ++errors;
-    emitError(context, Loc{file, line, col}) << message;
+    emitError(context, Loc{file, line, columns.byteColumn(line, cp)}) << message;
   }
   unsigned errorCount() const { return errors; }
+  /// A statement ended (or recovery reached a new declaration): errors after
+  /// this are new mistakes, not the parser stumbling over the last one.
+  void boundary() { afterBoundary = true; }
 
 private:
   static constexpr unsigned kMaxErrors = 20;
   mlir::MLIRContext &context;
   llvm::StringRef file;
+  const Columns &columns;
+  bool afterBoundary = true;
   unsigned lastLine = 0;
   unsigned errors = 0;
 };
 
 /// Where an error that is "after the previous token" should point: just past
-/// its last character, as clang does for a missing ';'.
+/// its last character, as clang does for a missing ';' (0-based code point).
 std::pair<unsigned, unsigned> endOf(antlr4::Token *token) {
   std::string text = token->getText();
   unsigned line = token->getLine();
-  unsigned col = token->getCharPositionInLine() + 1;
+  unsigned cp = token->getCharPositionInLine();
   for (char c : text) {
     if (c == '\n')
-      ++line, col = 1;
-    else
-      ++col;
+      ++line, cp = 0;
+    else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) // a code point's first byte
+      ++cp;
   }
-  return {line, col};
+  return {line, cp};
 }
 
 class NasErrorStrategy : public antlr4::DefaultErrorStrategy {
 public:
   explicit NasErrorStrategy(ErrorReporter &reporter) : reporter(reporter) {}
 
+  /// Between top-level declarations, skip a stray token to the next
+  /// declaration instead of ANTLR's default, which recovers in the `module`
+  /// rule (its follow set is only end-of-file) and drops the rest of the file.
+  void sync(antlr4::Parser *parser) override {
+    if (parser->getContext()->getRuleIndex() == NasParser::RuleModule) {
+      antlr4::misc::IntervalSet expecting = parser->getExpectedTokens();
+      if (expecting.contains(parser->getTokenStream()->LA(1)))
+        return;
+      reportUnwantedToken(parser);
+      consumeUntil(parser, expecting);
+      reporter.boundary();
+      return;
+    }
+    DefaultErrorStrategy::sync(parser);
+  }
+
+  void reportMatch(antlr4::Parser *parser) override {
+    DefaultErrorStrategy::reportMatch(parser);
+    std::string text = parser->getCurrentToken()->getText();
+    if (text == ";" || text == "}")
+      reporter.boundary();
+  }
+
 protected:
+  /// Never delete a statement's end to make an expression fit: in `x = ;`
+  /// ANTLR would drop the ';' and parse the next statement's name as the
+  /// value, turning one mistake into two.
+  antlr4::Token *singleTokenDeletion(antlr4::Parser *parser) override {
+    std::string text = parser->getCurrentToken()->getText();
+    if (text == ";" || text == "}")
+      return nullptr;
+    return DefaultErrorStrategy::singleTokenDeletion(parser);
+  }
+
   void reportNoViableAlternative(antlr4::Parser *parser,
                                  const antlr4::NoViableAltException &e) override {
     antlr4::Token *token = e.getOffendingToken();
@@ -140,6 +217,7 @@ protected:
       return;
     std::string expected = describeExpected(parser->getVocabulary(), e.getExpectedTokens());
     afterPrevious(parser, "expected " + expected + ", found " + describeToken(token));
+    endsStatement(parser, e.getExpectedTokens());
   }
 
   void reportFailedPredicate(antlr4::Parser *parser,
@@ -166,9 +244,21 @@ protected:
       return;
     std::string expected = describeExpected(parser->getVocabulary(), getExpectedTokens(parser));
     afterPrevious(parser, "expected " + expected + ", found " + describeToken(token));
+    endsStatement(parser, getExpectedTokens(parser));
   }
 
 private:
+  /// A missing ';' or '}' ends the statement as far as reporting goes: the
+  /// parser goes on as if it were there, so the next mistake is a new one.
+  void endsStatement(antlr4::Parser *parser, const antlr4::misc::IntervalSet &expected) {
+    const antlr4::dfa::Vocabulary &vocab = parser->getVocabulary();
+    for (size_t type : expected.toList())
+      if (vocab.getLiteralName(type) == "';'" || vocab.getLiteralName(type) == "'}'") {
+        reporter.boundary();
+        return;
+      }
+  }
+
   std::string expectedSuffix(antlr4::Parser *parser, const antlr4::misc::IntervalSet &set) {
     if (set.isEmpty())
       return "";
@@ -177,19 +267,22 @@ private:
 
   /// Tokens that are errors of their own, whatever the parser expected.
   bool reportBadToken(antlr4::Token *token) {
-    if (token->getType() == NasLexer::UNKNOWN_CHAR) {
+    // Lexical mistakes stand alone: what the parser says next on the same
+    // line is dropped (one error a line), later lines are new mistakes.
+    if (token->getType() == NasLexer::UNKNOWN_CHAR)
       at(token, "invalid character " + describeToken(token));
-      return true;
-    }
-    if (token->getType() == NasLexer::UNTERMINATED_STRING) {
+    else if (token->getType() == NasLexer::UNTERMINATED_STRING)
       at(token, "unterminated string");
-      return true;
-    }
-    return false;
+    else if (token->getType() == NasLexer::UNTERMINATED_COMMENT)
+      at(token, "unterminated comment: '/*' has no closing '*/'");
+    else
+      return false;
+    reporter.boundary();
+    return true;
   }
 
   void at(antlr4::Token *token, const std::string &message) {
-    reporter.report(token->getLine(), token->getCharPositionInLine() + 1, message);
+    reporter.report(token->getLine(), token->getCharPositionInLine(), message);
   }
 
   /// A missing token is best shown right after the token before it: the
@@ -219,7 +312,7 @@ public:
   void syntaxError(antlr4::Recognizer *, antlr4::Token *, size_t line, size_t col,
                    const std::string &msg, std::exception_ptr) override {
     // Only reached for errors our strategy did not already report.
-    reporter.report(line, col + 1, msg);
+    reporter.report(line, col, msg);
   }
 
 private:
@@ -232,8 +325,8 @@ private:
 
 class ASTBuilder {
 public:
-  ASTBuilder(llvm::StringRef file, mlir::MLIRContext &context, ErrorReporter &reporter)
-      : file(file), context(context), reporter(reporter) {}
+  ASTBuilder(llvm::StringRef file, mlir::MLIRContext &context, const Columns &columns)
+      : file(file), context(context), columns(columns) {}
 
   std::unique_ptr<Module> build(NasParser::ModuleContext *ctx) {
     auto module = std::make_unique<Module>();
@@ -247,7 +340,7 @@ public:
 private:
   Loc loc(antlr4::Token *token) const {
     return Loc{file, static_cast<unsigned>(token->getLine()),
-               static_cast<unsigned>(token->getCharPositionInLine() + 1)};
+               columns.byteColumn(token->getLine(), token->getCharPositionInLine())};
   }
   Loc loc(antlr4::ParserRuleContext *ctx) const { return loc(ctx->getStart()); }
   Loc loc(antlr4::tree::TerminalNode *node) const { return loc(node->getSymbol()); }
@@ -464,23 +557,25 @@ private:
     Domain domain;
     auto *dctx = c->domain();
     domain.loc = loc(dctx);
-    if (auto *r = dynamic_cast<NasParser::RangeDomainContext *>(dctx)) {
-      domain.kind = Domain::Kind::Range;
-      domain.lo = buildExpr(r->lo);
-      domain.hi = buildExpr(r->hi);
-      if (r->step)
-        domain.step = buildExpr(r->step);
-      domain.log = r->scale != nullptr;
-    } else if (auto *s = dynamic_cast<NasParser::SubsetDomainContext *>(dctx)) {
+    if (auto *s = dynamic_cast<NasParser::SubsetDomainContext *>(dctx)) {
       domain.kind = Domain::Kind::Subset;
       domain.values = buildExpr(s->expr());
-    } else if (auto *p = dynamic_cast<NasParser::PickDomainContext *>(dctx)) {
-      domain.kind = Domain::Kind::Pick;
-      domain.count = buildExpr(p->count);
-      domain.values = buildExpr(p->expr(1));
-    } else if (auto *v = dynamic_cast<NasParser::ValuesDomainContext *>(dctx)) {
-      domain.kind = Domain::Kind::Values;
-      domain.values = buildExpr(v->expr());
+    } else if (auto *e = dynamic_cast<NasParser::ExprDomainContext *>(dctx)) {
+      if (auto *range = e->rangeTail()) {
+        domain.kind = Domain::Kind::Range;
+        domain.lo = buildExpr(e->first);
+        domain.hi = buildExpr(range->hi);
+        if (range->step)
+          domain.step = buildExpr(range->step);
+        domain.log = range->scale != nullptr;
+      } else if (e->inputs) {
+        domain.kind = Domain::Kind::Pick;
+        domain.count = buildExpr(e->first);
+        domain.values = buildExpr(e->inputs);
+      } else {
+        domain.kind = Domain::Kind::Values;
+        domain.values = buildExpr(e->first);
+      }
     }
     return std::make_unique<ChoiceStmt>(loc(c), text(c->ID()), loc(c->ID()), std::move(domain));
   }
@@ -615,7 +710,7 @@ private:
 
   llvm::StringRef file;
   mlir::MLIRContext &context;
-  ErrorReporter &reporter;
+  const Columns &columns;
 
 public:
   unsigned literalErrors = 0;
@@ -627,7 +722,8 @@ std::unique_ptr<Module> nasc::parseModule(llvm::SourceMgr &sourceMgr, unsigned b
                                           mlir::MLIRContext &context) {
   const llvm::MemoryBuffer *buffer = sourceMgr.getMemoryBuffer(bufferId);
   llvm::StringRef file = buffer->getBufferIdentifier();
-  ErrorReporter reporter(context, file);
+  Columns columns(buffer->getBuffer());
+  ErrorReporter reporter(context, file, columns);
 
   antlr4::ANTLRInputStream input(buffer->getBufferStart(), buffer->getBufferSize());
   NasLexer lexer(&input);
@@ -657,7 +753,7 @@ std::unique_ptr<Module> nasc::parseModule(llvm::SourceMgr &sourceMgr, unsigned b
   }
   if (reporter.errorCount() > 0)
     return nullptr;
-  ASTBuilder builder(file, context, reporter);
+  ASTBuilder builder(file, context, columns);
   std::unique_ptr<Module> module = builder.build(tree);
   if (builder.literalErrors > 0)
     return nullptr;

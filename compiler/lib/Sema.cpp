@@ -72,6 +72,12 @@ const char *kindName(TK k) {
   return "?";
 }
 
+/// "an int", "a tensor", "an empty list".
+std::string withArticle(const std::string &name) {
+  bool vowel = !name.empty() && std::string("aeiou").find(name[0]) != std::string::npos;
+  return (vowel ? "an " : "a ") + name;
+}
+
 std::string typeName(Type t) {
   if (t.kind == TK::List)
     return t.elem == TK::Nothing ? "empty list" : std::string(kindName(t.elem)) + "[]";
@@ -959,6 +965,12 @@ private:
       Info value = check(*setting.value, vctx);
       if (value.type.isError())
         continue;
+      if (value.metric) {
+        sink.error(setting.value->getLoc(), "search setting '" + setting.key +
+                                                "' depends on a metric, which is only known after an "
+                                                "architecture is evaluated");
+        continue;
+      }
       if (value.type.kind != spec->second.type && !(spec->second.type == TK::Layer && value.tmpl)) {
         sink.error(setting.value->getLoc(), "'" + setting.key + "' must be " + spec->second.what + ", got " +
                                                 typeName(value.type));
@@ -1181,6 +1193,13 @@ private:
       actx.metricsAllowed = false;
       actx.unknownWord = "name";
       Info value = check(*bound[i]->value, actx);
+      if (value.metric) {
+        sink.error(bound[i]->value->getLoc(), "argument '" + p.name + "' of " + calleeText +
+                                                  " depends on a metric, which is only known after an "
+                                                  "architecture is evaluated");
+        ok = false;
+        continue;
+      }
       Type want = resolveTypeQuiet(p.type);
       if (!assignable(value.type, want)) {
         std::string hint = value.type.kind == TK::Float && want.kind == TK::Int
@@ -1221,10 +1240,15 @@ private:
     for (const Arg &a : c.args)
       args.push_back(check(*a.value, actx));
     Info result;
-    for (const Info &a : args) {
-      if (a.type.isError())
+    for (size_t i = 0; i < args.size(); ++i) {
+      if (args[i].type.isError())
         return Info::error();
-      result.dep(a);
+      if (args[i].metric && (name == "repeat" || name == "sum" || name == "concat")) {
+        sink.error(c.args[i].loc, "argument " + std::to_string(i + 1) + " of '" + name +
+                                      "' depends on a metric, which is only known after an architecture is evaluated");
+        return Info::error();
+      }
+      result.dep(args[i]);
     }
     auto arityError = [&](const std::string &expected) {
       sink.error(c.getLoc(), "'" + name + "' takes " + expected + ", got " + std::to_string(args.size()));
@@ -1252,6 +1276,15 @@ private:
         return argError(0, "int");
       if (args[1].type.kind != TK::Layer)
         return argError(1, "an op or template instance");
+      if (args[1].arity != 1) {
+        sink.error(c.args[1].loc, "repeat chains a single-input layer, but " +
+                                      (args[1].tmpl ? std::string(templateKindName(args[1].tmpl->templateKind)) +
+                                                          " '" + args[1].tmpl->name + "'"
+                                                    : std::string("this layer")) +
+                                      " takes " + std::to_string(args[1].arity) +
+                                      " inputs; write the instances out and connect them by hand");
+        return Info::error();
+      }
       result.type = Type::of(TK::Layer);
       result.arity = args[1].arity;
       result.tmpl = args[1].tmpl;
@@ -1310,8 +1343,14 @@ private:
       std::string message = layerText + " takes " + std::to_string(layer.arity) +
                             (layer.arity == 1 ? " input" : " inputs") + " but is applied to " +
                             std::to_string(inputs.size());
-      if (viaPipe)
-        message += "; a pipe supplies one, call it with all inputs instead: " + layerText + "(a, b)";
+      if (viaPipe) {
+        std::string call = layer.tmpl ? layer.tmpl->name + (layer.tmpl->params.empty() ? "()" : "(...)") : "layer";
+        std::vector<std::string> names;
+        for (int i = 0; i < layer.arity; ++i)
+          names.push_back(std::string(1, static_cast<char>('a' + i % 26)));
+        message += "; a pipe supplies one, call it with all inputs instead: " + call + "(" +
+                   llvm::join(names, ", ") + ")";
+      }
       auto diag = sink.error(loc, message);
       if (layer.tmpl)
         sink.note(diag, layer.tmpl->nameLoc, "declared here");
@@ -1436,7 +1475,7 @@ private:
       if (!i.type.isError())
         sink.error(s.getLoc(), std::string(word) +
                                    " applies to instances of a cell, block or network; this is " +
-                                   (i.type.kind == TK::Layer ? "an op" : "a " + typeName(i.type)));
+                                   (i.type.kind == TK::Layer ? "an op" : withArticle(typeName(i.type))));
       return Info::error();
     }
     if (s.mode == SharingExpr::Mode::Shared && ctx.scope) {

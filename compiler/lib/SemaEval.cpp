@@ -93,6 +93,8 @@ struct Frame {
   /// The body's own requirements: combinations they rule out are pruned from
   /// the space, so no other check judges them.
   std::vector<const RequireStmt *> requirements;
+  /// Bindings being evaluated, to stop at cycles.
+  std::set<const BindingStmt *> evaluating;
 };
 
 class Evaluator {
@@ -151,8 +153,14 @@ private:
     auto l = f.locals.find(name);
     if (l != f.locals.end()) {
       if (auto *b = llvm::dyn_cast<BindingStmt>(l->second))
-        if (b->getKind() != Stmt::Kind::Node)
-          return eval(*b->value, f, asg);
+        if (b->getKind() != Stmt::Kind::Node) {
+          // A cycle among lets was reported by the type checker; stay finite.
+          if (!f.evaluating.insert(b).second)
+            return Value();
+          Value v = eval(*b->value, f, asg);
+          f.evaluating.erase(b);
+          return v;
+        }
       return Value(); // a choice not fixed here, a node or an input
     }
     const Decl *d = global(name);
@@ -652,7 +660,24 @@ private:
         auto diag = report(loc, message, f, asg);
         sink.note(diag, r->getLoc(), "requirement declared here");
       }
-      return failed.size() < op.requires_.size();
+      return true; // every combination: arguments can fail on their own (index, division)
+    });
+  }
+
+  /// Evaluates a derived value for every combination of its choices, so a
+  /// division by zero or a bad index under one of them is reported.
+  void evaluateEveryCombination(const Expr &e, Frame &f) {
+    std::vector<const ChoiceStmt *> choices;
+    std::set<std::string> visited;
+    freeChoices(e, f, choices, visited);
+    if (choices.empty()) {
+      eval(e, f, {});
+      return;
+    }
+    forEachAssignment(choices, f, [&](const Assignment &asg) {
+      if (!pruned(asg, f))
+        eval(e, f, asg);
+      return true;
     });
   }
 
@@ -802,6 +827,10 @@ private:
       }
       case Stmt::Kind::Require:
         checkRequirement(*llvm::cast<RequireStmt>(s.get()), f);
+        break;
+      case Stmt::Kind::Let:
+      case Stmt::Kind::Const:
+        evaluateEveryCombination(*llvm::cast<BindingStmt>(s.get())->value, f);
         break;
       default:
         break;

@@ -154,6 +154,8 @@ int main(int argc, char **argv) {
     }
   }
 
+  if (options.command.empty())
+    return usageError("no command given");
   if (options.command != "check" && options.command != "compile")
     return usageError("unknown command '" + options.command + "'; expected 'check' or 'compile'");
   if (options.files.empty())
