@@ -126,8 +126,14 @@ public:
 
   /// `cp` is ANTLR's 0-based code-point column.
   void report(unsigned line, unsigned cp, const std::string &message) {
-    if (!afterBoundary || line == lastLine || errors >= kMaxErrors)
+    if (!afterBoundary || line == lastLine || errors > kMaxErrors)
       return;
+    if (errors == kMaxErrors) {
+      ++errors;
+      emitError(context, Loc{file, line, columns.byteColumn(line, cp)})
+          << "too many syntax errors; stopping here";
+      return;
+    }
     lastLine = line;
     afterBoundary = false;
     ++errors;
@@ -181,6 +187,18 @@ public:
       return;
     }
     DefaultErrorStrategy::sync(parser);
+  }
+
+  /// Recovery that skips past a ';' or '}' leaves the broken statement behind.
+  void recover(antlr4::Parser *parser, std::exception_ptr e) override {
+    antlr4::TokenStream *stream = parser->getTokenStream();
+    size_t before = stream->index();
+    DefaultErrorStrategy::recover(parser, e);
+    for (size_t i = before; i < stream->index(); ++i) {
+      std::string text = stream->get(i)->getText();
+      if (text == ";" || text == "}")
+        reporter.boundary();
+    }
   }
 
   void reportMatch(antlr4::Parser *parser) override {

@@ -175,6 +175,7 @@ struct Ctx {
   bool metricsAllowed = false;
   bool underSharing = false; // the parent is `shared as` / `independent`
   const char *unknownWord = "name"; // "unknown operation 'x'" vs "unknown name"
+  bool layerPosition = false;       // right of '|>': a name there is an operation
 };
 
 void collectNames(const Expr *e, std::vector<const NameExpr *> &out) {
@@ -987,6 +988,8 @@ private:
           sink.note(diag, value.tmpl->nameLoc, "declared here");
       }
     }
+    if (s.objectives.empty())
+      sink.error(s.nameLoc, "search '" + s.name + "' has no objective; add one, e.g. 'maximize accuracy;'");
     if (!seen.count("space"))
       sink.error(s.nameLoc, "search '" + s.name + "' does not say which space to search; add 'space = NETWORK(...);'");
 
@@ -1056,7 +1059,7 @@ private:
         sink.error(n.getLoc(), "'" + n.name + "' is a builtin function; call it: " + n.name + "(...)");
         return Info::error();
       }
-      unknownName(n, ctx, false);
+      unknownName(n, ctx, ctx.layerPosition);
       return Info::error();
     }
     // A bare op, template or extern name means a call with all defaults.
@@ -1682,7 +1685,9 @@ private:
     }
     case Expr::Kind::Pipe: {
       auto &p = llvm::cast<PipeExpr>(e);
-      Info layer = check(*p.layer, ctx);
+      Ctx lctx = ctx;
+      lctx.layerPosition = true;
+      Info layer = check(*p.layer, lctx);
       if (layer.type.isError()) {
         Ctx ictx = ctx;
         ictx.underSharing = false;

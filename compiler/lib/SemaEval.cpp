@@ -333,10 +333,14 @@ private:
         double p = std::pow(static_cast<double>(l.i), static_cast<double>(r.i));
         if (std::fabs(p) < 9e18)
           return Value::ofInt(static_cast<int64_t>(std::llround(p)));
+        report(b.getLoc(), "integer overflow: " + l.str() + " ** " + r.str() + " does not fit in 64 bits", f, asg);
         return Value();
       }
-      if (op != "**")
-        return Value(); // overflow: too big to judge
+      if (op != "**") {
+        report(b.getLoc(), "integer overflow: " + l.str() + " " + op + " " + r.str() +
+                               " does not fit in 64 bits", f, asg);
+        return Value();
+      }
     }
     double v = op == "+" ? x + y : op == "-" ? x - y : op == "*" ? x * y : op == "/" ? x / y
              : op == "%" ? std::fmod(x, y) : std::pow(x, y);
@@ -819,9 +823,22 @@ private:
         auto *in = llvm::cast<InputStmt>(s.get());
         if (in->type)
           for (auto &dim : in->type->shape) {
-            Value v = eval(*dim, f, {});
-            if (v.k == Value::K::Int && v.i < 1)
-              report(dim->getLoc(), "tensor dimensions must be at least 1, got " + v.str(), f, {});
+            // A dimension may be a choice (resolution search): judge each value.
+            std::vector<const ChoiceStmt *> choices;
+            std::set<std::string> visited;
+            freeChoices(*dim, f, choices, visited);
+            auto check = [&](const Assignment &asg) {
+              Value v = eval(*dim, f, asg);
+              if (v.k == Value::K::Int && v.i < 1) {
+                report(dim->getLoc(), "tensor dimensions must be at least 1, got " + v.str(), f, asg);
+                return false;
+              }
+              return true;
+            };
+            if (choices.empty())
+              check({});
+            else
+              forEachAssignment(choices, f, check);
           }
         break;
       }

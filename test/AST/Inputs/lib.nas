@@ -1,0 +1,2 @@
+// Imported by decls.nas.
+op batch_norm() = "batch_norm";

@@ -1,0 +1,2 @@
+// Stands in for the standard library in AST tests (--stdlib %S/Inputs).
+op relu() = "relu";
