@@ -7,9 +7,9 @@
 // doubles the FLOPs). Channel counts round to multiples of 8 (never more than
 // 10% down), layer counts round up, the resolution to the nearest pixel.
 //
-// phi is a parameter here, not a choice: it sets the input resolution, and a
-// network's input shape must not depend on a choice. Searching phi is a
-// choice of the search block, passed to the space:
+// phi is a parameter here, so one declaration serves every scale (an input
+// shape may depend on a choice too, but a parameter keeps EfficientNet-B{phi}
+// nameable). Searching phi is a choice of the search block, passed to the space:
 //
 //   search Scaling { choice phi: 0..7; space = EfficientNet(phi=phi); ... }
 //
