@@ -671,16 +671,8 @@ private:
   /// Evaluates a derived value for every combination of its choices, so a
   /// division by zero or a bad index under one of them is reported.
   void evaluateEveryCombination(const Expr &e, Frame &f) {
-    std::vector<const ChoiceStmt *> choices;
-    std::set<std::string> visited;
-    freeChoices(e, f, choices, visited);
-    if (choices.empty()) {
-      eval(e, f, {});
-      return;
-    }
-    forEachAssignment(choices, f, [&](const Assignment &asg) {
-      if (!pruned(asg, f))
-        eval(e, f, asg);
+    forEachCombinationOf(e, f, [&](const Assignment &asg) {
+      eval(e, f, asg);
       return true;
     });
   }
@@ -734,22 +726,34 @@ private:
   void checkRepeat(const CallExpr &call, Frame &f) {
     if (call.args.empty())
       return;
-    const Expr &count = *call.args[0].value;
-    std::vector<const ChoiceStmt *> choices;
-    std::set<std::string> visited;
-    freeChoices(count, f, choices, visited);
-    auto check = [&](const Assignment &asg) {
-      Value n = eval(count, f, asg);
-      if (n.k == Value::K::Int && n.i < 0) {
-        report(count.getLoc(), "repeat count must not be negative, got " + n.str(), f, asg);
+    checkAtLeast(*call.args[0].value, f, 0, "repeat count must not be negative");
+  }
+
+  /// Reports the first combination of choices under which int `e` is below
+  /// `min`.
+  void checkAtLeast(const Expr &e, Frame &f, int64_t min, const std::string &message) {
+    forEachCombinationOf(e, f, [&](const Assignment &asg) {
+      Value v = eval(e, f, asg);
+      if (v.k == Value::K::Int && v.i < min) {
+        report(e.getLoc(), message + ", got " + v.str(), f, asg);
         return false;
       }
       return true;
-    };
-    if (choices.empty())
-      check({});
-    else
-      forEachAssignment(choices, f, check);
+    });
+  }
+
+  /// Calls `fn` once with no assignment if `e` depends on no choice, else with
+  /// every combination of the choices it depends on that the body's
+  /// requirements leave in the space.
+  void forEachCombinationOf(const Expr &e, Frame &f, const std::function<bool(const Assignment &)> &fn) {
+    std::vector<const ChoiceStmt *> choices;
+    std::set<std::string> visited;
+    freeChoices(e, f, choices, visited);
+    if (choices.empty()) {
+      fn({});
+      return;
+    }
+    forEachAssignment(choices, f, [&](const Assignment &asg) { return pruned(asg, f) || fn(asg); });
   }
 
   /// Visits every call in `e`, checking ops and instantiating templates.
@@ -822,24 +826,9 @@ private:
       case Stmt::Kind::Input: {
         auto *in = llvm::cast<InputStmt>(s.get());
         if (in->type)
-          for (auto &dim : in->type->shape) {
-            // A dimension may be a choice (resolution search): judge each value.
-            std::vector<const ChoiceStmt *> choices;
-            std::set<std::string> visited;
-            freeChoices(*dim, f, choices, visited);
-            auto check = [&](const Assignment &asg) {
-              Value v = eval(*dim, f, asg);
-              if (v.k == Value::K::Int && v.i < 1) {
-                report(dim->getLoc(), "tensor dimensions must be at least 1, got " + v.str(), f, asg);
-                return false;
-              }
-              return true;
-            };
-            if (choices.empty())
-              check({});
-            else
-              forEachAssignment(choices, f, check);
-          }
+          // A dimension may be a choice (resolution search): judge each value.
+          for (auto &dim : in->type->shape)
+            checkAtLeast(*dim, f, 1, "tensor dimensions must be at least 1");
         break;
       }
       case Stmt::Kind::Require:
