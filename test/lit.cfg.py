@@ -4,7 +4,7 @@ import lit.formats
 
 config.name = "nasc"
 config.test_format = lit.formats.ShTest(execute_external=False)
-config.suffixes = [".nas", ".test"]
+config.suffixes = [".nas", ".test", ".mlir"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.nasc_obj_root, "test")
 # Inputs/ holds files that tests import; they are not tests themselves.
