@@ -187,6 +187,14 @@ LogicalResult ConcatOp::verify() { return verifyCombiner(*this, getInputs()); }
 
 OpFoldResult StringOp::fold(FoldAdaptor) { return getValueAttr(); }
 
+OpFoldResult StringEqOp::fold(FoldAdaptor adaptor) {
+  auto lhs = dyn_cast_or_null<StringAttr>(adaptor.getLhs());
+  auto rhs = dyn_cast_or_null<StringAttr>(adaptor.getRhs());
+  if (!lhs || !rhs)
+    return {};
+  return BoolAttr::get(getContext(), lhs == rhs);
+}
+
 //===----------------------------------------------------------------------===//
 // Decisions
 //===----------------------------------------------------------------------===//
@@ -236,7 +244,8 @@ LogicalResult CategoricalOp::verify() {
 }
 
 LogicalResult RangeOp::verify() {
-  if (auto step = constantFloat(getStep()); step && *step <= 0 && !getLog())
+  // Float ranges are continuous: their step is not used.
+  if (auto step = constantInt(getStep()); step && *step <= 0 && getType().isInteger(64))
     return emitOpError() << "decision '" << getName() << "' has a non-positive step";
   auto lo = constantFloat(getLo()), hi = constantFloat(getHi());
   if (lo && hi && *lo > *hi)

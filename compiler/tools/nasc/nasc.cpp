@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nasc/ASTDump.h"
+#include "nasc/MLIRGen.h"
 #include "nasc/ModuleLoader.h"
 #include "nasc/Sema.h"
 
@@ -28,6 +29,7 @@ commands:
                          mistake clang-style and exit 1 if there was an error
   compile FILE           compile one file; --emit chooses what to print
       --emit=ast         the abstract syntax tree, one node per line with <line:col>
+      --emit=mlir        the nas dialect as generated from the source
 
 options:
   --stdlib DIR           where `import "std/..."` looks (default: $NASC_STDLIB,
@@ -116,6 +118,13 @@ int runOnFile(const Options &options, const std::string &file) {
     return 1;
   if (options.command == "compile" && options.emit == "ast")
     dumpAST(*main, llvm::outs());
+  if (options.command == "compile" && options.emit == "mlir") {
+    mlir::OwningOpRef<mlir::ModuleOp> module = mlirGen(context, loader.modules());
+    if (!module)
+      return 1;
+    module->print(llvm::outs());
+    llvm::outs() << "\n";
+  }
   return 0;
 }
 
@@ -165,8 +174,8 @@ int main(int argc, char **argv) {
       return usageError("'compile' takes exactly one file");
     if (options.emit.empty())
       options.emit = "ast";
-    if (options.emit != "ast")
-      return usageError("unknown --emit kind '" + options.emit + "'; expected 'ast'");
+    if (options.emit != "ast" && options.emit != "mlir")
+      return usageError("unknown --emit kind '" + options.emit + "'; expected 'ast' or 'mlir'");
   } else if (!options.emit.empty()) {
     return usageError("--emit goes with 'compile'");
   }

@@ -268,6 +268,18 @@ def Nas_ConcatOp : Nas_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Nas_ItemOp : Nas_Op<"item", [Pure]> {
+  let summary = "one feature map of an input choice's picks";
+  let description = [{
+    ```mlir
+    %a = nas.item %in0[%c0]
+    ```
+  }];
+  let arguments = (ins Nas_TensorListType:$list, I64:$index);
+  let results = (outs Nas_TensorType:$result);
+  let assemblyFormat = "$list `[` $index `]` attr-dict";
+}
+
 //===----------------------------------------------------------------------===//
 // Decisions
 //===----------------------------------------------------------------------===//
@@ -294,7 +306,7 @@ def Nas_RangeOp : Nas_Op<"range", [Pure, AllTypesMatch<["lo", "hi", "step", "res
   let summary = "a decision over a numeric range";
   let description = [{
     Integers from `lo` to `hi` by `step`, or floats between `lo` and `hi`
-    (`step` is then ignored), sampled on a log scale with `log`.
+    (`step` is then not used: write 0.0), sampled on a log scale with `log`.
 
     ```mlir
     %d = nas.range "depth" %c1 to %c4 step %c1 : i64
@@ -363,6 +375,19 @@ def Nas_StringOp : Nas_Op<"string", [Pure, ConstantLike]> {
   let arguments = (ins StrAttr:$value);
   let results = (outs Nas_StringType:$result);
   let assemblyFormat = "$value attr-dict";
+  let hasFolder = 1;
+}
+
+def Nas_StringEqOp : Nas_Op<"string_eq", [Pure, Commutative]> {
+  let summary = "whether two strings are equal";
+  let description = [{
+    ```mlir
+    %is_relu = nas.string_eq %act, %relu
+    ```
+  }];
+  let arguments = (ins Nas_StringType:$lhs, Nas_StringType:$rhs);
+  let results = (outs I1:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict";
   let hasFolder = 1;
 }
 
