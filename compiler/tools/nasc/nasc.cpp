@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "nasc/ASTDump.h"
 #include "nasc/MLIRGen.h"
+#include "nasc/Pipeline.h"
 #include "nasc/ModuleLoader.h"
 #include "nasc/Sema.h"
 
@@ -30,6 +31,9 @@ commands:
   compile FILE           compile one file; --emit chooses what to print
       --emit=ast         the abstract syntax tree, one node per line with <line:col>
       --emit=mlir        the nas dialect as generated from the source
+      --emit=mlir-lowered  one flat nas.space per network: templates inlined,
+                         repetitions unrolled, decisions named by owner, exact size
+  info FILE [--json]     every space: its decisions, their domains, its exact size
 
 options:
   --stdlib DIR           where `import "std/..."` looks (default: $NASC_STDLIB,
@@ -46,6 +50,7 @@ struct Options {
   std::string emit;
   std::string stdlib;
   bool verify = false;
+  bool json = false;
 };
 
 int usageError(const std::string &message) {
@@ -118,13 +123,21 @@ int runOnFile(const Options &options, const std::string &file) {
     return 1;
   if (options.command == "compile" && options.emit == "ast")
     dumpAST(*main, llvm::outs());
-  if (options.command == "compile" && options.emit == "mlir") {
-    mlir::OwningOpRef<mlir::ModuleOp> module = mlirGen(context, loader.modules());
-    if (!module)
-      return 1;
-    module->print(llvm::outs());
-    llvm::outs() << "\n";
+  bool needsIR = options.command == "info" || (options.command == "compile" && options.emit != "ast");
+  if (!needsIR)
+    return 0;
+  mlir::OwningOpRef<mlir::ModuleOp> module = mlirGen(context, loader.modules());
+  if (!module)
+    return 1;
+  bool lowered = options.command == "info" || options.emit == "mlir-lowered";
+  if (lowered && mlir::failed(lowerModule(*module)))
+    return 1;
+  if (options.command == "info") {
+    printInfo(*module, llvm::outs(), options.json);
+    return 0;
   }
+  module->print(llvm::outs());
+  llvm::outs() << "\n";
   return 0;
 }
 
@@ -144,6 +157,8 @@ int main(int argc, char **argv) {
     }
     if (arg == "--verify-diagnostics") {
       options.verify = true;
+    } else if (arg == "--json") {
+      options.json = true;
     } else if (arg.rfind("--emit=", 0) == 0) {
       options.emit = arg.substr(7);
     } else if (arg == "--stdlib" || arg.rfind("--stdlib=", 0) == 0) {
@@ -165,8 +180,8 @@ int main(int argc, char **argv) {
 
   if (options.command.empty())
     return usageError("no command given");
-  if (options.command != "check" && options.command != "compile")
-    return usageError("unknown command '" + options.command + "'; expected 'check' or 'compile'");
+  if (options.command != "check" && options.command != "compile" && options.command != "info")
+    return usageError("unknown command '" + options.command + "'; expected 'check', 'compile' or 'info'");
   if (options.files.empty())
     return usageError("'" + options.command + "' needs a .nas file");
   if (options.command == "compile") {
@@ -174,11 +189,15 @@ int main(int argc, char **argv) {
       return usageError("'compile' takes exactly one file");
     if (options.emit.empty())
       options.emit = "ast";
-    if (options.emit != "ast" && options.emit != "mlir")
-      return usageError("unknown --emit kind '" + options.emit + "'; expected 'ast' or 'mlir'");
+    if (options.emit != "ast" && options.emit != "mlir" && options.emit != "mlir-lowered")
+      return usageError("unknown --emit kind '" + options.emit + "'; expected 'ast', 'mlir' or 'mlir-lowered'");
   } else if (!options.emit.empty()) {
     return usageError("--emit goes with 'compile'");
   }
+  if (options.command == "info" && options.files.size() != 1)
+    return usageError("'info' takes exactly one file");
+  if (options.json && options.command != "info")
+    return usageError("--json goes with 'info'");
 
   int status = 0;
   for (const std::string &file : options.files)

@@ -268,6 +268,23 @@ def Nas_ConcatOp : Nas_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Nas_SwitchOp : Nas_Op<"switch", [Pure]> {
+  let summary = "the feature map at a decided index: the output of a repetition of decided depth";
+  let description = [{
+    `nas-instantiate` unrolls `repeat(n, L)` with a decided `n` to the
+    largest count, and selects the output after `n` copies. `id` names the
+    switch for the decisions of the copies it can cut off (their
+    `nas.active_if` conditions).
+
+    ```mlir
+    %y = nas.switch %depth [%x, %y1, %y2, %y3] {id = "depth@0"}
+    ```
+  }];
+  let arguments = (ins I64:$index, Variadic<Nas_TensorType>:$alternatives, StrAttr:$id);
+  let results = (outs Nas_TensorType:$result);
+  let assemblyFormat = "$index ` ` `[` $alternatives `]` attr-dict";
+}
+
 def Nas_ItemOp : Nas_Op<"item", [Pure]> {
   let summary = "one feature map of an input choice's picks";
   let description = [{

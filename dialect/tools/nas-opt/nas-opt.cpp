@@ -1,5 +1,6 @@
 //===- nas-opt.cpp - Runs nas passes on MLIR files ------------------------===//
 #include "nas/NasDialect.h"
+#include "nas/NasPasses.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -7,6 +8,7 @@
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
+  mlir::nas::registerNasPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

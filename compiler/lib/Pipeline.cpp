@@ -1,0 +1,154 @@
+//===- Pipeline.cpp - Lowering and reporting spaces -----------------------===//
+#include "nasc/Pipeline.h"
+
+#include "nas/NasPasses.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+
+#include <map>
+
+using namespace nasc;
+namespace nas = mlir::nas;
+
+mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module) {
+  mlir::PassManager pm(module.getContext());
+  pm.addPass(nas::createNasInstantiate());
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::createCSEPass());
+  if (mlir::failed(pm.run(module)))
+    return mlir::failure();
+  for (nas::SpaceOp space : module.getOps<nas::SpaceOp>()) {
+    mlir::FailureOr<nas::SpaceSize> size = nas::countSpace(space);
+    if (mlir::failed(size))
+      return mlir::failure();
+    mlir::Builder b(space);
+    space->setAttr("size", b.getStringAttr(size->str()));
+    space->setAttr("decisions", b.getI64IntegerAttr(size->decisions));
+    if (size->continuous)
+      space->setAttr("continuous", b.getUnitAttr());
+  }
+  return mlir::success();
+}
+
+namespace {
+
+/// One decision of a space, as info reports it.
+struct DecisionInfo {
+  std::string name;
+  std::string kind;
+  std::string domain;
+  int64_t size = 0; // 0: continuous or unknown
+  bool conditional = false;
+};
+
+std::string constantText(mlir::Value v) {
+  llvm::APInt i;
+  if (mlir::matchPattern(v, mlir::m_ConstantInt(&i)))
+    return std::to_string(i.getSExtValue());
+  mlir::FloatAttr f;
+  if (mlir::matchPattern(v, mlir::m_Constant(&f))) {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    os << llvm::format("%g", f.getValueAsDouble());
+    return os.str();
+  }
+  return "?";
+}
+
+std::vector<DecisionInfo> decisionsOf(nas::SpaceOp space) {
+  std::map<std::string, DecisionInfo> byName;
+  space.walk([&](mlir::Operation *op) {
+    DecisionInfo d;
+    if (auto c = llvm::dyn_cast<nas::CategoricalOp>(op)) {
+      d = {c.getName().str(), "categorical", "", static_cast<int64_t>(c.getAlternatives().size())};
+      std::vector<std::string> parts;
+      for (size_t i = 0; i < c.getAlternatives().size(); ++i) {
+        auto labels = c.getLabels();
+        std::string label = labels ? llvm::cast<mlir::StringAttr>((*labels)[i]).str() : "";
+        parts.push_back(!label.empty() ? label : constantText(c.getAlternatives()[i]));
+      }
+      d.domain = "[" + llvm::join(parts, ", ") + "]";
+    } else if (auto r = llvm::dyn_cast<nas::RangeOp>(op)) {
+      bool isFloat = r.getType().isF64();
+      d = {r.getName().str(), isFloat ? "float range" : "int range", "", 0};
+      d.domain = constantText(r.getLo()) + ".." + constantText(r.getHi());
+      if (!isFloat) {
+        d.domain += " step " + constantText(r.getStep());
+        llvm::APInt lo, hi, step;
+        if (mlir::matchPattern(r.getLo(), mlir::m_ConstantInt(&lo)) &&
+            mlir::matchPattern(r.getHi(), mlir::m_ConstantInt(&hi)) &&
+            mlir::matchPattern(r.getStep(), mlir::m_ConstantInt(&step)) && step.getSExtValue() > 0)
+          d.size = (hi.getSExtValue() - lo.getSExtValue()) / step.getSExtValue() + 1;
+      }
+      if (r.getLog())
+        d.domain += " log";
+    } else if (auto p = llvm::dyn_cast<nas::PickOp>(op)) {
+      d = {p.getName().str(), "input choice", constantText(p.getCount()) + " of " +
+                                                  std::to_string(p.getCandidates().size()), 0};
+      llvm::APInt k;
+      if (mlir::matchPattern(p.getCount(), mlir::m_ConstantInt(&k))) {
+        int64_t n = p.getCandidates().size(), c = 1;
+        for (int64_t i = 0; i < k.getSExtValue(); ++i)
+          c = c * (n - i) / (i + 1);
+        d.size = c;
+      }
+    } else if (auto s = llvm::dyn_cast<nas::SubsetOp>(op)) {
+      d = {s.getName().str(), "input subset", "any of " + std::to_string(s.getCandidates().size()), 0};
+      if (s.getCandidates().size() < 62)
+        d.size = int64_t(1) << s.getCandidates().size();
+    } else {
+      return;
+    }
+    d.conditional = op->hasAttr("nas.active_if");
+    auto [it, inserted] = byName.try_emplace(d.name, d);
+    if (!inserted && !d.conditional)
+      it->second.conditional = false;
+  });
+  std::vector<DecisionInfo> out;
+  for (auto &[name, d] : byName)
+    out.push_back(d);
+  return out;
+}
+
+} // namespace
+
+void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
+  llvm::json::Array spaces;
+  for (nas::SpaceOp space : module.getOps<nas::SpaceOp>()) {
+    std::vector<DecisionInfo> decisions = decisionsOf(space);
+    auto size = space->getAttrOfType<mlir::StringAttr>("size");
+    bool continuous = space->hasAttr("continuous");
+    if (json) {
+      llvm::json::Array ds;
+      for (const DecisionInfo &d : decisions)
+        ds.push_back(llvm::json::Object{{"name", d.name},
+                                        {"kind", d.kind},
+                                        {"domain", d.domain},
+                                        {"size", d.size},
+                                        {"conditional", d.conditional}});
+      spaces.push_back(llvm::json::Object{{"space", space.getSymName()},
+                                          {"network", space.getNetwork()},
+                                          {"size", size ? size.str() : std::string("?")},
+                                          {"continuous", continuous},
+                                          {"decisions", std::move(ds)}});
+      continue;
+    }
+    os << "space " << space.getSymName() << " (network " << space.getNetwork() << ")\n";
+    os << "  size: " << (size ? size.str() : std::string("?")) << " architectures"
+       << (continuous ? " (times continuous hyperparameters)" : "") << "\n";
+    os << "  decisions: " << decisions.size() << "\n";
+    for (const DecisionInfo &d : decisions) {
+      os << "    " << d.name << ": " << d.kind << " " << d.domain;
+      if (d.conditional)
+        os << " (only when its repetition reaches it)";
+      os << "\n";
+    }
+  }
+  if (json)
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(spaces))) << "\n";
+}

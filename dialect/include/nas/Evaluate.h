@@ -1,0 +1,32 @@
+//===- Evaluate.h - Constant evaluation under fixed decisions -------------===//
+#ifndef NAS_EVALUATE_H
+#define NAS_EVALUATE_H
+
+#include "nas/NasDialect.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace mlir::nas {
+
+/// Decision values by decision name: for a categorical decision the index of
+/// the alternative, for a range the value itself.
+using DecisionValues = std::map<std::string, Attribute>;
+
+/// Evaluates `value` by folding the ops it depends on, with the decisions in
+/// `decisions` fixed. Returns null when something it needs is not known.
+Attribute evaluate(Value value, const DecisionValues &decisions);
+
+/// The decision ops (categorical or range) `value` depends on.
+void decisionsOf(Value value, llvm::SmallVectorImpl<Operation *> &out);
+
+/// Every value a categorical-of-constants or integer range decision can
+/// take, in the form DecisionValues uses; none if not enumerable.
+std::optional<std::vector<Attribute>> domainValues(Operation *decision);
+
+} // namespace mlir::nas
+
+#endif // NAS_EVALUATE_H

@@ -1,0 +1,38 @@
+//===- NasPasses.td - Passes over the nas dialect ----------*- tablegen -*-===//
+#ifndef NAS_PASSES
+#define NAS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def NasInstantiate : Pass<"nas-instantiate", "::mlir::ModuleOp"> {
+  let summary = "Builds one flat nas.space per network: templates inlined, repetitions unrolled, decisions named by owner";
+  let description = [{
+    Roots are the networks whose parameters all have defaults and the
+    `space` of every `nas.search`. For each, a `nas.space` receives the
+    network's body with every `nas.apply` of a `nas.instance` replaced by the
+    template's body (recursively), `nas.repeat` with a constant count
+    unrolled, and constants folded between rounds. Each decision is renamed
+    by who owns it: `key/name` for instances `shared` under `key`,
+    `Template#i/name` for the i-th `independent` instance of a template in
+    its enclosing body (and `#i.j` for copy j of a repetition), prefixed by
+    the path of the instance that contains it. Instances that cannot be
+    inlined yet (one of several alternatives of a decision, or repeated a
+    decided number of times) stay as layers and are reported with a remark.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
+}
+
+def NasSpaceSize : Pass<"nas-space-size", "::mlir::ModuleOp"> {
+  let summary = "Counts the architectures of each nas.space exactly";
+  let description = [{
+    Attaches `size` (a decimal string, arbitrary precision) and `decisions`
+    (the number of distinct decisions) to every `nas.space`, and emits a
+    remark with both. A decision counts once however many ops carry its
+    name. Categorical decisions count their alternatives, integer ranges
+    their values, `k of n` input choices n choose k, `any of n` 2^n. A float
+    range is continuous: the space is then reported as infinite, with the
+    count of its discrete part.
+  }];
+}
+
+#endif // NAS_PASSES

@@ -1,0 +1,81 @@
+//===- Evaluate.cpp - Constant evaluation under fixed decisions -----------===//
+#include "nas/Evaluate.h"
+
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace mlir;
+using namespace mlir::nas;
+
+static Attribute evaluate(Value value, const DecisionValues &decisions, llvm::DenseMap<Value, Attribute> &memo) {
+  auto it = memo.find(value);
+  if (it != memo.end())
+    return it->second;
+  Attribute result;
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return memo[value] = nullptr;
+  if (auto c = dyn_cast<CategoricalOp>(def)) {
+    auto chosen = decisions.find(c.getName().str());
+    if (chosen != decisions.end())
+      if (auto index = dyn_cast<IntegerAttr>(chosen->second))
+        if (index.getInt() >= 0 && index.getInt() < static_cast<int64_t>(c.getAlternatives().size()))
+          result = evaluate(c.getAlternatives()[index.getInt()], decisions, memo);
+  } else if (auto r = dyn_cast<RangeOp>(def)) {
+    auto chosen = decisions.find(r.getName().str());
+    if (chosen != decisions.end())
+      result = chosen->second;
+  } else if (matchPattern(value, m_Constant(&result))) {
+    // a constant
+  } else if (def->getNumResults() == 1 && def->getNumRegions() == 0 && isPure(def)) {
+    SmallVector<Attribute> operands;
+    for (Value operand : def->getOperands())
+      operands.push_back(evaluate(operand, decisions, memo));
+    if (llvm::all_of(operands, [](Attribute a) { return a != nullptr; })) {
+      SmallVector<OpFoldResult> folded;
+      if (succeeded(def->fold(operands, folded)) && folded.size() == 1)
+        result = dyn_cast<Attribute>(folded[0]);
+    }
+  }
+  return memo[value] = result;
+}
+
+Attribute mlir::nas::evaluate(Value value, const DecisionValues &decisions) {
+  llvm::DenseMap<Value, Attribute> memo;
+  return ::evaluate(value, decisions, memo);
+}
+
+void mlir::nas::decisionsOf(Value value, llvm::SmallVectorImpl<Operation *> &out) {
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  SmallVector<Value> work{value};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (!def || !seen.insert(def).second)
+      continue;
+    if (isa<CategoricalOp, RangeOp>(def))
+      out.push_back(def);
+    for (Value operand : def->getOperands())
+      work.push_back(operand);
+  }
+}
+
+std::optional<std::vector<Attribute>> mlir::nas::domainValues(Operation *decision) {
+  Builder b(decision->getContext());
+  std::vector<Attribute> values;
+  if (auto c = dyn_cast<CategoricalOp>(decision)) {
+    for (size_t i = 0; i < c.getAlternatives().size(); ++i)
+      values.push_back(b.getI64IntegerAttr(i));
+    return values;
+  }
+  if (auto r = dyn_cast<RangeOp>(decision)) {
+    APInt lo, hi, step;
+    if (!matchPattern(r.getLo(), m_ConstantInt(&lo)) || !matchPattern(r.getHi(), m_ConstantInt(&hi)) ||
+        !matchPattern(r.getStep(), m_ConstantInt(&step)) || step.getSExtValue() <= 0)
+      return std::nullopt;
+    for (int64_t v = lo.getSExtValue(); v <= hi.getSExtValue(); v += step.getSExtValue())
+      values.push_back(b.getI64IntegerAttr(v));
+    return values;
+  }
+  return std::nullopt;
+}

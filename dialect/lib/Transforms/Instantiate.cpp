@@ -1,0 +1,375 @@
+//===- Instantiate.cpp - Templates inlined into one flat space ------------===//
+#include "nas/Evaluate.h"
+#include "nas/NasPasses.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace mlir::nas {
+#define GEN_PASS_DEF_NASINSTANTIATE
+#include "nas/NasPasses.h.inc"
+} // namespace mlir::nas
+
+using namespace mlir;
+using namespace mlir::nas;
+
+namespace {
+
+/// The attribute a cloned instance carries: the decision-name prefix of the
+/// body it was cloned into.
+constexpr llvm::StringLiteral kScope = "nas.scope";
+/// On decisions (and instances) in a copy a decided repetition may cut off:
+/// [[switch id, k], ...], active when every switch's index is at least k.
+constexpr llvm::StringLiteral kActiveIf = "nas.active_if";
+/// Bound on inline/fold rounds (each round inlines one nesting level).
+constexpr int kMaxRounds = 64;
+/// Bounds on unrolling a repetition of decided count.
+constexpr int64_t kMaxCopies = 256;
+constexpr size_t kMaxCountAssignments = 4096;
+
+bool isDecision(Operation *op) { return isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op); }
+
+void renameDecision(Operation *op, StringRef prefix) {
+  if (prefix.empty() || !isDecision(op))
+    return;
+  auto name = op->getAttrOfType<StringAttr>("name");
+  op->setAttr("name", StringAttr::get(op->getContext(), prefix + name.getValue()));
+}
+
+/// A template parameter default as an op.
+Value materialize(OpBuilder &b, Location loc, Attribute value) {
+  if (auto s = dyn_cast<StringAttr>(value))
+    return b.create<StringOp>(loc, s);
+  if (auto boolean = dyn_cast<BoolAttr>(value))
+    return b.create<arith::ConstantIntOp>(loc, boolean.getValue(), 1);
+  if (auto typed = dyn_cast<TypedAttr>(value))
+    return b.create<arith::ConstantOp>(loc, typed);
+  return nullptr;
+}
+
+class Instantiator {
+public:
+  Instantiator(ModuleOp module) : module(module), symbols(module) {}
+
+  LogicalResult run() {
+    SmallVector<std::pair<std::string, TemplateOp>> defaultRoots;
+    for (TemplateOp t : module.getOps<TemplateOp>())
+      if (t.getKind() == TemplateKind::network && allDefaults(t))
+        defaultRoots.push_back({(t.getSymName() + ".space").str(), t});
+    SmallVector<std::pair<SearchOp, InstanceOp>> searchRoots;
+    for (SearchOp s : module.getOps<SearchOp>())
+      for (SettingOp setting : s.getBody().getOps<SettingOp>())
+        if (setting.getKey() == "space")
+          if (auto inst = setting.getValue().getDefiningOp<InstanceOp>())
+            searchRoots.push_back({s, inst});
+
+    for (auto &[name, t] : defaultRoots)
+      if (failed(instantiate(name, t, nullptr)))
+        return failure();
+    for (auto &[search, inst] : searchRoots) {
+      auto t = symbols.lookup<TemplateOp>(inst.getTemplateName());
+      if (!t)
+        return inst.emitOpError("refers to no template");
+      if (failed(instantiate((search.getSymName() + ".space").str(), t, inst)))
+        return failure();
+    }
+    return success();
+  }
+
+private:
+  ModuleOp module;
+  SymbolTable symbols;
+  /// Decision-name prefix of each instance inlined so far.
+  llvm::DenseMap<Operation *, std::string> prefixes;
+  /// How many independent instances of a template a body has had.
+  llvm::StringMap<unsigned> counters;
+
+  static bool allDefaults(TemplateOp t) {
+    if (t.getNumParams() == 0)
+      return true;
+    auto defaults = t.getParamDefaults();
+    return defaults && llvm::none_of(*defaults, [](Attribute a) { return isa<UnitAttr>(a); });
+  }
+
+  /// Clones the ops `value` depends on (in a search body) before `b`'s point.
+  Value cloneSlice(Value value, IRMapping &map, OpBuilder &b) {
+    if (Value mapped = map.lookupOrNull(value))
+      return mapped;
+    Operation *def = value.getDefiningOp();
+    if (!def)
+      return nullptr;
+    for (Value operand : def->getOperands())
+      if (!cloneSlice(operand, map, b))
+        return nullptr;
+    b.clone(*def, map);
+    return map.lookup(value);
+  }
+
+  LogicalResult instantiate(const std::string &name, TemplateOp network, InstanceOp root) {
+    OpBuilder b(module.getContext());
+    b.setInsertionPointToEnd(module.getBody());
+    Location loc = root ? root.getLoc() : network.getLoc();
+    auto space = b.create<SpaceOp>(loc, b.getStringAttr(name), FlatSymbolRefAttr::get(network.getSymNameAttr()),
+                                   network.getInputNames());
+    Block *block = new Block();
+    space.getBody().push_back(block);
+    b.setInsertionPointToEnd(block);
+
+    Block &body = network.getBody().front();
+    IRMapping map;
+    for (unsigned i = 0; i < network.getNumInputs(); ++i)
+      map.map(body.getArgument(network.getNumParams() + i),
+              block->addArgument(nas::TensorType::get(module.getContext()), loc));
+    for (unsigned i = 0; i < network.getNumParams(); ++i) {
+      Value value = root ? argument(root, network, i) : Value();
+      if (value) {
+        // The argument's computation (search choices included) moves in.
+        IRMapping slice;
+        value = cloneSlice(value, slice, b);
+      } else if (auto defaults = network.getParamDefaults()) {
+        value = materialize(b, loc, (*defaults)[i]);
+      }
+      if (!value)
+        return network.emitOpError() << "parameter '" << cast<StringAttr>(network.getParamNames()[i]).getValue()
+                                     << "' has no value for space '" << name << "'";
+      map.map(body.getArgument(i), value);
+    }
+    Value out = cloneBody(b, body, map, "");
+    b.create<OutputOp>(body.getTerminator()->getLoc(), out);
+    return flatten(space);
+  }
+
+  static Value argument(InstanceOp inst, TemplateOp t, unsigned param) {
+    for (auto [arg, argName] : llvm::zip(inst.getArgs(), inst.getNames()))
+      if (argName == t.getParamNames()[param])
+        return arg;
+    return nullptr;
+  }
+
+  /// Clones a template body (without its terminator) at `b`, renaming its
+  /// decisions under `prefix`; returns the output value.
+  Value cloneBody(OpBuilder &b, Block &body, IRMapping &map, StringRef prefix, ArrayAttr activeIf = {}) {
+    for (Operation &op : body.without_terminator()) {
+      Operation *copy = b.clone(op, map);
+      renameDecision(copy, prefix);
+      if (isa<InstanceOp>(copy))
+        copy->setAttr(kScope, b.getStringAttr(prefix));
+      // What the instance's copy depends on, its decisions depend on too.
+      if (activeIf && (isDecision(copy) || isa<InstanceOp>(copy)))
+        copy->setAttr(kActiveIf, activeIf);
+    }
+    auto output = cast<OutputOp>(body.getTerminator());
+    return map.lookup(output.getValue());
+  }
+
+  /// The decision-name prefix of an instance's own decisions.
+  std::string prefixOf(InstanceOp inst, TemplateOp t) {
+    auto it = prefixes.find(inst);
+    if (it != prefixes.end())
+      return it->second;
+    std::string scope;
+    if (auto s = inst->getAttrOfType<StringAttr>(kScope))
+      scope = s.getValue().str();
+    std::string prefix = scope;
+    switch (inst.getSharing()) {
+    case Sharing::root:
+      break;
+    case Sharing::shared:
+      prefix += inst.getKey()->str() + "/";
+      break;
+    case Sharing::independent: {
+      // Numbered in the order the body meets them; each copy of a
+      // repetition is its own instance op, so copies number on.
+      std::string id = t.getSymName().str() + "#";
+      unsigned n = counters[scope + id]++;
+      prefix += id + std::to_string(n) + "/";
+      break;
+    }
+    }
+    return prefixes[inst] = prefix;
+  }
+
+  /// Replaces `apply(instance)` by the template's body.
+  LogicalResult inlineInstance(ApplyOp apply, InstanceOp inst) {
+    auto t = symbols.lookup<TemplateOp>(inst.getTemplateName());
+    if (!t)
+      return inst.emitOpError("refers to no template");
+    if (apply.getInputs().size() != t.getNumInputs())
+      return apply.emitOpError() << "applies '" << t.getSymName() << "' to " << apply.getInputs().size()
+                                 << " inputs; it takes " << t.getNumInputs();
+    std::string prefix = prefixOf(inst, t);
+    OpBuilder b(apply);
+    Block &body = t.getBody().front();
+    IRMapping map;
+    for (unsigned i = 0; i < t.getNumParams(); ++i) {
+      Value value = argument(inst, t, i);
+      if (!value) {
+        auto defaults = t.getParamDefaults();
+        value = defaults ? materialize(b, inst.getLoc(), (*defaults)[i]) : Value();
+      }
+      if (!value)
+        return inst.emitOpError() << "gives no value for parameter '"
+                                  << cast<StringAttr>(t.getParamNames()[i]).getValue() << "'";
+      map.map(body.getArgument(i), value);
+    }
+    for (unsigned i = 0; i < t.getNumInputs(); ++i)
+      map.map(body.getArgument(t.getNumParams() + i), apply.getInputs()[i]);
+    Value out = cloneBody(b, body, map, prefix, inst->getAttrOfType<ArrayAttr>(kActiveIf));
+    apply.getResult().replaceAllUsesWith(out);
+    apply.erase();
+    return success();
+  }
+
+  /// `apply(repeat(n, L))(x)` with a constant n: n applications of L, each
+  /// with its own copy of an instance L (so independent copies are distinct).
+  LogicalResult unrollRepeat(ApplyOp apply, RepeatOp repeat, int64_t count) {
+    if (apply.getInputs().size() != 1)
+      return apply.emitOpError("repeats a layer with several inputs");
+    if (count < 0)
+      return repeat.emitOpError() << "has a negative count (" << count << ")";
+    OpBuilder b(apply);
+    Value x = apply.getInputs()[0];
+    auto inst = repeat.getLayer().getDefiningOp<InstanceOp>();
+    for (int64_t i = 0; i < count; ++i) {
+      Value layer = repeat.getLayer();
+      if (inst && inst.getSharing() != Sharing::shared) {
+        Operation *copy = b.clone(*inst);
+        layer = copy->getResult(0);
+      }
+      x = b.create<ApplyOp>(apply.getLoc(), layer, ValueRange{x});
+    }
+    apply.getResult().replaceAllUsesWith(x);
+    apply.erase();
+    return success();
+  }
+
+  /// Every value `count` takes over the decisions it depends on, or none.
+  static std::optional<std::vector<int64_t>> countValues(Value count) {
+    SmallVector<Operation *> decisions;
+    decisionsOf(count, decisions);
+    std::vector<std::vector<Attribute>> domains;
+    size_t total = 1;
+    for (Operation *d : decisions) {
+      auto values = domainValues(d);
+      if (!values || values->empty())
+        return std::nullopt;
+      total *= values->size();
+      if (total > kMaxCountAssignments)
+        return std::nullopt;
+      domains.push_back(*values);
+    }
+    std::vector<int64_t> out;
+    std::vector<size_t> index(decisions.size(), 0);
+    while (true) {
+      DecisionValues assignment;
+      for (size_t i = 0; i < decisions.size(); ++i)
+        assignment[decisions[i]->getAttrOfType<StringAttr>("name").str()] = domains[i][index[i]];
+      auto v = dyn_cast_or_null<IntegerAttr>(evaluate(count, assignment));
+      if (!v)
+        return std::nullopt;
+      out.push_back(v.getInt());
+      size_t i = 0;
+      for (; i < decisions.size(); ++i) {
+        if (++index[i] < domains[i].size())
+          break;
+        index[i] = 0;
+      }
+      if (i == decisions.size())
+        break;
+    }
+    return out;
+  }
+
+  /// `apply(repeat(n, L))(x)` with a decided n: copies up to the largest n,
+  /// the output chosen by `nas.switch n`; copy k's decisions are active only
+  /// when n >= k.
+  LogicalResult unrollDecidedRepeat(ApplyOp apply, RepeatOp repeat, ArrayRef<int64_t> counts) {
+    if (apply.getInputs().size() != 1)
+      return apply.emitOpError("repeats a layer with several inputs");
+    int64_t most = *std::max_element(counts.begin(), counts.end());
+    if (*std::min_element(counts.begin(), counts.end()) < 0)
+      return repeat.emitOpError("has a negative count for some decisions");
+    OpBuilder b(apply);
+    std::string id = "repeat#" + std::to_string(switches++);
+    auto inst = repeat.getLayer().getDefiningOp<InstanceOp>();
+    ArrayAttr outer = inst ? inst->getAttrOfType<ArrayAttr>(kActiveIf) : ArrayAttr();
+    SmallVector<Value> outputs{apply.getInputs()[0]};
+    for (int64_t k = 1; k <= most; ++k) {
+      Value layer = repeat.getLayer();
+      if (inst) {
+        Operation *copy = b.clone(*inst);
+        SmallVector<Attribute> conditions;
+        if (outer)
+          conditions.append(outer.begin(), outer.end());
+        conditions.push_back(b.getArrayAttr({b.getStringAttr(id), b.getI64IntegerAttr(k)}));
+        copy->setAttr(kActiveIf, b.getArrayAttr(conditions));
+        layer = copy->getResult(0);
+      }
+      outputs.push_back(b.create<ApplyOp>(apply.getLoc(), layer, ValueRange{outputs.back()}));
+    }
+    Value out = b.create<SwitchOp>(apply.getLoc(), repeat.getCount(), outputs, id);
+    apply.getResult().replaceAllUsesWith(out);
+    apply.erase();
+    return success();
+  }
+
+  unsigned switches = 0;
+
+  LogicalResult flatten(SpaceOp space) {
+    MLIRContext *ctx = module.getContext();
+    RewritePatternSet patterns(ctx);
+    for (Dialect *dialect : ctx->getLoadedDialects())
+      dialect->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : ctx->getRegisteredOperations())
+      op.getCanonicalizationPatterns(patterns, ctx);
+    FrozenRewritePatternSet frozen(std::move(patterns));
+
+    for (int round = 0; round < kMaxRounds; ++round) {
+      bool changed = false;
+      SmallVector<ApplyOp> applies;
+      space.walk([&](ApplyOp apply) { applies.push_back(apply); });
+      for (ApplyOp apply : applies) {
+        if (auto repeat = apply.getLayer().getDefiningOp<RepeatOp>()) {
+          APInt count;
+          if (matchPattern(repeat.getCount(), m_ConstantInt(&count))) {
+            if (failed(unrollRepeat(apply, repeat, count.getSExtValue())))
+              return failure();
+            changed = true;
+          } else if (auto counts = countValues(repeat.getCount());
+                     counts && !counts->empty() && *std::max_element(counts->begin(), counts->end()) <= kMaxCopies) {
+            if (failed(unrollDecidedRepeat(apply, repeat, *counts)))
+              return failure();
+            changed = true;
+          }
+        } else if (auto inst = apply.getLayer().getDefiningOp<InstanceOp>()) {
+          if (failed(inlineInstance(apply, inst)))
+            return failure();
+          changed = true;
+        }
+      }
+      (void)applyPatternsAndFoldGreedily(space, frozen);
+      if (!changed)
+        break;
+    }
+    // What could not be flattened stays a layer; say so.
+    space.walk([&](InstanceOp inst) {
+      inst.emitRemark() << "instance of '" << inst.getTemplateName()
+                        << "' is not inlined: it is one alternative of a decision or repeated a decided number "
+                           "of times";
+    });
+    return success();
+  }
+};
+
+struct NasInstantiatePass : public mlir::nas::impl::NasInstantiateBase<NasInstantiatePass> {
+  void runOnOperation() override {
+    if (failed(Instantiator(getOperation()).run()))
+      signalPassFailure();
+  }
+};
+
+} // namespace
