@@ -292,6 +292,20 @@ private:
       if (auto *n = llvm::dyn_cast<NamedStmt>(st.get()))
         s.locals[n->name] = n;
     builder.setInsertionPointToEnd(block);
+    // Declared input shapes seed shape inference.
+    for (const StmtPtr &st : t.body)
+      if (auto *in = llvm::dyn_cast<InputStmt>(st.get()))
+        if (in->type && in->type->shape.size() == 3) {
+          llvm::SmallVector<mlir::Value, 3> dims;
+          for (const ExprPtr &dim : in->type->shape) {
+            GenValue d = genExpr(*dim);
+            if (d.value)
+              dims.push_back(d.value);
+          }
+          if (dims.size() == 3)
+            builder.create<nas::InputShapeOp>(loc(in->getLoc()), s.values[in->name].value, dims[0], dims[1],
+                                              dims[2]);
+        }
     const OutputStmt *output = nullptr;
     for (const StmtPtr &st : t.body) {
       if (auto *n = llvm::dyn_cast<NamedStmt>(st.get()))
@@ -381,8 +395,23 @@ private:
     if (auto *n = llvm::dyn_cast<NameExpr>(&e))
       return n->name;
     if (auto *c = llvm::dyn_cast<CallExpr>(&e))
-      if (auto *n = llvm::dyn_cast<NameExpr>(c->callee.get()))
-        return n->name + "(...)";
+      if (auto *n = llvm::dyn_cast<NameExpr>(c->callee.get())) {
+        // Simple arguments are spelled out: conv(32, kernel=3).
+        std::vector<std::string> args;
+        for (const Arg &a : c->args) {
+          std::string text;
+          if (auto *i = llvm::dyn_cast<IntExpr>(a.value.get()))
+            text = std::to_string(i->value);
+          else if (auto *v = llvm::dyn_cast<NameExpr>(a.value.get()))
+            text = v->name;
+          else if (auto *s = llvm::dyn_cast<StringExpr>(a.value.get()))
+            text = "\"" + s->value + "\"";
+          else
+            return n->name + "(...)";
+          args.push_back(a.name.empty() ? text : a.name + "=" + text);
+        }
+        return n->name + "(" + llvm::join(args, ", ") + ")";
+      }
     if (auto *s = llvm::dyn_cast<SharingExpr>(&e))
       return labelOf(*s->instance);
     return "";
@@ -717,7 +746,7 @@ private:
       } else {
         GenValue v = genCallOf(d, c.args, l, c.getLoc());
         if (v.value && v.label.empty())
-          v.label = name->name + "(...)";
+          v.label = labelOf(c);
         return v;
       }
     }

@@ -20,6 +20,7 @@ mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module) {
   pm.addPass(nas::createNasInstantiate());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  pm.addPass(nas::createNasInferShapes());
   if (mlir::failed(pm.run(module)))
     return mlir::failure();
   for (nas::SpaceOp space : module.getOps<nas::SpaceOp>()) {

@@ -2,6 +2,7 @@
 #include "nas/Evaluate.h"
 
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace mlir;
@@ -17,24 +18,41 @@ static Attribute evaluate(Value value, const DecisionValues &decisions, llvm::De
     return memo[value] = nullptr;
   if (auto c = dyn_cast<CategoricalOp>(def)) {
     auto chosen = decisions.find(c.getName().str());
-    if (chosen != decisions.end())
+    if (chosen != decisions.end()) {
       if (auto index = dyn_cast<IntegerAttr>(chosen->second))
         if (index.getInt() >= 0 && index.getInt() < static_cast<int64_t>(c.getAlternatives().size()))
           result = evaluate(c.getAlternatives()[index.getInt()], decisions, memo);
+    } else {
+      // Not fixed, but known if every alternative gives the same value.
+      for (Value alt : c.getAlternatives()) {
+        Attribute a = evaluate(alt, decisions, memo);
+        if (!a || (result && a != result)) {
+          result = nullptr;
+          break;
+        }
+        result = a;
+      }
+    }
   } else if (auto r = dyn_cast<RangeOp>(def)) {
     auto chosen = decisions.find(r.getName().str());
     if (chosen != decisions.end())
       result = chosen->second;
   } else if (matchPattern(value, m_Constant(&result))) {
     // a constant
-  } else if (def->getNumResults() == 1 && def->getNumRegions() == 0 && isPure(def)) {
+  } else if (def->getNumResults() == 1 && def->getNumRegions() == 0 && isMemoryEffectFree(def)) {
+    // Folding needs no memory effects; division is not "Pure" (it may trap) but folds.
     SmallVector<Attribute> operands;
     for (Value operand : def->getOperands())
       operands.push_back(evaluate(operand, decisions, memo));
     if (llvm::all_of(operands, [](Attribute a) { return a != nullptr; })) {
       SmallVector<OpFoldResult> folded;
-      if (succeeded(def->fold(operands, folded)) && folded.size() == 1)
-        result = dyn_cast<Attribute>(folded[0]);
+      if (succeeded(def->fold(operands, folded)) && folded.size() == 1) {
+        // A fold may answer with one of the operands (`x ceildiv 1` is `x`).
+        if (auto attr = dyn_cast<Attribute>(folded[0]))
+          result = attr;
+        else if (Value same = dyn_cast<Value>(folded[0]); same && same != value)
+          result = evaluate(same, decisions, memo);
+      }
     }
   }
   return memo[value] = result;

@@ -43,7 +43,7 @@ cell Cell(c: int) {
 }
 // CHECK-LABEL: nas.template cell @Cell params ["c"] inputs ["x0", "x1"] {
 // CHECK-NEXT:  ^bb0(%c: i64, %x0: !nas.tensor, %x1: !nas.tensor):
-// CHECK:         nas.categorical "e" [%{{.*}}, %{{.*}}] labels ["relu", "conv(...)"] : !nas.layer
+// CHECK:         nas.categorical "e" [%{{.*}}, %{{.*}}] labels ["relu", "conv(kernel=1)"] : !nas.layer
 // CHECK:         nas.categorical "w" [%{{.*}}, %{{.*}}] : i64
 // CHECK:         nas.range "d" %{{.*}} to %{{.*}} step %{{.*}} : i64
 // CHECK:         nas.range "lr" %{{.*}} to %{{.*}} step %{{.*}} log : f64

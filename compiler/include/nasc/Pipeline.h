@@ -7,7 +7,8 @@
 
 namespace nasc {
 
-/// Runs nas-instantiate, canonicalization and CSE on `module`, then records
+/// Runs nas-instantiate, canonicalization, CSE and nas-infer-shapes on
+/// `module` (shape errors are errors), then records
 /// each space's exact size and decision count as attributes. Errors are
 /// reported through the context's diagnostic engine.
 mlir::LogicalResult lowerModule(mlir::ModuleOp module);

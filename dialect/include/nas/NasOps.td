@@ -268,6 +268,20 @@ def Nas_ConcatOp : Nas_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Nas_InputShapeOp : Nas_Op<"input_shape"> {
+  let summary = "the shape of a network input: channels, height, width";
+  let description = [{
+    Shape inference starts from these. The sizes may be decisions
+    (resolution search).
+
+    ```mlir
+    nas.input_shape %image [%c3, %c32, %c32]
+    ```
+  }];
+  let arguments = (ins Nas_TensorType:$input, I64:$channels, I64:$height, I64:$width);
+  let assemblyFormat = "$input ` ` `[` $channels `,` $height `,` $width `]` attr-dict";
+}
+
 def Nas_SwitchOp : Nas_Op<"switch", [Pure]> {
   let summary = "the feature map at a decided index: the output of a repetition of decided depth";
   let description = [{

@@ -35,4 +35,24 @@ def NasSpaceSize : Pass<"nas-space-size", "::mlir::ModuleOp"> {
   }];
 }
 
+def NasInferShapes : Pass<"nas-infer-shapes", "::mlir::ModuleOp"> {
+  let summary = "Checks channels and spatial sizes in every architecture of each nas.space";
+  let description = [{
+    Builds each feature map's (channels, height, width) as a function of the
+    decisions, from the network's `nas.input_shape` and each layer's
+    `nas.opdef` (its defaults region, then its body). A choice among layers
+    gives a shape chosen by the same decision, so shapes stay exact.
+    Checked for every combination of the decisions each rule depends on:
+    inputs of `nas.sum` agree, inputs of `nas.concat` agree in height and
+    width, candidates of an input choice agree, each op's requirements hold
+    (those reading `in_channels`, `in_h`, `in_w` included), strides are at
+    least 1, and every op produces channels. Ops pad 'same': a stride s maps
+    a size n to ceil(n / s). A
+    failure is an error at the source location naming the decision values
+    that break it. Feature maps whose shape is the same in every
+    architecture get a `shape` attribute.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
 #endif // NAS_PASSES

@@ -158,8 +158,9 @@ private:
       renameDecision(copy, prefix);
       if (isa<InstanceOp>(copy))
         copy->setAttr(kScope, b.getStringAttr(prefix));
-      // What the instance's copy depends on, its decisions depend on too.
-      if (activeIf && (isDecision(copy) || isa<InstanceOp>(copy)))
+      // Everything cloned from a copy a decided repetition may cut off
+      // carries its condition: decisions count, and rules hold, only there.
+      if (activeIf)
         copy->setAttr(kActiveIf, activeIf);
     }
     auto output = cast<OutputOp>(body.getTerminator());

@@ -1,0 +1,486 @@
+//===- InferShapes.cpp - Shapes and channels over every alternative -------===//
+//
+// For each nas.space, every feature map's (channels, height, width) is built
+// as i64 values from the decisions, by inlining each layer's nas.opdef
+// (defaults, then body). A mixed op's shape is a nas.categorical over its
+// alternatives' shapes under the same decision name, so shapes stay exact
+// functions of the decisions and correlated choices stay correlated. Every
+// rule (equal shapes for sum, equal sizes for concat, op requirements that
+// read the input, strides that divide the spatial size) becomes an i1 value
+// checked for every combination of the decisions it depends on; a failure is
+// reported at the source location with the values that break it. The helper
+// ops are erased at the end; feature maps whose shape is the same in every
+// architecture get a `shape` attribute.
+//
+//===----------------------------------------------------------------------===//
+#include "nas/Evaluate.h"
+#include "nas/NasPasses.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <array>
+#include <map>
+
+namespace mlir::nas {
+#define GEN_PASS_DEF_NASINFERSHAPES
+#include "nas/NasPasses.h.inc"
+} // namespace mlir::nas
+
+using namespace mlir;
+using namespace mlir::nas;
+
+namespace {
+
+/// Combinations of decisions one rule is checked for, at most.
+constexpr size_t kMaxCombinations = 4096;
+
+struct Shape {
+  Value c, h, w;
+  /// For a list of feature maps (an input choice): how many it holds, if
+  /// known, and each candidate's shape (what a consumer must accept).
+  Value count;
+  std::vector<std::array<Value, 3>> candidates;
+  bool known() const { return c && h && w; }
+};
+
+struct Rule {
+  Value ok;
+  Location loc;
+  std::string message;
+  /// Values worth naming when the rule breaks ("in_channels = 12").
+  SmallVector<std::pair<std::string, Value>> show;
+};
+
+class ShapeInference {
+public:
+  ShapeInference(SpaceOp space, SymbolTable &symbols)
+      : space(space), symbols(symbols), b(space.getContext()) {}
+
+  LogicalResult run() {
+    Block &body = space.getBody().front();
+    for (Operation &op : body)
+      if (isDecision(&op))
+        decisions[op.getAttrOfType<StringAttr>("name").str()] = &op;
+    SmallVector<Operation *> original;
+    for (Operation &op : body)
+      original.push_back(&op);
+    for (Operation &op : body)
+      if (auto sw = dyn_cast<SwitchOp>(op))
+        switchIndex[sw.getId()] = sw.getIndex();
+    for (Operation *op : original) {
+      b.setInsertionPoint(body.getTerminator());
+      guard = activeCondition(op, op->getLoc());
+      visit(op);
+    }
+    bool ok = checkRules();
+    annotate(original);
+    // Helpers use only earlier helpers: erasing newest first frees each.
+    for (Operation *op : llvm::reverse(created))
+      op->erase();
+    return success(ok);
+  }
+
+private:
+  SpaceOp space;
+  SymbolTable &symbols;
+  OpBuilder b;
+  llvm::DenseMap<Value, Shape> shapes;
+  std::vector<Rule> rules;
+  SmallVector<Operation *> created;
+  std::map<std::string, Operation *> decisions;
+
+  static bool isDecision(Operation *op) { return isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op); }
+
+  template <typename OpT, typename... Args> Value make(Location loc, Args &&...args) {
+    auto op = b.create<OpT>(loc, std::forward<Args>(args)...);
+    created.push_back(op);
+    return op->getResult(0);
+  }
+  Value constant(int64_t v, Location loc) { return make<arith::ConstantIntOp>(loc, v, 64); }
+  Value eq(Value x, Value y, Location loc) { return make<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, y); }
+
+  void rule(Value ok, Location loc, std::string message, SmallVector<std::pair<std::string, Value>> show = {}) {
+    // In a copy a decided repetition may cut off, a rule binds only when
+    // the copy is used: ok || !active.
+    if (guard)
+      ok = make<arith::OrIOp>(loc, ok, make<arith::XOrIOp>(loc, guard, make<arith::ConstantIntOp>(loc, 1, 1)));
+    rules.push_back(Rule{ok, loc, std::move(message), std::move(show)});
+  }
+
+  /// The switches of the space by id: their indices say which copies live.
+  llvm::StringMap<Value> switchIndex;
+  /// Whether the op being visited is used (null: always).
+  Value guard;
+
+  Value activeCondition(Operation *op, Location loc) {
+    auto conditions = op->getAttrOfType<ArrayAttr>("nas.active_if");
+    if (!conditions)
+      return nullptr;
+    Value all;
+    for (Attribute c : conditions) {
+      auto pair = cast<ArrayAttr>(c);
+      Value index = switchIndex.lookup(cast<StringAttr>(pair[0]).getValue());
+      if (!index)
+        return nullptr;
+      Value reached = make<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, index,
+                                          constant(cast<IntegerAttr>(pair[1]).getInt(), loc));
+      all = all ? make<arith::AndIOp>(loc, all, reached) : reached;
+    }
+    return all;
+  }
+
+  /// Clones `ops` of an opdef region with `map`, turning its nas.require ops
+  /// into rules about the op at `loc`.
+  void cloneRegion(Block &block, IRMapping &map, Location loc, StringRef opName, ArrayRef<std::string> names) {
+    for (Operation &op : block.without_terminator()) {
+      if (auto req = dyn_cast<RequireOp>(op)) {
+        std::string text = req.getText() ? req.getText()->str() : "a requirement";
+        std::string message = "'" + opName.str() + "' requires " + text;
+        if (req.getMessage())
+          message += " (" + req.getMessage()->str() + ")";
+        SmallVector<std::pair<std::string, Value>> show;
+        for (size_t i = 0; i < names.size() && i < block.getNumArguments(); ++i)
+          if (text.find(names[i]) != std::string::npos && block.getArgument(i).getType().isInteger(64))
+            show.push_back({names[i], map.lookup(block.getArgument(i))});
+        rule(map.lookup(req.getCondition()), loc, message, show);
+        continue;
+      }
+      created.push_back(b.clone(op, map));
+    }
+  }
+
+  /// The output shape of op `def` applied with `layer`'s arguments to `in`.
+  Shape applyOpDef(OpDefOp def, LayerOp layer, const Shape &in, Location loc) {
+    unsigned n = def.getNumParams();
+    std::vector<std::string> names;
+    for (Attribute a : def.getParamNames())
+      names.push_back(cast<StringAttr>(a).str());
+    for (const char *implicit : {"in_channels", "in_h", "in_w"})
+      names.push_back(implicit);
+    SmallVector<Value> effective(n);
+    for (auto [arg, name] : llvm::zip(layer.getArgs(), layer.getNames()))
+      for (unsigned i = 0; i < n; ++i)
+        if (names[i] == cast<StringAttr>(name).getValue())
+          effective[i] = arg;
+    Block &defaults = def.getDefaults().front();
+    auto yield = cast<YieldOp>(defaults.getTerminator());
+    for (unsigned i = 0; i < n; ++i) {
+      if (effective[i])
+        continue;
+      // A default reads the effective values of the parameters before it.
+      IRMapping map;
+      for (unsigned j = 0; j < i; ++j)
+        map.map(defaults.getArgument(j), effective[j]);
+      map.map(defaults.getArgument(n), in.c);
+      map.map(defaults.getArgument(n + 1), in.h);
+      map.map(defaults.getArgument(n + 2), in.w);
+      cloneRegion(defaults, map, loc, def.getSymName(), names);
+      effective[i] = map.lookupOrDefault(yield.getValues()[i]);
+      if (effective[i] == defaults.getArgument(i)) // no default and not given: the checker stops this
+        return Shape();
+    }
+    Block &body = def.getBody().front();
+    IRMapping map;
+    for (unsigned i = 0; i < n; ++i)
+      map.map(body.getArgument(i), effective[i]);
+    map.map(body.getArgument(n), in.c);
+    map.map(body.getArgument(n + 1), in.h);
+    map.map(body.getArgument(n + 2), in.w);
+    cloneRegion(body, map, loc, def.getSymName(), names);
+    auto props = cast<PropertiesOp>(body.getTerminator());
+    Value c = map.lookupOrDefault(props.getOutChannels());
+    Value stride = map.lookupOrDefault(props.getStride());
+    Value one = constant(1, loc);
+    rule(make<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, stride, one), loc,
+         "'" + def.getSymName().str() + "' has a stride below 1", {{"stride", stride}});
+    // Ops pad 'same' (std/ops): the output is ceil(size / stride), never
+    // zero nor fractional, so odd sizes are fine; branches that disagree
+    // are caught where they meet (sum, concat).
+    rule(make<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, c, one), loc,
+         "'" + def.getSymName().str() + "' produces no channels", {{"out_channels", c}});
+    Value safeStride = make<arith::MaxSIOp>(loc, stride, one);
+    return Shape{c, make<arith::CeilDivSIOp>(loc, in.h, safeStride), make<arith::CeilDivSIOp>(loc, in.w, safeStride),
+                 nullptr};
+  }
+
+  /// The output shape of applying `layer` (an op, a choice among layers, a
+  /// select) to `inputs`; unknown for what is not flattened.
+  Shape layerShape(Value layer, ArrayRef<Shape> inputs, Location loc) {
+    Operation *def = layer.getDefiningOp();
+    if (!def || inputs.empty() || llvm::any_of(inputs, [](const Shape &s) { return !s.known(); }))
+      return Shape();
+    if (auto l = dyn_cast<LayerOp>(def)) {
+      auto opdef = symbols.lookup<OpDefOp>(l.getOp());
+      if (!opdef || inputs.size() != 1)
+        return Shape();
+      return applyOpDef(opdef, l, inputs[0], loc);
+    }
+    if (auto c = dyn_cast<CategoricalOp>(def)) {
+      SmallVector<Value> cs, hs, ws;
+      for (Value alt : c.getAlternatives()) {
+        Shape s = layerShape(alt, inputs, alt.getLoc());
+        if (!s.known())
+          return Shape();
+        cs.push_back(s.c), hs.push_back(s.h), ws.push_back(s.w);
+      }
+      auto pick = [&](ValueRange values) {
+        return make<CategoricalOp>(loc, b.getI64Type(), c.getNameAttr(), values, ArrayAttr());
+      };
+      return Shape{pick(cs), pick(hs), pick(ws), nullptr};
+    }
+    if (auto s = dyn_cast<arith::SelectOp>(def)) {
+      Shape t = layerShape(s.getTrueValue(), inputs, loc), f = layerShape(s.getFalseValue(), inputs, loc);
+      if (!t.known() || !f.known())
+        return Shape();
+      auto sel = [&](Value x, Value y) { return make<arith::SelectOp>(loc, s.getCondition(), x, y); };
+      return Shape{sel(t.c, f.c), sel(t.h, f.h), sel(t.w, f.w), nullptr};
+    }
+    return Shape();
+  }
+
+  /// The shape of a feature map (a list's element for input choices).
+  Shape shapeOf(Value v) {
+    auto it = shapes.find(v);
+    return it == shapes.end() ? Shape() : it->second;
+  }
+
+  /// The shapes a combiner meets through `inputs`: each tensor, and every
+  /// candidate of each input choice. False if one is unknown.
+  bool combinerInputs(ValueRange inputs, SmallVectorImpl<Shape> &items) {
+    for (Value v : inputs) {
+      Shape s = shapeOf(v);
+      if (!s.known())
+        return false;
+      if (isa<TensorListType>(v.getType())) {
+        for (auto &c : s.candidates)
+          items.push_back(Shape{c[0], c[1], c[2], nullptr, {}});
+      } else {
+        items.push_back(s);
+      }
+    }
+    return !items.empty();
+  }
+
+  /// All of `items` have `first`'s channels, height and width.
+  void sameShape(ArrayRef<Shape> items, Location loc, StringRef what, bool channels = true) {
+    if (items.empty())
+      return;
+    const Shape &first = items.front();
+    for (size_t i = 1; i < items.size(); ++i) {
+      const Shape &s = items[i];
+      if (channels)
+        rule(eq(first.c, s.c, loc), loc, what.str() + ": input " + std::to_string(i + 1) + " has other channels than input 1",
+             {{"channels of input 1", first.c}, {"channels of input " + std::to_string(i + 1), s.c}});
+      rule(make<arith::AndIOp>(loc, eq(first.h, s.h, loc), eq(first.w, s.w, loc)), loc,
+           what.str() + ": input " + std::to_string(i + 1) + " has another spatial size than input 1",
+           {{"height of input 1", first.h}, {"height of input " + std::to_string(i + 1), s.h}});
+    }
+  }
+
+  void visit(Operation *op) {
+    Location loc = op->getLoc();
+    if (auto in = dyn_cast<InputShapeOp>(op)) {
+      shapes[in.getInput()] = Shape{in.getChannels(), in.getHeight(), in.getWidth(), nullptr, {}};
+      return;
+    }
+    if (auto apply = dyn_cast<ApplyOp>(op)) {
+      SmallVector<Shape> inputs;
+      for (Value v : apply.getInputs())
+        inputs.push_back(shapeOf(v));
+      Shape out = layerShape(apply.getLayer(), inputs, loc);
+      if (out.known())
+        shapes[apply.getResult()] = out;
+      return;
+    }
+    if (isa<PickOp, SubsetOp>(op)) {
+      ValueRange candidates = isa<PickOp>(op) ? cast<PickOp>(op).getCandidates() : cast<SubsetOp>(op).getCandidates();
+      SmallVector<Shape> items;
+      for (Value v : candidates) {
+        items.push_back(shapeOf(v));
+        if (!items.back().known())
+          return;
+      }
+      // What the candidates must agree on depends on the consumer (a sum
+      // needs equal shapes, a concat equal sizes): checked there.
+      Shape list = items.front();
+      list.count = isa<PickOp>(op) ? cast<PickOp>(op).getCount() : Value();
+      for (const Shape &s : items)
+        list.candidates.push_back({s.c, s.h, s.w});
+      shapes[op->getResult(0)] = list;
+      return;
+    }
+    if (auto item = dyn_cast<ItemOp>(op)) {
+      Shape s = shapeOf(item.getList());
+      if (s.known())
+        shapes[item.getResult()] = Shape{s.c, s.h, s.w, nullptr, {}};
+      return;
+    }
+    if (auto sum = dyn_cast<SumOp>(op)) {
+      SmallVector<Shape> items;
+      if (!combinerInputs(sum.getInputs(), items))
+        return;
+      sameShape(items, loc, "sum");
+      shapes[sum.getResult()] = Shape{items[0].c, items[0].h, items[0].w, nullptr, {}};
+      return;
+    }
+    if (auto concat = dyn_cast<ConcatOp>(op)) {
+      SmallVector<Shape> items;
+      if (!combinerInputs(concat.getInputs(), items))
+        return;
+      sameShape(items, loc, "concat", /*channels=*/false);
+      // Channels add up; through an input choice only when every candidate
+      // has the same channels and the count is known.
+      Value c = constant(0, loc);
+      for (Value v : concat.getInputs()) {
+        Shape s = shapeOf(v);
+        Value channels = s.c;
+        if (isa<TensorListType>(v.getType())) {
+          bool uniform = llvm::all_of(s.candidates, [&](auto &cand) { return cand[0] == s.c; });
+          if (!s.count || !uniform)
+            return;
+          channels = make<arith::MulIOp>(loc, channels, s.count);
+        }
+        c = make<arith::AddIOp>(loc, c, channels);
+      }
+      shapes[concat.getResult()] = Shape{c, items[0].h, items[0].w, nullptr};
+      return;
+    }
+    if (auto sw = dyn_cast<SwitchOp>(op)) {
+      SmallVector<Shape> items;
+      for (Value v : sw.getAlternatives()) {
+        items.push_back(shapeOf(v));
+        if (!items.back().known())
+          return;
+      }
+      Shape out = items.back();
+      for (int64_t k = static_cast<int64_t>(items.size()) - 2; k >= 0; --k) {
+        Value is = eq(sw.getIndex(), constant(k, loc), loc);
+        auto sel = [&](Value x, Value y) { return make<arith::SelectOp>(loc, is, x, y); };
+        out = Shape{sel(items[k].c, out.c), sel(items[k].h, out.h), sel(items[k].w, out.w), nullptr};
+      }
+      shapes[sw.getResult()] = out;
+      return;
+    }
+  }
+
+  /// How a decision value reads in a message: its label, its value, or
+  /// which alternative it is.
+  std::string describe(const std::string &name, Attribute value) {
+    auto it = decisions.find(name);
+    if (it != decisions.end())
+      if (auto c = dyn_cast<CategoricalOp>(it->second))
+        if (auto index = dyn_cast<IntegerAttr>(value)) {
+          int64_t i = index.getInt();
+          if (i < 0 || i >= static_cast<int64_t>(c.getAlternatives().size()))
+            return "?";
+          if (auto labels = c.getLabels())
+            if (!cast<StringAttr>((*labels)[i]).getValue().empty())
+              return cast<StringAttr>((*labels)[i]).str();
+          Attribute v = evaluate(c.getAlternatives()[i], {});
+          if (auto n = dyn_cast_or_null<IntegerAttr>(v))
+            return n.getType().isInteger(1) ? (n.getInt() ? "true" : "false") : std::to_string(n.getInt());
+          if (auto f = dyn_cast_or_null<FloatAttr>(v)) {
+            std::string s;
+            llvm::raw_string_ostream os(s);
+            os << f.getValueAsDouble();
+            return os.str();
+          }
+          if (auto str = dyn_cast_or_null<StringAttr>(v))
+            return "\"" + str.str() + "\"";
+          return "alternative " + std::to_string(i + 1);
+        }
+    if (auto i = dyn_cast<IntegerAttr>(value))
+      return std::to_string(i.getInt());
+    return "?";
+  }
+
+  bool checkRules() {
+    bool ok = true;
+    for (const Rule &r : rules) {
+      SmallVector<Operation *> ds;
+      decisionsOf(r.ok, ds);
+      // One entry per decision name (helper categoricals share names).
+      std::map<std::string, std::vector<Attribute>> domains;
+      size_t total = 1;
+      bool enumerable = true;
+      for (Operation *d : ds) {
+        std::string name = d->getAttrOfType<StringAttr>("name").str();
+        if (domains.count(name))
+          continue;
+        auto values = domainValues(decisions.count(name) ? decisions[name] : d);
+        if (!values || values->empty() || (total *= values->size()) > kMaxCombinations) {
+          enumerable = false;
+          break;
+        }
+        domains[name] = *values;
+      }
+      if (!enumerable)
+        continue;
+      std::vector<std::pair<std::string, std::vector<Attribute>>> list(domains.begin(), domains.end());
+      std::vector<size_t> index(list.size(), 0);
+      while (true) {
+        DecisionValues assignment;
+        for (size_t i = 0; i < list.size(); ++i)
+          assignment[list[i].first] = list[i].second[index[i]];
+        auto holds = dyn_cast_or_null<IntegerAttr>(evaluate(r.ok, assignment));
+        if (holds && holds.getInt() == 0) {
+          std::string message = r.message;
+          std::vector<std::string> shown;
+          for (auto &[what, value] : r.show)
+            if (auto v = dyn_cast_or_null<IntegerAttr>(evaluate(value, assignment)))
+              shown.push_back(what + " = " + std::to_string(v.getInt()));
+          if (!shown.empty())
+            message += ", but " + llvm::join(shown, ", ");
+          std::vector<std::string> when;
+          for (size_t i = 0; i < list.size(); ++i)
+            when.push_back(list[i].first + " = " + describe(list[i].first, list[i].second[index[i]]));
+          if (!when.empty())
+            message += " (when " + llvm::join(when, ", ") + ")";
+          emitError(r.loc) << message;
+          ok = false;
+          break;
+        }
+        size_t i = 0;
+        for (; i < list.size(); ++i) {
+          if (++index[i] < list[i].second.size())
+            break;
+          index[i] = 0;
+        }
+        if (i == list.size())
+          break;
+      }
+    }
+    return ok;
+  }
+
+  /// `shape = [c, h, w]` on feature maps whose shape is one in every
+  /// architecture.
+  void annotate(ArrayRef<Operation *> ops) {
+    for (Operation *op : ops)
+      for (Value result : op->getResults()) {
+        Shape s = shapeOf(result);
+        if (!s.known() || !isa<nas::TensorType>(result.getType()))
+          continue;
+        auto c = dyn_cast_or_null<IntegerAttr>(evaluate(s.c, {}));
+        auto h = dyn_cast_or_null<IntegerAttr>(evaluate(s.h, {}));
+        auto w = dyn_cast_or_null<IntegerAttr>(evaluate(s.w, {}));
+        if (c && h && w)
+          op->setAttr("shape", b.getDenseI64ArrayAttr({c.getInt(), h.getInt(), w.getInt()}));
+      }
+  }
+};
+
+struct NasInferShapesPass : public mlir::nas::impl::NasInferShapesBase<NasInferShapesPass> {
+  void runOnOperation() override {
+    SymbolTable symbols(getOperation());
+    for (SpaceOp space : getOperation().getOps<SpaceOp>())
+      if (failed(ShapeInference(space, symbols).run()))
+        signalPassFailure();
+  }
+};
+
+} // namespace
