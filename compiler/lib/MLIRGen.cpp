@@ -35,6 +35,9 @@ struct GenValue {
   std::vector<GenValue> list;
   bool isList = false;
   std::string label; // how a layer alternative reads in architecture IDs
+  /// A list chosen by `if`: the condition and both lists, so a choice over
+  /// it keeps each branch's labels (see genChoice).
+  std::shared_ptr<std::tuple<mlir::Value, GenValue, GenValue>> branches;
 
   static GenValue of(mlir::Value v, std::string label = "") {
     GenValue g;
@@ -417,19 +420,24 @@ private:
     return "";
   }
 
-  GenValue genChoice(const ChoiceStmt &c) {
+  /// A categorical decision over `values`; over a list chosen by `if`, one
+  /// decision of the same name per branch, selected by the condition, so
+  /// each keeps its labels once the condition folds.
+  GenValue genCategorical(const ChoiceStmt &c, const GenValue &values, mlir::Location l) {
     const Domain &d = c.domain;
-    mlir::Location l = loc(c.getLoc());
-    switch (d.kind) {
-    case Domain::Kind::Values: {
-      GenValue values = genExpr(*d.values);
-      if (!values.isList)
-        return values.ok() ? fail(d.loc, "a choice needs a list of alternatives") : GenValue();
+    if (values.branches) {
+      auto &[cond, a, b] = *values.branches;
+      GenValue x = genCategorical(c, a, l), y = genCategorical(c, b, l);
+      if (!x.value || !y.value)
+        return GenValue();
+      return select(cond, x, y, l);
+    }
+    {
       llvm::SmallVector<mlir::Value> alternatives;
       llvm::SmallVector<llvm::StringRef> labels;
       bool anyLabel = false;
       mlir::Type type;
-      for (GenValue &v : values.list) {
+      for (const GenValue &v : values.list) {
         if (v.isList || !v.value)
           return fail(d.loc, "choice alternatives must be single values");
         if (!type)
@@ -449,6 +457,18 @@ private:
       auto op = builder.create<nas::CategoricalOp>(l, type, c.name, alternatives,
                                                    anyLabel ? builder.getStrArrayAttr(labels) : mlir::ArrayAttr());
       return GenValue::of(op.getResult());
+    }
+  }
+
+  GenValue genChoice(const ChoiceStmt &c) {
+    const Domain &d = c.domain;
+    mlir::Location l = loc(c.getLoc());
+    switch (d.kind) {
+    case Domain::Kind::Values: {
+      GenValue values = genExpr(*d.values);
+      if (!values.isList)
+        return values.ok() ? fail(d.loc, "a choice needs a list of alternatives") : GenValue();
+      return genCategorical(c, values, l);
     }
     case Domain::Kind::Range: {
       GenValue lo = genExpr(*d.lo), hi = genExpr(*d.hi);
@@ -606,10 +626,12 @@ private:
       std::vector<GenValue> out;
       for (size_t i = 0; i < a.list.size(); ++i) {
         GenValue v = select(cond, a.list[i], b.list[i], l);
-        v.label = a.list[i].label == b.list[i].label ? a.list[i].label : a.list[i].label + "|" + b.list[i].label;
+        v.label = a.list[i].label == b.list[i].label ? a.list[i].label : "";
         out.push_back(v);
       }
-      return GenValue::ofList(std::move(out));
+      GenValue result = GenValue::ofList(std::move(out));
+      result.branches = std::make_shared<std::tuple<mlir::Value, GenValue, GenValue>>(cond, a, b);
+      return result;
     }
     if (!a.value || !b.value)
       return GenValue();
@@ -879,8 +901,15 @@ private:
     }
     if (fn == "repeat")
       return GenValue::of(builder.create<nas::RepeatOp>(l, args[0].value, args[1].value));
-    if (fn == "len")
-      return GenValue::of(intConst(args[0].isList ? static_cast<int64_t>(args[0].list.size()) : 1, l));
+    if (fn == "len") {
+      if (args[0].isList)
+        return GenValue::of(intConst(static_cast<int64_t>(args[0].list.size()), l));
+      // An input choice: `k of [...]` holds k; `any of` is not known here.
+      if (auto pick = args[0].value.getDefiningOp<nas::PickOp>())
+        return GenValue::of(pick.getCount());
+      return fail(c.getLoc(), "len() of an 'any of' input choice depends on which inputs are picked; "
+                              "it is not a compile-time value");
+    }
     if (fn == "ceil" || fn == "floor" || fn == "round") {
       mlir::Value x = args[0].value;
       if (x.getType().isInteger(64))

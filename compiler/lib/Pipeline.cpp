@@ -48,9 +48,14 @@ struct DecisionInfo {
 };
 
 std::string constantText(mlir::Value v) {
+  if (auto s = v.getDefiningOp<nas::StringOp>())
+    return "\"" + s.getValue().str() + "\"";
   llvm::APInt i;
-  if (mlir::matchPattern(v, mlir::m_ConstantInt(&i)))
+  if (mlir::matchPattern(v, mlir::m_ConstantInt(&i))) {
+    if (v.getType().isInteger(1))
+      return i.isZero() ? "false" : "true";
     return std::to_string(i.getSExtValue());
+  }
   mlir::FloatAttr f;
   if (mlir::matchPattern(v, mlir::m_Constant(&f))) {
     std::string s;

@@ -39,6 +39,16 @@ static Attribute evaluate(Value value, const DecisionValues &decisions, llvm::De
       result = chosen->second;
   } else if (matchPattern(value, m_Constant(&result))) {
     // a constant
+  } else if (auto select = dyn_cast<arith::SelectOp>(def)) {
+    // A condition not known here still gives a value when both sides agree.
+    Attribute cond = evaluate(select.getCondition(), decisions, memo);
+    if (auto c = dyn_cast_or_null<IntegerAttr>(cond)) {
+      result = evaluate(c.getInt() ? select.getTrueValue() : select.getFalseValue(), decisions, memo);
+    } else {
+      Attribute t = evaluate(select.getTrueValue(), decisions, memo);
+      if (t && t == evaluate(select.getFalseValue(), decisions, memo))
+        result = t;
+    }
   } else if (def->getNumResults() == 1 && def->getNumRegions() == 0 && isMemoryEffectFree(def)) {
     // Folding needs no memory effects; division is not "Pure" (it may trap) but folds.
     SmallVector<Attribute> operands;

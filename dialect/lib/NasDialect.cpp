@@ -14,6 +14,15 @@ using namespace mlir::nas;
 #define GET_TYPEDEF_CLASSES
 #include "nas/NasOpsTypes.cpp.inc"
 
+/// Folds produce strings (nas.string) and conditions (nas.string_eq).
+Operation *NasDialect::materializeConstant(OpBuilder &builder, Attribute value, Type type, Location loc) {
+  if (auto s = dyn_cast<StringAttr>(value); s && isa<StringType>(type))
+    return builder.create<StringOp>(loc, s);
+  if (auto typed = dyn_cast<TypedAttr>(value); typed && typed.getType() == type)
+    return builder.create<arith::ConstantOp>(loc, typed);
+  return nullptr;
+}
+
 void NasDialect::initialize() {
   addTypes<
 #define GET_TYPEDEF_LIST

@@ -148,6 +148,8 @@ LogicalResult LayerOp::verifySymbolUses(SymbolTableCollection &symbols) {
 }
 
 LogicalResult InstanceOp::verify() {
+  if (getSharing() == Sharing::root && !(*this)->getParentOfType<SearchOp>())
+    return emitOpError("a root instance is the space of a nas.search and stands only there");
   if (getSharing() == Sharing::shared && !getKey())
     return emitOpError("a shared instance needs a key");
   if (getSharing() != Sharing::shared && getKey())
@@ -174,6 +176,21 @@ LogicalResult ExternOp::verifySymbolUses(SymbolTableCollection &symbols) {
   if (!def)
     return emitOpError() << "refers to '" << getComponent() << "', which is not a nas.externdef";
   return verifyNamesAmong(*this, getNames(), def.getParamNames(), getComponent());
+}
+
+LogicalResult RepeatOp::verify() {
+  if (auto count = constantInt(getCount()); count && *count < 0)
+    return emitOpError() << "repeats " << *count << " times";
+  return success();
+}
+
+LogicalResult SwitchOp::verify() {
+  if (getAlternatives().empty())
+    return emitOpError("needs at least one alternative");
+  if (auto index = constantInt(getIndex()); index && (*index < 0 || *index >= (int64_t)getAlternatives().size()))
+    return emitOpError() << "index " << *index << " is out of range for " << getAlternatives().size()
+                         << " alternatives";
+  return success();
 }
 
 static LogicalResult verifyCombiner(Operation *op, ValueRange inputs) {
@@ -236,6 +253,10 @@ void CategoricalOp::print(OpAsmPrinter &p) {
 LogicalResult CategoricalOp::verify() {
   if (getAlternatives().empty())
     return emitOpError() << "decision '" << getName() << "' has no alternatives";
+  for (Value alternative : getAlternatives())
+    if (alternative.getType() != getType())
+      return emitOpError() << "decision '" << getName() << "' has an alternative of type " << alternative.getType()
+                           << " but its value is " << getType();
   if (auto labels = getLabels())
     if (labels->size() != getAlternatives().size())
       return emitOpError() << "has " << labels->size() << " labels for " << getAlternatives().size()

@@ -35,7 +35,7 @@ nas.template network @Deep params [] inputs ["image"] {
 
 // depth 1: 3 widths, depth 2: 3^2, depth 3: 3^3; 3 + 9 + 27 = 39.
 // CHECK: remark: space 'Deep.space': 39 architectures over 4 decisions
-// CHECK: nas.categorical "Layer#0/w" {{.*}} {nas.active_if = {{\[\[}}"repeat#0", 1]]}
-// CHECK: nas.categorical "Layer#1/w" {{.*}} {nas.active_if = {{\[\[}}"repeat#0", 2]]}
-// CHECK: nas.categorical "Layer#2/w" {{.*}} {nas.active_if = {{\[\[}}"repeat#0", 3]]}
+// CHECK: nas.categorical "Layer#0.0/w" {{.*}} {nas.active_if = {{\[\[}}"repeat#0", 1]]}
+// CHECK: nas.categorical "Layer#0.1/w" {{.*}} {nas.active_if = {{\[\[}}"repeat#0", 2]]}
+// CHECK: nas.categorical "Layer#0.2/w" {{.*}} {nas.active_if = {{\[\[}}"repeat#0", 3]]}
 // CHECK: nas.switch %{{.*}} [%image, %{{.*}}, %{{.*}}, %{{.*}}] {id = "repeat#0"}

@@ -53,11 +53,20 @@ nas.template network @Net params ["n"] inputs ["image"] attributes {param_defaul
 // CHECK-LABEL: nas.space @Net.space network @Net inputs ["image"] {
 // CHECK-NEXT:  ^bb0(%image: !nas.tensor):
 // Both copies of the shared cell decide "cell/op"; each independent block
-// copy has its own "Block#i/w".
+// copy has its own "Block#0.j/w" (ordinal 0, copy j).
 // CHECK-DAG:     nas.categorical "cell/op" [{{.*}}] labels ["relu", "conv"] : !nas.layer
-// CHECK-DAG:     nas.categorical "Block#0/w" [{{.*}}] : i64
-// CHECK-DAG:     nas.categorical "Block#1/w" [{{.*}}] : i64
+// CHECK-DAG:     nas.categorical "Block#0.0/w" [{{.*}}] : i64
+// CHECK-DAG:     nas.categorical "Block#0.1/w" [{{.*}}] : i64
 // CHECK-NOT:     nas.instance
 // CHECK-NOT:     nas.repeat
 // CHECK:         nas.output
 
+
+// Independent instances inside a shared cell are named by their place in the
+// cell's body, so every application of the shared cell decides the same
+// "cells/Inner#0/w" and "cells/Inner#1/w": 2 x 2 = 4 architectures.
+// RUN: nasc compile --emit=mlir-lowered %S/Inputs/shared-holds-independent.nas | FileCheck %s --check-prefix=NESTED
+// NESTED: nas.space @Net.space {{.*}}attributes {decisions = 2 : i64, size = "4"}
+// NESTED-DAG: nas.categorical "cells/Inner#0/w"
+// NESTED-DAG: nas.categorical "cells/Inner#1/w"
+// NESTED-NOT: "cells/Inner#2

@@ -21,6 +21,7 @@ def Nas_Dialect : Dialect {
   }];
   let cppNamespace = "::mlir::nas";
   let useDefaultTypePrinterParser = 1;
+  let hasConstantMaterializer = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 

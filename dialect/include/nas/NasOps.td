@@ -203,7 +203,7 @@ def Nas_InstanceOp : Nas_Op<"instance", [Pure, DeclareOpInterfaceMethods<SymbolU
 
     ```mlir
     %cell = nas.instance shared "nb201_cell" @NB201Cell() names []
-    %block = nas.instance independent @MnasBlock(%c24, %c2) names ["out", "stride"] : i64, i64
+    %block = nas.instance independent @MnasBlock(%c24, %c2, %c2) names ["filters", "layers", "stride"] : i64, i64, i64
     ```
   }];
   let arguments = (ins Nas_Sharing:$sharing, OptionalAttr<StrAttr>:$key, FlatSymbolRefAttr:$template_name,
@@ -227,6 +227,7 @@ def Nas_RepeatOp : Nas_Op<"repeat", [Pure]> {
   let arguments = (ins I64:$count, Nas_LayerType:$layer);
   let results = (outs Nas_LayerType:$result);
   let assemblyFormat = "$count `,` $layer attr-dict";
+  let hasVerifier = 1;
 }
 
 def Nas_ApplyOp : Nas_Op<"apply", [Pure]> {
@@ -291,12 +292,13 @@ def Nas_SwitchOp : Nas_Op<"switch", [Pure]> {
     `nas.active_if` conditions).
 
     ```mlir
-    %y = nas.switch %depth [%x, %y1, %y2, %y3] {id = "depth@0"}
+    %y = nas.switch %depth [%x, %y1, %y2, %y3] {id = "repeat#0"}
     ```
   }];
   let arguments = (ins I64:$index, Variadic<Nas_TensorType>:$alternatives, StrAttr:$id);
   let results = (outs Nas_TensorType:$result);
   let assemblyFormat = "$index ` ` `[` $alternatives `]` attr-dict";
+  let hasVerifier = 1;
 }
 
 def Nas_ItemOp : Nas_Op<"item", [Pure]> {
@@ -447,7 +449,8 @@ def Nas_ExternOp : Nas_Op<"extern", [Pure, DeclareOpInterfaceMethods<SymbolUserO
   let assemblyFormat = "$component `(` $args `)` `names` $names attr-dict (`:` type($args)^)?";
 }
 
-def Nas_SearchOp : Nas_Op<"search", [Symbol, SingleBlock, NoTerminator, NoRegionArguments]> {
+def Nas_SearchOp : Nas_Op<"search", [Symbol, SingleBlock, NoTerminator, NoRegionArguments,
+    IsolatedFromAbove]> {
   let summary = "a search: its space, settings, objectives and constraints";
   let description = [{
     ```mlir

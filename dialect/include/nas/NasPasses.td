@@ -14,10 +14,13 @@ def NasInstantiate : Pass<"nas-instantiate", "::mlir::ModuleOp"> {
     unrolled, and constants folded between rounds. Each decision is renamed
     by who owns it: `key/name` for instances `shared` under `key`,
     `Template#i/name` for the i-th `independent` instance of a template in
-    its enclosing body (and `#i.j` for copy j of a repetition), prefixed by
-    the path of the instance that contains it. Instances that cannot be
-    inlined yet (one of several alternatives of a decision, or repeated a
-    decided number of times) stay as layers and are reported with a remark.
+    its enclosing template's body (`#i.j` for copy j of a repetition of it),
+    prefixed by the path of the instance that contains it; names depend on
+    the source only. A repetition whose count is a decision is unrolled to
+    its largest count behind `nas.switch`, and its copies' ops carry
+    `nas.active_if`. Instances that cannot be inlined (one alternative of a
+    decision or of a condition, or a count that cannot be enumerated) stay as
+    layers and are reported with a remark.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }

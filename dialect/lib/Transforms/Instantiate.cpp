@@ -22,6 +22,10 @@ namespace {
 /// The attribute a cloned instance carries: the decision-name prefix of the
 /// body it was cloned into.
 constexpr llvm::StringLiteral kScope = "nas.scope";
+/// An independent instance's identity within its body: "2" for the third
+/// independent instance of its template there, "2.1" for the second copy of
+/// a repetition of it. Names derive from the source, not from pass order.
+constexpr llvm::StringLiteral kOrdinal = "nas.ordinal";
 /// On decisions (and instances) in a copy a decided repetition may cut off:
 /// [[switch id, k], ...], active when every switch's index is at least k.
 constexpr llvm::StringLiteral kActiveIf = "nas.active_if";
@@ -83,10 +87,6 @@ public:
 private:
   ModuleOp module;
   SymbolTable symbols;
-  /// Decision-name prefix of each instance inlined so far.
-  llvm::DenseMap<Operation *, std::string> prefixes;
-  /// How many independent instances of a template a body has had.
-  llvm::StringMap<unsigned> counters;
 
   static bool allDefaults(TemplateOp t) {
     if (t.getNumParams() == 0)
@@ -110,6 +110,7 @@ private:
   }
 
   LogicalResult instantiate(const std::string &name, TemplateOp network, InstanceOp root) {
+    switches = 0; // switch ids are per space
     OpBuilder b(module.getContext());
     b.setInsertionPointToEnd(module.getBody());
     Location loc = root ? root.getLoc() : network.getLoc();
@@ -153,11 +154,15 @@ private:
   /// Clones a template body (without its terminator) at `b`, renaming its
   /// decisions under `prefix`; returns the output value.
   Value cloneBody(OpBuilder &b, Block &body, IRMapping &map, StringRef prefix, ArrayAttr activeIf = {}) {
+    llvm::StringMap<unsigned> independents; // per template, in body order
     for (Operation &op : body.without_terminator()) {
       Operation *copy = b.clone(op, map);
       renameDecision(copy, prefix);
-      if (isa<InstanceOp>(copy))
+      if (auto inst = dyn_cast<InstanceOp>(copy)) {
         copy->setAttr(kScope, b.getStringAttr(prefix));
+        if (inst.getSharing() == Sharing::independent)
+          copy->setAttr(kOrdinal, b.getStringAttr(std::to_string(independents[inst.getTemplateName()]++)));
+      }
       // Everything cloned from a copy a decided repetition may cut off
       // carries its condition: decisions count, and rules hold, only there.
       if (activeIf)
@@ -167,11 +172,9 @@ private:
     return map.lookup(output.getValue());
   }
 
-  /// The decision-name prefix of an instance's own decisions.
-  std::string prefixOf(InstanceOp inst, TemplateOp t) {
-    auto it = prefixes.find(inst);
-    if (it != prefixes.end())
-      return it->second;
+  /// The decision-name prefix of an instance's own decisions: a function of
+  /// its attributes only, so the same instance always names alike.
+  static std::string prefixOf(InstanceOp inst, TemplateOp t) {
     std::string scope;
     if (auto s = inst->getAttrOfType<StringAttr>(kScope))
       scope = s.getValue().str();
@@ -183,15 +186,12 @@ private:
       prefix += inst.getKey()->str() + "/";
       break;
     case Sharing::independent: {
-      // Numbered in the order the body meets them; each copy of a
-      // repetition is its own instance op, so copies number on.
-      std::string id = t.getSymName().str() + "#";
-      unsigned n = counters[scope + id]++;
-      prefix += id + std::to_string(n) + "/";
+      auto ordinal = inst->getAttrOfType<StringAttr>(kOrdinal);
+      prefix += t.getSymName().str() + "#" + (ordinal ? ordinal.str() : std::string("0")) + "/";
       break;
     }
     }
-    return prefixes[inst] = prefix;
+    return prefix;
   }
 
   /// Replaces `apply(instance)` by the template's body.
@@ -239,6 +239,7 @@ private:
       Value layer = repeat.getLayer();
       if (inst && inst.getSharing() != Sharing::shared) {
         Operation *copy = b.clone(*inst);
+        setCopyOrdinal(copy, i);
         layer = copy->getResult(0);
       }
       x = b.create<ApplyOp>(apply.getLoc(), layer, ValueRange{x});
@@ -303,6 +304,8 @@ private:
       Value layer = repeat.getLayer();
       if (inst) {
         Operation *copy = b.clone(*inst);
+        if (inst.getSharing() == Sharing::independent)
+          setCopyOrdinal(copy, k - 1);
         SmallVector<Attribute> conditions;
         if (outer)
           conditions.append(outer.begin(), outer.end());
@@ -319,6 +322,13 @@ private:
   }
 
   unsigned switches = 0;
+
+  /// Copy k of a repetition of an independent instance is "<ordinal>.k".
+  static void setCopyOrdinal(Operation *copy, int64_t k) {
+    auto ordinal = copy->getAttrOfType<StringAttr>(kOrdinal);
+    std::string base = ordinal ? ordinal.str() : "0";
+    copy->setAttr(kOrdinal, StringAttr::get(copy->getContext(), base + "." + std::to_string(k)));
+  }
 
   LogicalResult flatten(SpaceOp space) {
     MLIRContext *ctx = module.getContext();
@@ -359,8 +369,8 @@ private:
     // What could not be flattened stays a layer; say so.
     space.walk([&](InstanceOp inst) {
       inst.emitRemark() << "instance of '" << inst.getTemplateName()
-                        << "' is not inlined: it is one alternative of a decision or repeated a decided number "
-                           "of times";
+                        << "' is not inlined: it is one alternative of a decision or of a condition, or repeated a "
+                           "number of times that cannot be enumerated; its own decisions are not counted";
     });
     return success();
   }
