@@ -38,6 +38,9 @@ mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module) {
 
 namespace {
 
+/// Spaces up to this size are enumerated to count unique architectures.
+constexpr uint64_t kMaxEnumerated = 1000000;
+
 /// One decision of a space, as info reports it.
 struct DecisionInfo {
   std::string name;
@@ -129,6 +132,11 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
     std::vector<DecisionInfo> decisions = decisionsOf(space);
     auto size = space->getAttrOfType<mlir::StringAttr>("size");
     bool continuous = space->hasAttr("continuous");
+    std::optional<std::pair<uint64_t, uint64_t>> unique;
+    mlir::FailureOr<uint64_t> benchmark = nas::countUnique(space, nas::Equivalence::Benchmark, kMaxEnumerated);
+    mlir::FailureOr<uint64_t> algebraic = nas::countUnique(space, nas::Equivalence::Algebraic, kMaxEnumerated);
+    if (mlir::succeeded(benchmark) && mlir::succeeded(algebraic))
+      unique = {*benchmark, *algebraic};
     if (json) {
       llvm::json::Array ds;
       for (const DecisionInfo &d : decisions)
@@ -137,9 +145,14 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
                                         {"domain", d.domain},
                                         {"size", d.size},
                                         {"conditional", d.conditional}});
+      llvm::json::Value uniqueJson = nullptr;
+      if (unique)
+        uniqueJson = llvm::json::Object{{"benchmark", static_cast<int64_t>(unique->first)},
+                                        {"algebraic", static_cast<int64_t>(unique->second)}};
       spaces.push_back(llvm::json::Object{{"space", space.getSymName()},
                                           {"network", space.getNetwork()},
                                           {"size", size ? size.str() : std::string("?")},
+                                          {"unique", std::move(uniqueJson)},
                                           {"continuous", continuous},
                                           {"decisions", std::move(ds)}});
       continue;
@@ -147,6 +160,10 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
     os << "space " << space.getSymName() << " (network " << space.getNetwork() << ")\n";
     os << "  size: " << (size ? size.str() : std::string("?")) << " architectures"
        << (continuous ? " (times continuous hyperparameters)" : "") << "\n";
+    if (unique)
+      os << "  unique: " << unique->first << " (benchmark rule), " << unique->second << " (algebraic rule)\n";
+    else
+      os << "  unique: not counted (more than " << kMaxEnumerated << " architectures, or input choices)\n";
     os << "  decisions: " << decisions.size() << "\n";
     for (const DecisionInfo &d : decisions) {
       os << "    " << d.name << ": " << d.kind << " " << d.domain;

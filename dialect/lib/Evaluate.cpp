@@ -68,8 +68,11 @@ static Attribute evaluate(Value value, const DecisionValues &decisions, llvm::De
   return memo[value] = result;
 }
 
-Attribute mlir::nas::evaluate(Value value, const DecisionValues &decisions) {
+Attribute mlir::nas::evaluate(Value value, const DecisionValues &decisions,
+                              const llvm::DenseMap<Value, Attribute> *known) {
   llvm::DenseMap<Value, Attribute> memo;
+  if (known)
+    memo = *known;
   return ::evaluate(value, decisions, memo);
 }
 

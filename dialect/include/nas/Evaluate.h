@@ -17,8 +17,10 @@ namespace mlir::nas {
 using DecisionValues = std::map<std::string, Attribute>;
 
 /// Evaluates `value` by folding the ops it depends on, with the decisions in
-/// `decisions` fixed. Returns null when something it needs is not known.
-Attribute evaluate(Value value, const DecisionValues &decisions);
+/// `decisions` fixed and the values in `known` (block arguments, say)
+/// given. Returns null when something it needs is not known.
+Attribute evaluate(Value value, const DecisionValues &decisions,
+                   const llvm::DenseMap<Value, Attribute> *known = nullptr);
 
 /// The decision ops (categorical or range) `value` depends on.
 void decisionsOf(Value value, llvm::SmallVectorImpl<Operation *> &out);

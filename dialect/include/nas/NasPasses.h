@@ -2,6 +2,7 @@
 #ifndef NAS_NASPASSES_H
 #define NAS_NASPASSES_H
 
+#include "nas/Evaluate.h"
 #include "nas/NasDialect.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -33,6 +34,26 @@ struct SpaceSize {
 /// Counts the decisions of `space`. Fails (with an error at the op) when a
 /// domain is not a constant.
 FailureOr<SpaceSize> countSpace(SpaceOp space);
+
+/// When two architectures compute the same function (docs/dialect.md).
+enum class Equivalence {
+  /// NAS-Bench-201's rule: zero terms still count in a sum, a sum is its
+  /// sorted terms joined (15,625 cells give 6,466).
+  Benchmark,
+  /// Zero terms dropped, sums flattened, a sum of one term is that term
+  /// (15,625 cells give 4,930).
+  Algebraic,
+};
+
+/// The canonical form of the architecture `decisions` picks (decision values
+/// as Evaluate.h takes them: categorical index, range value). Equal forms
+/// compute the same function. Fails on constructs not handled yet (input
+/// choices).
+FailureOr<std::string> canonicalForm(SpaceOp space, const DecisionValues &decisions, Equivalence rule);
+
+/// The number of distinct canonical forms over every architecture; fails if
+/// there are more than `limit` architectures or it cannot enumerate them.
+FailureOr<uint64_t> countUnique(SpaceOp space, Equivalence rule, uint64_t limit);
 
 } // namespace mlir::nas
 

@@ -58,4 +58,21 @@ def NasInferShapes : Pass<"nas-infer-shapes", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect"];
 }
 
+def NasCountUnique : Pass<"nas-count-unique", "::mlir::ModuleOp"> {
+  let summary = "Counts the architectures of each nas.space that compute different functions";
+  let description = [{
+    Enumerates every architecture of a space (up to `limit`) and counts the
+    distinct canonical forms under two rules (docs/dialect.md): `benchmark`,
+    NAS-Bench-201's own (a `zero` op, or any op on a zero term, is a zero
+    term that still counts in its sum; an `identity` op passes its input
+    through; a sum is its sorted terms), and `algebraic` (zero terms dropped
+    from sums, sums flattened, a sum of one term is that term). Forms are
+    computed per decision owner on its template (the nas.owners attribute of
+    the space), with inputs and parameters as atoms. Attaches
+    `unique_benchmark` and `unique_algebraic` and emits a remark.
+  }];
+  let options = [Option<"limit", "limit", "uint64_t", "1000000",
+                        "Count only spaces with at most this many architectures">];
+}
+
 #endif // NAS_PASSES

@@ -141,6 +141,14 @@ private:
     }
     Value out = cloneBody(b, body, map, "");
     b.create<OutputOp>(body.getTerminator()->getLoc(), out);
+    // The network's own parameters, for per-owner equivalence.
+    llvm::SmallVector<NamedAttribute> rootParams;
+    for (unsigned i = 0; i < network.getNumParams(); ++i) {
+      Attribute a;
+      if (matchPattern(map.lookup(body.getArgument(i)), m_Constant(&a)))
+        rootParams.push_back(b.getNamedAttr(cast<StringAttr>(network.getParamNames()[i]), a));
+    }
+    space->setAttr("nas.root_params", b.getDictionaryAttr(rootParams));
     return flatten(space);
   }
 
@@ -203,6 +211,7 @@ private:
       return apply.emitOpError() << "applies '" << t.getSymName() << "' to " << apply.getInputs().size()
                                  << " inputs; it takes " << t.getNumInputs();
     std::string prefix = prefixOf(inst, t);
+    recordOwner(apply, prefix, t, inst);
     OpBuilder b(apply);
     Block &body = t.getBody().front();
     IRMapping map;
@@ -322,6 +331,37 @@ private:
   }
 
   unsigned switches = 0;
+
+  /// The parameters of an instance that are constants, by name.
+  static DictionaryAttr constantParams(Builder &b, TemplateOp t, InstanceOp inst) {
+    llvm::SmallVector<NamedAttribute> params;
+    for (unsigned i = 0; i < t.getNumParams(); ++i) {
+      Value v = inst ? argument(inst, t, i) : Value();
+      Attribute a;
+      if (v && matchPattern(v, m_Constant(&a)))
+        params.push_back(b.getNamedAttr(cast<StringAttr>(t.getParamNames()[i]), a));
+    }
+    return b.getDictionaryAttr(params);
+  }
+
+  /// Records on the space which template each decision owner (prefix) is
+  /// an instance of, with its constant parameters: equivalence works per
+  /// owner, on the template's body (nas.owners: prefix -> [template, params]).
+  static void recordOwner(Operation *inside, StringRef prefix, TemplateOp t, InstanceOp inst) {
+    if (prefix.empty())
+      return;
+    auto space = inside->getParentOfType<SpaceOp>();
+    Builder b(space);
+    llvm::SmallVector<NamedAttribute> owners;
+    if (auto old = space->getAttrOfType<DictionaryAttr>("nas.owners"))
+      owners.append(old.begin(), old.end());
+    std::string key = prefix.drop_back().str(); // without the trailing '/'
+    if (llvm::any_of(owners, [&](NamedAttribute a) { return a.getName() == key; }))
+      return;
+    owners.push_back(b.getNamedAttr(key, b.getArrayAttr({FlatSymbolRefAttr::get(t.getSymNameAttr()),
+                                                          constantParams(b, t, inst)})));
+    space->setAttr("nas.owners", b.getDictionaryAttr(owners));
+  }
 
   /// Copy k of a repetition of an independent instance is "<ordinal>.k".
   static void setCopyOrdinal(Operation *copy, int64_t k) {

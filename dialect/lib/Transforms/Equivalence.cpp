@@ -1,0 +1,394 @@
+//===- Equivalence.cpp - Architectures that compute the same function -----===//
+//
+// An architecture's canonical form is the canonical form of every decision
+// owner's body (the space's network for its own decisions, and each shared
+// key or independent instance for its), computed on the owner's template
+// with its inputs and parameters as atoms. Two architectures with equal
+// forms compute the same function. Per owner, terms are built bottom-up:
+//
+//   zero      an op with trait `zero`, or any op applied to a zero term
+//   identity  an op with trait `identity` passes its input's term through
+//   op        "(input)@label" (label: how the source named the alternative)
+//   sum       benchmark rule: the sorted term strings joined by '+', zero
+//             terms kept (NAS-Bench-201's own unique-string rule: a node is
+//             zero when its string is exactly one zero term)
+//             algebraic rule: zero terms dropped, nested sums flattened, a
+//             sum of one term is that term, of none a zero term
+//
+// Owners' bodies are small, so strings stay small even in deep networks.
+//
+//===----------------------------------------------------------------------===//
+#include "nas/Evaluate.h"
+#include "nas/NasPasses.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace mlir::nas {
+#define GEN_PASS_DEF_NASCOUNTUNIQUE
+#include "nas/NasPasses.h.inc"
+} // namespace mlir::nas
+
+using namespace mlir;
+using namespace mlir::nas;
+
+namespace {
+
+constexpr llvm::StringLiteral kZero = "#";
+
+struct Term {
+  std::string text;
+  std::vector<std::string> summands; // algebraic sums: their flat terms
+  bool isZero() const { return text == kZero; }
+};
+
+class OwnerForm {
+public:
+  OwnerForm(SymbolTable &symbols, Equivalence rule, const DecisionValues &all, StringRef prefix)
+      : symbols(symbols), rule(rule), all(all), prefix(prefix) {}
+
+  /// The canonical form of template `t`'s output for this owner, whose
+  /// constant parameters are `params`.
+  FailureOr<std::string> run(TemplateOp t, DictionaryAttr params) {
+    Block &body = t.getBody().front();
+    for (unsigned i = 0; i < body.getNumArguments(); ++i) {
+      bool isParam = i < t.getNumParams();
+      StringRef name = cast<StringAttr>(isParam ? t.getParamNames()[i] : t.getInputNames()[i - t.getNumParams()]);
+      memo[body.getArgument(i)] = Term{(isParam ? "p:" : "in:") + name.str(), {}};
+      if (isParam && params)
+        if (Attribute value = params.get(name))
+          known[body.getArgument(i)] = value;
+    }
+    // Local decision names, as the template's ops carry them.
+    std::string owner = prefix.empty() ? "" : prefix.str() + "/";
+    for (auto &[name, value] : all)
+      if (StringRef(name).starts_with(owner) && (prefix.empty() || name.size() > owner.size()))
+        local[name.substr(owner.size())] = value;
+    // Each independent instance's ordinal, by its place in this body.
+    llvm::StringMap<unsigned> counts;
+    for (Operation &op : body)
+      if (auto inst = dyn_cast<InstanceOp>(op); inst && inst.getSharing() == Sharing::independent)
+        ordinals[inst] = counts[inst.getTemplateName()]++;
+    auto output = cast<OutputOp>(body.getTerminator());
+    FailureOr<Term> out = term(output.getValue());
+    if (failed(out))
+      return failure();
+    return out->text;
+  }
+
+private:
+  SymbolTable &symbols;
+  Equivalence rule;
+  const DecisionValues &all;
+  StringRef prefix;
+  DecisionValues local;
+  llvm::DenseMap<Value, Term> memo;
+  llvm::DenseMap<Value, Attribute> known; // parameters with constant values
+  llvm::DenseMap<Operation *, unsigned> ordinals;
+
+  Attribute eval(Value v) { return evaluate(v, local, &known); }
+
+  Term zero() { return Term{kZero.str(), {}}; }
+
+  /// How a layer value is fixed under this architecture.
+  struct Layer {
+    enum Kind { Zero, Identity, Op, Instance, Repeat } kind = Op;
+    std::string label;
+    InstanceOp instance;
+    int64_t count = 0;
+    Value inner; // Repeat: the repeated layer
+  };
+
+  std::string argText(Value v) {
+    if (Attribute a = eval(v)) {
+      if (auto i = dyn_cast<IntegerAttr>(a))
+        return std::to_string(i.getInt());
+      if (auto f = dyn_cast<FloatAttr>(a))
+        return std::to_string(f.getValueAsDouble());
+      if (auto s = dyn_cast<StringAttr>(a))
+        return "\"" + s.str() + "\"";
+    }
+    auto it = memo.find(v);
+    return it != memo.end() ? it->second.text : "?";
+  }
+
+  FailureOr<Layer> layer(Value v, std::string label = "") {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return Layer{Layer::Op, label.empty() ? argText(v) : label};
+    if (auto l = dyn_cast<LayerOp>(def)) {
+      auto opdef = symbols.lookup<OpDefOp>(l.getOp());
+      if (!opdef)
+        return failure();
+      auto traits = opdef.getOpTraits();
+      if (llvm::is_contained(traits, StringAttr::get(def->getContext(), "zero")))
+        return Layer{Layer::Zero};
+      if (llvm::is_contained(traits, StringAttr::get(def->getContext(), "identity")))
+        return Layer{Layer::Identity};
+      if (label.empty()) {
+        std::vector<std::string> args;
+        for (auto [arg, name] : llvm::zip(l.getArgs(), l.getNames()))
+          args.push_back(cast<StringAttr>(name).str() + "=" + argText(arg));
+        label = l.getOp().str() + "(" + llvm::join(args, ",") + ")";
+      }
+      return Layer{Layer::Op, label};
+    }
+    if (auto c = dyn_cast<CategoricalOp>(def)) {
+      auto chosen = local.find(c.getName().str());
+      if (chosen == local.end())
+        return failure();
+      int64_t i = cast<IntegerAttr>(chosen->second).getInt();
+      std::string altLabel;
+      if (auto labels = c.getLabels())
+        altLabel = cast<StringAttr>((*labels)[i]).str();
+      // An unlabelled alternative is told apart by its position.
+      if (altLabel.empty())
+        altLabel = c.getName().str() + "#" + std::to_string(i);
+      return layer(c.getAlternatives()[i], altLabel);
+    }
+    if (auto s = dyn_cast<arith::SelectOp>(def)) {
+      auto cond = dyn_cast_or_null<IntegerAttr>(eval(s.getCondition()));
+      if (!cond)
+        return failure();
+      return layer(cond.getInt() ? s.getTrueValue() : s.getFalseValue(), label);
+    }
+    if (auto inst = dyn_cast<InstanceOp>(def)) {
+      Layer l{Layer::Instance};
+      l.instance = inst;
+      return l;
+    }
+    if (auto r = dyn_cast<RepeatOp>(def)) {
+      auto count = dyn_cast_or_null<IntegerAttr>(eval(r.getCount()));
+      if (!count)
+        return failure();
+      Layer l{Layer::Repeat};
+      l.count = count.getInt();
+      l.inner = r.getLayer();
+      return l;
+    }
+    return failure();
+  }
+
+  /// The owner prefix of instance `inst` in this body (copy `copy` of a
+  /// repetition, or -1).
+  std::string childPrefix(InstanceOp inst, int64_t copy) {
+    std::string base = prefix.empty() ? "" : prefix.str() + "/";
+    switch (inst.getSharing()) {
+    case Sharing::root:
+      return prefix.str();
+    case Sharing::shared:
+      return base + inst.getKey()->str();
+    case Sharing::independent: {
+      std::string ordinal = std::to_string(ordinals.lookup(inst));
+      if (copy >= 0)
+        ordinal += "." + std::to_string(copy);
+      return base + inst.getTemplateName().str() + "#" + ordinal;
+    }
+    }
+    return "";
+  }
+
+  FailureOr<Term> applyLayer(const Layer &l, ArrayRef<Term> inputs, int64_t copy = -1) {
+    switch (l.kind) {
+    case Layer::Zero:
+      return zero();
+    case Layer::Identity:
+      if (inputs.size() != 1)
+        return failure();
+      return inputs[0];
+    case Layer::Op:
+      if (inputs.size() != 1)
+        return failure();
+      if (inputs[0].isZero())
+        return zero();
+      return Term{"(" + inputs[0].text + ")@" + l.label, {}};
+    case Layer::Instance: {
+      // Its body is canonicalized as an owner of its own.
+      std::vector<std::string> texts;
+      for (const Term &t : inputs)
+        texts.push_back(t.text);
+      return Term{"[" + childPrefix(l.instance, copy) + "](" + llvm::join(texts, ",") + ")", {}};
+    }
+    case Layer::Repeat: {
+      if (inputs.size() != 1)
+        return failure();
+      FailureOr<Layer> inner = layer(l.inner);
+      if (failed(inner))
+        return failure();
+      Term x = inputs[0];
+      for (int64_t k = 0; k < l.count; ++k) {
+        FailureOr<Term> next = applyLayer(*inner, {x}, inner->kind == Layer::Instance ? k : -1);
+        if (failed(next))
+          return failure();
+        x = *next;
+      }
+      return x;
+    }
+    }
+    return failure();
+  }
+
+  Term sum(std::vector<Term> terms) {
+    if (rule == Equivalence::Benchmark) {
+      std::vector<std::string> texts;
+      for (const Term &t : terms)
+        texts.push_back(t.text);
+      std::sort(texts.begin(), texts.end());
+      return Term{llvm::join(texts, "+"), {}};
+    }
+    std::vector<std::string> flat;
+    for (const Term &t : terms) {
+      if (t.isZero())
+        continue;
+      if (!t.summands.empty())
+        flat.insert(flat.end(), t.summands.begin(), t.summands.end());
+      else
+        flat.push_back(t.text);
+    }
+    if (flat.empty())
+      return zero();
+    if (flat.size() == 1)
+      return Term{flat[0], {}};
+    std::sort(flat.begin(), flat.end());
+    return Term{"{" + llvm::join(flat, "|") + "}", flat};
+  }
+
+  FailureOr<Term> term(Value v) {
+    auto it = memo.find(v);
+    if (it != memo.end())
+      return it->second;
+    Operation *def = v.getDefiningOp();
+    FailureOr<Term> result = failure();
+    if (auto apply = dyn_cast_or_null<ApplyOp>(def)) {
+      std::vector<Term> inputs;
+      for (Value in : apply.getInputs()) {
+        FailureOr<Term> t = term(in);
+        if (failed(t))
+          return failure();
+        inputs.push_back(*t);
+      }
+      FailureOr<Layer> l = layer(apply.getLayer());
+      if (failed(l))
+        return failure();
+      result = applyLayer(*l, inputs);
+    } else if (isa_and_nonnull<SumOp, ConcatOp>(def)) {
+      std::vector<Term> inputs;
+      for (Value in : def->getOperands()) {
+        if (!isa<nas::TensorType>(in.getType()))
+          return failure(); // input choices are not enumerated yet
+        FailureOr<Term> t = term(in);
+        if (failed(t))
+          return failure();
+        inputs.push_back(*t);
+      }
+      if (isa<SumOp>(def)) {
+        result = sum(inputs);
+      } else {
+        std::vector<std::string> texts;
+        for (const Term &t : inputs)
+          texts.push_back(t.text);
+        result = Term{"cat[" + llvm::join(texts, ",") + "]", {}};
+      }
+    }
+    if (succeeded(result))
+      memo[v] = *result;
+    return result;
+  }
+};
+
+} // namespace
+
+FailureOr<std::string> mlir::nas::canonicalForm(SpaceOp space, const DecisionValues &decisions, Equivalence rule) {
+  auto module = space->getParentOfType<ModuleOp>();
+  SymbolTable symbols(module);
+  auto network = symbols.lookup<TemplateOp>(space.getNetwork());
+  if (!network)
+    return failure();
+  std::vector<std::string> parts;
+  FailureOr<std::string> root =
+      OwnerForm(symbols, rule, decisions, "").run(network, space->getAttrOfType<DictionaryAttr>("nas.root_params"));
+  if (failed(root))
+    return failure();
+  parts.push_back(*root);
+  if (auto owners = space->getAttrOfType<DictionaryAttr>("nas.owners"))
+    for (NamedAttribute owner : owners) { // sorted by name
+      auto entry = cast<ArrayAttr>(owner.getValue());
+      auto t = symbols.lookup<TemplateOp>(cast<FlatSymbolRefAttr>(entry[0]).getValue());
+      if (!t)
+        return failure();
+      FailureOr<std::string> form =
+          OwnerForm(symbols, rule, decisions, owner.getName()).run(t, cast<DictionaryAttr>(entry[1]));
+      if (failed(form))
+        return failure();
+      parts.push_back(owner.getName().str() + "=" + *form);
+    }
+  return llvm::join(parts, ";");
+}
+
+FailureOr<uint64_t> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint64_t limit) {
+  std::map<std::string, std::vector<Attribute>> domains;
+  uint64_t total = 1;
+  WalkResult walk = space.walk([&](Operation *op) -> WalkResult {
+    if (isa<PickOp, SubsetOp>(op))
+      return WalkResult::interrupt(); // input choices are not enumerated yet
+    if (!isa<CategoricalOp, RangeOp>(op))
+      return WalkResult::advance();
+    std::string name = op->getAttrOfType<StringAttr>("name").str();
+    if (domains.count(name))
+      return WalkResult::advance();
+    auto values = domainValues(op);
+    if (!values || values->empty() || (total *= values->size()) > limit)
+      return WalkResult::interrupt();
+    domains[name] = *values;
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  std::vector<std::pair<std::string, std::vector<Attribute>>> list(domains.begin(), domains.end());
+  std::vector<size_t> index(list.size(), 0);
+  std::unordered_set<std::string> forms;
+  while (true) {
+    DecisionValues assignment;
+    for (size_t i = 0; i < list.size(); ++i)
+      assignment[list[i].first] = list[i].second[index[i]];
+    FailureOr<std::string> form = canonicalForm(space, assignment, rule);
+    if (failed(form))
+      return failure();
+    forms.insert(std::move(*form));
+    size_t i = 0;
+    for (; i < list.size(); ++i) {
+      if (++index[i] < list[i].second.size())
+        break;
+      index[i] = 0;
+    }
+    if (i == list.size())
+      break;
+  }
+  return forms.size();
+}
+
+namespace {
+struct NasCountUniquePass : public mlir::nas::impl::NasCountUniqueBase<NasCountUniquePass> {
+  using NasCountUniqueBase::NasCountUniqueBase;
+  void runOnOperation() override {
+    for (SpaceOp space : getOperation().getOps<SpaceOp>()) {
+      Builder b(space);
+      std::string summary;
+      for (auto [rule, name] : {std::pair{Equivalence::Benchmark, "benchmark"}, {Equivalence::Algebraic, "algebraic"}}) {
+        FailureOr<uint64_t> unique = countUnique(space, rule, limit);
+        if (failed(unique))
+          continue;
+        space->setAttr(std::string("unique_") + name, b.getI64IntegerAttr(*unique));
+        summary += (summary.empty() ? "" : ", ") + std::to_string(*unique) + " (" + name + " rule)";
+      }
+      space.emitRemark() << "space '" << space.getSymName() << "': "
+                         << (summary.empty() ? "unique architectures not counted (too many, or input choices)"
+                                             : "unique architectures: " + summary);
+    }
+  }
+};
+} // namespace
