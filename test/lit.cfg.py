@@ -14,6 +14,11 @@ path = os.path.pathsep.join([config.nasc_tools_dir, config.llvm_tools_dir, confi
 config.environment["PATH"] = path
 # Diagnostics must not depend on the caller's environment.
 config.environment.pop("NASC_STDLIB", None)
+# Drawing SVG needs Graphviz's dot (scripts/setup.sh installs it).
+import shutil
+if shutil.which("dot"):
+    config.available_features.add("graphviz")
+
 config.substitutions.append(("%stdlib", os.path.join(config.nasc_src_root, "stdlib")))
 config.substitutions.append(("%examples", os.path.join(config.nasc_src_root, "examples")))
 config.substitutions.append(("%shared_data", config.shared_data_dir))

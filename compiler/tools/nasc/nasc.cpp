@@ -2,6 +2,7 @@
 //
 //   nasc check FILE...                 report every mistake, exit 1 if any
 //   nasc compile --emit=ast FILE       print the AST with locations
+//   nasc viz FILE --format=html -o F   draw the search space
 //
 //===----------------------------------------------------------------------===//
 #include "nasc/ASTDump.h"
@@ -9,11 +10,15 @@
 #include "nasc/Pipeline.h"
 #include "nasc/ModuleLoader.h"
 #include "nasc/Sema.h"
+#include "nasc/Viz.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -34,6 +39,13 @@ commands:
       --emit=mlir-lowered  one flat nas.space per network: templates inlined,
                          repetitions unrolled, decisions named by owner, exact size
   info FILE [--json]     every space: its decisions, their domains, its exact size
+  viz FILE               draw the space: each cell or block as its DAG with the
+                         decisions on its edges, each network as its layers and
+                         template instances (sharing key, repetitions)
+      --format=dot       Graphviz DOT text (the default)
+      --format=svg       SVG, rendered by Graphviz's 'dot' (must be on PATH)
+      --format=html      a self-contained page: the SVG inline, with a legend
+      -o FILE            write there instead of to stdout
 
 options:
   --stdlib DIR           where `import "std/..."` looks (default: $NASC_STDLIB,
@@ -51,6 +63,8 @@ struct Options {
   std::string stdlib;
   bool verify = false;
   bool json = false;
+  std::string format; // viz
+  std::string output; // viz -o
 };
 
 int usageError(const std::string &message) {
@@ -123,7 +137,8 @@ int runOnFile(const Options &options, const std::string &file) {
     return 1;
   if (options.command == "compile" && options.emit == "ast")
     dumpAST(*main, llvm::outs());
-  bool needsIR = options.command == "info" || (options.command == "compile" && options.emit != "ast");
+  bool needsIR = options.command == "info" || options.command == "viz" ||
+                 (options.command == "compile" && options.emit != "ast");
   if (!needsIR)
     return 0;
   mlir::OwningOpRef<mlir::ModuleOp> module = mlirGen(context, loader.modules());
@@ -134,6 +149,22 @@ int runOnFile(const Options &options, const std::string &file) {
     return 1;
   if (options.command == "info") {
     printInfo(*module, llvm::outs(), options.json);
+    return 0;
+  }
+  if (options.command == "viz") {
+    // A ToolOutputFile deletes a half-written -o file on failure.
+    std::error_code ec;
+    llvm::ToolOutputFile out(options.output.empty() ? "-" : options.output, ec, llvm::sys::fs::OF_None);
+    if (ec) {
+      llvm::errs() << "nasc: error: cannot write '" << options.output << "': " << ec.message() << "\n";
+      return 1;
+    }
+    llvm::StringRef name = llvm::sys::path::filename(file);
+    if (llvm::Error err = writeViz(*module, *parseVizFormat(options.format), name, out.os())) {
+      llvm::errs() << "nasc: error: " << llvm::toString(std::move(err)) << "\n";
+      return 1;
+    }
+    out.keep();
     return 0;
   }
   module->print(llvm::outs());
@@ -159,6 +190,12 @@ int main(int argc, char **argv) {
       options.verify = true;
     } else if (arg == "--json") {
       options.json = true;
+    } else if (arg.rfind("--format=", 0) == 0) {
+      options.format = arg.substr(9);
+    } else if (arg == "-o") {
+      if (++i == args.size())
+        return usageError("-o needs a file");
+      options.output = args[i];
     } else if (arg.rfind("--emit=", 0) == 0) {
       options.emit = arg.substr(7);
     } else if (arg == "--stdlib" || arg.rfind("--stdlib=", 0) == 0) {
@@ -180,8 +217,9 @@ int main(int argc, char **argv) {
 
   if (options.command.empty())
     return usageError("no command given");
-  if (options.command != "check" && options.command != "compile" && options.command != "info")
-    return usageError("unknown command '" + options.command + "'; expected 'check', 'compile' or 'info'");
+  if (options.command != "check" && options.command != "compile" && options.command != "info" &&
+      options.command != "viz")
+    return usageError("unknown command '" + options.command + "'; expected 'check', 'compile', 'info' or 'viz'");
   if (options.files.empty())
     return usageError("'" + options.command + "' needs a .nas file");
   if (options.command == "compile") {
@@ -198,6 +236,16 @@ int main(int argc, char **argv) {
     return usageError("'info' takes exactly one file");
   if (options.json && options.command != "info")
     return usageError("--json goes with 'info'");
+  if (options.command == "viz") {
+    if (options.files.size() != 1)
+      return usageError("'viz' takes exactly one file");
+    if (options.format.empty())
+      options.format = "dot";
+    if (!parseVizFormat(options.format))
+      return usageError("unknown --format '" + options.format + "'; expected 'dot', 'svg' or 'html'");
+  } else if (!options.format.empty() || !options.output.empty()) {
+    return usageError(std::string(options.format.empty() ? "-o" : "--format") + " goes with 'viz'");
+  }
 
   int status = 0;
   for (const std::string &file : options.files)

@@ -1,0 +1,4 @@
+cell Broken {
+  input x;
+  output x |> nosuchop;
+}
