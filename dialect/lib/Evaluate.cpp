@@ -68,6 +68,8 @@ static Attribute evaluate(Value value, const DecisionValues &decisions, llvm::De
   return memo[value] = result;
 }
 
+Attribute Evaluator::operator()(Value value) { return ::evaluate(value, decisions, memo); }
+
 Attribute mlir::nas::evaluate(Value value, const DecisionValues &decisions,
                               const llvm::DenseMap<Value, Attribute> *known) {
   llvm::DenseMap<Value, Attribute> memo;

@@ -16,6 +16,18 @@ namespace mlir::nas {
 /// the alternative, for a range the value itself.
 using DecisionValues = std::map<std::string, Attribute>;
 
+/// Evaluates values under one set of fixed decisions, remembering what it
+/// computed: reuse one for many values under the same decisions.
+class Evaluator {
+public:
+  explicit Evaluator(const DecisionValues &decisions) : decisions(decisions) {}
+  Attribute operator()(Value value);
+
+private:
+  DecisionValues decisions;
+  llvm::DenseMap<Value, Attribute> memo;
+};
+
 /// Evaluates `value` by folding the ops it depends on, with the decisions in
 /// `decisions` fixed and the values in `known` (block arguments, say)
 /// given. Returns null when something it needs is not known.

@@ -400,7 +400,14 @@ private:
 
   bool checkRules() {
     bool ok = true;
+    // One evaluator with nothing fixed serves every rule: shapes deep in a
+    // network depend on all layers before them, and are computed once.
+    Evaluator unfixed({});
     for (const Rule &r : rules) {
+      // Most rules hold whatever is chosen (every alternative keeps the
+      // shape): settled without enumerating anything.
+      if (auto always = dyn_cast_or_null<IntegerAttr>(unfixed(r.ok)); always && always.getInt() != 0)
+        continue;
       SmallVector<Operation *> ds;
       decisionsOf(r.ok, ds);
       // One entry per decision name (helper categoricals share names).
@@ -460,14 +467,15 @@ private:
   /// `shape = [c, h, w]` on feature maps whose shape is one in every
   /// architecture.
   void annotate(ArrayRef<Operation *> ops) {
+    Evaluator unfixed({});
     for (Operation *op : ops)
       for (Value result : op->getResults()) {
         Shape s = shapeOf(result);
         if (!s.known() || !isa<nas::TensorType>(result.getType()))
           continue;
-        auto c = dyn_cast_or_null<IntegerAttr>(evaluate(s.c, {}));
-        auto h = dyn_cast_or_null<IntegerAttr>(evaluate(s.h, {}));
-        auto w = dyn_cast_or_null<IntegerAttr>(evaluate(s.w, {}));
+        auto c = dyn_cast_or_null<IntegerAttr>(unfixed(s.c));
+        auto h = dyn_cast_or_null<IntegerAttr>(unfixed(s.h));
+        auto w = dyn_cast_or_null<IntegerAttr>(unfixed(s.w));
         if (c && h && w)
           op->setAttr("shape", b.getDenseI64ArrayAttr({c.getInt(), h.getInt(), w.getInt()}));
       }
