@@ -78,6 +78,26 @@ Attribute mlir::nas::evaluate(Value value, const DecisionValues &decisions,
   return ::evaluate(value, decisions, memo);
 }
 
+bool mlir::nas::forEachCombination(const DecisionDomains &domains,
+                                   llvm::function_ref<bool(const DecisionValues &)> fn) {
+  std::vector<size_t> index(domains.size(), 0);
+  while (true) {
+    DecisionValues assignment;
+    for (size_t i = 0; i < domains.size(); ++i)
+      assignment[domains[i].first] = domains[i].second[index[i]];
+    if (!fn(assignment))
+      return false;
+    size_t i = 0;
+    for (; i < domains.size(); ++i) {
+      if (++index[i] < domains[i].second.size())
+        break;
+      index[i] = 0;
+    }
+    if (i == domains.size())
+      return true;
+  }
+}
+
 void mlir::nas::decisionsOf(Value value, llvm::SmallVectorImpl<Operation *> &out) {
   llvm::SmallPtrSet<Operation *, 16> seen;
   SmallVector<Value> work{value};

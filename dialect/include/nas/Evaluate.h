@@ -5,6 +5,7 @@
 #include "nas/NasDialect.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 #include <map>
 #include <optional>
@@ -36,6 +37,15 @@ Attribute evaluate(Value value, const DecisionValues &decisions,
 
 /// The decision ops (categorical or range) `value` depends on.
 void decisionsOf(Value value, llvm::SmallVectorImpl<Operation *> &out);
+
+/// Decisions with the values to try for each.
+using DecisionDomains = std::vector<std::pair<std::string, std::vector<Attribute>>>;
+
+/// Calls `fn` with every combination of `domains`' values, the first
+/// decision varying fastest, until `fn` returns false. Returns whether it
+/// went through all of them.
+bool forEachCombination(const DecisionDomains &domains,
+                        llvm::function_ref<bool(const DecisionValues &)> fn);
 
 /// Every value a categorical-of-constants or integer range decision can
 /// take, in the form DecisionValues uses; none if not enumerable.

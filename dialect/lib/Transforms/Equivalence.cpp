@@ -348,26 +348,16 @@ FailureOr<uint64_t> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint
   });
   if (walk.wasInterrupted())
     return failure();
-  std::vector<std::pair<std::string, std::vector<Attribute>>> list(domains.begin(), domains.end());
-  std::vector<size_t> index(list.size(), 0);
   std::unordered_set<std::string> forms;
-  while (true) {
-    DecisionValues assignment;
-    for (size_t i = 0; i < list.size(); ++i)
-      assignment[list[i].first] = list[i].second[index[i]];
-    FailureOr<std::string> form = canonicalForm(space, assignment, rule);
+  bool complete = forEachCombination(DecisionDomains(domains.begin(), domains.end()), [&](const DecisionValues &a) {
+    FailureOr<std::string> form = canonicalForm(space, a, rule);
     if (failed(form))
-      return failure();
+      return false;
     forms.insert(std::move(*form));
-    size_t i = 0;
-    for (; i < list.size(); ++i) {
-      if (++index[i] < list[i].second.size())
-        break;
-      index[i] = 0;
-    }
-    if (i == list.size())
-      break;
-  }
+    return true;
+  });
+  if (!complete)
+    return failure();
   return forms.size();
 }
 

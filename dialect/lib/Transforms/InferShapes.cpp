@@ -427,12 +427,7 @@ private:
       }
       if (!enumerable)
         continue;
-      std::vector<std::pair<std::string, std::vector<Attribute>>> list(domains.begin(), domains.end());
-      std::vector<size_t> index(list.size(), 0);
-      while (true) {
-        DecisionValues assignment;
-        for (size_t i = 0; i < list.size(); ++i)
-          assignment[list[i].first] = list[i].second[index[i]];
+      forEachCombination(DecisionDomains(domains.begin(), domains.end()), [&](const DecisionValues &assignment) {
         auto holds = dyn_cast_or_null<IntegerAttr>(evaluate(r.ok, assignment));
         if (holds && holds.getInt() == 0) {
           std::string message = r.message;
@@ -443,23 +438,16 @@ private:
           if (!shown.empty())
             message += ", but " + llvm::join(shown, ", ");
           std::vector<std::string> when;
-          for (size_t i = 0; i < list.size(); ++i)
-            when.push_back(list[i].first + " = " + describe(list[i].first, list[i].second[index[i]]));
+          for (auto &[name, value] : assignment)
+            when.push_back(name + " = " + describe(name, value));
           if (!when.empty())
             message += " (when " + llvm::join(when, ", ") + ")";
           emitError(r.loc) << message;
           ok = false;
-          break;
+          return false; // one report a rule
         }
-        size_t i = 0;
-        for (; i < list.size(); ++i) {
-          if (++index[i] < list[i].second.size())
-            break;
-          index[i] = 0;
-        }
-        if (i == list.size())
-          break;
-      }
+        return true;
+      });
     }
     return ok;
   }

@@ -262,7 +262,7 @@ private:
   static std::optional<std::vector<int64_t>> countValues(Value count) {
     SmallVector<Operation *> decisions;
     decisionsOf(count, decisions);
-    std::vector<std::vector<Attribute>> domains;
+    DecisionDomains domains;
     size_t total = 1;
     for (Operation *d : decisions) {
       auto values = domainValues(d);
@@ -271,27 +271,17 @@ private:
       total *= values->size();
       if (total > kMaxCountAssignments)
         return std::nullopt;
-      domains.push_back(*values);
+      domains.push_back({d->getAttrOfType<StringAttr>("name").str(), *values});
     }
     std::vector<int64_t> out;
-    std::vector<size_t> index(decisions.size(), 0);
-    while (true) {
-      DecisionValues assignment;
-      for (size_t i = 0; i < decisions.size(); ++i)
-        assignment[decisions[i]->getAttrOfType<StringAttr>("name").str()] = domains[i][index[i]];
+    bool complete = forEachCombination(domains, [&](const DecisionValues &assignment) {
       auto v = dyn_cast_or_null<IntegerAttr>(evaluate(count, assignment));
-      if (!v)
-        return std::nullopt;
-      out.push_back(v.getInt());
-      size_t i = 0;
-      for (; i < decisions.size(); ++i) {
-        if (++index[i] < domains[i].size())
-          break;
-        index[i] = 0;
-      }
-      if (i == decisions.size())
-        break;
-    }
+      if (v)
+        out.push_back(v.getInt());
+      return v != nullptr;
+    });
+    if (!complete)
+      return std::nullopt;
     return out;
   }
 

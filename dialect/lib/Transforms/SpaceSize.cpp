@@ -121,7 +121,7 @@ FailureOr<SpaceSize> mlir::nas::countSpace(SpaceOp space) {
     for (Operation *d : decisions)
       controlling[d->getAttrOfType<StringAttr>("name").str()] = d;
   }
-  std::vector<std::pair<std::string, std::vector<Attribute>>> enumerated;
+  DecisionDomains enumerated;
   uint64_t combinations = 1;
   for (auto &[name, op] : controlling) {
     auto values = domainValues(op);
@@ -133,17 +133,13 @@ FailureOr<SpaceSize> mlir::nas::countSpace(SpaceOp space) {
     enumerated.push_back({name, *values});
   }
   APInt total(64, 0);
-  std::vector<size_t> index(enumerated.size(), 0);
-  while (true) {
-    DecisionValues assignment;
-    for (size_t i = 0; i < enumerated.size(); ++i)
-      assignment[enumerated[i].first] = enumerated[i].second[index[i]];
+  bool evaluated = forEachCombination(enumerated, [&](const DecisionValues &assignment) {
     llvm::StringMap<int64_t> depth;
     for (auto &entry : switchOps) {
       auto v = dyn_cast_or_null<IntegerAttr>(evaluate(entry.second.getIndex(), assignment));
       if (!v) {
         entry.second.emitError("cannot evaluate this repetition count");
-        return failure();
+        return false;
       }
       depth[entry.first()] = v.getInt();
     }
@@ -165,15 +161,10 @@ FailureOr<SpaceSize> mlir::nas::countSpace(SpaceOp space) {
     }
     unsigned width = std::max(total.getActiveBits(), product.getActiveBits()) + 1;
     total = total.zextOrTrunc(std::max(width, 64u)) + product.zextOrTrunc(std::max(width, 64u));
-    size_t i = 0;
-    for (; i < enumerated.size(); ++i) {
-      if (++index[i] < enumerated[i].second.size())
-        break;
-      index[i] = 0;
-    }
-    if (i == enumerated.size())
-      break;
-  }
+    return true;
+  });
+  if (!evaluated)
+    return failure();
   result.count = total;
   result.count = result.count.zextOrTrunc(std::max(64u, result.count.getActiveBits()));
   return result;
