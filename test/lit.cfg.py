@@ -19,6 +19,8 @@ import shutil
 if shutil.which("dot"):
     config.available_features.add("graphviz")
 
+import sys
+config.substitutions.append(("%python", sys.executable))
 config.substitutions.append(("%stdlib", os.path.join(config.nasc_src_root, "stdlib")))
 config.substitutions.append(("%examples", os.path.join(config.nasc_src_root, "examples")))
 config.substitutions.append(("%shared_data", config.shared_data_dir))

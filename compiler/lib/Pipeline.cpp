@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - Lowering and reporting spaces -----------------------===//
 #include "nasc/Pipeline.h"
 
+#include "nas/Architecture.h"
 #include "nas/NasPasses.h"
 
 #include "mlir/IR/Matchers.h"
@@ -126,6 +127,54 @@ std::vector<DecisionInfo> decisionsOf(nas::SpaceOp space) {
 
 } // namespace
 
+mlir::LogicalResult nasc::printArchitectures(mlir::ModuleOp module, llvm::StringRef spaceName,
+                                             const std::vector<std::string> &ids, llvm::raw_ostream &os) {
+  std::vector<nas::SpaceOp> spaces(module.getOps<nas::SpaceOp>().begin(), module.getOps<nas::SpaceOp>().end());
+  nas::SpaceOp space;
+  std::vector<std::string> names;
+  for (nas::SpaceOp s : spaces) {
+    names.push_back(s.getSymName().str());
+    if (s.getSymName() == spaceName)
+      space = s;
+  }
+  if (spaceName.empty()) {
+    // One space, or a search's space over its network's defaults.
+    std::vector<nas::SpaceOp> searchSpaces;
+    for (nas::SearchOp search : module.getOps<nas::SearchOp>())
+      for (nas::SpaceOp s : spaces)
+        if (s.getSymName() == (search.getSymName() + ".space").str())
+          searchSpaces.push_back(s);
+    if (spaces.size() == 1)
+      space = spaces.front();
+    else if (searchSpaces.size() == 1)
+      space = searchSpaces.front();
+  }
+  if (!space) {
+    mlir::emitError(module.getLoc()) << (spaceName.empty() ? "say which space with --space: "
+                                                           : "no space '" + spaceName.str() + "'; the spaces are ")
+                                     << llvm::join(names, ", ");
+    return mlir::failure();
+  }
+  nas::SpaceCostModel costs(space);
+  for (const std::string &id : ids) {
+    std::string error;
+    mlir::FailureOr<nas::DecisionValues> decisions = nas::parseArchitectureId(space, id, error);
+    if (mlir::failed(decisions)) {
+      mlir::emitError(space.getLoc()) << "architecture '" << id << "': " << error;
+      return mlir::failure();
+    }
+    std::string canonical = nas::architectureId(space, *decisions);
+    mlir::FailureOr<nas::Cost> cost = costs.cost(*decisions);
+    os << canonical << "\t" << nas::architectureHash(canonical) << "\t";
+    if (mlir::succeeded(cost))
+      os << llvm::formatv("{0:F0}\t{1:F0}", cost->params, cost->flops);
+    else
+      os << "?\t?";
+    os << "\n";
+  }
+  return mlir::success();
+}
+
 void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
   llvm::json::Array spaces;
   for (nas::SpaceOp space : module.getOps<nas::SpaceOp>()) {
@@ -164,6 +213,13 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
       os << "  unique: " << unique->first << " (benchmark rule), " << unique->second << " (algebraic rule)\n";
     else
       os << "  unique: not counted (more than " << kMaxEnumerated << " architectures, or input choices)\n";
+    auto params = space->getAttrOfType<mlir::DenseF64ArrayAttr>("params");
+    auto flops = space->getAttrOfType<mlir::DenseF64ArrayAttr>("flops");
+    if (params && flops)
+      os << llvm::formatv("  params: {0:F0} .. {1:F0}\n  flops: {2:F0} .. {3:F0} (multiply-accumulates per sample)\n",
+                          params[0], params[1], flops[0], flops[1]);
+    else
+      os << "  params, flops: not known (a layer's shape or cost formula is not known)\n";
     os << "  decisions: " << decisions.size() << "\n";
     for (const DecisionInfo &d : decisions) {
       os << "    " << d.name << ": " << d.kind << " " << d.domain;

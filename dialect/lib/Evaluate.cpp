@@ -2,6 +2,8 @@
 #include "nas/Evaluate.h"
 
 #include "mlir/IR/Matchers.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include <cmath>
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -77,6 +79,117 @@ Attribute mlir::nas::evaluate(Value value, const DecisionValues &decisions,
     memo = *known;
   return ::evaluate(value, decisions, memo);
 }
+
+namespace {
+/// Interval rules for the ops costs and shapes are made of.
+class RangeEvaluator {
+public:
+  std::optional<Interval> operator()(Value v) {
+    auto it = memo.find(v);
+    if (it != memo.end())
+      return it->second;
+    std::optional<Interval> r = compute(v);
+    memo[v] = r;
+    return r;
+  }
+
+private:
+  llvm::DenseMap<Value, std::optional<Interval>> memo;
+
+  static Interval hull(Interval a, Interval b) { return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)}; }
+  static Interval of4(double a, double b, double c, double d) {
+    return {std::min({a, b, c, d}), std::max({a, b, c, d})};
+  }
+
+  std::optional<Interval> compute(Value v) {
+    if (Attribute a = evaluate(v, {})) {
+      if (auto i = dyn_cast<IntegerAttr>(a))
+        return Interval{double(i.getInt()), double(i.getInt())};
+      if (auto f = dyn_cast<FloatAttr>(a))
+        return Interval{f.getValueAsDouble(), f.getValueAsDouble()};
+      return std::nullopt;
+    }
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return std::nullopt;
+    auto operand = [&](unsigned i) { return (*this)(def->getOperand(i)); };
+    if (auto c = dyn_cast<CategoricalOp>(def)) {
+      std::optional<Interval> r;
+      for (Value alt : c.getAlternatives()) {
+        auto x = (*this)(alt);
+        if (!x)
+          return std::nullopt;
+        r = r ? hull(*r, *x) : *x;
+      }
+      return r;
+    }
+    if (auto r = dyn_cast<RangeOp>(def)) {
+      auto lo = (*this)(r.getLo()), hi = (*this)(r.getHi());
+      if (!lo || !hi)
+        return std::nullopt;
+      return Interval{lo->lo, hi->hi};
+    }
+    if (auto s = dyn_cast<arith::SelectOp>(def)) {
+      auto t = (*this)(s.getTrueValue()), f = (*this)(s.getFalseValue());
+      if (!t || !f)
+        return std::nullopt;
+      if (auto c = dyn_cast_or_null<IntegerAttr>(evaluate(s.getCondition(), {})))
+        return c.getInt() ? t : f;
+      return hull(*t, *f);
+    }
+    if (def->getNumOperands() == 1) {
+      auto x = operand(0);
+      if (!x)
+        return std::nullopt;
+      if (isa<arith::SIToFPOp, arith::FPToSIOp, arith::ExtSIOp, arith::ExtUIOp>(def))
+        return x;
+      if (isa<math::CeilOp>(def))
+        return Interval{std::ceil(x->lo), std::ceil(x->hi)};
+      if (isa<math::FloorOp>(def))
+        return Interval{std::floor(x->lo), std::floor(x->hi)};
+      if (isa<math::RoundOp>(def))
+        return Interval{std::round(x->lo), std::round(x->hi)};
+      if (isa<arith::NegFOp>(def))
+        return Interval{-x->hi, -x->lo};
+      return std::nullopt;
+    }
+    if (def->getNumOperands() != 2)
+      return std::nullopt;
+    auto x = operand(0), y = operand(1);
+    if (!x || !y)
+      return std::nullopt;
+    if (isa<arith::AddIOp, arith::AddFOp>(def))
+      return Interval{x->lo + y->lo, x->hi + y->hi};
+    if (isa<arith::SubIOp, arith::SubFOp>(def))
+      return Interval{x->lo - y->hi, x->hi - y->lo};
+    if (isa<arith::MulIOp, arith::MulFOp>(def))
+      return of4(x->lo * y->lo, x->lo * y->hi, x->hi * y->lo, x->hi * y->hi);
+    if (isa<arith::MaxSIOp, arith::MaximumFOp>(def))
+      return Interval{std::max(x->lo, y->lo), std::max(x->hi, y->hi)};
+    if (isa<arith::MinSIOp, arith::MinimumFOp>(def))
+      return Interval{std::min(x->lo, y->lo), std::min(x->hi, y->hi)};
+    bool divisorSafe = y->lo > 0 || y->hi < 0;
+    if (isa<arith::DivFOp, arith::DivSIOp, arith::CeilDivSIOp, arith::FloorDivSIOp>(def) && divisorSafe) {
+      Interval q = of4(x->lo / y->lo, x->lo / y->hi, x->hi / y->lo, x->hi / y->hi);
+      if (isa<arith::CeilDivSIOp>(def))
+        return Interval{std::ceil(q.lo), std::ceil(q.hi)};
+      if (isa<arith::DivSIOp, arith::FloorDivSIOp>(def))
+        return Interval{std::floor(q.lo), std::floor(q.hi)};
+      return q;
+    }
+    if (isa<arith::RemSIOp>(def) && x->lo >= 0 && y->lo > 0)
+      return Interval{0, std::min(x->hi, y->hi - 1)};
+    if (isa<math::PowFOp, math::IPowIOp>(def) && x->lo > 0 && y->lo == y->hi) {
+      // x^c is monotone in x > 0: rising for c >= 0, falling for c < 0.
+      double a = std::pow(x->lo, y->lo), b = std::pow(x->hi, y->lo);
+      return Interval{std::min(a, b), std::max(a, b)};
+    }
+    return std::nullopt;
+  }
+};
+} // namespace
+
+std::optional<Interval> mlir::nas::evaluateRange(Value value) { return RangeEvaluator()(value); }
 
 bool mlir::nas::forEachCombination(const DecisionDomains &domains,
                                    llvm::function_ref<bool(const DecisionValues &)> fn) {

@@ -5,6 +5,9 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <string>
+#include <vector>
+
 namespace nasc {
 
 /// Runs nas-instantiate, canonicalization, CSE and nas-infer-shapes on
@@ -16,6 +19,13 @@ mlir::LogicalResult lowerModule(mlir::ModuleOp module);
 /// `nasc info`: every space with its decisions, domains and exact size, as
 /// text or JSON.
 void printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json);
+
+/// `nasc info --arch`: one line per architecture ID of `ids` (tab-separated:
+/// canonical ID, hash, parameters, multiply-accumulates), in the space named
+/// `spaceName` (empty: the only space, or the only search's). Errors name the
+/// bad ID and go to the context's diagnostic engine; returns failure then.
+mlir::LogicalResult printArchitectures(mlir::ModuleOp module, llvm::StringRef spaceName,
+                                       const std::vector<std::string> &ids, llvm::raw_ostream &os);
 
 } // namespace nasc
 

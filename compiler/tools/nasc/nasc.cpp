@@ -16,6 +16,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -38,7 +39,12 @@ commands:
       --emit=mlir        the nas dialect as generated from the source
       --emit=mlir-lowered  one flat nas.space per network: templates inlined,
                          repetitions unrolled, decisions named by owner, exact size
-  info FILE [--json]     every space: its decisions, their domains, its exact size
+  info FILE [--json]     every space: its decisions, their domains, its exact size,
+                         unique architectures, parameter and FLOP ranges
+      --arch ID          instead, one architecture: its canonical ID, hash,
+                         parameters and multiply-accumulates (repeatable)
+      --archs FILE       the same for every ID in FILE, one a line
+      --space NAME       which space the IDs are of (when there are several)
   viz FILE               draw the space: each cell or block as its DAG with the
                          decisions on its edges, each network as its layers and
                          template instances (sharing key, repetitions)
@@ -63,6 +69,8 @@ struct Options {
   std::string stdlib;
   bool verify = false;
   bool json = false;
+  std::vector<std::string> archs; // info --arch / --archs
+  std::string space;              // info --space
   std::string format; // viz
   std::string output; // viz -o
 };
@@ -148,6 +156,8 @@ int runOnFile(const Options &options, const std::string &file) {
   if (lowered && mlir::failed(lowerModule(*module)))
     return 1;
   if (options.command == "info") {
+    if (!options.archs.empty())
+      return mlir::succeeded(printArchitectures(*module, options.space, options.archs, llvm::outs())) ? 0 : 1;
     printInfo(*module, llvm::outs(), options.json);
     return 0;
   }
@@ -190,6 +200,23 @@ int main(int argc, char **argv) {
       options.verify = true;
     } else if (arg == "--json") {
       options.json = true;
+    } else if (arg == "--arch" || arg == "--archs" || arg == "--space") {
+      if (++i == args.size())
+        return usageError(arg + " needs a value");
+      if (arg == "--space") {
+        options.space = args[i];
+      } else if (arg == "--arch") {
+        options.archs.push_back(args[i]);
+      } else {
+        auto file = llvm::MemoryBuffer::getFile(args[i], /*IsText=*/true);
+        if (!file)
+          return usageError("cannot read '" + args[i] + "': " + file.getError().message());
+        llvm::SmallVector<llvm::StringRef> lines;
+        (*file)->getBuffer().split(lines, '\n', -1, false);
+        for (llvm::StringRef line : lines)
+          if (!line.trim().empty() && !line.trim().starts_with("#"))
+            options.archs.push_back(line.trim().str());
+      }
     } else if (arg.rfind("--format=", 0) == 0) {
       options.format = arg.substr(9);
     } else if (arg == "-o") {
@@ -236,6 +263,8 @@ int main(int argc, char **argv) {
     return usageError("'info' takes exactly one file");
   if (options.json && options.command != "info")
     return usageError("--json goes with 'info'");
+  if ((!options.archs.empty() || !options.space.empty()) && options.command != "info")
+    return usageError("--arch, --archs and --space go with 'info'");
   if (options.command == "viz") {
     if (options.files.size() != 1)
       return usageError("'viz' takes exactly one file");

@@ -38,6 +38,16 @@ Attribute evaluate(Value value, const DecisionValues &decisions,
 /// The decision ops (categorical or range) `value` depends on.
 void decisionsOf(Value value, llvm::SmallVectorImpl<Operation *> &out);
 
+/// A closed range of numbers a value can take.
+struct Interval {
+  double lo = 0, hi = 0;
+};
+
+/// Bounds on `value` over every value of the decisions it depends on, by
+/// interval arithmetic (sound, not always tight); none when an op on the
+/// way has no interval rule.
+std::optional<Interval> evaluateRange(Value value);
+
 /// Decisions with the values to try for each.
 using DecisionDomains = std::vector<std::pair<std::string, std::vector<Attribute>>>;
 

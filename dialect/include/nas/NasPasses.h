@@ -35,6 +35,33 @@ struct SpaceSize {
 /// domain is not a constant.
 FailureOr<SpaceSize> countSpace(SpaceOp space);
 
+/// Learnable parameters and multiply-accumulates of a network.
+struct Cost {
+  double params = 0, flops = 0;
+};
+
+/// Costs of architectures of one space: the ops' own formulas
+/// (nas.properties) at the shapes they meet, built once (helper ops live in
+/// the space until the model is destroyed), then evaluated per architecture.
+class SpaceCostModel {
+public:
+  explicit SpaceCostModel(SpaceOp space);
+  ~SpaceCostModel();
+  /// Fails if a shape or a formula is not known for this architecture.
+  FailureOr<Cost> cost(const DecisionValues &decisions);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+/// The cost of one architecture (builds a SpaceCostModel).
+FailureOr<Cost> architectureCost(SpaceOp space, const DecisionValues &decisions);
+
+/// Bounds on the cost over every architecture of `space` (interval
+/// arithmetic: sound, not always tight).
+FailureOr<std::pair<Cost, Cost>> spaceCostRange(SpaceOp space);
+
 /// When two architectures compute the same function (docs/dialect.md).
 enum class Equivalence {
   /// NAS-Bench-201's rule: zero terms still count in a sum, a sum is its

@@ -60,12 +60,48 @@ public:
   ShapeInference(SpaceOp space, SymbolTable &symbols)
       : space(space), symbols(symbols), b(space.getContext()) {}
 
+  ~ShapeInference() { eraseHelpers(); }
+
+  /// Checks every rule and annotates shapes and cost bounds.
   LogicalResult run() {
+    build();
+    bool ok = checkRules();
+    annotate(original);
+    if (auto range = costRange()) {
+      space->setAttr("params", b.getDenseF64ArrayAttr({range->first.params, range->second.params}));
+      space->setAttr("flops", b.getDenseF64ArrayAttr({range->first.flops, range->second.flops}));
+    }
+    return success(ok);
+  }
+
+  /// The cost of one architecture, exactly.
+  std::optional<Cost> cost(const DecisionValues &decisions) {
+    if (!costKnown || !totalParams)
+      return std::nullopt;
+    Evaluator eval(decisions);
+    auto p = dyn_cast_or_null<FloatAttr>(eval(totalParams));
+    auto f = dyn_cast_or_null<FloatAttr>(eval(totalFlops));
+    if (!p || !f)
+      return std::nullopt;
+    return Cost{p.getValueAsDouble(), f.getValueAsDouble()};
+  }
+
+  /// Bounds on the cost over every architecture.
+  std::optional<std::pair<Cost, Cost>> costRange() {
+    if (!costKnown || !totalParams)
+      return std::nullopt;
+    auto p = evaluateRange(totalParams), f = evaluateRange(totalFlops);
+    if (!p || !f)
+      return std::nullopt;
+    return std::pair{Cost{p->lo, f->lo}, Cost{p->hi, f->hi}};
+  }
+
+  /// Builds every feature map's shape and the cost totals as helper ops.
+  void build() {
     Block &body = space.getBody().front();
     for (Operation &op : body)
       if (isDecision(&op))
         decisions[op.getAttrOfType<StringAttr>("name").str()] = &op;
-    SmallVector<Operation *> original;
     for (Operation &op : body)
       original.push_back(&op);
     for (Operation &op : body)
@@ -75,13 +111,16 @@ public:
       b.setInsertionPoint(body.getTerminator());
       guard = activeCondition(op, op->getLoc());
       visit(op);
+      if (isa<ApplyOp>(op) && !shapeOf(op->getResult(0)).known())
+        costKnown = false;
     }
-    bool ok = checkRules();
-    annotate(original);
+  }
+
+  void eraseHelpers() {
     // Helpers use only earlier helpers: erasing newest first frees each.
     for (Operation *op : llvm::reverse(created))
       op->erase();
-    return success(ok);
+    created.clear();
   }
 
 private:
@@ -91,7 +130,27 @@ private:
   llvm::DenseMap<Value, Shape> shapes;
   std::vector<Rule> rules;
   SmallVector<Operation *> created;
+  SmallVector<Operation *> original;
   std::map<std::string, Operation *> decisions;
+  /// Sums of every layer's params and flops (f64), while all are known.
+  Value totalParams, totalFlops;
+  bool costKnown = true;
+
+  void addCost(Value params, Value flops, Location loc) {
+    auto asFloat = [&](Value v) -> Value {
+      if (v.getType().isF64())
+        return v;
+      return make<arith::SIToFPOp>(loc, b.getF64Type(), v);
+    };
+    Value p = asFloat(params), f = asFloat(flops);
+    if (guard) { // a copy a decided repetition may cut off costs nothing then
+      Value zero = make<arith::ConstantFloatOp>(loc, APFloat(0.0), b.getF64Type());
+      p = make<arith::SelectOp>(loc, guard, p, zero);
+      f = make<arith::SelectOp>(loc, guard, f, zero);
+    }
+    totalParams = totalParams ? make<arith::AddFOp>(loc, totalParams, p) : p;
+    totalFlops = totalFlops ? make<arith::AddFOp>(loc, totalFlops, f) : f;
+  }
 
   static bool isDecision(Operation *op) { return isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op); }
 
@@ -101,6 +160,9 @@ private:
     return op->getResult(0);
   }
   Value constant(int64_t v, Location loc) { return make<arith::ConstantIntOp>(loc, v, 64); }
+  Value toFloat(Value v, Location loc) {
+    return v.getType().isF64() ? v : make<arith::SIToFPOp>(loc, b.getF64Type(), v);
+  }
   Value eq(Value x, Value y, Location loc) { return make<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, y); }
 
   void rule(Value ok, Location loc, std::string message, SmallVector<std::pair<std::string, Value>> show = {}) {
@@ -155,6 +217,7 @@ private:
 
   /// The output shape of op `def` applied with `layer`'s arguments to `in`.
   Shape applyOpDef(OpDefOp def, LayerOp layer, const Shape &in, Location loc) {
+    pendingParams = pendingFlops = nullptr; // set only when the op is fully known
     unsigned n = def.getNumParams();
     std::vector<std::string> names;
     for (Attribute a : def.getParamNames())
@@ -192,6 +255,8 @@ private:
     map.map(body.getArgument(n + 2), in.w);
     cloneRegion(body, map, loc, def.getSymName(), names);
     auto props = cast<PropertiesOp>(body.getTerminator());
+    pendingParams = map.lookupOrDefault(props.getParams());
+    pendingFlops = map.lookupOrDefault(props.getFlops());
     Value c = map.lookupOrDefault(props.getOutChannels());
     Value stride = map.lookupOrDefault(props.getStride());
     Value one = constant(1, loc);
@@ -207,9 +272,14 @@ private:
                  nullptr};
   }
 
+  /// The cost of the op applyOpDef last inlined.
+  Value pendingParams, pendingFlops;
+
   /// The output shape of applying `layer` (an op, a choice among layers, a
-  /// select) to `inputs`; unknown for what is not flattened.
-  Shape layerShape(Value layer, ArrayRef<Shape> inputs, Location loc) {
+  /// select) to `inputs`; unknown for what is not flattened. Its cost goes
+  /// to `params`/`flops` when given.
+  Shape layerShape(Value layer, ArrayRef<Shape> inputs, Location loc, Value *params = nullptr,
+                   Value *flops = nullptr) {
     Operation *def = layer.getDefiningOp();
     if (!def || inputs.empty() || llvm::any_of(inputs, [](const Shape &s) { return !s.known(); }))
       return Shape();
@@ -217,26 +287,37 @@ private:
       auto opdef = symbols.lookup<OpDefOp>(l.getOp());
       if (!opdef || inputs.size() != 1)
         return Shape();
-      return applyOpDef(opdef, l, inputs[0], loc);
+      Shape out = applyOpDef(opdef, l, inputs[0], loc);
+      if (params)
+        *params = pendingParams, *flops = pendingFlops;
+      return out;
     }
     if (auto c = dyn_cast<CategoricalOp>(def)) {
-      SmallVector<Value> cs, hs, ws;
+      SmallVector<Value> cs, hs, ws, ps, fs;
       for (Value alt : c.getAlternatives()) {
-        Shape s = layerShape(alt, inputs, alt.getLoc());
-        if (!s.known())
+        Value p, f;
+        Shape s = layerShape(alt, inputs, alt.getLoc(), &p, &f);
+        if (!s.known() || !p || !f)
           return Shape();
         cs.push_back(s.c), hs.push_back(s.h), ws.push_back(s.w);
+        ps.push_back(toFloat(p, loc)), fs.push_back(toFloat(f, loc));
       }
       auto pick = [&](ValueRange values) {
-        return make<CategoricalOp>(loc, b.getI64Type(), c.getNameAttr(), values, ArrayAttr());
+        return make<CategoricalOp>(loc, values.front().getType(), c.getNameAttr(), values, ArrayAttr());
       };
+      if (params)
+        *params = pick(ps), *flops = pick(fs);
       return Shape{pick(cs), pick(hs), pick(ws), nullptr};
     }
     if (auto s = dyn_cast<arith::SelectOp>(def)) {
-      Shape t = layerShape(s.getTrueValue(), inputs, loc), f = layerShape(s.getFalseValue(), inputs, loc);
-      if (!t.known() || !f.known())
+      Value tp, tf, fp, ff;
+      Shape t = layerShape(s.getTrueValue(), inputs, loc, &tp, &tf);
+      Shape f = layerShape(s.getFalseValue(), inputs, loc, &fp, &ff);
+      if (!t.known() || !f.known() || !tp || !fp)
         return Shape();
       auto sel = [&](Value x, Value y) { return make<arith::SelectOp>(loc, s.getCondition(), x, y); };
+      if (params)
+        *params = sel(toFloat(tp, loc), toFloat(fp, loc)), *flops = sel(toFloat(tf, loc), toFloat(ff, loc));
       return Shape{sel(t.c, f.c), sel(t.h, f.h), sel(t.w, f.w), nullptr};
     }
     return Shape();
@@ -291,9 +372,14 @@ private:
       SmallVector<Shape> inputs;
       for (Value v : apply.getInputs())
         inputs.push_back(shapeOf(v));
-      Shape out = layerShape(apply.getLayer(), inputs, loc);
+      Value params, flops;
+      Shape out = layerShape(apply.getLayer(), inputs, loc, &params, &flops);
       if (out.known())
         shapes[apply.getResult()] = out;
+      if (params && flops)
+        addCost(params, flops, loc);
+      else
+        costKnown = false;
       return;
     }
     if (isa<PickOp, SubsetOp>(op)) {
@@ -469,6 +555,40 @@ private:
       }
   }
 };
+
+} // namespace
+
+struct SpaceCostModel::Impl {
+  Impl(SpaceOp space) : symbols(space->getParentOfType<ModuleOp>()), inference(space, symbols) {
+    inference.build();
+  }
+  SymbolTable symbols;
+  ShapeInference inference;
+};
+
+SpaceCostModel::SpaceCostModel(SpaceOp space) : impl(std::make_unique<Impl>(space)) {}
+SpaceCostModel::~SpaceCostModel() = default;
+
+FailureOr<Cost> SpaceCostModel::cost(const DecisionValues &decisions) {
+  if (auto cost = impl->inference.cost(decisions))
+    return *cost;
+  return failure();
+}
+
+FailureOr<Cost> mlir::nas::architectureCost(SpaceOp space, const DecisionValues &decisions) {
+  return SpaceCostModel(space).cost(decisions);
+}
+
+FailureOr<std::pair<Cost, Cost>> mlir::nas::spaceCostRange(SpaceOp space) {
+  SymbolTable symbols(space->getParentOfType<ModuleOp>());
+  ShapeInference inference(space, symbols);
+  inference.build();
+  if (auto range = inference.costRange())
+    return *range;
+  return failure();
+}
+
+namespace {
 
 struct NasInferShapesPass : public mlir::nas::impl::NasInferShapesBase<NasInferShapesPass> {
   void runOnOperation() override {
