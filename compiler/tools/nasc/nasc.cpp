@@ -5,6 +5,7 @@
 //   nasc viz FILE --format=html -o F   draw the search space
 //
 //===----------------------------------------------------------------------===//
+#include "nas/Artefact.h"
 #include "nasc/ASTDump.h"
 #include "nasc/MLIRGen.h"
 #include "nasc/Pipeline.h"
@@ -39,6 +40,9 @@ commands:
       --emit=mlir        the nas dialect as generated from the source
       --emit=mlir-lowered  one flat nas.space per network: templates inlined,
                          repetitions unrolled, decisions named by owner, exact size
+      --emit=artefact    the compiled search the runtime reads (docs/artefact.md);
+                         the default when -o FILE.nasa is given
+      -o FILE            write the output to FILE instead of stdout
   info FILE [--json]     every space: its decisions, their domains, its exact size,
                          unique architectures, parameter and FLOP ranges
       --arch ID          instead, one architecture: its canonical ID, hash,
@@ -143,8 +147,24 @@ int runOnFile(const Options &options, const std::string &file) {
   }
   if (!main)
     return 1;
+  // Output goes to -o FILE (removed again if writing fails) or stdout.
+  auto write = [&](llvm::function_ref<bool(llvm::raw_ostream &)> fn) {
+    std::error_code ec;
+    llvm::ToolOutputFile out(options.output.empty() ? "-" : options.output, ec, llvm::sys::fs::OF_None);
+    if (ec) {
+      llvm::errs() << "nasc: error: cannot write '" << options.output << "': " << ec.message() << "\n";
+      return 1;
+    }
+    if (!fn(out.os()))
+      return 1;
+    out.keep();
+    return 0;
+  };
   if (options.command == "compile" && options.emit == "ast")
-    dumpAST(*main, llvm::outs());
+    return write([&](llvm::raw_ostream &os) {
+      dumpAST(*main, os);
+      return true;
+    });
   bool needsIR = options.command == "info" || options.command == "viz" ||
                  (options.command == "compile" && options.emit != "ast");
   if (!needsIR)
@@ -152,7 +172,7 @@ int runOnFile(const Options &options, const std::string &file) {
   mlir::OwningOpRef<mlir::ModuleOp> module = mlirGen(context, loader.modules());
   if (!module)
     return 1;
-  bool lowered = options.command == "info" || options.emit == "mlir-lowered";
+  bool lowered = options.command == "info" || options.emit == "mlir-lowered" || options.emit == "artefact";
   if (lowered && mlir::failed(lowerModule(*module)))
     return 1;
   if (options.command == "info") {
@@ -177,9 +197,20 @@ int runOnFile(const Options &options, const std::string &file) {
     out.keep();
     return 0;
   }
-  module->print(llvm::outs());
-  llvm::outs() << "\n";
-  return 0;
+  if (options.emit == "artefact") {
+    llvm::FailureOr<llvm::json::Value> payload = mlir::nas::exportArtefact(*module, file);
+    if (mlir::failed(payload))
+      return 1;
+    return write([&](llvm::raw_ostream &os) {
+      os << mlir::nas::serializeArtefact(*payload);
+      return true;
+    });
+  }
+  return write([&](llvm::raw_ostream &os) {
+    module->print(os);
+    os << "\n";
+    return true;
+  });
 }
 
 } // namespace
@@ -253,9 +284,11 @@ int main(int argc, char **argv) {
     if (options.files.size() != 1)
       return usageError("'compile' takes exactly one file");
     if (options.emit.empty())
-      options.emit = "ast";
-    if (options.emit != "ast" && options.emit != "mlir" && options.emit != "mlir-lowered")
-      return usageError("unknown --emit kind '" + options.emit + "'; expected 'ast', 'mlir' or 'mlir-lowered'");
+      options.emit = llvm::StringRef(options.output).ends_with(".nasa") ? "artefact" : "ast";
+    if (options.emit != "ast" && options.emit != "mlir" && options.emit != "mlir-lowered" &&
+        options.emit != "artefact")
+      return usageError("unknown --emit kind '" + options.emit +
+                        "'; expected 'ast', 'mlir', 'mlir-lowered' or 'artefact'");
   } else if (!options.emit.empty()) {
     return usageError("--emit goes with 'compile'");
   }
@@ -272,8 +305,10 @@ int main(int argc, char **argv) {
       options.format = "dot";
     if (!parseVizFormat(options.format))
       return usageError("unknown --format '" + options.format + "'; expected 'dot', 'svg' or 'html'");
-  } else if (!options.format.empty() || !options.output.empty()) {
-    return usageError(std::string(options.format.empty() ? "-o" : "--format") + " goes with 'viz'");
+  } else if (!options.format.empty()) {
+    return usageError("--format goes with 'viz'");
+  } else if (!options.output.empty() && options.command != "compile") {
+    return usageError("-o goes with 'compile' and 'viz'");
   }
 
   int status = 0;

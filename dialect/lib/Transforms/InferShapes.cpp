@@ -435,6 +435,14 @@ private:
       shapes[concat.getResult()] = Shape{c, items[0].h, items[0].w, nullptr};
       return;
     }
+    if (auto sel = dyn_cast<arith::SelectOp>(op); sel && isa<nas::TensorType>(sel.getType())) {
+      Shape t = shapeOf(sel.getTrueValue()), f = shapeOf(sel.getFalseValue());
+      if (!t.known() || !f.known())
+        return;
+      auto pick = [&](Value x, Value y) { return make<arith::SelectOp>(loc, sel.getCondition(), x, y); };
+      shapes[sel.getResult()] = Shape{pick(t.c, f.c), pick(t.h, f.h), pick(t.w, f.w), nullptr, {}};
+      return;
+    }
     if (auto sw = dyn_cast<SwitchOp>(op)) {
       SmallVector<Shape> items;
       for (Value v : sw.getAlternatives()) {
