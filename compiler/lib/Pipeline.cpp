@@ -24,6 +24,26 @@ mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module) {
   pm.addPass(nas::createNasInferShapes());
   if (mlir::failed(pm.run(module)))
     return mlir::failure();
+  // A search whose strategy needs a differentiable supernet cannot run on a
+  // space without one: refused here, with the reason.
+  for (nas::SearchOp search : module.getOps<nas::SearchOp>())
+    for (nas::SettingOp setting : search.getBody().getOps<nas::SettingOp>()) {
+      auto strategy = setting.getValue().getDefiningOp<nas::ExternOp>();
+      if (setting.getKey() != "strategy" || !strategy)
+        continue;
+      auto def = mlir::SymbolTable::lookupNearestSymbolFrom<nas::ExternDefOp>(strategy, strategy.getComponentAttr());
+      if (!def || (def.getImpl() != "darts" && def.getImpl() != "gdas"))
+        continue;
+      auto space = mlir::SymbolTable::lookupNearestSymbolFrom<nas::SpaceOp>(
+          module, mlir::StringAttr::get(module.getContext(), (search.getSymName() + ".space").str()));
+      auto reason = space ? space->getAttrOfType<mlir::StringAttr>("nas.differentiable_reason") : nullptr;
+      if (reason) {
+        mlir::emitError(setting.getLoc()) << "strategy '" << strategy.getComponent()
+                                          << "' trains a differentiable supernet, which this space cannot have: "
+                                          << reason.getValue();
+        return mlir::failure();
+      }
+    }
   for (nas::SpaceOp space : module.getOps<nas::SpaceOp>()) {
     mlir::FailureOr<nas::SpaceSize> size = nas::countSpace(space);
     if (mlir::failed(size))
@@ -220,6 +240,15 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
                           params[0], params[1], flops[0], flops[1]);
     else
       os << "  params, flops: not known (a layer's shape or cost formula is not known)\n";
+    auto differentiable = space->getAttrOfType<mlir::BoolAttr>("nas.differentiable");
+    os << "  estimators: full training, low fidelity, zero-cost, single-path supernet: yes; "
+       << "differentiable supernet (darts, gdas): ";
+    if (differentiable && differentiable.getValue())
+      os << "yes\n";
+    else if (auto reason = space->getAttrOfType<mlir::StringAttr>("nas.differentiable_reason"))
+      os << "no: " << reason.getValue() << "\n";
+    else
+      os << "not known (shapes not known)\n";
     os << "  decisions: " << decisions.size() << "\n";
     for (const DecisionInfo &d : decisions) {
       os << "    " << d.name << ": " << d.kind << " " << d.domain;

@@ -62,11 +62,18 @@ public:
 
   ~ShapeInference() { eraseHelpers(); }
 
-  /// Checks every rule and annotates shapes and cost bounds.
+  /// Checks every rule and annotates shapes, cost bounds and whether the
+  /// space has a differentiable supernet.
   LogicalResult run() {
     build();
-    bool ok = checkRules();
+    bool ok = checkRules(rules, /*report=*/true);
     annotate(original);
+    // A differentiable supernet (DARTS) sums all alternatives everywhere:
+    // every feature map must have one shape in every architecture.
+    std::string reason = differentiableReason();
+    space->setAttr("nas.differentiable", b.getBoolAttr(reason.empty()));
+    if (!reason.empty())
+      space->setAttr("nas.differentiable_reason", b.getStringAttr(reason));
     if (auto range = costRange()) {
       space->setAttr("params", b.getDenseF64ArrayAttr({range->first.params, range->second.params}));
       space->setAttr("flops", b.getDenseF64ArrayAttr({range->first.flops, range->second.flops}));
@@ -129,6 +136,30 @@ private:
   OpBuilder b;
   llvm::DenseMap<Value, Shape> shapes;
   std::vector<Rule> rules;
+
+  /// Why the space has no differentiable supernet ("" when it has one): the
+  /// first feature map whose shape is not the same in every architecture.
+  std::string differentiableReason() {
+    for (Operation *op : original) {
+      if (op->getNumResults() != 1 || !isa<nas::TensorType>(op->getResult(0).getType()) || op->hasAttr("shape"))
+        continue;
+      std::string where = "?";
+      if (auto l = dyn_cast<FileLineColLoc>(op->getLoc()))
+        where = (l.getFilename().getValue() + ":" + Twine(l.getLine()) + ":" + Twine(l.getColumn())).str();
+      Shape s = shapeOf(op->getResult(0));
+      if (!s.known())
+        return "the shape of the feature map at " + where + " is not known";
+      SmallVector<Operation *> ds;
+      decisionsOf(s.c, ds), decisionsOf(s.h, ds), decisionsOf(s.w, ds);
+      std::string names;
+      for (Operation *d : ds)
+        if (names.find(d->getAttrOfType<StringAttr>("name").str()) == std::string::npos)
+          names += (names.empty() ? "" : ", ") + d->getAttrOfType<StringAttr>("name").str();
+      return "the shape of the feature map at " + where + " depends on " +
+             (names.empty() ? std::string("the architecture") : "'" + names + "'");
+    }
+    return "";
+  }
   SmallVector<Operation *> created;
   SmallVector<Operation *> original;
   std::map<std::string, Operation *> decisions;
@@ -492,12 +523,14 @@ private:
     return "?";
   }
 
-  bool checkRules() {
+  /// Checks `list`; a broken rule is an error when `report`, else its
+  /// message goes to `broken`.
+  bool checkRules(const std::vector<Rule> &list, bool report, std::vector<std::string> *broken = nullptr) {
     bool ok = true;
     // One evaluator with nothing fixed serves every rule: shapes deep in a
     // network depend on all layers before them, and are computed once.
     Evaluator unfixed({});
-    for (const Rule &r : rules) {
+    for (const Rule &r : list) {
       // Most rules hold whatever is chosen (every alternative keeps the
       // shape): settled without enumerating anything.
       if (auto always = dyn_cast_or_null<IntegerAttr>(unfixed(r.ok)); always && always.getInt() != 0)
@@ -536,7 +569,10 @@ private:
             when.push_back(name + " = " + describe(name, value));
           if (!when.empty())
             message += " (when " + llvm::join(when, ", ") + ")";
-          emitError(r.loc) << message;
+          if (report)
+            emitError(r.loc) << message;
+          else if (broken)
+            broken->push_back(message);
           ok = false;
           return false; // one report a rule
         }
