@@ -16,6 +16,9 @@
 using namespace nasc;
 namespace nas = mlir::nas;
 
+/// Spaces up to this size are enumerated (unique and feasible counts).
+static constexpr uint64_t kMaxEnumerated = 1000000;
+
 mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module) {
   mlir::PassManager pm(module.getContext());
   pm.addPass(nas::createNasInstantiate());
@@ -49,6 +52,20 @@ mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module) {
     if (mlir::failed(size))
       return mlir::failure();
     mlir::Builder b(space);
+    // Requirements over decisions prune; conflicting ones are an error.
+    if (size->count.ule(kMaxEnumerated)) {
+      mlir::FailureOr<nas::Feasibility> feasible = nas::countFeasible(space, kMaxEnumerated);
+      if (mlir::succeeded(feasible) && feasible->pruning && feasible->feasible == 0)
+        return mlir::failure(); // the conflict was reported
+      if (mlir::succeeded(feasible) && feasible->pruning) {
+        space->setAttr("feasible", b.getI64IntegerAttr(feasible->feasible));
+        llvm::SmallVector<mlir::Attribute> never;
+        for (auto &[name, value] : feasible->neverFeasible)
+          never.push_back(b.getArrayAttr({b.getStringAttr(name), b.getStringAttr(value)}));
+        if (!never.empty())
+          space->setAttr("never_feasible", b.getArrayAttr(never));
+      }
+    }
     space->setAttr("size", b.getStringAttr(size->str()));
     space->setAttr("decisions", b.getI64IntegerAttr(size->decisions));
     if (size->continuous)
@@ -58,9 +75,6 @@ mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module) {
 }
 
 namespace {
-
-/// Spaces up to this size are enumerated to count unique architectures.
-constexpr uint64_t kMaxEnumerated = 1000000;
 
 /// One decision of a space, as info reports it.
 struct DecisionInfo {
@@ -233,6 +247,15 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
       os << "  unique: " << unique->first << " (benchmark rule), " << unique->second << " (algebraic rule)\n";
     else
       os << "  unique: not counted (more than " << kMaxEnumerated << " architectures, or input choices)\n";
+    if (auto feasible = space->getAttrOfType<mlir::IntegerAttr>("feasible")) {
+      os << "  feasible: " << feasible.getInt() << " architectures meet the requirements over decisions\n";
+      if (auto never = space->getAttrOfType<mlir::ArrayAttr>("never_feasible"))
+        for (mlir::Attribute entry : never) {
+          auto pair = llvm::cast<mlir::ArrayAttr>(entry);
+          os << "    never feasible: " << llvm::cast<mlir::StringAttr>(pair[0]).getValue() << " = "
+             << llvm::cast<mlir::StringAttr>(pair[1]).getValue() << "\n";
+        }
+    }
     auto params = space->getAttrOfType<mlir::DenseF64ArrayAttr>("params");
     auto flops = space->getAttrOfType<mlir::DenseF64ArrayAttr>("flops");
     if (params && flops)

@@ -108,6 +108,13 @@ FailureOr<DecisionValues> mlir::nas::parseArchitectureId(SpaceOp space, StringRe
   return out;
 }
 
+std::string mlir::nas::decisionValueText(Operation *decision, Attribute value) {
+  int64_t v = cast<IntegerAttr>(value).getInt();
+  if (auto c = dyn_cast<CategoricalOp>(decision))
+    return alternativeText(c, v);
+  return std::to_string(v);
+}
+
 std::string mlir::nas::architectureHash(StringRef id) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : id)

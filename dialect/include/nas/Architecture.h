@@ -23,6 +23,10 @@ std::string architectureId(SpaceOp space, const DecisionValues &decisions);
 /// given exactly once; errors say which name or value is wrong.
 FailureOr<DecisionValues> parseArchitectureId(SpaceOp space, StringRef id, std::string &error);
 
+/// How decision `decision` taking `value` (DecisionValues form) reads:
+/// the alternative's label or value, a range's number.
+std::string decisionValueText(Operation *decision, Attribute value);
+
 /// 16 hex digits of FNV-1a over the ID: stable across runs and machines.
 std::string architectureHash(StringRef id);
 

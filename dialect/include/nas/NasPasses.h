@@ -62,6 +62,21 @@ FailureOr<Cost> architectureCost(SpaceOp space, const DecisionValues &decisions)
 /// arithmetic: sound, not always tight).
 FailureOr<std::pair<Cost, Cost>> spaceCostRange(SpaceOp space);
 
+/// What the requirements over decisions leave of a space.
+struct Feasibility {
+  /// Whether any requirement prunes (false: every architecture is feasible).
+  bool pruning = false;
+  uint64_t feasible = 0;
+  /// Decision values no feasible architecture takes: (name, value as text).
+  std::vector<std::pair<std::string, std::string>> neverFeasible;
+};
+
+/// Enumerates up to `limit` architectures against the space's requirements
+/// over decisions. Fails (without a diagnostic) when the space is too large
+/// or has input choices. When the requirements conflict, reports an error
+/// naming them and returns `feasible` 0.
+FailureOr<Feasibility> countFeasible(SpaceOp space, uint64_t limit);
+
 /// When two architectures compute the same function (docs/dialect.md).
 enum class Equivalence {
   /// NAS-Bench-201's rule: zero terms still count in a sum, a sum is its
