@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "nas/Artefact.h"
 #include "nasc/ASTDump.h"
+#include "nasc/Lint.h"
 #include "nasc/MLIRGen.h"
 #include "nasc/Pipeline.h"
 #include "nasc/ModuleLoader.h"
@@ -16,6 +17,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -23,6 +25,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,6 +46,10 @@ commands:
       --emit=artefact    the compiled search the runtime reads (docs/artefact.md);
                          the default when -o FILE.nasa is given
       -o FILE            write the output to FILE instead of stdout
+  lint FILE [--disable=NAME,...]
+                         everything check reports, and warnings that help authors:
+                         unused-definition, duplicate-alternative, always-true,
+                         budget, darts-collapse, objective-conflict
   info FILE [--json]     every space: its decisions, their domains, its exact size,
                          unique architectures, parameter and FLOP ranges
       --arch ID          instead, one architecture: its canonical ID, hash,
@@ -74,6 +81,7 @@ struct Options {
   bool verify = false;
   bool json = false;
   std::vector<std::string> archs; // info --arch / --archs
+  std::set<std::string> disabled; // lint --disable=NAME,...
   std::string space;              // info --space
   std::string format; // viz
   std::string output; // viz -o
@@ -165,16 +173,23 @@ int runOnFile(const Options &options, const std::string &file) {
       dumpAST(*main, os);
       return true;
     });
-  bool needsIR = options.command == "info" || options.command == "viz" ||
+  bool needsIR = options.command == "info" || options.command == "viz" || options.command == "lint" ||
                  (options.command == "compile" && options.emit != "ast");
   if (!needsIR)
     return 0;
   mlir::OwningOpRef<mlir::ModuleOp> module = mlirGen(context, loader.modules());
   if (!module)
     return 1;
-  bool lowered = options.command == "info" || options.emit == "mlir-lowered" || options.emit == "artefact";
+  bool lowered = options.command == "info" || options.command == "lint" || options.emit == "mlir-lowered" ||
+                 options.emit == "artefact";
   if (lowered && mlir::failed(lowerModule(*module)))
     return 1;
+  if (options.command == "lint") {
+    unsigned warnings = lintProgram(loader.modules(), *main, *module, options.disabled, context);
+    if (warnings)
+      llvm::errs() << warnings << (warnings == 1 ? " warning" : " warnings") << " generated.\n";
+    return 0;
+  }
   if (options.command == "info") {
     if (!options.archs.empty())
       return mlir::succeeded(printArchitectures(*module, options.space, options.archs, llvm::outs())) ? 0 : 1;
@@ -231,6 +246,15 @@ int main(int argc, char **argv) {
       options.verify = true;
     } else if (arg == "--json") {
       options.json = true;
+    } else if (arg.rfind("--disable=", 0) == 0) {
+      llvm::SmallVector<llvm::StringRef> names;
+      llvm::StringRef(arg).drop_front(10).split(names, ',', -1, false);
+      for (llvm::StringRef name : names) {
+        if (!llvm::is_contained(lintWarningNames(), name.str()))
+          return usageError("unknown warning '" + name.str() + "' in --disable; the warnings are " +
+                            llvm::join(lintWarningNames(), ", "));
+        options.disabled.insert(name.str());
+      }
     } else if (arg == "--arch" || arg == "--archs" || arg == "--space") {
       if (++i == args.size())
         return usageError(arg + " needs a value");
@@ -276,8 +300,8 @@ int main(int argc, char **argv) {
   if (options.command.empty())
     return usageError("no command given");
   if (options.command != "check" && options.command != "compile" && options.command != "info" &&
-      options.command != "viz")
-    return usageError("unknown command '" + options.command + "'; expected 'check', 'compile', 'info' or 'viz'");
+      options.command != "viz" && options.command != "lint")
+    return usageError("unknown command '" + options.command + "'; expected 'check', 'compile', 'info', 'lint' or 'viz'");
   if (options.files.empty())
     return usageError("'" + options.command + "' needs a .nas file");
   if (options.command == "compile") {
@@ -294,6 +318,8 @@ int main(int argc, char **argv) {
   }
   if (options.command == "info" && options.files.size() != 1)
     return usageError("'info' takes exactly one file");
+  if (!options.disabled.empty() && options.command != "lint")
+    return usageError("--disable goes with 'lint'");
   if (options.json && options.command != "info")
     return usageError("--json goes with 'info'");
   if ((!options.archs.empty() || !options.space.empty()) && options.command != "info")
