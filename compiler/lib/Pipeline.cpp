@@ -161,8 +161,9 @@ std::vector<DecisionInfo> decisionsOf(nas::SpaceOp space) {
 
 } // namespace
 
-mlir::LogicalResult nasc::printArchitectures(mlir::ModuleOp module, llvm::StringRef spaceName,
-                                             const std::vector<std::string> &ids, llvm::raw_ostream &os) {
+/// The space IDs refer to: `spaceName`, or the only space, or the only
+/// search's. Reports an error listing the spaces when it cannot tell.
+static nas::SpaceOp selectSpace(mlir::ModuleOp module, llvm::StringRef spaceName) {
   std::vector<nas::SpaceOp> spaces(module.getOps<nas::SpaceOp>().begin(), module.getOps<nas::SpaceOp>().end());
   nas::SpaceOp space;
   std::vector<std::string> names;
@@ -183,12 +184,51 @@ mlir::LogicalResult nasc::printArchitectures(mlir::ModuleOp module, llvm::String
     else if (searchSpaces.size() == 1)
       space = searchSpaces.front();
   }
-  if (!space) {
+  if (!space)
     mlir::emitError(module.getLoc()) << (spaceName.empty() ? "say which space with --space: "
                                                            : "no space '" + spaceName.str() + "'; the spaces are ")
                                      << llvm::join(names, ", ");
+  return space;
+}
+
+mlir::LogicalResult nasc::fixModule(mlir::ModuleOp module, llvm::StringRef spaceName, llvm::StringRef id) {
+  nas::SpaceOp space = selectSpace(module, spaceName);
+  if (!space)
+    return mlir::failure();
+  std::string error;
+  mlir::FailureOr<nas::DecisionValues> decisions = nas::parseArchitectureId(space, id, error);
+  if (mlir::failed(decisions)) {
+    mlir::emitError(space.getLoc()) << "architecture '" << id << "': " << error;
     return mlir::failure();
   }
+  std::string canonical = nas::architectureId(space, *decisions);
+  if (mlir::failed(nas::fixArchitecture(space, *decisions)))
+    return mlir::failure();
+  // Only the fixed network stays: it is what the output is about.
+  for (nas::SpaceOp other : llvm::make_early_inc_range(module.getOps<nas::SpaceOp>()))
+    if (other != space)
+      other.erase();
+  mlir::Builder b(space);
+  space->setAttr("architecture", b.getStringAttr(canonical));
+  space->setAttr("architecture_hash", b.getStringAttr(nas::architectureHash(canonical)));
+  space->setAttr("size", b.getStringAttr("1"));
+  space->setAttr("decisions", b.getI64IntegerAttr(0));
+  // The cost is now one number, not a range.
+  space->removeAttr("params");
+  space->removeAttr("flops");
+  mlir::FailureOr<nas::Cost> cost = nas::SpaceCostModel(space).cost({});
+  if (mlir::succeeded(cost)) {
+    space->setAttr("params", b.getDenseF64ArrayAttr({cost->params, cost->params}));
+    space->setAttr("flops", b.getDenseF64ArrayAttr({cost->flops, cost->flops}));
+  }
+  return mlir::success();
+}
+
+mlir::LogicalResult nasc::printArchitectures(mlir::ModuleOp module, llvm::StringRef spaceName,
+                                             const std::vector<std::string> &ids, llvm::raw_ostream &os) {
+  nas::SpaceOp space = selectSpace(module, spaceName);
+  if (!space)
+    return mlir::failure();
   nas::SpaceCostModel costs(space);
   for (const std::string &id : ids) {
     std::string error;

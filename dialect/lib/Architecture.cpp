@@ -1,6 +1,8 @@
 //===- Architecture.cpp - Architecture IDs --------------------------------===//
 #include "nas/Architecture.h"
 
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -113,6 +115,54 @@ std::string mlir::nas::decisionValueText(Operation *decision, Attribute value) {
   if (auto c = dyn_cast<CategoricalOp>(decision))
     return alternativeText(c, v);
   return std::to_string(v);
+}
+
+LogicalResult mlir::nas::fixArchitecture(SpaceOp space, const DecisionValues &decisions) {
+  MLIRContext *ctx = space.getContext();
+  OpBuilder b(ctx);
+  SmallVector<Operation *> fixed;
+  WalkResult walk = space.walk([&](Operation *op) -> WalkResult {
+    if (isa<PickOp, SubsetOp>(op)) {
+      op->emitError("input choices cannot be fixed by an architecture ID yet");
+      return WalkResult::interrupt();
+    }
+    if (!isa<CategoricalOp, RangeOp>(op) || op->getResult(0).getType().isF64())
+      return WalkResult::advance();
+    auto it = decisions.find(op->getAttrOfType<StringAttr>("name").str());
+    if (it == decisions.end())
+      return WalkResult::advance();
+    int64_t v = cast<IntegerAttr>(it->second).getInt();
+    Value replacement;
+    if (auto c = dyn_cast<CategoricalOp>(op)) {
+      replacement = c.getAlternatives()[v];
+    } else {
+      b.setInsertionPoint(op);
+      replacement = b.create<arith::ConstantIntOp>(op->getLoc(), v, 64);
+    }
+    op->getResult(0).replaceAllUsesWith(replacement);
+    fixed.push_back(op);
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  for (Operation *op : fixed)
+    op->erase();
+  RewritePatternSet patterns(ctx);
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+  (void)applyPatternsAndFoldGreedily(space, std::move(patterns));
+  bool ok = true;
+  space.walk([&](RequireOp r) {
+    APInt holds;
+    if (matchPattern(r.getCondition(), m_ConstantInt(&holds)) && holds.isZero()) {
+      r.emitError() << "this architecture breaks requirement '" << (r.getText() ? *r.getText() : StringRef("?"))
+                    << "'";
+      ok = false;
+    }
+  });
+  return success(ok);
 }
 
 std::string mlir::nas::architectureHash(StringRef id) {

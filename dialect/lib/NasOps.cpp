@@ -193,6 +193,14 @@ LogicalResult SwitchOp::verify() {
   return success();
 }
 
+OpFoldResult SwitchOp::fold(FoldAdaptor adaptor) {
+  // A fixed architecture: the switch is the copy it selects.
+  if (auto index = dyn_cast_or_null<IntegerAttr>(adaptor.getIndex()))
+    if (index.getInt() >= 0 && index.getInt() < static_cast<int64_t>(getAlternatives().size()))
+      return getAlternatives()[index.getInt()];
+  return {};
+}
+
 static LogicalResult verifyCombiner(Operation *op, ValueRange inputs) {
   if (inputs.empty())
     return op->emitOpError("needs at least one input");

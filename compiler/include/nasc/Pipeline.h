@@ -20,6 +20,10 @@ mlir::LogicalResult lowerModule(mlir::ModuleOp module);
 /// text or JSON.
 void printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json);
 
+/// `nasc compile --arch ID`: the space (chosen as for printArchitectures)
+/// becomes the choice-free network of that architecture; other spaces go.
+mlir::LogicalResult fixModule(mlir::ModuleOp module, llvm::StringRef spaceName, llvm::StringRef id);
+
 /// `nasc info --arch`: one line per architecture ID of `ids` (tab-separated:
 /// canonical ID, hash, parameters, multiply-accumulates), in the space named
 /// `spaceName` (empty: the only space, or the only search's). Errors name the

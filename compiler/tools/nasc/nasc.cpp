@@ -45,6 +45,8 @@ commands:
                          repetitions unrolled, decisions named by owner, exact size
       --emit=artefact    the compiled search the runtime reads (docs/artefact.md);
                          the default when -o FILE.nasa is given
+      --arch ID          with mlir-lowered or artefact: only the choice-free
+                         network of that architecture (see info --arch)
       -o FILE            write the output to FILE instead of stdout
   lint FILE [--disable=NAME,...]
                          everything check reports, and warnings that help authors:
@@ -184,6 +186,8 @@ int runOnFile(const Options &options, const std::string &file) {
                  options.emit == "artefact";
   if (lowered && mlir::failed(lowerModule(*module)))
     return 1;
+  if (options.command == "compile" && !options.archs.empty() && mlir::failed(fixModule(*module, options.space, options.archs.front())))
+    return 1;
   if (options.command == "lint") {
     unsigned warnings = lintProgram(loader.modules(), *main, *module, options.disabled, context);
     if (warnings)
@@ -322,8 +326,12 @@ int main(int argc, char **argv) {
     return usageError("--disable goes with 'lint'");
   if (options.json && options.command != "info")
     return usageError("--json goes with 'info'");
-  if ((!options.archs.empty() || !options.space.empty()) && options.command != "info")
-    return usageError("--arch, --archs and --space go with 'info'");
+  if ((!options.archs.empty() || !options.space.empty()) && options.command != "info" &&
+      options.command != "compile")
+    return usageError("--arch, --archs and --space go with 'info' and 'compile'");
+  if (options.command == "compile" && !options.archs.empty() &&
+      (options.archs.size() != 1 || (options.emit != "mlir-lowered" && options.emit != "artefact")))
+    return usageError("'compile --arch' takes one architecture and --emit=mlir-lowered or artefact");
   if (options.command == "viz") {
     if (options.files.size() != 1)
       return usageError("'viz' takes exactly one file");

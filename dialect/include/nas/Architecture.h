@@ -27,6 +27,13 @@ FailureOr<DecisionValues> parseArchitectureId(SpaceOp space, StringRef id, std::
 /// the alternative's label or value, a range's number.
 std::string decisionValueText(Operation *decision, Attribute value);
 
+/// Turns `space` into the choice-free network of one architecture: every
+/// decision replaced by its value, then folded (unused alternatives, and
+/// copies a decided repetition does not reach, disappear). Fails with an
+/// error when the architecture breaks one of the space's requirements or the
+/// space has input choices (not fixable by ID yet).
+LogicalResult fixArchitecture(SpaceOp space, const DecisionValues &decisions);
+
 /// 16 hex digits of FNV-1a over the ID: stable across runs and machines.
 std::string architectureHash(StringRef id);
 

@@ -299,6 +299,7 @@ def Nas_SwitchOp : Nas_Op<"switch", [Pure]> {
   let results = (outs Nas_TensorType:$result);
   let assemblyFormat = "$index ` ` `[` $alternatives `]` attr-dict";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Nas_ItemOp : Nas_Op<"item", [Pure]> {
