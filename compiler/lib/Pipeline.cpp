@@ -303,6 +303,13 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
                           params[0], params[1], flops[0], flops[1]);
     else
       os << "  params, flops: not known (a layer's shape or cost formula is not known)\n";
+    if (auto memory = space->getAttrOfType<mlir::DenseF64ArrayAttr>("supernet_memory")) {
+      // fp32: 4 bytes an element.
+      double mib = 4.0 / (1024.0 * 1024.0);
+      os << llvm::formatv("  supernet memory (fp32, per sample): activations {0:F2} MiB single-path (at most), "
+                          "{1:F2} MiB all paths (differentiable); weights {2:F2} MiB (every alternative)\n",
+                          memory[0] * mib, memory[1] * mib, memory[2] * mib);
+    }
     auto differentiable = space->getAttrOfType<mlir::BoolAttr>("nas.differentiable");
     os << "  estimators: full training, low fidelity, zero-cost, single-path supernet: yes; "
        << "differentiable supernet (darts, gdas): ";

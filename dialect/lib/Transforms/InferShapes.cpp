@@ -78,6 +78,14 @@ public:
       space->setAttr("params", b.getDenseF64ArrayAttr({range->first.params, range->second.params}));
       space->setAttr("flops", b.getDenseF64ArrayAttr({range->first.flops, range->second.flops}));
     }
+    // Supernet memory (elements per sample, and weights): the largest one
+    // path can need, what all paths need, the weights of all alternatives.
+    if (costKnown && pathActivations) {
+      auto path = evaluateRange(pathActivations), all = evaluateRange(allActivations),
+           weights = evaluateRange(supernetWeights);
+      if (path && all && weights)
+        space->setAttr("supernet_memory", b.getDenseF64ArrayAttr({path->hi, all->hi, weights->hi}));
+    }
     return success(ok);
   }
 
@@ -165,7 +173,19 @@ private:
   std::map<std::string, Operation *> decisions;
   /// Sums of every layer's params and flops (f64), while all are known.
   Value totalParams, totalFlops;
+  /// Elements a supernet stores per sample: one path's layer outputs, every
+  /// alternative's; and the weights of every alternative.
+  Value pathActivations, allActivations, supernetWeights;
   bool costKnown = true;
+
+  /// `v` where the op being visited is used, 0 where a decided repetition
+  /// cuts it off.
+  Value guarded(Value v, Location loc) {
+    if (!guard)
+      return v;
+    Value zero = make<arith::ConstantFloatOp>(loc, APFloat(0.0), b.getF64Type());
+    return make<arith::SelectOp>(loc, guard, v, zero);
+  }
 
   void addCost(Value params, Value flops, Location loc) {
     auto asFloat = [&](Value v) -> Value {
@@ -309,8 +329,18 @@ private:
   /// The output shape of applying `layer` (an op, a choice among layers, a
   /// select) to `inputs`; unknown for what is not flattened. Its cost goes
   /// to `params`/`flops` when given.
+  /// Besides its cost, a layer reports what a supernet holds for it: the
+  /// weights of every alternative and the outputs of every alternative.
+  struct Supernet {
+    Value weights, activations;
+  };
+
+  Value elements(const Shape &s, Location loc) {
+    return toFloat(make<arith::MulIOp>(loc, s.c, make<arith::MulIOp>(loc, s.h, s.w)), loc);
+  }
+
   Shape layerShape(Value layer, ArrayRef<Shape> inputs, Location loc, Value *params = nullptr,
-                   Value *flops = nullptr) {
+                   Value *flops = nullptr, Supernet *supernet = nullptr) {
     Operation *def = layer.getDefiningOp();
     if (!def || inputs.empty() || llvm::any_of(inputs, [](const Shape &s) { return !s.known(); }))
       return Shape();
@@ -321,18 +351,27 @@ private:
       Shape out = applyOpDef(opdef, l, inputs[0], loc);
       if (params)
         *params = pendingParams, *flops = pendingFlops;
+      if (supernet && out.known() && pendingParams)
+        *supernet = Supernet{toFloat(pendingParams, loc), elements(out, loc)};
       return out;
     }
     if (auto c = dyn_cast<CategoricalOp>(def)) {
       SmallVector<Value> cs, hs, ws, ps, fs;
+      Value allWeights, allActivations;
       for (Value alt : c.getAlternatives()) {
         Value p, f;
-        Shape s = layerShape(alt, inputs, alt.getLoc(), &p, &f);
-        if (!s.known() || !p || !f)
+        Supernet sub;
+        Shape s = layerShape(alt, inputs, alt.getLoc(), &p, &f, &sub);
+        if (!s.known() || !p || !f || !sub.weights)
           return Shape();
         cs.push_back(s.c), hs.push_back(s.h), ws.push_back(s.w);
         ps.push_back(toFloat(p, loc)), fs.push_back(toFloat(f, loc));
+        // Every alternative's weights and outputs live in the supernet.
+        allWeights = allWeights ? make<arith::AddFOp>(loc, allWeights, sub.weights) : sub.weights;
+        allActivations = allActivations ? make<arith::AddFOp>(loc, allActivations, sub.activations) : sub.activations;
       }
+      if (supernet)
+        *supernet = Supernet{allWeights, allActivations};
       auto pick = [&](ValueRange values) {
         return make<CategoricalOp>(loc, values.front().getType(), c.getNameAttr(), values, ArrayAttr());
       };
@@ -342,11 +381,14 @@ private:
     }
     if (auto s = dyn_cast<arith::SelectOp>(def)) {
       Value tp, tf, fp, ff;
-      Shape t = layerShape(s.getTrueValue(), inputs, loc, &tp, &tf);
-      Shape f = layerShape(s.getFalseValue(), inputs, loc, &fp, &ff);
-      if (!t.known() || !f.known() || !tp || !fp)
+      Supernet ts, fsn;
+      Shape t = layerShape(s.getTrueValue(), inputs, loc, &tp, &tf, &ts);
+      Shape f = layerShape(s.getFalseValue(), inputs, loc, &fp, &ff, &fsn);
+      if (!t.known() || !f.known() || !tp || !fp || !ts.weights || !fsn.weights)
         return Shape();
       auto sel = [&](Value x, Value y) { return make<arith::SelectOp>(loc, s.getCondition(), x, y); };
+      if (supernet)
+        *supernet = Supernet{sel(ts.weights, fsn.weights), sel(ts.activations, fsn.activations)};
       if (params)
         *params = sel(toFloat(tp, loc), toFloat(fp, loc)), *flops = sel(toFloat(tf, loc), toFloat(ff, loc));
       return Shape{sel(t.c, f.c), sel(t.h, f.h), sel(t.w, f.w), nullptr};
@@ -404,13 +446,21 @@ private:
       for (Value v : apply.getInputs())
         inputs.push_back(shapeOf(v));
       Value params, flops;
-      Shape out = layerShape(apply.getLayer(), inputs, loc, &params, &flops);
+      Supernet supernet;
+      Shape out = layerShape(apply.getLayer(), inputs, loc, &params, &flops, &supernet);
       if (out.known())
         shapes[apply.getResult()] = out;
-      if (params && flops)
+      if (params && flops && supernet.weights) {
         addCost(params, flops, loc);
-      else
+        // One path's outputs (guarded like costs) and every alternative's.
+        Value path = guarded(elements(out, loc), loc);
+        pathActivations = pathActivations ? make<arith::AddFOp>(loc, pathActivations, path) : path;
+        Value all = guarded(supernet.activations, loc), w = guarded(supernet.weights, loc);
+        allActivations = allActivations ? make<arith::AddFOp>(loc, allActivations, all) : all;
+        supernetWeights = supernetWeights ? make<arith::AddFOp>(loc, supernetWeights, w) : w;
+      } else {
         costKnown = false;
+      }
       return;
     }
     if (isa<PickOp, SubsetOp>(op)) {
