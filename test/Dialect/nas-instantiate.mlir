@@ -66,7 +66,7 @@ nas.template network @Net params ["n"] inputs ["image"] attributes {param_defaul
 // cell's body, so every application of the shared cell decides the same
 // "cells/Inner#0/w" and "cells/Inner#1/w": 2 x 2 = 4 architectures.
 // RUN: nasc compile --emit=mlir-lowered %S/Inputs/shared-holds-independent.nas | FileCheck %s --check-prefix=NESTED
-// NESTED: nas.space @Net.space {{.*}}attributes {decisions = 2 : i64, {{.*}}size = "4"}
+// NESTED: nas.space @Net.space {{.*}}attributes {decisions = 2 : i64, {{.*}}size = "4"
 // NESTED-DAG: nas.categorical "cells/Inner#0/w"
 // NESTED-DAG: nas.categorical "cells/Inner#1/w"
 // NESTED-NOT: "cells/Inner#2
