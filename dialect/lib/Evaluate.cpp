@@ -95,6 +95,8 @@ public:
 
 private:
   llvm::DenseMap<Value, std::optional<Interval>> memo;
+  /// Exact values where nothing needs fixing, shared by every query.
+  Evaluator exact{DecisionValues{}};
 
   static Interval hull(Interval a, Interval b) { return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)}; }
   static Interval of4(double a, double b, double c, double d) {
@@ -102,7 +104,7 @@ private:
   }
 
   std::optional<Interval> compute(Value v) {
-    if (Attribute a = evaluate(v, {})) {
+    if (Attribute a = exact(v)) {
       if (auto i = dyn_cast<IntegerAttr>(a))
         return Interval{double(i.getInt()), double(i.getInt())};
       if (auto f = dyn_cast<FloatAttr>(a))
@@ -133,7 +135,7 @@ private:
       auto t = (*this)(s.getTrueValue()), f = (*this)(s.getFalseValue());
       if (!t || !f)
         return std::nullopt;
-      if (auto c = dyn_cast_or_null<IntegerAttr>(evaluate(s.getCondition(), {})))
+      if (auto c = dyn_cast_or_null<IntegerAttr>(exact(s.getCondition())))
         return c.getInt() ? t : f;
       return hull(*t, *f);
     }
@@ -190,6 +192,14 @@ private:
 } // namespace
 
 std::optional<Interval> mlir::nas::evaluateRange(Value value) { return RangeEvaluator()(value); }
+
+std::vector<std::optional<Interval>> mlir::nas::evaluateRanges(ArrayRef<Value> values) {
+  RangeEvaluator ranges;
+  std::vector<std::optional<Interval>> out;
+  for (Value v : values)
+    out.push_back(ranges(v));
+  return out;
+}
 
 bool mlir::nas::forEachCombination(const DecisionDomains &domains,
                                    llvm::function_ref<bool(const DecisionValues &)> fn) {

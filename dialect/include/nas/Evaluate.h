@@ -48,6 +48,9 @@ struct Interval {
 /// way has no interval rule.
 std::optional<Interval> evaluateRange(Value value);
 
+/// The same for several values at once, sharing what they have in common.
+std::vector<std::optional<Interval>> evaluateRanges(ArrayRef<Value> values);
+
 /// Decisions with the values to try for each.
 using DecisionDomains = std::vector<std::pair<std::string, std::vector<Attribute>>>;
 

@@ -74,17 +74,17 @@ public:
     space->setAttr("nas.differentiable", b.getBoolAttr(reason.empty()));
     if (!reason.empty())
       space->setAttr("nas.differentiable_reason", b.getStringAttr(reason));
-    if (auto range = costRange()) {
-      space->setAttr("params", b.getDenseF64ArrayAttr({range->first.params, range->second.params}));
-      space->setAttr("flops", b.getDenseF64ArrayAttr({range->first.flops, range->second.flops}));
-    }
-    // Supernet memory (elements per sample, and weights): the largest one
-    // path can need, what all paths need, the weights of all alternatives.
-    if (costKnown && pathActivations) {
-      auto path = evaluateRange(pathActivations), all = evaluateRange(allActivations),
-           weights = evaluateRange(supernetWeights);
-      if (path && all && weights)
-        space->setAttr("supernet_memory", b.getDenseF64ArrayAttr({path->hi, all->hi, weights->hi}));
+    // Cost bounds, and supernet memory (elements per sample, and weights):
+    // the largest one path can need, what all paths need, the weights of
+    // all alternatives. One interval evaluation serves them all.
+    if (costKnown && totalParams && pathActivations) {
+      auto r = evaluateRanges({totalParams, totalFlops, pathActivations, allActivations, supernetWeights});
+      if (r[0] && r[1]) {
+        space->setAttr("params", b.getDenseF64ArrayAttr({r[0]->lo, r[0]->hi}));
+        space->setAttr("flops", b.getDenseF64ArrayAttr({r[1]->lo, r[1]->hi}));
+      }
+      if (r[2] && r[3] && r[4])
+        space->setAttr("supernet_memory", b.getDenseF64ArrayAttr({r[2]->hi, r[3]->hi, r[4]->hi}));
     }
     return success(ok);
   }
