@@ -5,6 +5,7 @@
 #include "nas/NasPasses.h"
 
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/Format.h"
@@ -25,7 +26,10 @@ mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module) {
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
   pm.addPass(nas::createNasInferShapes());
-  if (mlir::failed(pm.run(module)))
+  // MLIRGen's output is verified, and nas-opt's tests verify after every
+  // pass; here the result is verified once, at the end.
+  pm.enableVerifier(false);
+  if (mlir::failed(pm.run(module)) || mlir::failed(mlir::verify(module)))
     return mlir::failure();
   // A search whose strategy needs a differentiable supernet cannot run on a
   // space without one: refused here, with the reason.

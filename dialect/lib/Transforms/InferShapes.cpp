@@ -20,6 +20,7 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <array>
@@ -248,21 +249,50 @@ private:
 
   /// Clones `ops` of an opdef region with `map`, turning its nas.require ops
   /// into rules about the op at `loc`.
-  void cloneRegion(Block &block, IRMapping &map, Location loc, StringRef opName, ArrayRef<std::string> names) {
-    for (Operation &op : block.without_terminator()) {
-      if (auto req = dyn_cast<RequireOp>(op)) {
-        std::string text = req.getText() ? req.getText()->str() : "a requirement";
-        std::string message = "'" + opName.str() + "' requires " + text;
-        if (req.getMessage())
-          message += " (" + req.getMessage()->str() + ")";
-        SmallVector<std::pair<std::string, Value>> show;
-        for (size_t i = 0; i < names.size() && i < block.getNumArguments(); ++i)
-          if (text.find(names[i]) != std::string::npos && block.getArgument(i).getType().isInteger(64))
-            show.push_back({names[i], map.lookup(block.getArgument(i))});
-        rule(map.lookup(req.getCondition()), loc, message, show);
-        continue;
+  /// Clones of an opdef region what `needed` depends on, and the
+  /// requirements that read the input (in_channels, in_h, in_w: the last
+  /// three block arguments), which become rules about the op at `loc`.
+  /// Requirements on the parameters alone were checked by the front end for
+  /// every alternative; cloning them at every use only costs time.
+  void cloneRegion(Block &block, IRMapping &map, Location loc, StringRef opName, ArrayRef<std::string> names,
+                   ArrayRef<Value> needed) {
+    unsigned n = block.getNumArguments();
+    llvm::SmallPtrSet<Value, 16> fromInput;
+    for (unsigned i = n - 3; i < n; ++i)
+      fromInput.insert(block.getArgument(i));
+    for (Operation &op : block.without_terminator())
+      if (llvm::any_of(op.getOperands(), [&](Value v) { return fromInput.count(v); }))
+        for (Value r : op.getResults())
+          fromInput.insert(r);
+    SmallVector<RequireOp> requirements;
+    SmallVector<Value> roots(needed.begin(), needed.end());
+    for (Operation &op : block.without_terminator())
+      if (auto req = dyn_cast<RequireOp>(op); req && fromInput.count(req.getCondition())) {
+        requirements.push_back(req);
+        roots.push_back(req.getCondition());
       }
-      created.push_back(b.clone(op, map));
+    // The ops those values depend on, cloned in block order.
+    llvm::SmallPtrSet<Operation *, 32> wanted;
+    while (!roots.empty()) {
+      Operation *def = roots.pop_back_val().getDefiningOp();
+      if (!def || def->getBlock() != &block || !wanted.insert(def).second)
+        continue;
+      for (Value operand : def->getOperands())
+        roots.push_back(operand);
+    }
+    for (Operation &op : block.without_terminator())
+      if (wanted.count(&op))
+        created.push_back(b.clone(op, map));
+    for (RequireOp req : requirements) {
+      std::string text = req.getText() ? req.getText()->str() : "a requirement";
+      std::string message = "'" + opName.str() + "' requires " + text;
+      if (req.getMessage())
+        message += " (" + req.getMessage()->str() + ")";
+      SmallVector<std::pair<std::string, Value>> show;
+      for (size_t i = 0; i < names.size() && i < n; ++i)
+        if (text.find(names[i]) != std::string::npos && block.getArgument(i).getType().isInteger(64))
+          show.push_back({names[i], map.lookupOrDefault(block.getArgument(i))});
+      rule(map.lookupOrDefault(req.getCondition()), loc, message, show);
     }
   }
 
@@ -292,7 +322,7 @@ private:
       map.map(defaults.getArgument(n), in.c);
       map.map(defaults.getArgument(n + 1), in.h);
       map.map(defaults.getArgument(n + 2), in.w);
-      cloneRegion(defaults, map, loc, def.getSymName(), names);
+      cloneRegion(defaults, map, loc, def.getSymName(), names, {yield.getValues()[i]});
       effective[i] = map.lookupOrDefault(yield.getValues()[i]);
       if (effective[i] == defaults.getArgument(i)) // no default and not given: the checker stops this
         return Shape();
@@ -304,8 +334,8 @@ private:
     map.map(body.getArgument(n), in.c);
     map.map(body.getArgument(n + 1), in.h);
     map.map(body.getArgument(n + 2), in.w);
-    cloneRegion(body, map, loc, def.getSymName(), names);
     auto props = cast<PropertiesOp>(body.getTerminator());
+    cloneRegion(body, map, loc, def.getSymName(), names, SmallVector<Value>(props->getOperands()));
     pendingParams = map.lookupOrDefault(props.getParams());
     pendingFlops = map.lookupOrDefault(props.getFlops());
     Value c = map.lookupOrDefault(props.getOutChannels());
