@@ -4,6 +4,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
@@ -270,6 +271,22 @@ LogicalResult CategoricalOp::verify() {
       return emitOpError() << "has " << labels->size() << " labels for " << getAlternatives().size()
                            << " alternatives";
   return success();
+}
+
+/// A requirement known to hold says nothing more.
+LogicalResult RequireOp::canonicalize(RequireOp op, PatternRewriter &rewriter) {
+  APInt holds;
+  if (!matchPattern(op.getCondition(), m_ConstantInt(&holds)) || holds.isZero())
+    return failure();
+  rewriter.eraseOp(op);
+  return success();
+}
+
+/// A choice with one alternative is no decision: it is that alternative.
+OpFoldResult CategoricalOp::fold(FoldAdaptor) {
+  if (getAlternatives().size() == 1)
+    return getAlternatives()[0];
+  return {};
 }
 
 LogicalResult RangeOp::verify() {

@@ -334,6 +334,7 @@ def Nas_CategoricalOp : Nas_Op<"categorical", [Pure]> {
   let results = (outs AnyType:$result);
   let hasCustomAssemblyFormat = 1;
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Nas_RangeOp : Nas_Op<"range", [Pure, AllTypesMatch<["lo", "hi", "step", "result"]>]> {
@@ -397,6 +398,7 @@ def Nas_RequireOp : Nas_Op<"require"> {
   }];
   let arguments = (ins I1:$condition, OptionalAttr<StrAttr>:$text, OptionalAttr<StrAttr>:$message);
   let assemblyFormat = "$condition attr-dict";
+  let hasCanonicalizeMethod = 1;
 }
 
 def Nas_StringOp : Nas_Op<"string", [Pure, ConstantLike]> {
