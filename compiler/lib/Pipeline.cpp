@@ -195,16 +195,22 @@ static nas::SpaceOp selectSpace(mlir::ModuleOp module, llvm::StringRef spaceName
   return space;
 }
 
+/// The decisions an ID names in `space`, or an error naming the ID.
+static mlir::FailureOr<nas::DecisionValues> parseId(nas::SpaceOp space, llvm::StringRef id) {
+  std::string error;
+  mlir::FailureOr<nas::DecisionValues> decisions = nas::parseArchitectureId(space, id, error);
+  if (mlir::failed(decisions))
+    mlir::emitError(space.getLoc()) << "architecture '" << id << "': " << error;
+  return decisions;
+}
+
 mlir::LogicalResult nasc::fixModule(mlir::ModuleOp module, llvm::StringRef spaceName, llvm::StringRef id) {
   nas::SpaceOp space = selectSpace(module, spaceName);
   if (!space)
     return mlir::failure();
-  std::string error;
-  mlir::FailureOr<nas::DecisionValues> decisions = nas::parseArchitectureId(space, id, error);
-  if (mlir::failed(decisions)) {
-    mlir::emitError(space.getLoc()) << "architecture '" << id << "': " << error;
+  mlir::FailureOr<nas::DecisionValues> decisions = parseId(space, id);
+  if (mlir::failed(decisions))
     return mlir::failure();
-  }
   std::string canonical = nas::architectureId(space, *decisions);
   if (mlir::failed(nas::fixArchitecture(space, *decisions)))
     return mlir::failure();
@@ -235,12 +241,9 @@ mlir::LogicalResult nasc::printArchitectures(mlir::ModuleOp module, llvm::String
     return mlir::failure();
   nas::SpaceCostModel costs(space);
   for (const std::string &id : ids) {
-    std::string error;
-    mlir::FailureOr<nas::DecisionValues> decisions = nas::parseArchitectureId(space, id, error);
-    if (mlir::failed(decisions)) {
-      mlir::emitError(space.getLoc()) << "architecture '" << id << "': " << error;
+    mlir::FailureOr<nas::DecisionValues> decisions = parseId(space, id);
+    if (mlir::failed(decisions))
       return mlir::failure();
-    }
     std::string canonical = nas::architectureId(space, *decisions);
     mlir::FailureOr<nas::Cost> cost = costs.cost(*decisions);
     os << canonical << "\t" << nas::architectureHash(canonical) << "\t";

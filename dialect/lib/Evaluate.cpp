@@ -221,6 +221,31 @@ bool mlir::nas::forEachCombination(const DecisionDomains &domains,
   }
 }
 
+std::optional<DecisionDomains> mlir::nas::spaceDomains(SpaceOp space, uint64_t limit,
+                                                       std::map<std::string, Operation *> *ops) {
+  std::map<std::string, std::vector<Attribute>> domains;
+  uint64_t total = 1;
+  WalkResult walk = space.walk([&](Operation *op) -> WalkResult {
+    if (isa<PickOp, SubsetOp>(op))
+      return WalkResult::interrupt(); // input choices are not enumerated yet
+    if (!isa<CategoricalOp, RangeOp>(op))
+      return WalkResult::advance();
+    std::string name = op->getAttrOfType<StringAttr>("name").str();
+    if (domains.count(name))
+      return WalkResult::advance();
+    auto values = domainValues(op);
+    if (!values || values->empty() || (total *= values->size()) > limit)
+      return WalkResult::interrupt();
+    domains[name] = *values;
+    if (ops)
+      (*ops)[name] = op;
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return std::nullopt;
+  return DecisionDomains(domains.begin(), domains.end());
+}
+
 void mlir::nas::decisionsOf(Value value, llvm::SmallVectorImpl<Operation *> &out) {
   llvm::SmallPtrSet<Operation *, 16> seen;
   SmallVector<Value> work{value};

@@ -60,6 +60,12 @@ using DecisionDomains = std::vector<std::pair<std::string, std::vector<Attribute
 bool forEachCombination(const DecisionDomains &domains,
                         llvm::function_ref<bool(const DecisionValues &)> fn);
 
+/// The distinct decisions of `space` with their values, for enumerating its
+/// architectures; none when it has input choices or float ranges, or more
+/// than `limit` architectures. `ops` receives one op of each decision.
+std::optional<DecisionDomains> spaceDomains(SpaceOp space, uint64_t limit,
+                                            std::map<std::string, Operation *> *ops = nullptr);
+
 /// Every value a categorical-of-constants or integer range decision can
 /// take, in the form DecisionValues uses; none if not enumerable.
 std::optional<std::vector<Attribute>> domainValues(Operation *decision);

@@ -330,26 +330,11 @@ FailureOr<std::string> mlir::nas::canonicalForm(SpaceOp space, const DecisionVal
 }
 
 FailureOr<uint64_t> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint64_t limit) {
-  std::map<std::string, std::vector<Attribute>> domains;
-  uint64_t total = 1;
-  WalkResult walk = space.walk([&](Operation *op) -> WalkResult {
-    if (isa<PickOp, SubsetOp>(op))
-      return WalkResult::interrupt(); // input choices are not enumerated yet
-    if (!isa<CategoricalOp, RangeOp>(op))
-      return WalkResult::advance();
-    std::string name = op->getAttrOfType<StringAttr>("name").str();
-    if (domains.count(name))
-      return WalkResult::advance();
-    auto values = domainValues(op);
-    if (!values || values->empty() || (total *= values->size()) > limit)
-      return WalkResult::interrupt();
-    domains[name] = *values;
-    return WalkResult::advance();
-  });
-  if (walk.wasInterrupted())
+  std::optional<DecisionDomains> domains = spaceDomains(space, limit);
+  if (!domains)
     return failure();
   std::unordered_set<std::string> forms;
-  bool complete = forEachCombination(DecisionDomains(domains.begin(), domains.end()), [&](const DecisionValues &a) {
+  bool complete = forEachCombination(*domains, [&](const DecisionValues &a) {
     FailureOr<std::string> form = canonicalForm(space, a, rule);
     if (failed(form))
       return false;

@@ -42,29 +42,13 @@ FailureOr<Feasibility> mlir::nas::countFeasible(SpaceOp space, uint64_t limit) {
   Feasibility result;
   if (requirements.empty())
     return result; // nothing prunes: every architecture is feasible
-  std::map<std::string, std::vector<Attribute>> domains;
   std::map<std::string, Operation *> ops;
-  uint64_t total = 1;
-  WalkResult walk = space.walk([&](Operation *op) -> WalkResult {
-    if (isa<PickOp, SubsetOp>(op))
-      return WalkResult::interrupt();
-    if (!isa<CategoricalOp, RangeOp>(op))
-      return WalkResult::advance();
-    std::string name = op->getAttrOfType<StringAttr>("name").str();
-    if (domains.count(name))
-      return WalkResult::advance();
-    auto values = domainValues(op);
-    if (!values || values->empty() || (total *= values->size()) > limit)
-      return WalkResult::interrupt();
-    domains[name] = *values;
-    ops[name] = op;
-    return WalkResult::advance();
-  });
-  if (walk.wasInterrupted())
+  std::optional<DecisionDomains> domains = spaceDomains(space, limit, &ops);
+  if (!domains)
     return failure();
   result.pruning = true;
   std::set<std::pair<std::string, int64_t>> used; // (decision, value) in some feasible architecture
-  forEachCombination(DecisionDomains(domains.begin(), domains.end()), [&](const DecisionValues &a) {
+  forEachCombination(*domains, [&](const DecisionValues &a) {
     Evaluator eval(a);
     for (RequireOp r : requirements) {
       auto holds = dyn_cast_or_null<IntegerAttr>(eval(r.getCondition()));
@@ -76,7 +60,7 @@ FailureOr<Feasibility> mlir::nas::countFeasible(SpaceOp space, uint64_t limit) {
       used.insert({name, cast<IntegerAttr>(value).getInt()});
     return true;
   });
-  for (auto &[name, values] : domains)
+  for (auto &[name, values] : *domains)
     for (Attribute v : values)
       if (!used.count({name, cast<IntegerAttr>(v).getInt()}))
         result.neverFeasible.push_back({name, decisionValueText(ops[name], v)});
