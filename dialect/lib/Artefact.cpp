@@ -441,7 +441,8 @@ FailureOr<json::Value> mlir::nas::exportArtefact(ModuleOp module, StringRef sour
 std::string mlir::nas::serializeArtefact(const json::Value &payload) {
   std::string body;
   llvm::raw_string_ostream os(body);
-  os << llvm::formatv("{0:1}", payload) << "\n";
+  // Compact: read by the runtime, nasa-check or jq, not by eye.
+  os << llvm::formatv("{0}", payload) << "\n";
   os.flush();
   uint32_t crc = llvm::crc32(llvm::arrayRefFromStringRef(body));
   std::string out;
