@@ -356,6 +356,35 @@ private:
   /// The cost of the op applyOpDef last inlined.
   Value pendingParams, pendingFlops;
 
+  /// Results of applying an opdef, by (opdef, input shape, arguments).
+  struct Applied {
+    Shape out;
+    Value params, flops;
+  };
+  std::map<std::vector<const void *>, Applied> applied;
+  /// One constant op per value, so equal shapes are equal values.
+  llvm::DenseMap<int64_t, Value> constants;
+  Evaluator unfixedShapes{DecisionValues{}};
+
+  /// `s` with each size that is a constant in every architecture replaced
+  /// by the shared constant of that value.
+  Shape canonical(Shape s, Location loc) {
+    for (Value *v : {&s.c, &s.h, &s.w}) {
+      if (!*v)
+        continue;
+      if (auto k = dyn_cast_or_null<IntegerAttr>(unfixedShapes(*v))) {
+        Value &shared = constants[k.getInt()];
+        if (!shared) {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(&space.getBody().front());
+          shared = make<arith::ConstantIntOp>(loc, k.getInt(), 64);
+        }
+        *v = shared;
+      }
+    }
+    return s;
+  }
+
   /// The output shape of applying `layer` (an op, a choice among layers, a
   /// select) to `inputs`; unknown for what is not flattened. Its cost goes
   /// to `params`/`flops` when given.
@@ -378,12 +407,34 @@ private:
       auto opdef = symbols.lookup<OpDefOp>(l.getOp());
       if (!opdef || inputs.size() != 1)
         return Shape();
-      Shape out = applyOpDef(opdef, l, inputs[0], loc);
+      // One op with the same arguments on the same input shape gives the
+      // same result wherever it stands (DARTS: hundreds of uses, a few dozen
+      // combinations). Only outside copies a decided depth may cut off,
+      // whose rules differ by their guard.
+      Shape in = canonical(inputs[0], loc);
+      std::vector<const void *> key{opdef.getOperation(), in.c.getAsOpaquePointer(), in.h.getAsOpaquePointer(),
+                              in.w.getAsOpaquePointer()};
+      for (Value arg : l.getArgs())
+        key.push_back(arg.getAsOpaquePointer());
+      for (Attribute name : l.getNames())
+        key.push_back(name.getAsOpaquePointer());
+      Applied result;
+      auto hit = guard ? applied.end() : applied.find(key);
+      if (hit != applied.end()) {
+        result = hit->second;
+      } else {
+        result.out = applyOpDef(opdef, l, in, loc);
+        result.params = pendingParams, result.flops = pendingFlops;
+        if (result.out.known())
+          result.out = canonical(result.out, loc);
+        if (!guard)
+          applied[key] = result;
+      }
       if (params)
-        *params = pendingParams, *flops = pendingFlops;
-      if (supernet && out.known() && pendingParams)
-        *supernet = Supernet{toFloat(pendingParams, loc), elements(out, loc)};
-      return out;
+        *params = result.params, *flops = result.flops;
+      if (supernet && result.out.known() && result.params)
+        *supernet = Supernet{toFloat(result.params, loc), elements(result.out, loc)};
+      return result.out;
     }
     if (auto c = dyn_cast<CategoricalOp>(def)) {
       SmallVector<Value> cs, hs, ws, ps, fs;
