@@ -21,6 +21,21 @@ namespace json = llvm::json;
 
 namespace {
 
+/// A JSON object built by moving its values in: `json::Object{{k, v}}`
+/// copies from its initializer list, which deep-copies nested trees at every
+/// level of a layer tree.
+void put(json::Object &) {}
+template <typename V, typename... Rest>
+void put(json::Object &o, llvm::StringRef key, V &&value, Rest &&...rest) {
+  o[key] = json::Value(std::forward<V>(value));
+  put(o, std::forward<Rest>(rest)...);
+}
+template <typename... Args> json::Value object(Args &&...args) {
+  json::Object o;
+  put(o, std::forward<Args>(args)...);
+  return json::Value(std::move(o));
+}
+
 class Exporter {
 public:
   explicit Exporter(ModuleOp module) : module(module) {}
@@ -117,13 +132,16 @@ private:
       return json::Value(json::Object{{"const", s.getValue()}});
     if (auto c = dyn_cast<CategoricalOp>(def)) {
       json::Array of;
+      of.reserve(c.getAlternatives().size());
       for (Value alt : c.getAlternatives()) {
         FailureOr<json::Value> a = isa<LayerType>(alt.getType()) ? layer(alt) : value(alt);
         if (failed(a))
           return failure();
         of.push_back(std::move(*a));
       }
-      json::Object out{{"choose", c.getName()}, {"of", std::move(of)}};
+      json::Object out;
+      out["choose"] = c.getName();
+      out["of"] = std::move(of);
       if (auto labels = c.getLabels())
         out["labels"] = json::Array(llvm::map_range(*labels, [](Attribute l) { return cast<StringAttr>(l).str(); }));
       return json::Value(std::move(out));
@@ -135,7 +153,7 @@ private:
       json::Object args = namedArgs(m.getArgs(), m.getNames(), ok);
       if (!ok)
         return failure();
-      return json::Value(json::Object{{"metric", m.getMetric()}, {"args", std::move(args)}});
+      return object("metric", m.getMetric(), "args", std::move(args));
     }
     if (auto e = dyn_cast<ExternOp>(def)) {
       auto decl = SymbolTable::lookupNearestSymbolFrom<ExternDefOp>(e, e.getComponentAttr());
@@ -143,10 +161,8 @@ private:
       json::Object args = namedArgs(e.getArgs(), e.getNames(), ok);
       if (!ok || !decl)
         return failure();
-      return json::Value(json::Object{{"extern", e.getComponent()},
-                                      {"kind", stringifyExternKind(decl.getKind())},
-                                      {"impl", decl.getImpl()},
-                                      {"args", std::move(args)}});
+      return object("extern", e.getComponent(), "kind", stringifyExternKind(decl.getKind()), "impl", decl.getImpl(),
+                    "args", std::move(args));
     }
     if (auto inst = dyn_cast<InstanceOp>(def); inst && inst.getSharing() == Sharing::root) {
       auto search = inst->getParentOfType<SearchOp>();
@@ -162,7 +178,9 @@ private:
           return failure();
         args.push_back(std::move(*a));
       }
-      json::Object out{{"op", def->getName().getStringRef()}, {"args", std::move(args)}};
+      json::Object out;
+      out["op"] = def->getName().getStringRef();
+      out["args"] = std::move(args);
       if (auto cmp = dyn_cast<arith::CmpIOp>(def))
         out["predicate"] = arith::stringifyCmpIPredicate(cmp.getPredicate());
       if (auto cmp = dyn_cast<arith::CmpFOp>(def))
@@ -181,7 +199,7 @@ private:
       json::Object args = namedArgs(l.getArgs(), l.getNames(), ok);
       if (!ok)
         return failure();
-      return json::Value(json::Object{{"op", l.getOp()}, {"args", std::move(args)}});
+      return object("op", l.getOp(), "args", std::move(args));
     }
     if (isa_and_nonnull<CategoricalOp>(def))
       return value(v);
@@ -189,13 +207,13 @@ private:
       FailureOr<json::Value> c = value(s.getCondition()), t = layer(s.getTrueValue()), f = layer(s.getFalseValue());
       if (failed(c) || failed(t) || failed(f))
         return failure();
-      return json::Value(json::Object{{"if", std::move(*c)}, {"then", std::move(*t)}, {"else", std::move(*f)}});
+      return object("if", std::move(*c), "then", std::move(*t), "else", std::move(*f));
     }
     if (auto r = dyn_cast_or_null<RepeatOp>(def)) {
       FailureOr<json::Value> n = value(r.getCount()), inner = layer(r.getLayer());
       if (failed(n) || failed(inner))
         return failure();
-      return json::Value(json::Object{{"repeat", std::move(*n)}, {"layer", std::move(*inner)}});
+      return object("repeat", std::move(*n), "layer", std::move(*inner));
     }
     if (auto inst = dyn_cast_or_null<InstanceOp>(def)) {
       inst.emitError() << "cannot write the space: instance of '" << inst.getTemplateName()
@@ -284,6 +302,10 @@ private:
     Block &body = space.getBody().front();
     nodeIds.clear();
     json::Array inputs, decisions, nodes, constraints;
+    // json::Value's move is not noexcept: a growing vector would deep-copy
+    // every node tree it holds. Room for all of them up front.
+    nodes.reserve(body.getNumArguments() + body.getOperations().size());
+    decisions.reserve(body.getOperations().size());
     llvm::StringSet<llvm::MallocAllocator> seen;
     for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
       nodeIds[arg] = nodes.size();
@@ -307,14 +329,15 @@ private:
             return failure();
           dims.push_back(std::move(*d));
         }
-        inputs.push_back(json::Object{{"node", nodeIds.lookup(shape.getInput())}, {"shape", std::move(dims)}});
+        inputs.push_back(object("node", nodeIds.lookup(shape.getInput()), "shape", std::move(dims)));
         continue;
       }
       if (auto r = dyn_cast<RequireOp>(op)) {
         FailureOr<json::Value> c = value(r.getCondition());
         if (failed(c))
           return failure();
-        json::Object req{{"condition", std::move(*c)}};
+        json::Object req;
+        req["condition"] = std::move(*c);
         if (r.getText())
           req["text"] = *r.getText();
         if (r.getMessage())
@@ -413,12 +436,13 @@ private:
         FailureOr<json::Value> v = value(o.getValue());
         if (failed(v))
           return failure();
-        objectives.push_back(json::Object{{"direction", stringifyDirection(o.getDirection())}, {"value", std::move(*v)}});
+        objectives.push_back(object("direction", stringifyDirection(o.getDirection()), "value", std::move(*v)));
       } else if (auto r = dyn_cast<RequireOp>(op)) {
         FailureOr<json::Value> c = value(r.getCondition());
         if (failed(c))
           return failure();
-        json::Object req{{"condition", std::move(*c)}};
+        json::Object req;
+        req["condition"] = std::move(*c);
         if (r.getText())
           req["text"] = *r.getText();
         constraints.push_back(std::move(req));
