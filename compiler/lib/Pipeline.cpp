@@ -223,6 +223,11 @@ mlir::LogicalResult nasc::fixModule(mlir::ModuleOp module, llvm::StringRef space
   space->setAttr("architecture_hash", b.getStringAttr(nas::architectureHash(canonical)));
   space->setAttr("size", b.getStringAttr("1"));
   space->setAttr("decisions", b.getI64IntegerAttr(0));
+  // Shapes that depended on an input subset are known now.
+  mlir::PassManager pm(module.getContext());
+  pm.addPass(nas::createNasInferShapes());
+  if (mlir::failed(pm.run(module)))
+    return mlir::failure();
   // The cost is now one number, not a range.
   space->removeAttr("params");
   space->removeAttr("flops");

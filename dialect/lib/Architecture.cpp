@@ -18,7 +18,8 @@ namespace {
 std::map<std::string, Operation *> decisionsByName(SpaceOp space) {
   std::map<std::string, Operation *> out;
   space.walk([&](Operation *op) {
-    if (isa<CategoricalOp, RangeOp>(op) && !(isa<RangeOp>(op) && cast<RangeOp>(op).getType().isF64()))
+    if (isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op) &&
+        !(isa<RangeOp>(op) && cast<RangeOp>(op).getType().isF64()))
       out.try_emplace(op->getAttrOfType<StringAttr>("name").str(), op);
   });
   return out;
@@ -42,6 +43,83 @@ std::string alternativeText(CategoricalOp c, int64_t i) {
   return "#" + std::to_string(i);
 }
 
+bool isInputChoice(Operation *op) { return isa<PickOp, SubsetOp>(op); }
+
+OperandRange candidatesOf(Operation *op) {
+  return isa<PickOp>(op) ? cast<PickOp>(op).getCandidates() : cast<SubsetOp>(op).getCandidates();
+}
+
+/// An input choice's value is a bit mask over its candidates; it reads as
+/// the chosen candidates' positions joined by '+' ("none" for no input).
+std::string maskText(uint64_t mask) {
+  std::vector<std::string> picked;
+  for (unsigned i = 0; i < 64; ++i)
+    if (mask >> i & 1)
+      picked.push_back(std::to_string(i));
+  return picked.empty() ? "none" : llvm::join(picked, "+");
+}
+
+/// The mask `text` names for input choice `op`, or an error.
+FailureOr<uint64_t> parseMask(Operation *op, StringRef name, StringRef text, std::string &error) {
+  size_t n = candidatesOf(op).size();
+  if (text == "none")
+    return uint64_t(0);
+  SmallVector<StringRef> items;
+  text.split(items, '+');
+  uint64_t mask = 0;
+  for (StringRef item : items) {
+    unsigned i;
+    if (item.trim().getAsInteger(10, i) || i >= n) {
+      error = "input choice '" + name.str() + "' has candidates 0.." + std::to_string(n - 1) + ", not '" +
+              item.trim().str() + "'";
+      return failure();
+    }
+    if (mask >> i & 1) {
+      error = "input choice '" + name.str() + "' names candidate " + std::to_string(i) + " twice";
+      return failure();
+    }
+    mask |= uint64_t(1) << i;
+  }
+  return mask;
+}
+
+/// Replaces input choice `op` by the candidates `mask` picks, in its users:
+/// sums and concatenations take them as operands, an item its own pick.
+LogicalResult fixInputChoice(Operation *op, uint64_t mask) {
+  SmallVector<Value> picked;
+  for (auto [i, v] : llvm::enumerate(candidatesOf(op)))
+    if (mask >> i & 1)
+      picked.push_back(v);
+  Value list = op->getResult(0);
+  for (Operation *user : llvm::make_early_inc_range(list.getUsers())) {
+    if (isa<SumOp, ConcatOp>(user)) {
+      SmallVector<Value> operands;
+      for (Value v : user->getOperands())
+        if (v == list)
+          operands.append(picked);
+        else
+          operands.push_back(v);
+      if (operands.empty())
+        return user->emitError() << "this architecture picks no input for '"
+                                 << op->getAttrOfType<StringAttr>("name").getValue() << "', and this "
+                                 << user->getName() << " has nothing else";
+      user->setOperands(operands);
+      continue;
+    }
+    APInt index;
+    if (auto item = dyn_cast<ItemOp>(user);
+        item && matchPattern(item.getIndex(), m_ConstantInt(&index)) && index.getZExtValue() < picked.size()) {
+      item.getResult().replaceAllUsesWith(picked[index.getZExtValue()]);
+      item->erase();
+      continue;
+    }
+    return user->emitError() << "cannot fix input choice '" << op->getAttrOfType<StringAttr>("name").getValue()
+                             << "' here";
+  }
+  op->erase();
+  return success();
+}
+
 } // namespace
 
 std::string mlir::nas::architectureId(SpaceOp space, const DecisionValues &decisions) {
@@ -51,10 +129,7 @@ std::string mlir::nas::architectureId(SpaceOp space, const DecisionValues &decis
     auto it = byName.find(name);
     if (it == byName.end())
       continue;
-    auto v = cast<IntegerAttr>(value).getInt();
-    std::string text = isa<CategoricalOp>(it->second) ? alternativeText(cast<CategoricalOp>(it->second), v)
-                                                      : std::to_string(v);
-    parts.push_back(name + "=" + text);
+    parts.push_back(name + "=" + decisionValueText(it->second, value));
   }
   return llvm::join(parts, ",");
 }
@@ -93,6 +168,13 @@ FailureOr<DecisionValues> mlir::nas::parseArchitectureId(SpaceOp space, StringRe
       out[name.str()] = b.getI64IntegerAttr(found);
       continue;
     }
+    if (isInputChoice(it->second)) {
+      FailureOr<uint64_t> mask = parseMask(it->second, name, value, error);
+      if (failed(mask))
+        return failure();
+      out[name.str()] = b.getI64IntegerAttr(*mask);
+      continue;
+    }
     int64_t v;
     auto values = domainValues(it->second);
     if (value.getAsInteger(10, v) || !values ||
@@ -107,6 +189,17 @@ FailureOr<DecisionValues> mlir::nas::parseArchitectureId(SpaceOp space, StringRe
       error = "decision '" + name + "' is not given";
       return failure();
     }
+  // A pick's count may itself be a decision: check it once all are known.
+  for (auto &[name, op] : byName)
+    if (auto pick = dyn_cast<PickOp>(op)) {
+      auto count = dyn_cast_or_null<IntegerAttr>(evaluate(pick.getCount(), out));
+      uint64_t mask = cast<IntegerAttr>(out[name]).getInt();
+      if (count && llvm::popcount(mask) != count.getInt()) {
+        error = "input choice '" + name + "' picks " + std::to_string(count.getInt()) + " of its candidates, not " +
+                std::to_string(llvm::popcount(mask));
+        return failure();
+      }
+    }
   return out;
 }
 
@@ -114,6 +207,8 @@ std::string mlir::nas::decisionValueText(Operation *decision, Attribute value) {
   int64_t v = cast<IntegerAttr>(value).getInt();
   if (auto c = dyn_cast<CategoricalOp>(decision))
     return alternativeText(c, v);
+  if (isInputChoice(decision))
+    return maskText(v);
   return std::to_string(v);
 }
 
@@ -121,16 +216,17 @@ LogicalResult mlir::nas::fixArchitecture(SpaceOp space, const DecisionValues &de
   MLIRContext *ctx = space.getContext();
   OpBuilder b(ctx);
   SmallVector<Operation *> fixed;
-  WalkResult walk = space.walk([&](Operation *op) -> WalkResult {
-    if (isa<PickOp, SubsetOp>(op)) {
-      op->emitError("input choices cannot be fixed by an architecture ID yet");
-      return WalkResult::interrupt();
-    }
-    if (!isa<CategoricalOp, RangeOp>(op) || op->getResult(0).getType().isF64())
-      return WalkResult::advance();
+  SmallVector<std::pair<Operation *, uint64_t>> inputChoices;
+  space.walk([&](Operation *op) {
+    if (!isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op) || op->getResult(0).getType().isF64())
+      return;
     auto it = decisions.find(op->getAttrOfType<StringAttr>("name").str());
     if (it == decisions.end())
-      return WalkResult::advance();
+      return;
+    if (isInputChoice(op)) {
+      inputChoices.push_back({op, cast<IntegerAttr>(it->second).getInt()});
+      return;
+    }
     int64_t v = cast<IntegerAttr>(it->second).getInt();
     Value replacement;
     if (auto c = dyn_cast<CategoricalOp>(op)) {
@@ -141,12 +237,12 @@ LogicalResult mlir::nas::fixArchitecture(SpaceOp space, const DecisionValues &de
     }
     op->getResult(0).replaceAllUsesWith(replacement);
     fixed.push_back(op);
-    return WalkResult::advance();
   });
-  if (walk.wasInterrupted())
-    return failure();
   for (Operation *op : fixed)
     op->erase();
+  for (auto [op, mask] : inputChoices)
+    if (failed(fixInputChoice(op, mask)))
+      return failure();
   RewritePatternSet patterns(ctx);
   for (Dialect *dialect : ctx->getLoadedDialects())
     dialect->getCanonicalizationPatterns(patterns);

@@ -3,7 +3,9 @@
 // An architecture is an assignment of every decision of a space. Its ID is
 // `name=value` pairs sorted by decision name and joined by ',', where a
 // value is the alternative's label (how the source named it: nor_conv_3x3),
-// else its number, for ranges the number itself. IDs round-trip: parse an
+// else its number, for ranges the number itself, for input choices the
+// positions of the picked candidates joined by '+' (`in3=0+2`; `none` for an
+// empty subset). IDs round-trip: parse an
 // ID, print it, get the same text. The hash is FNV-1a (64 bits) of the ID.
 //
 //===----------------------------------------------------------------------===//
@@ -30,8 +32,8 @@ std::string decisionValueText(Operation *decision, Attribute value);
 /// Turns `space` into the choice-free network of one architecture: every
 /// decision replaced by its value, then folded (unused alternatives, and
 /// copies a decided repetition does not reach, disappear). Fails with an
-/// error when the architecture breaks one of the space's requirements or the
-/// space has input choices (not fixable by ID yet).
+/// error when the architecture breaks one of the space's requirements or
+/// leaves a sum with no input.
 LogicalResult fixArchitecture(SpaceOp space, const DecisionValues &decisions);
 
 /// 16 hex digits of FNV-1a over the ID: stable across runs and machines.

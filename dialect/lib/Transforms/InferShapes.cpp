@@ -75,6 +75,8 @@ public:
     space->setAttr("nas.differentiable", b.getBoolAttr(reason.empty()));
     if (!reason.empty())
       space->setAttr("nas.differentiable_reason", b.getStringAttr(reason));
+    else
+      space->removeAttr("nas.differentiable_reason"); // when run again on a fixed space
     // Cost bounds, and supernet memory (elements per sample, and weights):
     // the largest one path can need, what all paths need, the weights of
     // all alternatives. One interval evaluation serves them all.
