@@ -239,18 +239,37 @@ mlir::LogicalResult nasc::fixModule(mlir::ModuleOp module, llvm::StringRef space
   return mlir::success();
 }
 
+/// The cost of architecture `id` of `space`, from a fixed copy of `module`.
+static mlir::FailureOr<nas::Cost> fixedCost(mlir::ModuleOp module, nas::SpaceOp space, llvm::StringRef id) {
+  mlir::OwningOpRef<mlir::ModuleOp> copy(module.clone());
+  if (mlir::failed(nasc::fixModule(*copy, space.getSymName(), id)))
+    return mlir::failure();
+  nas::SpaceOp fixed = *copy->getOps<nas::SpaceOp>().begin();
+  auto params = fixed->getAttrOfType<mlir::DenseF64ArrayAttr>("params");
+  auto flops = fixed->getAttrOfType<mlir::DenseF64ArrayAttr>("flops");
+  if (!params || !flops)
+    return mlir::failure();
+  return nas::Cost{params[0], flops[0]};
+}
+
 mlir::LogicalResult nasc::printArchitectures(mlir::ModuleOp module, llvm::StringRef spaceName,
                                              const std::vector<std::string> &ids, llvm::raw_ostream &os) {
   nas::SpaceOp space = selectSpace(module, spaceName);
   if (!space)
     return mlir::failure();
-  nas::SpaceCostModel costs(space);
+  // The cost model counts every candidate of an input choice: with input
+  // choices, an architecture's cost is that of its fixed network.
+  bool hasInputChoices = false;
+  space.walk([&](mlir::Operation *op) { hasInputChoices |= llvm::isa<nas::PickOp, nas::SubsetOp>(op); });
+  std::optional<nas::SpaceCostModel> costs;
+  if (!hasInputChoices)
+    costs.emplace(space);
   for (const std::string &id : ids) {
     mlir::FailureOr<nas::DecisionValues> decisions = parseId(space, id);
     if (mlir::failed(decisions))
       return mlir::failure();
     std::string canonical = nas::architectureId(space, *decisions);
-    mlir::FailureOr<nas::Cost> cost = costs.cost(*decisions);
+    mlir::FailureOr<nas::Cost> cost = hasInputChoices ? fixedCost(module, space, id) : costs->cost(*decisions);
     os << canonical << "\t" << nas::architectureHash(canonical) << "\t";
     if (mlir::succeeded(cost))
       os << llvm::formatv("{0:F0}\t{1:F0}", cost->params, cost->flops);
