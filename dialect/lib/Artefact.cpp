@@ -15,54 +15,72 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <nlohmann/json.hpp>
+
 using namespace mlir;
 using namespace mlir::nas;
-namespace json = llvm::json;
+// nlohmann rather than llvm::json: an llvm::json::Object is a DenseMap of
+// at least 64 buckets (~4 KB), and an artefact holds one per layer argument
+// and constant; writing them was most of the compile time.
+using Json = nlohmann::json;
+
+namespace nlohmann {
+template <> struct adl_serializer<llvm::StringRef> {
+  static void to_json(json &j, llvm::StringRef s) { j = s.str(); }
+};
+} // namespace nlohmann
 
 namespace {
 
-/// A JSON object built by moving its values in: `json::Object{{k, v}}`
-/// copies from its initializer list, which deep-copies nested trees at every
-/// level of a layer tree.
-void put(json::Object &) {}
-template <typename V, typename... Rest>
-void put(json::Object &o, llvm::StringRef key, V &&value, Rest &&...rest) {
-  o[key] = json::Value(std::forward<V>(value));
+/// A JSON object built by moving its values in: `Json{{k, v}}` copies from
+/// its initializer list, which deep-copies nested trees at every level of a
+/// layer tree.
+void put(Json &) {}
+template <typename V, typename... Rest> void put(Json &o, const char *key, V &&value, Rest &&...rest) {
+  o[key] = Json(std::forward<V>(value));
   put(o, std::forward<Rest>(rest)...);
 }
-template <typename... Args> json::Value object(Args &&...args) {
-  json::Object o;
+template <typename... Args> Json object(Args &&...args) {
+  Json o = Json::object();
   put(o, std::forward<Args>(args)...);
-  return json::Value(std::move(o));
+  return o;
+}
+
+/// Attribute strings as a JSON array.
+Json strings(ArrayAttr attrs) {
+  Json out = Json::array();
+  for (Attribute a : attrs)
+    out.push_back(cast<StringAttr>(a).str());
+  return out;
 }
 
 class Exporter {
 public:
   explicit Exporter(ModuleOp module) : module(module) {}
 
-  FailureOr<json::Value> run(StringRef source) {
-    json::Object ops;
+  FailureOr<Json> run(StringRef source) {
+    Json ops = Json::object();
     for (OpDefOp def : module.getOps<OpDefOp>()) {
-      FailureOr<json::Value> op = opDef(def);
+      FailureOr<Json> op = opDef(def);
       if (failed(op))
         return failure();
-      ops[def.getSymName()] = std::move(*op);
+      ops[def.getSymName().str()] = std::move(*op);
     }
-    json::Array spaces;
+    Json spaces = Json::array();
     for (SpaceOp s : module.getOps<SpaceOp>()) {
-      FailureOr<json::Value> space = exportSpace(s);
+      FailureOr<Json> space = exportSpace(s);
       if (failed(space))
         return failure();
       spaces.push_back(std::move(*space));
     }
-    json::Array searches;
+    Json searches = Json::array();
     for (SearchOp s : module.getOps<SearchOp>()) {
-      FailureOr<json::Value> search = exportSearch(s);
+      FailureOr<Json> search = exportSearch(s);
       if (failed(search))
         return failure();
       searches.push_back(std::move(*search));
     }
-    return json::Value(json::Object{{"format", "nasc-artefact"},
+    return Json(Json{{"format", "nasc-artefact"},
                                     {"version", kArtefactVersion},
                                     {"source", source},
                                     {"ops", std::move(ops)},
@@ -77,51 +95,51 @@ private:
   /// Feature-map ids of the space being written.
   llvm::DenseMap<Value, int64_t> nodeIds;
 
-  static json::Value constant(Attribute a) {
+  static Json constant(Attribute a) {
     if (auto i = dyn_cast<IntegerAttr>(a)) {
       if (i.getType().isInteger(1))
-        return json::Object{{"const", i.getValue().getBoolValue()}};
-      return json::Object{{"const", i.getInt()}};
+        return Json{{"const", i.getValue().getBoolValue()}};
+      return Json{{"const", i.getInt()}};
     }
     if (auto f = dyn_cast<FloatAttr>(a))
-      return json::Object{{"const", f.getValueAsDouble()}};
+      return Json{{"const", f.getValueAsDouble()}};
     if (auto s = dyn_cast<StringAttr>(a))
-      return json::Object{{"const", s.getValue()}};
+      return Json{{"const", s.getValue()}};
     return nullptr;
   }
 
-  static json::Array activeIf(Operation *op) {
-    json::Array out;
+  static Json activeIf(Operation *op) {
+    Json out = Json::array();
     if (auto conditions = op->getAttrOfType<ArrayAttr>("nas.active_if"))
       for (Attribute c : conditions) {
         auto pair = cast<ArrayAttr>(c);
-        out.push_back(json::Object{{"switch", cast<StringAttr>(pair[0]).getValue()},
+        out.push_back(Json{{"switch", cast<StringAttr>(pair[0]).getValue()},
                                    {"at_least", cast<IntegerAttr>(pair[1]).getInt()}});
       }
     return out;
   }
 
-  json::Object namedArgs(ValueRange args, ArrayAttr names, bool &ok) {
-    json::Object out;
+  Json namedArgs(ValueRange args, ArrayAttr names, bool &ok) {
+    Json out = Json::object();
     for (auto [arg, name] : llvm::zip(args, names)) {
-      FailureOr<json::Value> v = value(arg);
+      FailureOr<Json> v = value(arg);
       if (failed(v)) {
         ok = false;
         continue;
       }
-      out[cast<StringAttr>(name).getValue()] = std::move(*v);
+      out[cast<StringAttr>(name).str()] = std::move(*v);
     }
     return out;
   }
 
   /// A scalar as an expression tree.
-  FailureOr<json::Value> value(Value v) {
+  FailureOr<Json> value(Value v) {
     auto arg = argIndex.find(v);
     if (arg != argIndex.end())
-      return json::Value(json::Object{{"arg", arg->second}});
+      return Json(Json{{"arg", arg->second}});
     Attribute attr;
     if (matchPattern(v, m_Constant(&attr)))
-      if (json::Value c = constant(attr); c.kind() != json::Value::Null)
+      if (Json c = constant(attr); !c.is_null())
         return c;
     Operation *def = v.getDefiningOp();
     if (!def) {
@@ -129,28 +147,27 @@ private:
       return failure();
     }
     if (auto s = dyn_cast<StringOp>(def))
-      return json::Value(json::Object{{"const", s.getValue()}});
+      return Json(Json{{"const", s.getValue()}});
     if (auto c = dyn_cast<CategoricalOp>(def)) {
-      json::Array of;
-      of.reserve(c.getAlternatives().size());
+      Json of = Json::array();
       for (Value alt : c.getAlternatives()) {
-        FailureOr<json::Value> a = isa<LayerType>(alt.getType()) ? layer(alt) : value(alt);
+        FailureOr<Json> a = isa<LayerType>(alt.getType()) ? layer(alt) : value(alt);
         if (failed(a))
           return failure();
         of.push_back(std::move(*a));
       }
-      json::Object out;
+      Json out = Json::object();
       out["choose"] = c.getName();
       out["of"] = std::move(of);
       if (auto labels = c.getLabels())
-        out["labels"] = json::Array(llvm::map_range(*labels, [](Attribute l) { return cast<StringAttr>(l).str(); }));
-      return json::Value(std::move(out));
+        out["labels"] = strings(*labels);
+      return std::move(out);
     }
     if (auto r = dyn_cast<RangeOp>(def))
-      return json::Value(json::Object{{"decision", r.getName()}});
+      return Json(Json{{"decision", r.getName()}});
     if (auto m = dyn_cast<MetricOp>(def)) {
       bool ok = true;
-      json::Object args = namedArgs(m.getArgs(), m.getNames(), ok);
+      Json args = namedArgs(m.getArgs(), m.getNames(), ok);
       if (!ok)
         return failure();
       return object("metric", m.getMetric(), "args", std::move(args));
@@ -158,7 +175,7 @@ private:
     if (auto e = dyn_cast<ExternOp>(def)) {
       auto decl = SymbolTable::lookupNearestSymbolFrom<ExternDefOp>(e, e.getComponentAttr());
       bool ok = true;
-      json::Object args = namedArgs(e.getArgs(), e.getNames(), ok);
+      Json args = namedArgs(e.getArgs(), e.getNames(), ok);
       if (!ok || !decl)
         return failure();
       return object("extern", e.getComponent(), "kind", stringifyExternKind(decl.getKind()), "impl", decl.getImpl(),
@@ -166,37 +183,37 @@ private:
     }
     if (auto inst = dyn_cast<InstanceOp>(def); inst && inst.getSharing() == Sharing::root) {
       auto search = inst->getParentOfType<SearchOp>();
-      return json::Value(json::Object{{"space", (search.getSymName() + ".space").str()}});
+      return Json(Json{{"space", (search.getSymName() + ".space").str()}});
     }
     // Arithmetic: the op's name, its operands, and a comparison's predicate.
     if (def->getNumResults() == 1 && (isa<arith::ArithDialect, math::MathDialect>(def->getDialect()) ||
                                       isa<StringEqOp>(def))) {
-      json::Array args;
+      Json args = Json::array();
       for (Value operand : def->getOperands()) {
-        FailureOr<json::Value> a = value(operand);
+        FailureOr<Json> a = value(operand);
         if (failed(a))
           return failure();
         args.push_back(std::move(*a));
       }
-      json::Object out;
+      Json out = Json::object();
       out["op"] = def->getName().getStringRef();
       out["args"] = std::move(args);
       if (auto cmp = dyn_cast<arith::CmpIOp>(def))
         out["predicate"] = arith::stringifyCmpIPredicate(cmp.getPredicate());
       if (auto cmp = dyn_cast<arith::CmpFOp>(def))
         out["predicate"] = arith::stringifyCmpFPredicate(cmp.getPredicate());
-      return json::Value(std::move(out));
+      return std::move(out);
     }
     def->emitError() << "cannot write '" << def->getName() << "' into the artefact";
     return failure();
   }
 
   /// A layer as a tree: an op with arguments, a choice, a condition, a repetition.
-  FailureOr<json::Value> layer(Value v) {
+  FailureOr<Json> layer(Value v) {
     Operation *def = v.getDefiningOp();
     if (auto l = dyn_cast_or_null<LayerOp>(def)) {
       bool ok = true;
-      json::Object args = namedArgs(l.getArgs(), l.getNames(), ok);
+      Json args = namedArgs(l.getArgs(), l.getNames(), ok);
       if (!ok)
         return failure();
       return object("op", l.getOp(), "args", std::move(args));
@@ -204,13 +221,13 @@ private:
     if (isa_and_nonnull<CategoricalOp>(def))
       return value(v);
     if (auto s = dyn_cast_or_null<arith::SelectOp>(def)) {
-      FailureOr<json::Value> c = value(s.getCondition()), t = layer(s.getTrueValue()), f = layer(s.getFalseValue());
+      FailureOr<Json> c = value(s.getCondition()), t = layer(s.getTrueValue()), f = layer(s.getFalseValue());
       if (failed(c) || failed(t) || failed(f))
         return failure();
       return object("if", std::move(*c), "then", std::move(*t), "else", std::move(*f));
     }
     if (auto r = dyn_cast_or_null<RepeatOp>(def)) {
-      FailureOr<json::Value> n = value(r.getCount()), inner = layer(r.getLayer());
+      FailureOr<Json> n = value(r.getCount()), inner = layer(r.getLayer());
       if (failed(n) || failed(inner))
         return failure();
       return object("repeat", std::move(*n), "layer", std::move(*inner));
@@ -224,13 +241,13 @@ private:
     return failure();
   }
 
-  FailureOr<json::Value> opDef(OpDefOp def) {
+  FailureOr<Json> opDef(OpDefOp def) {
     // Defaults read the earlier parameters and the input: as {"arg": i}.
     Block &defaults = def.getDefaults().front();
     argIndex.clear();
     for (unsigned i = 0; i < defaults.getNumArguments(); ++i)
       argIndex[defaults.getArgument(i)] = i;
-    json::Array params, defaultValues;
+    Json params = Json::array(), defaultValues = Json::array();
     auto yield = cast<YieldOp>(defaults.getTerminator());
     for (unsigned i = 0; i < def.getNumParams(); ++i) {
       params.push_back(cast<StringAttr>(def.getParamNames()[i]).getValue());
@@ -239,36 +256,36 @@ private:
         defaultValues.push_back(nullptr); // no default: always given
         continue;
       }
-      FailureOr<json::Value> v = value(d);
+      FailureOr<Json> v = value(d);
       if (failed(v))
         return failure();
       defaultValues.push_back(std::move(*v));
     }
     argIndex.clear();
-    return json::Value(json::Object{
+    return Json(Json{
         {"impl", def.getImpl()},
         {"params", std::move(params)},
         {"defaults", std::move(defaultValues)},
-        {"traits", json::Array(llvm::map_range(def.getOpTraits(), [](Attribute t) { return cast<StringAttr>(t).str(); }))}});
+        {"traits", strings(def.getOpTraits())}});
   }
 
-  FailureOr<json::Value> decision(Operation *op) {
-    json::Object d{{"name", op->getAttrOfType<StringAttr>("name").getValue()}};
+  FailureOr<Json> decision(Operation *op) {
+    Json d{{"name", op->getAttrOfType<StringAttr>("name").getValue()}};
     if (auto c = dyn_cast<CategoricalOp>(op)) {
       d["kind"] = "categorical";
       d["size"] = static_cast<int64_t>(c.getAlternatives().size());
       if (auto labels = c.getLabels())
-        d["labels"] = json::Array(llvm::map_range(*labels, [](Attribute l) { return cast<StringAttr>(l).str(); }));
+        d["labels"] = strings(*labels);
       if (!isa<LayerType>(c.getType())) {
-        FailureOr<json::Value> v = value(c.getResult());
+        FailureOr<Json> v = value(c.getResult());
         if (failed(v))
           return failure();
-        d["values"] = std::move((*v->getAsObject())["of"]);
+        d["values"] = std::move((*v)["of"]);
       }
     } else if (auto r = dyn_cast<RangeOp>(op)) {
       d["kind"] = r.getType().isF64() ? "float_range" : "int_range";
       for (auto [key, v] : {std::pair{"lo", r.getLo()}, {"hi", r.getHi()}, {"step", r.getStep()}}) {
-        FailureOr<json::Value> x = value(v);
+        FailureOr<Json> x = value(v);
         if (failed(x))
           return failure();
         d[key] = std::move(*x);
@@ -276,7 +293,7 @@ private:
       d["log"] = r.getLog();
     } else if (auto p = dyn_cast<PickOp>(op)) {
       d["kind"] = "pick";
-      FailureOr<json::Value> k = value(p.getCount());
+      FailureOr<Json> k = value(p.getCount());
       if (failed(k))
         return failure();
       d["count"] = std::move(*k);
@@ -285,10 +302,10 @@ private:
       d["kind"] = "subset";
       d["candidates"] = static_cast<int64_t>(s.getCandidates().size());
     }
-    json::Array conditions = activeIf(op);
+    Json conditions = activeIf(op);
     if (!conditions.empty())
       d["active_if"] = std::move(conditions);
-    return json::Value(std::move(d));
+    return std::move(d);
   }
 
   std::vector<int64_t> ids(ValueRange values) {
@@ -298,33 +315,29 @@ private:
     return out;
   }
 
-  FailureOr<json::Value> exportSpace(SpaceOp space) {
+  FailureOr<Json> exportSpace(SpaceOp space) {
     Block &body = space.getBody().front();
     nodeIds.clear();
-    json::Array inputs, decisions, nodes, constraints;
-    // json::Value's move is not noexcept: a growing vector would deep-copy
-    // every node tree it holds. Room for all of them up front.
-    nodes.reserve(body.getNumArguments() + body.getOperations().size());
-    decisions.reserve(body.getOperations().size());
+    Json inputs = Json::array(), decisions = Json::array(), nodes = Json::array(), constraints = Json::array();
     llvm::StringSet<llvm::MallocAllocator> seen;
     for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
       nodeIds[arg] = nodes.size();
-      nodes.push_back(json::Object{{"id", static_cast<int64_t>(nodes.size())}, {"kind", "input"},
+      nodes.push_back(Json{{"id", static_cast<int64_t>(nodes.size())}, {"kind", "input"},
                                    {"name", cast<StringAttr>(space.getInputNames()[i]).getValue()}});
     }
     for (Operation &op : body) {
       if (isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op)) {
         if (seen.insert(op.getAttrOfType<StringAttr>("name").getValue()).second) {
-          FailureOr<json::Value> d = decision(&op);
+          FailureOr<Json> d = decision(&op);
           if (failed(d))
             return failure();
           decisions.push_back(std::move(*d));
         }
       }
       if (auto shape = dyn_cast<InputShapeOp>(op)) {
-        json::Array dims;
+        Json dims = Json::array();
         for (Value v : {shape.getChannels(), shape.getHeight(), shape.getWidth()}) {
-          FailureOr<json::Value> d = value(v);
+          FailureOr<Json> d = value(v);
           if (failed(d))
             return failure();
           dims.push_back(std::move(*d));
@@ -333,10 +346,10 @@ private:
         continue;
       }
       if (auto r = dyn_cast<RequireOp>(op)) {
-        FailureOr<json::Value> c = value(r.getCondition());
+        FailureOr<Json> c = value(r.getCondition());
         if (failed(c))
           return failure();
-        json::Object req;
+        Json req = Json::object();
         req["condition"] = std::move(*c);
         if (r.getText())
           req["text"] = *r.getText();
@@ -347,9 +360,9 @@ private:
       }
       if (op.getNumResults() != 1 || !isa<nas::TensorType, nas::TensorListType>(op.getResult(0).getType()))
         continue;
-      json::Object node{{"id", static_cast<int64_t>(nodes.size())}};
+      Json node{{"id", static_cast<int64_t>(nodes.size())}};
       if (auto apply = dyn_cast<ApplyOp>(op)) {
-        FailureOr<json::Value> l = layer(apply.getLayer());
+        FailureOr<Json> l = layer(apply.getLayer());
         if (failed(l))
           return failure();
         node["kind"] = "apply";
@@ -367,21 +380,21 @@ private:
         node["decision"] = s.getName();
         node["inputs"] = ids(s.getCandidates());
       } else if (auto item = dyn_cast<ItemOp>(op)) {
-        FailureOr<json::Value> index = value(item.getIndex());
+        FailureOr<Json> index = value(item.getIndex());
         if (failed(index))
           return failure();
         node["kind"] = "item";
         node["inputs"] = ids(item.getList());
         node["index"] = std::move(*index);
       } else if (auto sel = dyn_cast<arith::SelectOp>(op)) {
-        FailureOr<json::Value> cond = value(sel.getCondition());
+        FailureOr<Json> cond = value(sel.getCondition());
         if (failed(cond))
           return failure();
         node["kind"] = "select";
         node["if"] = std::move(*cond);
         node["inputs"] = ids({sel.getTrueValue(), sel.getFalseValue()});
       } else if (auto sw = dyn_cast<SwitchOp>(op)) {
-        FailureOr<json::Value> index = value(sw.getIndex());
+        FailureOr<Json> index = value(sw.getIndex());
         if (failed(index))
           return failure();
         node["kind"] = "switch";
@@ -393,15 +406,15 @@ private:
         return failure();
       }
       if (auto shape = op.getAttrOfType<DenseI64ArrayAttr>("shape"))
-        node["shape"] = json::Array(shape.asArrayRef());
-      json::Array conditions = activeIf(&op);
+        node["shape"] = std::vector<int64_t>(shape.asArrayRef());
+      Json conditions = activeIf(&op);
       if (!conditions.empty())
         node["active_if"] = std::move(conditions);
       nodeIds[op.getResult(0)] = nodes.size();
       nodes.push_back(std::move(node));
     }
     auto output = cast<OutputOp>(body.getTerminator());
-    json::Object out{{"name", space.getSymName()},
+    Json out{{"name", space.getSymName()},
                      {"network", space.getNetwork()},
                      {"inputs", std::move(inputs)},
                      {"decisions", std::move(decisions)},
@@ -411,44 +424,44 @@ private:
     if (auto size = space->getAttrOfType<StringAttr>("size"))
       out["size"] = size.getValue();
     if (auto params = space->getAttrOfType<DenseF64ArrayAttr>("params"))
-      out["params"] = json::Array(params.asArrayRef());
+      out["params"] = std::vector<double>(params.asArrayRef());
     if (auto flops = space->getAttrOfType<DenseF64ArrayAttr>("flops"))
-      out["flops"] = json::Array(flops.asArrayRef());
+      out["flops"] = std::vector<double>(flops.asArrayRef());
     out["continuous"] = space->hasAttr("continuous");
-    return json::Value(std::move(out));
+    return std::move(out);
   }
 
-  FailureOr<json::Value> exportSearch(SearchOp search) {
-    json::Object settings;
-    json::Array objectives, constraints, decisions;
+  FailureOr<Json> exportSearch(SearchOp search) {
+    Json settings = Json::object();
+    Json objectives = Json::array(), constraints = Json::array(), decisions = Json::array();
     for (Operation &op : search.getBody().front()) {
       if (isa<CategoricalOp, RangeOp>(op)) {
-        FailureOr<json::Value> d = decision(&op);
+        FailureOr<Json> d = decision(&op);
         if (failed(d))
           return failure();
         decisions.push_back(std::move(*d));
       } else if (auto s = dyn_cast<SettingOp>(op)) {
-        FailureOr<json::Value> v = value(s.getValue());
+        FailureOr<Json> v = value(s.getValue());
         if (failed(v))
           return failure();
-        settings[s.getKey()] = std::move(*v);
+        settings[s.getKey().str()] = std::move(*v);
       } else if (auto o = dyn_cast<ObjectiveOp>(op)) {
-        FailureOr<json::Value> v = value(o.getValue());
+        FailureOr<Json> v = value(o.getValue());
         if (failed(v))
           return failure();
         objectives.push_back(object("direction", stringifyDirection(o.getDirection()), "value", std::move(*v)));
       } else if (auto r = dyn_cast<RequireOp>(op)) {
-        FailureOr<json::Value> c = value(r.getCondition());
+        FailureOr<Json> c = value(r.getCondition());
         if (failed(c))
           return failure();
-        json::Object req;
+        Json req = Json::object();
         req["condition"] = std::move(*c);
         if (r.getText())
           req["text"] = *r.getText();
         constraints.push_back(std::move(req));
       }
     }
-    return json::Value(json::Object{{"name", search.getSymName()},
+    return Json(Json{{"name", search.getSymName()},
                                     {"settings", std::move(settings)},
                                     {"objectives", std::move(objectives)},
                                     {"constraints", std::move(constraints)},
@@ -458,16 +471,13 @@ private:
 
 } // namespace
 
-FailureOr<json::Value> mlir::nas::exportArtefact(ModuleOp module, StringRef source) {
-  return Exporter(module).run(source);
-}
-
-std::string mlir::nas::serializeArtefact(const json::Value &payload) {
-  std::string body;
-  llvm::raw_string_ostream os(body);
-  // Compact: read by the runtime, nasa-check or jq, not by eye.
-  os << llvm::formatv("{0}", payload) << "\n";
-  os.flush();
+FailureOr<std::string> mlir::nas::writeArtefact(ModuleOp module, StringRef source) {
+  FailureOr<Json> payload = Exporter(module).run(source);
+  if (failed(payload))
+    return failure();
+  // Compact: read by the runtime, nasa-check or jq, not by eye. Bytes that
+  // are not UTF-8 (in a user's string) are replaced, not an abort.
+  std::string body = payload->dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
   uint32_t crc = llvm::crc32(llvm::arrayRefFromStringRef(body));
   std::string out;
   llvm::raw_string_ostream header(out);

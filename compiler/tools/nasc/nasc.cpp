@@ -217,11 +217,11 @@ int runOnFile(const Options &options, const std::string &file) {
     return 0;
   }
   if (options.emit == "artefact") {
-    llvm::FailureOr<llvm::json::Value> payload = mlir::nas::exportArtefact(*module, file);
-    if (mlir::failed(payload))
+    llvm::FailureOr<std::string> artefact = mlir::nas::writeArtefact(*module, file);
+    if (mlir::failed(artefact))
       return 1;
     return write([&](llvm::raw_ostream &os) {
-      os << mlir::nas::serializeArtefact(*payload);
+      os << *artefact;
       return true;
     });
   }

@@ -11,7 +11,6 @@
 #include "nas/NasDialect.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "llvm/Support/JSON.h"
 
 #include <string>
 
@@ -20,13 +19,11 @@ namespace mlir::nas {
 /// The artefact format this compiler writes.
 constexpr int kArtefactVersion = 1;
 
-/// The payload of a lowered module (one nas.space per root, shapes
-/// inferred). Fails, with an error at the op, on what the runtime cannot
-/// build yet (template instances left un-inlined).
-FailureOr<llvm::json::Value> exportArtefact(ModuleOp module, StringRef source);
-
-/// The header line and payload, ready to write.
-std::string serializeArtefact(const llvm::json::Value &payload);
+/// The artefact of a lowered module (one nas.space per root, shapes
+/// inferred): header line and payload, ready to write. Fails, with an error
+/// at the op, on what the runtime cannot build yet (template instances left
+/// un-inlined).
+FailureOr<std::string> writeArtefact(ModuleOp module, StringRef source);
 
 } // namespace mlir::nas
 
