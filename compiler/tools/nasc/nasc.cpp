@@ -25,6 +25,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <malloc.h>
 #include <set>
 #include <string>
 #include <vector>
@@ -236,6 +237,11 @@ int runOnFile(const Options &options, const std::string &file) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  // A compile allocates in many small pieces and frees most of it between
+  // phases (the parse tree before lowering): keep freed memory instead of
+  // giving it back to the kernel and faulting it in again.
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  mallopt(M_TOP_PAD, 16 << 20);
   Options options;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty())
