@@ -25,7 +25,9 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#ifdef __GLIBC__
 #include <malloc.h>
+#endif
 #include <set>
 #include <string>
 #include <vector>
@@ -240,8 +242,10 @@ int main(int argc, char **argv) {
   // A compile allocates in many small pieces and frees most of it between
   // phases (the parse tree before lowering): keep freed memory instead of
   // giving it back to the kernel and faulting it in again.
+#ifdef __GLIBC__
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
   mallopt(M_TOP_PAD, 16 << 20);
+#endif
   Options options;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty())
