@@ -234,7 +234,7 @@ private:
     }
     if (auto inst = dyn_cast_or_null<InstanceOp>(def)) {
       inst.emitError() << "cannot write the space: instance of '" << inst.getTemplateName()
-                       << "' is not inlined (one alternative of a decision); the runtime cannot build it yet";
+                       << "' is not inlined (an alternative with decisions of its own); the runtime cannot build it yet";
       return failure();
     }
     emitError(v.getLoc()) << "cannot write this layer into the artefact";

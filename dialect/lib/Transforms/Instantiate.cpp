@@ -2,6 +2,7 @@
 #include "nas/Evaluate.h"
 #include "nas/NasPasses.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
@@ -322,6 +323,100 @@ private:
 
   unsigned switches = 0;
 
+  /// Whether an instance of `t` would bring decisions of its own (directly
+  /// or through the instances in its body).
+  bool hasDecisions(TemplateOp t, unsigned depth = 0) {
+    if (depth > kMaxRounds)
+      return true;
+    WalkResult walk = t.getBody().walk([&](Operation *op) -> WalkResult {
+      if (isDecision(op))
+        return WalkResult::interrupt();
+      if (auto inst = dyn_cast<InstanceOp>(op)) {
+        auto inner = symbols.lookup<TemplateOp>(inst.getTemplateName());
+        if (!inner || hasDecisions(inner, depth + 1))
+          return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    return walk.wasInterrupted();
+  }
+
+  /// Whether `apply(choice)(x)` can become one application per alternative:
+  /// some alternative is a template instance (else it is a mixed op the
+  /// runtime builds itself), and none brings decisions of its own (their
+  /// decisions would count only when their alternative is chosen, which
+  /// `nas.active_if` cannot say yet).
+  bool isChoiceOfInstances(CategoricalOp choice) {
+    bool anyInstance = false;
+    for (Value alt : choice.getAlternatives()) {
+      auto inst = alt.getDefiningOp<InstanceOp>();
+      if (!inst)
+        continue;
+      auto t = symbols.lookup<TemplateOp>(inst.getTemplateName());
+      if (!t || hasDecisions(t))
+        return false;
+      anyInstance = true;
+    }
+    return anyInstance;
+  }
+
+  /// Whether layer `v` is an instance, or a condition over layers with an
+  /// instance in a branch; 0 when one of those instances brings decisions.
+  std::optional<bool> selectsInstance(Value v) {
+    if (auto inst = v.getDefiningOp<InstanceOp>()) {
+      auto t = symbols.lookup<TemplateOp>(inst.getTemplateName());
+      if (!t || hasDecisions(t))
+        return std::nullopt;
+      return true;
+    }
+    if (auto sel = v.getDefiningOp<arith::SelectOp>()) {
+      std::optional<bool> a = selectsInstance(sel.getTrueValue()), b = selectsInstance(sel.getFalseValue());
+      if (!a || !b)
+        return std::nullopt;
+      return *a || *b;
+    }
+    return false;
+  }
+
+  /// `apply(if c then A else B)(x)` with an instance in a branch:
+  /// `if c then A(x) else B(x)` on feature maps, so the instances inline.
+  void inlineCondition(ApplyOp apply, arith::SelectOp sel) {
+    OpBuilder b(apply);
+    auto branch = [&](Value layer) {
+      if (auto inst = layer.getDefiningOp<InstanceOp>())
+        layer = b.clone(*inst)->getResult(0);
+      return b.create<ApplyOp>(apply.getLoc(), layer, apply.getInputs()).getResult();
+    };
+    Value t = branch(sel.getTrueValue()), f = branch(sel.getFalseValue());
+    Value out = b.create<arith::SelectOp>(apply.getLoc(), sel.getCondition(), t, f);
+    apply.getResult().replaceAllUsesWith(out);
+    apply.erase();
+  }
+
+  /// `apply(choice [L0, L1, ...])(x)`: each alternative applied to x, the
+  /// output chosen by `nas.switch` on the choice's index (a categorical of
+  /// the same name: the same decision). Instances among the alternatives are
+  /// inlined in the next round like any other.
+  void inlineChoice(ApplyOp apply, CategoricalOp choice) {
+    OpBuilder b(apply);
+    Location loc = apply.getLoc();
+    SmallVector<Value> indices, outputs;
+    for (auto [k, alt] : llvm::enumerate(choice.getAlternatives())) {
+      indices.push_back(b.create<arith::ConstantIntOp>(loc, k, 64));
+      Value layer = alt;
+      if (auto inst = alt.getDefiningOp<InstanceOp>())
+        layer = b.clone(*inst)->getResult(0); // one copy per application
+      outputs.push_back(b.create<ApplyOp>(loc, layer, apply.getInputs()));
+    }
+    auto index = b.create<CategoricalOp>(loc, b.getI64Type(), choice.getNameAttr(), indices, choice.getLabelsAttr());
+    if (auto active = choice->getAttr(kActiveIf))
+      index->setAttr(kActiveIf, active);
+    std::string id = "choice#" + std::to_string(switches++);
+    Value out = b.create<SwitchOp>(loc, index, outputs, id);
+    apply.getResult().replaceAllUsesWith(out);
+    apply.erase();
+  }
+
   /// The parameters of an instance that are constants, by name.
   static DictionaryAttr constantParams(Builder &b, TemplateOp t, InstanceOp inst) {
     llvm::SmallVector<NamedAttribute> params;
@@ -390,6 +485,14 @@ private:
           if (failed(inlineInstance(apply, inst)))
             return failure();
           changed = true;
+        } else if (auto choice = apply.getLayer().getDefiningOp<CategoricalOp>();
+                   choice && isChoiceOfInstances(choice)) {
+          inlineChoice(apply, choice);
+          changed = true;
+        } else if (auto sel = apply.getLayer().getDefiningOp<arith::SelectOp>();
+                   sel && selectsInstance(sel.getResult()).value_or(false)) {
+          inlineCondition(apply, sel);
+          changed = true;
         }
       }
       (void)applyPatternsAndFoldGreedily(space, frozen);
@@ -399,8 +502,9 @@ private:
     // What could not be flattened stays a layer; say so.
     space.walk([&](InstanceOp inst) {
       inst.emitRemark() << "instance of '" << inst.getTemplateName()
-                        << "' is not inlined: it is one alternative of a decision or of a condition, or repeated a "
-                           "number of times that cannot be enumerated; its own decisions are not counted";
+                        << "' is not inlined: it is an alternative of a decision or of a condition and has "
+                           "decisions of its own, or repeated a number of times that cannot be enumerated; its own "
+                           "decisions are not counted";
     });
     return success();
   }
