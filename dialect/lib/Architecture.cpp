@@ -31,7 +31,7 @@ std::string alternativeText(CategoricalOp c, int64_t i) {
     if (!cast<StringAttr>((*labels)[i]).getValue().empty())
       return cast<StringAttr>((*labels)[i]).str();
   if (auto v = dyn_cast_or_null<IntegerAttr>(evaluate(c.getAlternatives()[i], {})))
-    return std::to_string(v.getInt());
+    return v.getType().isInteger(1) ? (v.getValue().getBoolValue() ? "true" : "false") : std::to_string(v.getInt());
   if (auto f = dyn_cast_or_null<FloatAttr>(evaluate(c.getAlternatives()[i], {}))) {
     std::string s;
     llvm::raw_string_ostream os(s);

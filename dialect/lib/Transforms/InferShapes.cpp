@@ -50,6 +50,9 @@ struct Shape {
 
 struct Rule {
   Value ok;
+  /// When the rule binds (null: always): in a copy a decided repetition may
+  /// cut off, or an alternative a choice may not pick, only when it is used.
+  Value guard;
   Location loc;
   std::string message;
   /// Values worth naming when the rule breaks ("in_channels = 12").
@@ -125,9 +128,14 @@ public:
     for (Operation &op : body)
       if (auto sw = dyn_cast<SwitchOp>(op))
         switchIndex[sw.getId()] = sw.getIndex();
+    b.setInsertionPoint(body.getTerminator());
+    computeLiveness(body);
     for (Operation *op : original) {
       b.setInsertionPoint(body.getTerminator());
       guard = activeCondition(op, op->getLoc());
+      if (op->getNumResults() == 1) // a feature map that may not reach the output
+        if (auto it = live.find(op->getResult(0)); it != live.end())
+          guard = both(guard, it->second ? it->second : constantBool(false, op->getLoc()), op->getLoc());
       visit(op);
       if (isa<ApplyOp>(op) && !shapeOf(op->getResult(0)).known())
         costKnown = false;
@@ -220,11 +228,68 @@ private:
   Value eq(Value x, Value y, Location loc) { return make<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, x, y); }
 
   void rule(Value ok, Location loc, std::string message, SmallVector<std::pair<std::string, Value>> show = {}) {
-    // In a copy a decided repetition may cut off, a rule binds only when
-    // the copy is used: ok || !active.
-    if (guard)
-      ok = make<arith::OrIOp>(loc, ok, make<arith::XOrIOp>(loc, guard, make<arith::ConstantIntOp>(loc, 1, 1)));
-    rules.push_back(Rule{ok, loc, std::move(message), std::move(show)});
+    rules.push_back(Rule{ok, guard, loc, std::move(message), std::move(show)});
+  }
+
+  /// When each feature map reaches the output, for those that do not
+  /// always: an alternative a switch or a select on feature maps does not
+  /// pick costs nothing and breaks no rule. A null condition: never.
+  llvm::DenseMap<Value, Value> live;
+
+  Value constantBool(bool v, Location loc) { return make<arith::ConstantIntOp>(loc, v, 1); }
+  /// a && c, where null is "always".
+  Value both(Value a, Value c, Location loc) {
+    if (!a || !c)
+      return a ? a : c;
+    return make<arith::AndIOp>(loc, a, c);
+  }
+
+  void computeLiveness(Block &body) {
+    // Per feature map: reached (false: no use reaches the output), and the
+    // condition (null: always).
+    llvm::DenseMap<Value, std::pair<bool, Value>> reach;
+    for (Operation &op : llvm::reverse(body)) {
+      for (Value r : op.getResults()) {
+        if (!isa<nas::TensorType, nas::TensorListType>(r.getType()))
+          continue;
+        bool reached = false;
+        Value cond;
+        for (OpOperand &use : r.getUses()) {
+          Operation *user = use.getOwner();
+          Value c;
+          if (!isa<OutputOp>(user)) {
+            if (user->getNumResults() != 1)
+              continue;
+            auto it = reach.find(user->getResult(0));
+            if (it == reach.end() || !it->second.first)
+              continue;
+            c = it->second.second;
+            Location loc = user->getLoc();
+            // A decided repetition's copies carry nas.active_if already: only
+            // choices among alternatives (nas-instantiate's "choice#N") add
+            // a condition here.
+            if (auto sw = dyn_cast<SwitchOp>(user); sw && use.getOperandNumber() >= 1 && sw.getId().starts_with("choice#"))
+              c = both(c, eq(sw.getIndex(), constant(use.getOperandNumber() - 1, loc), loc), loc);
+            if (auto sel = dyn_cast<arith::SelectOp>(user); sel && use.getOperandNumber() >= 1) {
+              Value pick = sel.getCondition();
+              if (use.getOperandNumber() == 2)
+                pick = make<arith::XOrIOp>(loc, pick, constantBool(true, loc));
+              c = both(c, pick, loc);
+            }
+          }
+          if (!reached)
+            cond = c;
+          else if (cond && c)
+            cond = make<arith::OrIOp>(user->getLoc(), cond, c);
+          else
+            cond = nullptr;
+          reached = true;
+        }
+        reach[r] = {reached, cond};
+        if (!reached || cond)
+          live[r] = cond;
+      }
+    }
   }
 
   /// The switches of the space by id: their indices say which copies live.
@@ -687,8 +752,13 @@ private:
       }
       if (!enumerable)
         continue;
-      forEachCombination(DecisionDomains(domains.begin(), domains.end()), [&](const DecisionValues &assignment) {
-        auto holds = dyn_cast_or_null<IntegerAttr>(evaluate(r.ok, assignment));
+      forEachCombination(DecisionDomains(domains.begin(), domains.end()), [&](const DecisionValues &found) {
+        auto holds = dyn_cast_or_null<IntegerAttr>(evaluate(r.ok, found));
+        // Broken: does the rule bind there? The guard's own decisions are
+        // looked at only now (walking them for every rule is costly).
+        DecisionValues assignment = found;
+        if (holds && holds.getInt() == 0 && r.guard && !binds(r.guard, assignment))
+          return true;
         if (holds && holds.getInt() == 0) {
           std::string message = r.message;
           std::vector<std::string> shown;
@@ -713,6 +783,39 @@ private:
       });
     }
     return ok;
+  }
+
+  /// Whether `guard` holds for some completion of `assignment` (which it
+  /// extends with the decisions that make it hold). Unknown counts as holding.
+  bool binds(Value guard, DecisionValues &assignment) {
+    if (auto g = dyn_cast_or_null<IntegerAttr>(evaluate(guard, assignment)))
+      return g.getInt() != 0;
+    SmallVector<Operation *> ds;
+    decisionsOf(guard, ds);
+    std::map<std::string, std::vector<Attribute>> domains;
+    size_t total = 1;
+    for (Operation *d : ds) {
+      std::string name = d->getAttrOfType<StringAttr>("name").str();
+      if (assignment.count(name) || domains.count(name))
+        continue;
+      auto values = domainValues(decisions.count(name) ? decisions[name] : d);
+      if (!values || values->empty() || (total *= values->size()) > kMaxCombinations)
+        return true;
+      domains[name] = *values;
+    }
+    bool holds = false;
+    forEachCombination(DecisionDomains(domains.begin(), domains.end()), [&](const DecisionValues &more) {
+      DecisionValues all = assignment;
+      all.insert(more.begin(), more.end());
+      auto g = dyn_cast_or_null<IntegerAttr>(evaluate(guard, all));
+      if (!g || g.getInt() != 0) {
+        holds = true;
+        assignment = std::move(all);
+        return false;
+      }
+      return true;
+    });
+    return holds;
   }
 
   /// `shape = [c, h, w]` on feature maps whose shape is one in every
