@@ -13,6 +13,13 @@ for f in stdlib/*.nas stdlib/spaces/*.nas examples/*.nas; do
     echo "FAIL  $f"; status=1
   fi
 done
-echo "== nasc compile --emit=ast examples/nb201_evolution.nas (first lines)"
-build/bin/nasc compile --emit=ast examples/nb201_evolution.nas | head -n 25
+# The compiler's main job on the default example: the whole space checked
+# and analysed, then compiled into the artefact the runtime reads.
+example=examples/nb201_evolution.nas
+echo "== nasc info $example"
+build/bin/nasc info "$example" | head -n 12
+mkdir -p build/out
+echo "== nasc compile $example -o build/out/nb201_evolution.nasa"
+build/bin/nasc compile "$example" -o build/out/nb201_evolution.nasa
+build/bin/nasa-check build/out/nb201_evolution.nasa
 exit $status
