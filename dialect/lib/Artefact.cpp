@@ -308,6 +308,20 @@ private:
     return std::move(d);
   }
 
+  /// A constraint: its condition, the source text, the user's message.
+  FailureOr<Json> requirement(RequireOp r) {
+    FailureOr<Json> c = value(r.getCondition());
+    if (failed(c))
+      return failure();
+    Json req = Json::object();
+    req["condition"] = std::move(*c);
+    if (r.getText())
+      req["text"] = *r.getText();
+    if (r.getMessage())
+      req["message"] = *r.getMessage();
+    return req;
+  }
+
   std::vector<int64_t> ids(ValueRange values) {
     std::vector<int64_t> out;
     for (Value v : values)
@@ -346,16 +360,10 @@ private:
         continue;
       }
       if (auto r = dyn_cast<RequireOp>(op)) {
-        FailureOr<Json> c = value(r.getCondition());
-        if (failed(c))
+        FailureOr<Json> req = requirement(r);
+        if (failed(req))
           return failure();
-        Json req = Json::object();
-        req["condition"] = std::move(*c);
-        if (r.getText())
-          req["text"] = *r.getText();
-        if (r.getMessage())
-          req["message"] = *r.getMessage();
-        constraints.push_back(std::move(req));
+        constraints.push_back(std::move(*req));
         continue;
       }
       if (op.getNumResults() != 1 || !isa<nas::TensorType, nas::TensorListType>(op.getResult(0).getType()))
@@ -451,14 +459,10 @@ private:
           return failure();
         objectives.push_back(object("direction", stringifyDirection(o.getDirection()), "value", std::move(*v)));
       } else if (auto r = dyn_cast<RequireOp>(op)) {
-        FailureOr<Json> c = value(r.getCondition());
-        if (failed(c))
+        FailureOr<Json> req = requirement(r);
+        if (failed(req))
           return failure();
-        Json req = Json::object();
-        req["condition"] = std::move(*c);
-        if (r.getText())
-          req["text"] = *r.getText();
-        constraints.push_back(std::move(req));
+        constraints.push_back(std::move(*req));
       }
     }
     return Json(Json{{"name", search.getSymName()},
