@@ -9,7 +9,7 @@ channel inference over every alternative, exact size) and of
 `nasc compile -o x.nasa` (all of that plus the artefact: parse to
 artefact), with the targets on the last: DARTS under 50 ms, 10,000 lines
 under 1 s and growing linearly. A space nasc cannot write as an artefact
-yet (NASNet) shows "refused".
+yet shows "refused".
 Usage: bench/compile_time.py [--runs N] [--nasc build/bin/nasc]
 """
 import argparse
