@@ -733,26 +733,10 @@ private:
       // shape): settled without enumerating anything.
       if (auto always = dyn_cast_or_null<IntegerAttr>(unfixed(r.ok)); always && always.getInt() != 0)
         continue;
-      SmallVector<Operation *> ds;
-      decisionsOf(r.ok, ds);
-      // One entry per decision name (helper categoricals share names).
-      std::map<std::string, std::vector<Attribute>> domains;
-      size_t total = 1;
-      bool enumerable = true;
-      for (Operation *d : ds) {
-        std::string name = d->getAttrOfType<StringAttr>("name").str();
-        if (domains.count(name))
-          continue;
-        auto values = domainValues(decisions.count(name) ? decisions[name] : d);
-        if (!values || values->empty() || (total *= values->size()) > kMaxCombinations) {
-          enumerable = false;
-          break;
-        }
-        domains[name] = *values;
-      }
-      if (!enumerable)
+      std::optional<DecisionDomains> domains = domainsOf(r.ok, {});
+      if (!domains)
         continue;
-      forEachCombination(DecisionDomains(domains.begin(), domains.end()), [&](const DecisionValues &found) {
+      forEachCombination(*domains, [&](const DecisionValues &found) {
         auto holds = dyn_cast_or_null<IntegerAttr>(evaluate(r.ok, found));
         // Broken: does the rule bind there? The guard's own decisions are
         // looked at only now (walking them for every rule is costly).
@@ -785,26 +769,36 @@ private:
     return ok;
   }
 
+  /// The domains of the decisions `v` depends on that `fixed` leaves open,
+  /// one entry per name (helper categoricals share names); none when there
+  /// are more than kMaxCombinations combinations.
+  std::optional<DecisionDomains> domainsOf(Value v, const DecisionValues &fixed) {
+    SmallVector<Operation *> ds;
+    decisionsOf(v, ds);
+    std::map<std::string, std::vector<Attribute>> domains;
+    size_t total = 1;
+    for (Operation *d : ds) {
+      std::string name = d->getAttrOfType<StringAttr>("name").str();
+      if (fixed.count(name) || domains.count(name))
+        continue;
+      auto values = domainValues(decisions.count(name) ? decisions[name] : d);
+      if (!values || values->empty() || (total *= values->size()) > kMaxCombinations)
+        return std::nullopt;
+      domains[name] = *values;
+    }
+    return DecisionDomains(domains.begin(), domains.end());
+  }
+
   /// Whether `guard` holds for some completion of `assignment` (which it
   /// extends with the decisions that make it hold). Unknown counts as holding.
   bool binds(Value guard, DecisionValues &assignment) {
     if (auto g = dyn_cast_or_null<IntegerAttr>(evaluate(guard, assignment)))
       return g.getInt() != 0;
-    SmallVector<Operation *> ds;
-    decisionsOf(guard, ds);
-    std::map<std::string, std::vector<Attribute>> domains;
-    size_t total = 1;
-    for (Operation *d : ds) {
-      std::string name = d->getAttrOfType<StringAttr>("name").str();
-      if (assignment.count(name) || domains.count(name))
-        continue;
-      auto values = domainValues(decisions.count(name) ? decisions[name] : d);
-      if (!values || values->empty() || (total *= values->size()) > kMaxCombinations)
-        return true;
-      domains[name] = *values;
-    }
+    std::optional<DecisionDomains> domains = domainsOf(guard, assignment);
+    if (!domains)
+      return true;
     bool holds = false;
-    forEachCombination(DecisionDomains(domains.begin(), domains.end()), [&](const DecisionValues &more) {
+    forEachCombination(*domains, [&](const DecisionValues &more) {
       DecisionValues all = assignment;
       all.insert(more.begin(), more.end());
       auto g = dyn_cast_or_null<IntegerAttr>(evaluate(guard, all));
