@@ -261,11 +261,29 @@ private:
         return failure();
       defaultValues.push_back(std::move(*v));
     }
+    // The shape and cost rules read the effective parameters and the input
+    // the same way: the runtime evaluates them to count what it builds.
+    Block &body = def.getBody().front();
+    argIndex.clear();
+    for (unsigned i = 0; i < body.getNumArguments(); ++i)
+      argIndex[body.getArgument(i)] = i;
+    auto props = cast<PropertiesOp>(body.getTerminator());
+    Json cost = Json::object();
+    for (auto [key, v] : {std::pair<const char *, Value>{"out_channels", props.getOutChannels()},
+                          {"stride", props.getStride()},
+                          {"params", props.getParams()},
+                          {"flops", props.getFlops()}}) {
+      FailureOr<Json> tree = value(v);
+      if (failed(tree))
+        return failure();
+      cost[key] = std::move(*tree);
+    }
     argIndex.clear();
     return Json(Json{
         {"impl", def.getImpl()},
         {"params", std::move(params)},
         {"defaults", std::move(defaultValues)},
+        {"cost", std::move(cost)},
         {"traits", strings(def.getOpTraits())}});
   }
 

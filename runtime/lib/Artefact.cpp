@@ -34,6 +34,10 @@ public:
       if (params.size() != defaults.size())
         fail(where, "has " + std::to_string(params.size()) + " params but " + std::to_string(defaults.size()) +
                         " defaults");
+      const json &cost = field(op, "cost", where);
+      object(cost, where + ".cost");
+      for (const char *key : {"out_channels", "stride", "params", "flops"})
+        field(cost, key, where + ".cost");
       opNames.insert(name);
     }
     const json &spaces = array(field(p, "spaces", ""), "spaces");
