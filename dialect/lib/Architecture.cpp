@@ -249,6 +249,21 @@ LogicalResult mlir::nas::fixArchitecture(SpaceOp space, const DecisionValues &de
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
   (void)applyPatternsAndFoldGreedily(space, std::move(patterns));
+  // Copies of a repetition beyond its fixed depth no longer reach anything
+  // (their switch folded to the chosen copy): drop them, or they would be
+  // costed as part of the network.
+  for (bool erased = true; erased;) {
+    erased = false;
+    SmallVector<Operation *> ops;
+    space.walk([&](Operation *op) { ops.push_back(op); });
+    for (Operation *op : llvm::reverse(ops)) { // users before what they use
+      if (!isa<ApplyOp, SumOp, ConcatOp, SwitchOp, ItemOp, arith::SelectOp>(op) || !op->use_empty() ||
+          !llvm::all_of(op->getResultTypes(), [](Type t) { return isa<nas::TensorType, TensorListType>(t); }))
+        continue;
+      op->erase();
+      erased = true;
+    }
+  }
   bool ok = true;
   space.walk([&](RequireOp r) {
     APInt holds;

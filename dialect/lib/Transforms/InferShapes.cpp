@@ -265,11 +265,19 @@ private:
               continue;
             c = it->second.second;
             Location loc = user->getLoc();
-            // A decided repetition's copies carry nas.active_if already: only
-            // choices among alternatives (nas-instantiate's "choice#N") add
-            // a condition here.
-            if (auto sw = dyn_cast<SwitchOp>(user); sw && use.getOperandNumber() >= 1 && sw.getId().starts_with("choice#"))
-              c = both(c, eq(sw.getIndex(), constant(use.getOperandNumber() - 1, loc), loc), loc);
+            // A choice among alternatives ("choice#N") passes on input k when
+            // its index is k. A decided repetition's input k is copy k, which
+            // the next copy reads too: it is needed when index >= k, so the
+            // input before the copies always is (saying "== k" would make
+            // every later block's liveness an OR over all earlier depths).
+            if (auto sw = dyn_cast<SwitchOp>(user); sw && use.getOperandNumber() >= 1) {
+              int64_t k = use.getOperandNumber() - 1;
+              if (sw.getId().starts_with("choice#"))
+                c = both(c, eq(sw.getIndex(), constant(k, loc), loc), loc);
+              else if (k > 0)
+                c = both(c, make<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, sw.getIndex(), constant(k, loc)),
+                         loc);
+            }
             if (auto sel = dyn_cast<arith::SelectOp>(user); sel && use.getOperandNumber() >= 1) {
               Value pick = sel.getCondition();
               if (use.getOperandNumber() == 2)
