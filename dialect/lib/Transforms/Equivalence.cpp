@@ -15,7 +15,11 @@
 //             algebraic rule: zero terms dropped, nested sums flattened, a
 //             sum of one term is that term, of none a zero term
 //
-// Owners' bodies are small, so strings stay small even in deep networks.
+// Owners' bodies are small, so strings stay small even in deep networks;
+// a flat network with no templates (an exported architecture) is one owner
+// whose terms would grow exponentially with depth (every node read by
+// several edges), so a long term is replaced by a 128-bit hash of its text:
+// equal texts give equal hashes, and the forms stay linear in size.
 //
 //===----------------------------------------------------------------------===//
 #include "nas/Evaluate.h"
@@ -257,6 +261,20 @@ private:
     return Term{"{" + llvm::join(flat, "|") + "}", flat};
   }
 
+  /// Long terms become content hashes (see the file comment).
+  static Term compact(Term t) {
+    constexpr size_t kLongest = 160;
+    if (t.text.size() <= kLongest)
+      return t;
+    uint64_t a = 1469598103934665603ull, b = 0x84222325cbf29ce4ull;
+    for (unsigned char c : t.text) {
+      a = (a ^ c) * 1099511628211ull;
+      b = (b ^ c) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
+    }
+    t.text = "h:" + llvm::utohexstr(a) + llvm::utohexstr(b);
+    return t;
+  }
+
   FailureOr<Term> term(Value v) {
     auto it = memo.find(v);
     if (it != memo.end())
@@ -295,8 +313,8 @@ private:
       }
     }
     if (succeeded(result))
-      memo[v] = *result;
-    return result;
+      memo[v] = compact(*result);
+    return succeeded(result) ? FailureOr<Term>(memo[v]) : result;
   }
 };
 
