@@ -13,6 +13,8 @@ PACKAGES=(
   libantlr4-runtime-dev antlr4 default-jre-headless
   # runtime: LibTorch with a fast BLAS, experiment store, JSON
   libtorch-dev libopenblas0-pthread libsqlite3-dev nlohmann-json3-dev
+  # image-folder datasets (PNG)
+  libpng-dev
   # tests: lit runs on python3, gtest for runtime APIs
   python3 libgtest-dev libgmock-dev
   # drawing spaces

@@ -1,0 +1,117 @@
+//===- Cifar.cpp - CIFAR-10 / CIFAR-100 binary readers --------------------===//
+//
+// Records are label byte(s) then 3072 bytes: the R, G and B planes of a 32x32
+// image, row-major, which is already the [C, H, W] layout of a tensor.
+//
+//===----------------------------------------------------------------------===//
+#include "Io.h"
+
+#include "nasc/data/Dataset.h"
+
+#include <cstring>
+
+namespace nasc::data {
+namespace {
+
+constexpr int64_t kPixels = 3 * 32 * 32;
+
+struct Labels {
+  int bytes;          // label bytes per record
+  int fine;           // which of them is the label we keep
+  int64_t classes;    // bound of the kept label
+  int64_t coarse = 0; // CIFAR-100: bound of the other (coarse) label
+};
+
+Dataset parseCifar(const std::string &path, const Labels &fmt) {
+  std::vector<uint8_t> bytes = detail::readFile(path);
+  const int64_t record = fmt.bytes + kPixels;
+  const int64_t size = static_cast<int64_t>(bytes.size());
+  if (size == 0)
+    throw DataError("'" + path + "': empty file (expected records of " + std::to_string(record) + " bytes)");
+  if (size % record != 0) {
+    int64_t want = (size / record + 1) * record;
+    throw DataError("'" + path + "': truncated file: expected " + std::to_string(want) + " bytes (" +
+                    std::to_string(size / record + 1) + " records of " + std::to_string(record) + "), got " +
+                    std::to_string(size));
+  }
+  const int64_t n = size / record;
+  Dataset ds;
+  ds.images = torch::empty({n, 3, 32, 32}, torch::kUInt8);
+  ds.labels = torch::empty({n}, torch::kInt64);
+  uint8_t *img = ds.images.data_ptr<uint8_t>();
+  int64_t *lab = ds.labels.data_ptr<int64_t>();
+  for (int64_t r = 0; r < n; ++r) {
+    const uint8_t *rec = bytes.data() + r * record;
+    int64_t label = rec[fmt.fine];
+    if (label >= fmt.classes)
+      throw DataError("'" + path + "': label out of range (label " + std::to_string(label) + " at record " +
+                      std::to_string(r) + ", classes " + std::to_string(fmt.classes) + ")");
+    if (fmt.bytes == 2 && rec[1 - fmt.fine] >= fmt.coarse)
+      throw DataError("'" + path + "': coarse label out of range (label " + std::to_string(rec[1 - fmt.fine]) +
+                      " at record " + std::to_string(r) + ", coarse classes " + std::to_string(fmt.coarse) + ")");
+    lab[r] = label;
+    std::memcpy(img + r * kPixels, rec + fmt.bytes, kPixels);
+  }
+  ds.classes = fmt.classes;
+  return ds;
+}
+
+// The official archives unpack into a subfolder; accept root pointing at
+// either level.
+std::string findFolder(const std::string &root, const std::string &subfolder, const std::string &probe,
+                       const std::string &what) {
+  // exists, not isFile: a directory in the file's place is reported as such.
+  if (detail::exists(detail::joinPath(root, probe)))
+    return root;
+  std::string nested = detail::joinPath(root, subfolder);
+  if (detail::exists(detail::joinPath(nested, probe)))
+    return nested;
+  if (!detail::isDirectory(root))
+    throw DataError("'" + root + "': no such folder (" + what + " expected there)");
+  throw DataError("'" + detail::joinPath(root, probe) + "': no such file (" + what + " expected under '" + root +
+                  "' or '" + nested + "')");
+}
+
+Dataset concat(std::vector<Dataset> parts) {
+  if (parts.size() == 1)
+    return std::move(parts[0]);
+  std::vector<torch::Tensor> images, labels;
+  for (auto &p : parts) {
+    images.push_back(p.images);
+    labels.push_back(p.labels);
+  }
+  Dataset ds;
+  ds.images = torch::cat(images);
+  ds.labels = torch::cat(labels);
+  ds.classes = parts[0].classes;
+  return ds;
+}
+
+} // namespace
+
+Dataset loadCifar10(const std::string &root, bool train) {
+  std::vector<std::string> files;
+  if (train)
+    for (int i = 1; i <= 5; ++i)
+      files.push_back("data_batch_" + std::to_string(i) + ".bin");
+  else
+    files.push_back("test_batch.bin");
+  std::string dir = findFolder(root, "cifar-10-batches-bin", files[0], "CIFAR-10 binary files");
+  std::vector<Dataset> parts;
+  for (const auto &f : files)
+    parts.push_back(parseCifar(detail::joinPath(dir, f), Labels{1, 0, 10}));
+  Dataset ds = concat(std::move(parts));
+  ds.name = "cifar10";
+  ds.class_names = {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"};
+  return ds;
+}
+
+Dataset loadCifar100(const std::string &root, bool train) {
+  std::string file = train ? "train.bin" : "test.bin";
+  std::string dir = findFolder(root, "cifar-100-binary", file, "CIFAR-100 binary files");
+  Dataset ds = parseCifar(detail::joinPath(dir, file), Labels{2, 1, 100, 20});
+  ds.name = "cifar100";
+  return ds;
+}
+
+} // namespace nasc::data
