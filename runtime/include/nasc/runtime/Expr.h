@@ -1,0 +1,56 @@
+//===- Expr.h - Evaluating the artefact's expression trees ----------------===//
+//
+// Scalars in an artefact (layer arguments, decision alternatives, op
+// defaults and cost formulas, settings, objectives, constraints) are JSON
+// trees (docs/artefact.md, "Values"). evaluate() computes one: integers stay
+// 64-bit integers, floats doubles, booleans booleans, strings strings, with
+// arith's semantics (divsi truncates, ceildivsi rounds up, ...).
+//
+//===----------------------------------------------------------------------===//
+#ifndef NASC_RUNTIME_EXPR_H
+#define NASC_RUNTIME_EXPR_H
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nasc::runtime {
+
+using Json = nlohmann::json;
+
+/// A tree that cannot be evaluated (unknown op, missing decision/argument,
+/// wrong operand type); the message says which.
+class EvalError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// What a tree may read. Anything it reads that is not provided is an EvalError.
+struct Env {
+  /// {"decision": n} and {"choose": n, ...}: a categorical's alternative
+  /// index, a range's value, a pick/subset's bit mask, a float range's value.
+  const std::map<std::string, Json> *decisions = nullptr;
+  /// {"arg": i}: an op's parameters then in_channels, in_h, in_w.
+  const std::vector<Json> *args = nullptr;
+  /// {"metric": m, "args": {...}} with the arguments already evaluated.
+  std::function<Json(const std::string &metric, const Json &args)> metric;
+};
+
+/// The value of a scalar tree: a JSON integer, float, boolean or string.
+Json evaluate(const Json &tree, const Env &env);
+
+/// Conversions that accept what a tree of that type evaluates to (an integer
+/// where a float is expected, etc.); throw EvalError otherwise.
+int64_t asInt(const Json &v);
+double asDouble(const Json &v);
+bool asBool(const Json &v);
+std::string asString(const Json &v);
+
+} // namespace nasc::runtime
+
+#endif // NASC_RUNTIME_EXPR_H

@@ -1,0 +1,166 @@
+//===- Space.h - The choice graph of a compiled space ---------------------===//
+//
+// A space's decisions as the runtime sees them: each discrete decision has a
+// finite domain of values (what its trees read: a categorical's alternative
+// index, an int range's integers, a pick's or subset's bit masks); continuous
+// decisions (float ranges, e.g. a searched learning rate) have bounds. An
+// Architecture gives one position in each discrete domain and one value for
+// each continuous decision.
+//
+// IDs are the compiler's (dialect/lib/Architecture.cpp): the discrete
+// decisions' `name=text` sorted by name and joined by ',', where text is a
+// categorical's label (or its value: integers in decimal, booleans
+// true/false, floats as printf %g, strings as they are), a range's integer,
+// an input choice's picked candidates joined by '+' ("none" for none). The
+// hash is FNV-1a 64 of the ID as 16 hex digits. Continuous decisions are not
+// part of the ID (hyperparameters, not structure); fullId() adds them. A
+// discrete decision of the search block only (not of the space) is part of
+// the ID, which `nasc info --arch` then does not know: parseId accepts IDs
+// without it.
+//
+// Canonical form: a decision that does not matter (a copy beyond a decided
+// depth: active_if) is at position 0. Sampling is uniform over canonical
+// forms, as the compiler counts the space.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NASC_RUNTIME_SPACE_H
+#define NASC_RUNTIME_SPACE_H
+
+#include "nasc/runtime/Expr.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace nasc::runtime {
+
+/// One decision of a space (or of a search block: its own hyperparameters).
+struct Decision {
+  enum class Kind { Categorical, IntRange, FloatRange, Pick, Subset };
+  Kind kind;
+  std::string name;
+  /// Discrete decisions: the values the trees read, in domain order.
+  std::vector<int64_t> domain;
+  /// Discrete decisions: how each domain value reads in an ID.
+  std::vector<std::string> text;
+  /// Float ranges: bounds, and whether sampling is log-uniform.
+  double lo = 0, hi = 0;
+  bool log = false;
+  /// The decision matters only when switch `first`'s index is >= `second`.
+  std::vector<std::pair<std::string, int64_t>> activeIf;
+  /// Declared by the search block only (a hyperparameter such as "lr"), not
+  /// by the space: `nasc info --arch` does not know it, so parseId lets an ID
+  /// leave a discrete one out (position 0).
+  bool search = false;
+
+  bool discrete() const { return kind != Kind::FloatRange; }
+};
+
+/// One architecture: a domain position per discrete decision and a value per
+/// continuous one, in the order of Space::discrete() / Space::continuous().
+struct Architecture {
+  std::vector<int64_t> choice;
+  std::vector<double> real;
+  bool operator==(const Architecture &o) const { return choice == o.choice && real == o.real; }
+  bool operator<(const Architecture &o) const {
+    return choice != o.choice ? choice < o.choice : real < o.real;
+  }
+};
+
+/// The random source of the runtime: fixed algorithm, so a seed gives the same
+/// sequence everywhere; its state is saved with a strategy's.
+using Rng = std::mt19937_64;
+
+/// A uniform integer in [0, n) that does not depend on the standard library's
+/// distribution implementation.
+uint64_t uniformIndex(Rng &rng, uint64_t n);
+/// A uniform double in [0, 1).
+double uniformReal(Rng &rng);
+
+class Space {
+public:
+  /// `space`: one entry of the artefact's "spaces"; `search`: the search block
+  /// exploring it (its "decisions" join the space's as continuous or discrete
+  /// hyperparameters), or null. Throws ArtefactError on a malformed entry.
+  explicit Space(const Json &space, const Json *search = nullptr);
+
+  const std::string &name() const { return name_; }
+  const Json &json() const { return space_; }
+  const std::vector<Decision> &decisions() const { return decisions_; }
+  /// Indices into decisions() of the discrete / continuous decisions.
+  const std::vector<size_t> &discrete() const { return discrete_; }
+  const std::vector<size_t> &continuous() const { return continuous_; }
+
+  /// The values the trees read (Env::decisions), switches' indices included.
+  std::map<std::string, Json> values(const Architecture &a) const;
+  /// Whether discrete decision `d` (a position in discrete()) matters in `a`.
+  bool active(const Architecture &a, size_t d) const;
+  /// `a` with every inactive decision at position 0: architectures that build
+  /// the same network have the same canonical form (and ID).
+  Architecture canonical(const Architecture &a) const;
+  /// The text of the first constraint over decisions `a` breaks, if any.
+  std::optional<std::string> violated(const Architecture &a) const;
+
+  std::string id(const Architecture &a) const;
+  static std::string hash(const std::string &id);
+  /// id() followed, when the space has continuous decisions, by ';' and their
+  /// `name=value` (%.17g, round-trips) joined by ',': what tells two
+  /// evaluations apart (the cache and duplicate checks key on it). Equals
+  /// id() for a space without continuous decisions.
+  std::string fullId(const Architecture &a) const;
+  /// The architecture an ID (or a fullId) names (continuous decisions not
+  /// given at their lower bound); throws std::invalid_argument saying what is
+  /// wrong, in the compiler's words.
+  Architecture parseId(const std::string &id) const;
+
+  /// A uniform random architecture that satisfies the constraints over
+  /// decisions (rejection, then a clear std::runtime_error if none is found).
+  Architecture sample(Rng &rng) const;
+  /// `a` with exactly one active discrete decision changed (or, when
+  /// `rate` > 0, each independently with probability `rate`, at least one);
+  /// feasible. A continuous decision counts as one more gene (redrawn when
+  /// chosen). Decisions the change makes active (copies of a deeper
+  /// repetition) are drawn uniformly. The result is canonical.
+  Architecture mutate(const Architecture &a, Rng &rng, double rate = 0) const;
+  /// The number of discrete decision vectors (capped at UINT64_MAX).
+  uint64_t discreteSize() const;
+
+  /// Positions in discrete() of the decisions the switches' indices read
+  /// (a repetition's decided depth): the others' activity depends on them.
+  const std::vector<size_t> &controlling() const { return controlling_; }
+
+private:
+  std::string name_;
+  Json space_;
+  std::vector<Decision> decisions_;
+  std::vector<size_t> discrete_, continuous_;
+  /// Switches by id_name: their index trees.
+  std::map<std::string, Json> switches_;
+  Json constraints_;
+  /// Per decision: a pick's count tree when it is not a constant (its domain
+  /// is then every mask and violated() checks the count), else null.
+  std::vector<Json> pickCount_;
+  /// Per decision: an input choice's number of candidates (0 otherwise).
+  std::vector<int64_t> candidates_;
+  /// Sums/concats reading input choices: (choice names, other inputs).
+  std::vector<std::pair<std::vector<std::string>, size_t>> combiners_;
+  std::vector<size_t> controlling_;
+  bool conditional_ = false;
+  /// Uniform sampling over canonical forms: the controlling decisions'
+  /// combinations (domain positions) with cumulative weights (how many
+  /// canonical architectures each has). Empty: sample each decision alone.
+  std::vector<std::vector<int64_t>> combos_;
+  std::vector<double> cumulative_;
+
+  void addDecision(const Json &d, bool search);
+  std::map<std::string, int64_t> switchIndices(const std::map<std::string, Json> &values) const;
+  std::vector<bool> activity(const Architecture &a) const;
+  Architecture draw(Rng &rng) const;
+};
+
+} // namespace nasc::runtime
+
+#endif // NASC_RUNTIME_SPACE_H

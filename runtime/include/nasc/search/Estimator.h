@@ -1,0 +1,53 @@
+//===- Estimator.h - How an architecture's performance is estimated -------===//
+//
+// An estimator turns an architecture (and the search's hyperparameters) into
+// metrics: the table estimator looks them up, training estimators
+// (runtime/lib/nn/) train networks. No torch here: the search layer does not
+// depend on how metrics are produced.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NASC_SEARCH_ESTIMATOR_H
+#define NASC_SEARCH_ESTIMATOR_H
+
+#include "nasc/runtime/Space.h"
+
+#include <map>
+#include <string>
+
+namespace nasc::search {
+
+using runtime::Architecture;
+using runtime::Json;
+using runtime::Space;
+
+/// What one evaluation measured. Metric names are std/search's (accuracy,
+/// loss, params, flops, latency, ...) plus `train_seconds`; `report` holds
+/// the figures reported for a returned architecture that the search must not
+/// look at (e.g. a benchmark's test accuracy as `report.accuracy`).
+struct Evaluation {
+  std::map<std::string, double> metrics;
+  std::map<std::string, double> report;
+  /// Non-empty when the architecture could not be evaluated (the search goes
+  /// on; the architecture scores -inf).
+  std::string error;
+};
+
+class Estimator {
+public:
+  virtual ~Estimator() = default;
+  /// `hyper`: the values of the search block's own decisions (e.g. "lr").
+  virtual Evaluation evaluate(const Architecture &a, const std::map<std::string, Json> &hyper) = 0;
+  /// A metric with arguments (latency("pixel3")): the estimator's value for
+  /// the architecture last evaluated, or throws std::invalid_argument.
+  virtual double metric(const std::string &name, const Json &args, const Evaluation &e) const {
+    (void)args;
+    auto it = e.metrics.find(name);
+    if (it == e.metrics.end())
+      throw std::invalid_argument("the estimator does not measure '" + name + "'");
+    return it->second;
+  }
+};
+
+} // namespace nasc::search
+
+#endif // NASC_SEARCH_ESTIMATOR_H

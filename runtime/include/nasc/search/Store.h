@@ -1,0 +1,88 @@
+//===- Store.h - The experiment store of one search run (SQLite) ----------===//
+//
+// One database file per run:
+//   meta(key, value)            search, fingerprint, strategy, seed, budget,
+//                               format, created, finished
+//   evaluations(seq, ...)       one row per evaluation, in order
+//   snapshot(one=1, seq, state) the strategy's save() after the last tell
+// Each evaluation and the snapshot that follows it are written in one
+// transaction (synchronous=FULL): a killed process loses at most the
+// evaluation in flight, and the snapshot always matches the rows.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NASC_SEARCH_STORE_H
+#define NASC_SEARCH_STORE_H
+
+#include "nasc/search/Estimator.h"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace nasc::search {
+
+/// What one evaluation of a search produced (the driver's record, stored).
+struct Record {
+  int64_t seq = 0;       ///< 1-based position in the run
+  std::string id;        ///< canonical fullId (Space::fullId of the canonical form)
+  std::string hash;      ///< Space::hash(id)
+  Architecture arch;     ///< canonical
+  Evaluation eval;       ///< metrics, report, error
+  std::vector<double> objectives; ///< each objective's value, as written (not negated)
+  double score = 0;      ///< what the strategy was told (-inf: error or infeasible)
+  bool feasible = true;  ///< met the hard constraints over metrics
+  std::string violated;  ///< the first constraint it broke
+  bool cached = false;   ///< answered from an earlier evaluation of the same id
+  double seconds = 0;    ///< time the evaluation took (0 when cached)
+  std::string timestamp; ///< UTC, ISO 8601
+};
+
+class StoreError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+struct StoreMeta {
+  std::string search;      ///< the search block's name
+  std::string fingerprint; ///< of the space and the search block (SearchDriver::fingerprint)
+  std::string strategy;    ///< impl
+  uint64_t seed = 0;
+  uint64_t budget = 0;     ///< evaluations asked for (0: none given)
+};
+
+class Store {
+public:
+  /// Opens or creates `path`. Without `resume`, a file that already holds a
+  /// run is refused (StoreError: pass --resume or a new path). With
+  /// `resume`, the stored run's fingerprint, strategy and seed must equal
+  /// `meta`'s (its budget is updated); a missing file starts a new run.
+  Store(const std::string &path, const StoreMeta &meta, bool resume);
+  ~Store();
+  Store(const Store &) = delete;
+  Store &operator=(const Store &) = delete;
+
+  const std::string &path() const { return path_; }
+  /// The stored run's evaluations, in order (empty for a new run).
+  std::vector<Record> records() const;
+  /// The strategy state saved with the last evaluation, if any.
+  std::optional<Json> snapshot() const;
+  /// Appends one evaluation and replaces the snapshot, in one transaction.
+  void append(const Record &r, const Json &snapshot);
+  /// Marks the run finished (with why it stopped).
+  void finish(const std::string &reason);
+  bool finished() const;
+  std::optional<std::string> metaValue(const std::string &key) const;
+
+private:
+  std::string path_;
+  sqlite3 *db_ = nullptr;
+  void exec(const std::string &sql);
+  void setMeta(const std::string &key, const std::string &value);
+};
+
+} // namespace nasc::search
+
+#endif // NASC_SEARCH_STORE_H

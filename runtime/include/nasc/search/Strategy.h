@@ -1,0 +1,84 @@
+//===- Strategy.h - The search strategy interface -------------------------===//
+//
+// A strategy proposes architectures (ask) and learns from their scores
+// (tell). Scores are "higher is better" (the driver negates minimized
+// objectives; an architecture that breaks a hard constraint scores -inf).
+// State round-trips through JSON so a search resumes exactly where it
+// stopped. Adding a strategy: one file in runtime/lib/search/ with a
+// NASC_REGISTER_STRATEGY line at global scope (not in an anonymous
+// namespace), and its name in Registry.cpp's NASC_BUILTIN_STRATEGIES list so
+// the static library's linker keeps the file (docs/runtime-search.md).
+//
+//===----------------------------------------------------------------------===//
+#ifndef NASC_SEARCH_STRATEGY_H
+#define NASC_SEARCH_STRATEGY_H
+
+#include "nasc/runtime/Space.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace nasc::search {
+
+using runtime::Architecture;
+using runtime::Json;
+using runtime::Space;
+
+class Strategy {
+public:
+  virtual ~Strategy() = default;
+  /// The next architecture to evaluate, or nullopt when the strategy has
+  /// nothing left (e.g. grid search covered the space).
+  virtual std::optional<Architecture> ask() = 0;
+  /// The result of an architecture ask() returned (in ask order).
+  virtual void tell(const Architecture &a, double score) = 0;
+  /// Everything needed to continue later, RNG state included.
+  virtual Json save() const = 0;
+  virtual void restore(const Json &state) = 0;
+};
+
+/// Builds a strategy for `space` from its evaluated arguments (the .nas
+/// declaration's parameters with defaults applied by the caller or here).
+using StrategyFactory =
+    std::function<std::unique_ptr<Strategy>(const Space &space, const Json &args, uint64_t seed)>;
+
+void registerStrategy(const std::string &impl, StrategyFactory factory);
+/// Throws std::invalid_argument naming the known strategies when `impl` is unknown.
+std::unique_ptr<Strategy> makeStrategy(const std::string &impl, const Space &space, const Json &args, uint64_t seed);
+std::vector<std::string> strategyNames();
+
+/// Makes sure the strategies built into nasc_runtime are registered: a
+/// static library's object files that nothing references are not linked, so
+/// their registrations would never run. makeStrategy and strategyNames call
+/// it; Registry.cpp lists the built-ins.
+void registerBuiltinStrategies();
+
+// Helpers for save()/restore().
+/// {"choice": [...], "real": [...]}
+Json toJson(const Architecture &a);
+Architecture architectureFromJson(const Json &j);
+/// The generator's full state as text (operator<<), and back.
+std::string saveRng(const runtime::Rng &rng);
+void restoreRng(runtime::Rng &rng, const std::string &state);
+/// JSON has no infinities: -inf (an infeasible architecture) is "-inf".
+Json scoreToJson(double score);
+double scoreFromJson(const Json &j);
+/// An argument of a strategy's configuration: a value or a tree over
+/// constants; `fallback` when absent.
+Json strategyArg(const Json &args, const std::string &name, const Json &fallback);
+
+/// Registers a strategy from its own file. The extern "C" anchor lets
+/// registerBuiltinStrategies() reference the file so the linker keeps it.
+#define NASC_REGISTER_STRATEGY(IMPL, FACTORY)                                                                     \
+  static const bool nascStrategyRegistered_##IMPL = [] {                                                          \
+    ::nasc::search::registerStrategy(#IMPL, FACTORY);                                                             \
+    return true;                                                                                                   \
+  }();                                                                                                             \
+  extern "C" bool nascStrategyAnchor_##IMPL() { return nascStrategyRegistered_##IMPL; }
+
+} // namespace nasc::search
+
+#endif // NASC_SEARCH_STRATEGY_H

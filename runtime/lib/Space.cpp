@@ -1,0 +1,731 @@
+//===- Space.cpp - The choice graph of a compiled space -------------------===//
+//
+// Domains, IDs and feasibility as the compiler defines them
+// (dialect/lib/Architecture.cpp, Evaluate.cpp's domainValues, SpaceSize.cpp),
+// plus what a search needs on top: canonical forms, uniform sampling over
+// them, mutation.
+//
+//===----------------------------------------------------------------------===//
+#include "nasc/runtime/Space.h"
+#include "nasc/runtime/Artefact.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <limits>
+#include <set>
+#include <stdexcept>
+
+using namespace nasc::runtime;
+
+namespace {
+
+int64_t popcount64(uint64_t v) { return __builtin_popcountll(v); }
+
+/// Combinations of controlling decisions enumerated for exact uniform
+/// sampling; the compiler's SpaceSize enumerates up to the same bound.
+constexpr uint64_t kMaxCombos = uint64_t(1) << 20;
+/// Masks a subset/pick domain may hold (2^24: far above any stdlib space).
+constexpr int kMaxCandidates = 24;
+constexpr int kSampleTries = 100000;
+constexpr int kMutateTries = 1000;
+
+std::string trim(const std::string &s) {
+  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+std::vector<std::string> split(const std::string &s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    size_t p = s.find(sep, start);
+    out.push_back(s.substr(start, p == std::string::npos ? std::string::npos : p - start));
+    if (p == std::string::npos)
+      return out;
+    start = p + 1;
+  }
+}
+
+std::string join(const std::vector<std::string> &parts, const std::string &sep) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i)
+    out += (i ? sep : "") + parts[i];
+  return out;
+}
+
+std::string formatG(double v, const char *fmt) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+/// An input choice's mask as the compiler writes it: positions joined by '+'.
+std::string maskText(uint64_t mask) {
+  std::vector<std::string> picked;
+  for (unsigned i = 0; i < 64; ++i)
+    if (mask >> i & 1)
+      picked.push_back(std::to_string(i));
+  return picked.empty() ? "none" : join(picked, "+");
+}
+
+/// How a categorical's alternative value reads in an ID (the compiler's
+/// alternativeText: integers in decimal, i1 as true/false, floats %g).
+std::optional<std::string> valueText(const Json &tree) {
+  Json v;
+  try {
+    v = evaluate(tree, Env{});
+  } catch (const EvalError &) {
+    return std::nullopt; // depends on another decision: the compiler writes #i
+  }
+  if (v.is_boolean())
+    return std::string(v.get<bool>() ? "true" : "false");
+  if (v.is_number_integer())
+    return std::to_string(asInt(v));
+  if (v.is_number_float())
+    return formatG(v.get<double>(), "%g");
+  if (v.is_string())
+    return v.get<std::string>();
+  return std::nullopt;
+}
+
+bool readsMetric(const Json &tree) {
+  if (tree.is_object()) {
+    if (tree.contains("metric"))
+      return true;
+    for (auto &[k, v] : tree.items())
+      if (readsMetric(v))
+        return true;
+  } else if (tree.is_array()) {
+    for (const Json &v : tree)
+      if (readsMetric(v))
+        return true;
+  }
+  return false;
+}
+
+void decisionsRead(const Json &tree, std::set<std::string> &out) {
+  if (tree.is_object()) {
+    if (auto it = tree.find("decision"); it != tree.end() && it->is_string())
+      out.insert(it->get<std::string>());
+    if (auto it = tree.find("choose"); it != tree.end() && it->is_string())
+      out.insert(it->get<std::string>());
+    for (auto &[k, v] : tree.items())
+      decisionsRead(v, out);
+  } else if (tree.is_array()) {
+    for (const Json &v : tree)
+      decisionsRead(v, out);
+  }
+}
+
+bool parseInt64(const std::string &s, int64_t &out) {
+  if (s.empty())
+    return false;
+  size_t i = s[0] == '-' ? 1 : 0;
+  if (i == s.size())
+    return false;
+  for (size_t k = i; k < s.size(); ++k)
+    if (s[k] < '0' || s[k] > '9')
+      return false;
+  errno = 0;
+  char *end = nullptr;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno == ERANGE || *end)
+    return false;
+  out = v;
+  return true;
+}
+
+} // namespace
+
+uint64_t nasc::runtime::uniformIndex(Rng &rng, uint64_t n) {
+  if (n == 0)
+    throw std::invalid_argument("uniformIndex: empty range");
+  // Rejects the low 2^64 mod n values so every residue is equally likely.
+  uint64_t threshold = (0 - n) % n;
+  uint64_t r;
+  do
+    r = rng();
+  while (r < threshold);
+  return r % n;
+}
+
+double nasc::runtime::uniformReal(Rng &rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+
+//===----------------------------------------------------------------------===//
+// Construction
+//===----------------------------------------------------------------------===//
+
+void Space::addDecision(const Json &d, bool search) {
+  Decision out;
+  out.name = d.at("name").get<std::string>();
+  out.search = search;
+  const std::string &kind = d.at("kind").get_ref<const std::string &>();
+  Json count;
+  int64_t candidates = 0;
+  auto constInt = [&](const char *key) { return asInt(evaluate(d.at(key), Env{})); };
+  if (kind == "categorical") {
+    out.kind = Decision::Kind::Categorical;
+    int64_t size = d.at("size").get<int64_t>();
+    const Json *labels = d.contains("labels") ? &d["labels"] : nullptr;
+    const Json *values = d.contains("values") ? &d["values"] : nullptr;
+    for (int64_t i = 0; i < size; ++i) {
+      out.domain.push_back(i);
+      // A label wins unless empty (a value alternative among layer ones).
+      if (labels && i < static_cast<int64_t>(labels->size()) && !(*labels)[i].get<std::string>().empty()) {
+        out.text.push_back((*labels)[i].get<std::string>());
+        continue;
+      }
+      std::optional<std::string> t;
+      if (values && i < static_cast<int64_t>(values->size()))
+        t = valueText((*values)[i]);
+      out.text.push_back(t ? *t : "#" + std::to_string(i));
+    }
+  } else if (kind == "int_range") {
+    out.kind = Decision::Kind::IntRange;
+    int64_t lo = constInt("lo"), hi = constInt("hi"), step = constInt("step");
+    out.log = d.value("log", false);
+    if (step <= 0)
+      throw ArtefactError("decision '" + out.name + "': step " + std::to_string(step) + " is not positive");
+    // As the compiler's domainValues: lo, lo+step, ... <= hi, also for log
+    // ranges (log only shapes sampling of float ranges).
+    for (int64_t v = lo; v <= hi; v += step) {
+      out.domain.push_back(v);
+      out.text.push_back(std::to_string(v));
+      if (out.domain.size() > (uint64_t(1) << 24))
+        throw ArtefactError("decision '" + out.name + "' has more than 2^24 values");
+    }
+    out.lo = double(lo), out.hi = double(hi);
+  } else if (kind == "float_range") {
+    out.kind = Decision::Kind::FloatRange;
+    out.lo = asDouble(evaluate(d.at("lo"), Env{}));
+    out.hi = asDouble(evaluate(d.at("hi"), Env{}));
+    out.log = d.value("log", false);
+    if (!(out.lo <= out.hi) || (out.log && out.lo <= 0))
+      throw ArtefactError("decision '" + out.name + "': bad float range");
+  } else if (kind == "pick" || kind == "subset") {
+    out.kind = kind == "pick" ? Decision::Kind::Pick : Decision::Kind::Subset;
+    int64_t n = d.at("candidates").get<int64_t>();
+    candidates = n;
+    if (n < 0 || n > kMaxCandidates)
+      throw ArtefactError("input choice '" + out.name + "' has " + std::to_string(n) + " candidates (at most " +
+                          std::to_string(kMaxCandidates) + " supported)");
+    std::optional<int64_t> k;
+    if (out.kind == Decision::Kind::Pick) {
+      try {
+        k = asInt(evaluate(d.at("count"), Env{}));
+      } catch (const EvalError &) {
+        count = d.at("count"); // depends on decisions: every mask, checked later
+      }
+    }
+    for (uint64_t mask = 0; mask < (uint64_t(1) << n); ++mask) {
+      if (k && popcount64(mask) != *k)
+        continue;
+      out.domain.push_back(static_cast<int64_t>(mask));
+      out.text.push_back(maskText(mask));
+    }
+    if (out.domain.empty())
+      throw ArtefactError("input choice '" + out.name + "' cannot pick " + std::to_string(k.value_or(0)) + " of " +
+                          std::to_string(n) + " candidates");
+  } else {
+    throw ArtefactError("decision '" + out.name + "': unknown kind '" + kind + "'");
+  }
+  if (auto it = d.find("active_if"); it != d.end())
+    for (const Json &c : *it)
+      out.activeIf.push_back({c.at("switch").get<std::string>(), c.at("at_least").get<int64_t>()});
+  if (out.discrete() && out.domain.empty())
+    throw ArtefactError("decision '" + out.name + "' has an empty domain");
+  (out.discrete() ? discrete_ : continuous_).push_back(decisions_.size());
+  decisions_.push_back(std::move(out));
+  pickCount_.push_back(count);
+  candidates_.push_back(candidates);
+}
+
+Space::Space(const Json &space, const Json *search) : space_(space) {
+  try {
+    name_ = space.at("name").get<std::string>();
+    std::set<std::string> names;
+    for (const Json &d : space.at("decisions"))
+      if (names.insert(d.at("name").get<std::string>()).second)
+        addDecision(d, false);
+    constraints_ = Json::array();
+    for (const Json &c : space.value("constraints", Json::array()))
+      if (!readsMetric(c.at("condition")))
+        constraints_.push_back(c);
+    if (search) {
+      // A search's decisions that the space also has (EfficientNet's phi)
+      // are the space's; the others are hyperparameters.
+      for (const Json &d : search->value("decisions", Json::array()))
+        if (names.insert(d.at("name").get<std::string>()).second)
+          addDecision(d, true);
+      for (const Json &c : search->value("constraints", Json::array()))
+        if (!readsMetric(c.at("condition")))
+          constraints_.push_back(c);
+    }
+    const Json &nodes = space.at("nodes");
+    std::map<int64_t, std::string> choiceNodes;
+    for (const Json &n : nodes) {
+      const std::string &kind = n.at("kind").get_ref<const std::string &>();
+      if (kind == "switch")
+        switches_[n.at("id_name").get<std::string>()] = n.at("index");
+      if (kind == "pick" || kind == "subset")
+        choiceNodes[n.at("id").get<int64_t>()] = n.at("decision").get<std::string>();
+    }
+    for (const Json &n : nodes) {
+      const std::string &kind = n.at("kind").get_ref<const std::string &>();
+      if (kind != "sum" && kind != "concat")
+        continue;
+      std::vector<std::string> choices;
+      size_t others = 0;
+      for (const Json &in : n.at("inputs")) {
+        auto it = choiceNodes.find(in.get<int64_t>());
+        if (it != choiceNodes.end())
+          choices.push_back(it->second);
+        else
+          ++others;
+      }
+      if (!choices.empty() && others == 0)
+        combiners_.push_back({choices, others});
+    }
+  } catch (const nlohmann::json::exception &e) {
+    throw ArtefactError("space '" + name_ + "': " + e.what());
+  } catch (const EvalError &e) {
+    throw ArtefactError("space '" + name_ + "': " + e.what());
+  }
+
+  std::map<std::string, size_t> position;
+  for (size_t k = 0; k < discrete_.size(); ++k) {
+    position[decisions_[discrete_[k]].name] = k;
+    conditional_ |= !decisions_[discrete_[k]].activeIf.empty();
+  }
+  std::set<std::string> read;
+  for (auto &[id, index] : switches_)
+    decisionsRead(index, read);
+  for (const std::string &n : read)
+    if (auto it = position.find(n); it != position.end())
+      controlling_.push_back(it->second);
+  std::sort(controlling_.begin(), controlling_.end());
+
+  // Weights for uniform sampling over canonical forms (SpaceSize's sum).
+  if (!conditional_)
+    return;
+  uint64_t combos = 1;
+  for (size_t k : controlling_) {
+    combos *= decisions_[discrete_[k]].domain.size();
+    if (combos > kMaxCombos)
+      return; // too many: sample decisions independently, then canonicalize
+  }
+  std::vector<int64_t> pos(controlling_.size(), 0);
+  Architecture a;
+  a.choice.assign(discrete_.size(), 0);
+  for (size_t c : continuous_)
+    a.real.push_back(decisions_[c].lo);
+  double total = 0;
+  while (true) {
+    for (size_t j = 0; j < controlling_.size(); ++j)
+      a.choice[controlling_[j]] = pos[j];
+    std::vector<bool> act = activity(a);
+    double w = 1;
+    for (size_t k = 0; k < discrete_.size(); ++k)
+      if (act[k] && !std::binary_search(controlling_.begin(), controlling_.end(), k))
+        w *= double(decisions_[discrete_[k]].domain.size());
+    total += w;
+    combos_.push_back(pos);
+    cumulative_.push_back(total);
+    size_t j = 0;
+    for (; j < pos.size(); ++j) {
+      if (++pos[j] < static_cast<int64_t>(decisions_[discrete_[controlling_[j]]].domain.size()))
+        break;
+      pos[j] = 0;
+    }
+    if (j == pos.size())
+      break;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Values, activity, feasibility
+//===----------------------------------------------------------------------===//
+
+std::map<std::string, Json> Space::values(const Architecture &a) const {
+  if (a.choice.size() != discrete_.size() || a.real.size() != continuous_.size())
+    throw std::invalid_argument("architecture has " + std::to_string(a.choice.size()) + "+" +
+                                std::to_string(a.real.size()) + " values; space '" + name_ + "' has " +
+                                std::to_string(discrete_.size()) + " discrete and " +
+                                std::to_string(continuous_.size()) + " continuous decisions");
+  std::map<std::string, Json> out;
+  for (size_t k = 0; k < discrete_.size(); ++k) {
+    const Decision &d = decisions_[discrete_[k]];
+    int64_t p = a.choice[k];
+    if (p < 0 || p >= static_cast<int64_t>(d.domain.size()))
+      throw std::invalid_argument("decision '" + d.name + "': position " + std::to_string(p) + " is outside 0.." +
+                                  std::to_string(d.domain.size() - 1));
+    out[d.name] = d.domain[p];
+  }
+  for (size_t k = 0; k < continuous_.size(); ++k)
+    out[decisions_[continuous_[k]].name] = a.real[k];
+  for (auto &[id, index] : switchIndices(out))
+    out[id] = index;
+  return out;
+}
+
+std::map<std::string, int64_t> Space::switchIndices(const std::map<std::string, Json> &values) const {
+  std::map<std::string, int64_t> out;
+  Env env;
+  env.decisions = &values;
+  for (auto &[id, tree] : switches_)
+    out[id] = asInt(evaluate(tree, env));
+  return out;
+}
+
+std::vector<bool> Space::activity(const Architecture &a) const {
+  std::vector<bool> act(discrete_.size(), true);
+  if (!conditional_)
+    return act;
+  std::map<std::string, Json> vals;
+  for (size_t k = 0; k < discrete_.size(); ++k)
+    vals[decisions_[discrete_[k]].name] = decisions_[discrete_[k]].domain.at(a.choice.at(k));
+  for (size_t k = 0; k < continuous_.size(); ++k)
+    vals[decisions_[continuous_[k]].name] = a.real.at(k);
+  std::map<std::string, int64_t> index = switchIndices(vals);
+  for (size_t k = 0; k < discrete_.size(); ++k)
+    for (auto &[sw, atLeast] : decisions_[discrete_[k]].activeIf) {
+      auto it = index.find(sw);
+      if (it == index.end())
+        throw ArtefactError("decision '" + decisions_[discrete_[k]].name + "' depends on switch '" + sw +
+                            "', which space '" + name_ + "' does not have");
+      if (it->second < atLeast)
+        act[k] = false;
+    }
+  return act;
+}
+
+bool Space::active(const Architecture &a, size_t d) const { return activity(a).at(d); }
+
+Architecture Space::canonical(const Architecture &a) const {
+  if (!conditional_)
+    return a;
+  Architecture out = a;
+  std::vector<bool> act = activity(a);
+  for (size_t k = 0; k < act.size(); ++k)
+    if (!act[k])
+      out.choice[k] = 0;
+  return out;
+}
+
+std::optional<std::string> Space::violated(const Architecture &a) const {
+  std::map<std::string, Json> vals = values(a);
+  Env env;
+  env.decisions = &vals;
+  for (size_t k = 0; k < discrete_.size(); ++k) {
+    const Json &count = pickCount_[discrete_[k]];
+    if (count.is_null())
+      continue;
+    const Decision &d = decisions_[discrete_[k]];
+    int64_t want = asInt(evaluate(count, env)), got = popcount64(uint64_t(d.domain[a.choice[k]]));
+    if (want != got)
+      return "input choice '" + d.name + "' picks " + std::to_string(want) + " of its candidates, not " +
+             std::to_string(got);
+  }
+  for (auto &[choices, others] : combiners_) {
+    int64_t picked = 0;
+    for (const std::string &c : choices)
+      picked += popcount64(uint64_t(asInt(vals.at(c))));
+    if (picked == 0)
+      return "this architecture picks no input for '" + choices.front() + "', and its sum/concat has nothing else";
+  }
+  for (const Json &c : constraints_) {
+    bool holds;
+    std::string text = c.value("text", c.value("message", std::string("a requirement")));
+    try {
+      holds = asBool(evaluate(c.at("condition"), env));
+    } catch (const EvalError &e) {
+      return text + " (cannot be evaluated: " + e.what() + ")";
+    }
+    if (!holds)
+      return text;
+  }
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// IDs
+//===----------------------------------------------------------------------===//
+
+std::string Space::id(const Architecture &a) const {
+  if (a.choice.size() != discrete_.size())
+    throw std::invalid_argument("architecture has " + std::to_string(a.choice.size()) + " discrete values; space '" +
+                                name_ + "' has " + std::to_string(discrete_.size()));
+  std::map<std::string, std::string> parts; // sorted by name, as the compiler's std::map
+  for (size_t k = 0; k < discrete_.size(); ++k) {
+    const Decision &d = decisions_[discrete_[k]];
+    parts[d.name] = d.text.at(a.choice[k]);
+  }
+  std::string out;
+  for (auto &[name, text] : parts)
+    out += (out.empty() ? "" : ",") + name + "=" + text;
+  return out;
+}
+
+std::string Space::fullId(const Architecture &a) const {
+  std::string out = id(a);
+  if (continuous_.empty())
+    return out;
+  std::map<std::string, std::string> parts;
+  for (size_t k = 0; k < continuous_.size(); ++k)
+    parts[decisions_[continuous_[k]].name] = formatG(a.real.at(k), "%.17g");
+  out += ";";
+  bool first = true;
+  for (auto &[name, text] : parts) {
+    out += (first ? "" : ",") + name + "=" + text;
+    first = false;
+  }
+  return out;
+}
+
+std::string Space::hash(const std::string &id) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : id)
+    h = (h ^ c) * 1099511628211ull;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
+  return buf;
+}
+
+Architecture Space::parseId(const std::string &text) const {
+  std::string structural = text, hyper;
+  if (size_t semi = text.find(';'); semi != std::string::npos)
+    structural = text.substr(0, semi), hyper = text.substr(semi + 1);
+  std::map<std::string, size_t> byName; // name -> index into decisions_
+  for (size_t i = 0; i < decisions_.size(); ++i)
+    byName[decisions_[i].name] = i;
+  std::map<std::string, int64_t> given;   // discrete: domain position
+  std::map<std::string, double> givenReal; // continuous
+  auto fail = [](const std::string &m) -> void { throw std::invalid_argument(m); };
+  // Labels may hold commas (DARTS' "max_pool(3, stride=2)"): a piece starts
+  // a new part only when it starts with a decision's name and '='.
+  std::vector<std::string> parts;
+  for (const std::string &piece : split(structural, ',')) {
+    size_t eq = piece.find('=');
+    bool starts = eq != std::string::npos && byName.count(trim(piece.substr(0, eq)));
+    if (starts || parts.empty())
+      parts.push_back(piece);
+    else
+      parts.back() += "," + piece;
+  }
+  for (const std::string &raw : parts) {
+    if (trim(raw).empty())
+      continue;
+    size_t eq = raw.find('=');
+    std::string name = trim(raw.substr(0, eq)), value = eq == std::string::npos ? "" : trim(raw.substr(eq + 1));
+    auto it = byName.find(name);
+    // As the compiler, the ID's part names discrete decisions only.
+    if (it == byName.end() || !decisions_[it->second].discrete())
+      fail("the space has no decision '" + name + "'");
+    if (given.count(name))
+      fail("decision '" + name + "' is given twice");
+    const Decision &d = decisions_[it->second];
+    if (d.kind == Decision::Kind::Categorical) {
+      auto pos = std::find(d.text.begin(), d.text.end(), value);
+      if (pos == d.text.end())
+        fail("decision '" + name + "' has no alternative '" + value + "' (it has " + join(d.text, ", ") + ")");
+      given[name] = pos - d.text.begin();
+      continue;
+    }
+    if (d.kind == Decision::Kind::Pick || d.kind == Decision::Kind::Subset) {
+      uint64_t n = uint64_t(candidates_[it->second]);
+      uint64_t mask = 0;
+      if (value != "none") {
+        for (const std::string &item : split(value, '+')) {
+          int64_t i;
+          if (!parseInt64(trim(item), i) || i < 0 || uint64_t(i) >= n)
+            fail("input choice '" + name + "' has candidates 0.." + std::to_string(int64_t(n) - 1) + ", not '" +
+                 trim(item) + "'");
+          if (mask >> i & 1)
+            fail("input choice '" + name + "' names candidate " + std::to_string(i) + " twice");
+          mask |= uint64_t(1) << i;
+        }
+      }
+      auto pos = std::find(d.domain.begin(), d.domain.end(), int64_t(mask));
+      if (pos == d.domain.end()) {
+        // A pick with a constant count holds only masks of that many bits.
+        int64_t k = popcount64(uint64_t(d.domain.front()));
+        fail("input choice '" + name + "' picks " + std::to_string(k) + " of its candidates, not " +
+             std::to_string(popcount64(mask)));
+      }
+      given[name] = pos - d.domain.begin();
+      continue;
+    }
+    int64_t v;
+    auto pos = d.domain.end();
+    if (parseInt64(value, v))
+      pos = std::find(d.domain.begin(), d.domain.end(), v);
+    if (pos == d.domain.end())
+      fail("decision '" + name + "' cannot be '" + value + "'");
+    given[name] = pos - d.domain.begin();
+  }
+  for (const std::string &raw : split(hyper, ',')) {
+    if (trim(raw).empty())
+      continue;
+    size_t eq = raw.find('=');
+    std::string name = trim(raw.substr(0, eq)), value = eq == std::string::npos ? "" : trim(raw.substr(eq + 1));
+    auto it = byName.find(name);
+    if (it == byName.end() || decisions_[it->second].discrete())
+      fail("the space has no continuous decision '" + name + "'");
+    if (givenReal.count(name))
+      fail("decision '" + name + "' is given twice");
+    char *end = nullptr;
+    double v = std::strtod(value.c_str(), &end);
+    const Decision &d = decisions_[it->second];
+    if (value.empty() || *end || !(v >= d.lo && v <= d.hi))
+      fail("decision '" + name + "' cannot be '" + value + "' (it is between " + formatG(d.lo, "%g") + " and " +
+           formatG(d.hi, "%g") + ")");
+    givenReal[name] = v;
+  }
+  Architecture a;
+  for (size_t k : discrete_) {
+    const Decision &d = decisions_[k];
+    auto it = given.find(d.name);
+    if (it == given.end()) {
+      if (!d.search)
+        fail("decision '" + d.name + "' is not given");
+      a.choice.push_back(0);
+      continue;
+    }
+    a.choice.push_back(it->second);
+  }
+  for (size_t k : continuous_) {
+    auto it = givenReal.find(decisions_[k].name);
+    a.real.push_back(it == givenReal.end() ? decisions_[k].lo : it->second);
+  }
+  // A pick's count may itself be a decision: check it once all are known.
+  std::map<std::string, Json> vals = values(a);
+  Env env;
+  env.decisions = &vals;
+  for (size_t k = 0; k < discrete_.size(); ++k) {
+    const Json &count = pickCount_[discrete_[k]];
+    if (count.is_null())
+      continue;
+    const Decision &d = decisions_[discrete_[k]];
+    int64_t want = asInt(evaluate(count, env)), got = popcount64(uint64_t(d.domain[a.choice[k]]));
+    if (want != got)
+      fail("input choice '" + d.name + "' picks " + std::to_string(want) + " of its candidates, not " +
+           std::to_string(got));
+  }
+  return a;
+}
+
+//===----------------------------------------------------------------------===//
+// Sampling and mutation
+//===----------------------------------------------------------------------===//
+
+namespace {
+double drawReal(const Decision &d, Rng &rng) {
+  double u = uniformReal(rng);
+  if (d.hi <= d.lo)
+    return d.lo;
+  if (d.log)
+    return std::exp(std::log(d.lo) + u * (std::log(d.hi) - std::log(d.lo)));
+  return d.lo + u * (d.hi - d.lo);
+}
+} // namespace
+
+Architecture Space::draw(Rng &rng) const {
+  Architecture a;
+  a.choice.assign(discrete_.size(), 0);
+  if (!combos_.empty()) {
+    // Exactly uniform over canonical forms: a combination of the
+    // controlling decisions in proportion to the architectures it has, then
+    // the decisions active there.
+    double r = uniformReal(rng) * cumulative_.back();
+    size_t c = std::upper_bound(cumulative_.begin(), cumulative_.end(), r) - cumulative_.begin();
+    c = std::min(c, combos_.size() - 1);
+    for (size_t j = 0; j < controlling_.size(); ++j)
+      a.choice[controlling_[j]] = combos_[c][j];
+    for (size_t ci : continuous_)
+      a.real.push_back(drawReal(decisions_[ci], rng));
+    std::vector<bool> act = activity(a);
+    for (size_t k = 0; k < discrete_.size(); ++k)
+      if (act[k] && !std::binary_search(controlling_.begin(), controlling_.end(), k))
+        a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
+    return a;
+  }
+  for (size_t k = 0; k < discrete_.size(); ++k)
+    a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
+  for (size_t ci : continuous_)
+    a.real.push_back(drawReal(decisions_[ci], rng));
+  return canonical(a);
+}
+
+Architecture Space::sample(Rng &rng) const {
+  std::optional<std::string> last;
+  for (int t = 0; t < kSampleTries; ++t) {
+    Architecture a = draw(rng);
+    last = violated(a);
+    if (!last)
+      return a;
+  }
+  throw std::runtime_error("space '" + name_ + "': no architecture meeting its requirements in " +
+                           std::to_string(kSampleTries) + " random draws (the last broke '" + *last + "')");
+}
+
+Architecture Space::mutate(const Architecture &parent, Rng &rng, double rate) const {
+  Architecture base = canonical(parent);
+  std::vector<bool> act = activity(base);
+  // Genes: active discrete decisions with a choice, then continuous ones.
+  std::vector<size_t> genes;
+  for (size_t k = 0; k < discrete_.size(); ++k)
+    if (act[k] && decisions_[discrete_[k]].domain.size() > 1)
+      genes.push_back(k);
+  for (size_t k = 0; k < continuous_.size(); ++k)
+    if (decisions_[continuous_[k]].hi > decisions_[continuous_[k]].lo)
+      genes.push_back(discrete_.size() + k);
+  if (genes.empty())
+    throw std::runtime_error("space '" + name_ + "' has nothing to mutate (every decision has one value)");
+  for (int t = 0; t < kMutateTries; ++t) {
+    Architecture child = base;
+    std::vector<size_t> chosen;
+    if (rate > 0)
+      for (size_t g : genes)
+        if (uniformReal(rng) < rate)
+          chosen.push_back(g);
+    if (chosen.empty())
+      chosen.push_back(genes[uniformIndex(rng, genes.size())]);
+    for (size_t g : chosen) {
+      if (g >= discrete_.size()) {
+        child.real[g - discrete_.size()] = drawReal(decisions_[continuous_[g - discrete_.size()]], rng);
+        continue;
+      }
+      // Another value, uniformly among the others.
+      uint64_t n = decisions_[discrete_[g]].domain.size();
+      int64_t p = int64_t(uniformIndex(rng, n - 1));
+      child.choice[g] = p >= child.choice[g] ? p + 1 : p;
+    }
+    if (conditional_) {
+      std::vector<bool> now = activity(child);
+      for (size_t k = 0; k < now.size(); ++k)
+        if (now[k] && !act[k])
+          child.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
+      child = canonical(child);
+    }
+    if (child == base || violated(child))
+      continue;
+    return child;
+  }
+  throw std::runtime_error("space '" + name_ + "': no mutation of '" + id(base) + "' meets the requirements in " +
+                           std::to_string(kMutateTries) + " tries");
+}
+
+uint64_t Space::discreteSize() const {
+  uint64_t total = 1;
+  for (size_t k : discrete_) {
+    uint64_t n = decisions_[k].domain.size();
+    if (total > std::numeric_limits<uint64_t>::max() / n)
+      return std::numeric_limits<uint64_t>::max();
+    total *= n;
+  }
+  return total;
+}

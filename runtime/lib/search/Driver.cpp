@@ -1,0 +1,296 @@
+//===- Driver.cpp - Running a search --------------------------------------===//
+#include "nasc/search/Driver.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <limits>
+#include <unistd.h>
+#include <unordered_map>
+
+using namespace nasc::search;
+namespace runtime = nasc::runtime;
+using nasc::runtime::Env;
+using nasc::runtime::EvalError;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+bool readsMetric(const Json &tree) {
+  if (tree.is_object()) {
+    if (tree.contains("metric"))
+      return true;
+    for (auto &[k, v] : tree.items())
+      if (readsMetric(v))
+        return true;
+  } else if (tree.is_array()) {
+    for (const Json &v : tree)
+      if (readsMetric(v))
+        return true;
+  }
+  return false;
+}
+
+std::string fnv(const std::string &s) { return Space::hash(s); }
+
+std::string utcNow() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string fmt(double v, const char *f = "%.4f") {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+/// What the cache keeps of an evaluation: everything but seq and timing.
+struct Outcome {
+  Evaluation eval;
+  std::vector<double> objectives;
+  double score = -kInf;
+  bool feasible = true;
+  std::string violated;
+};
+
+} // namespace
+
+SearchSettings SearchDriver::settings(const Json &search, const DriverOptions &options) {
+  SearchSettings s;
+  const Json &set = search.contains("settings") ? search["settings"] : Json::object();
+  auto value = [&](const char *key) -> std::optional<Json> {
+    auto it = set.find(key);
+    if (it == set.end())
+      return std::nullopt;
+    try {
+      return runtime::evaluate(*it, Env{});
+    } catch (const EvalError &e) {
+      throw std::invalid_argument(std::string("search setting '") + key + "': " + e.what());
+    }
+  };
+  if (auto v = value("evaluations"))
+    s.budget = uint64_t(std::max<int64_t>(0, runtime::asInt(*v)));
+  if (auto v = value("seed"))
+    s.seed = uint64_t(runtime::asInt(*v));
+  if (auto v = value("time_limit"))
+    s.timeLimit = runtime::asDouble(*v);
+  if (auto v = value("strategy")) {
+    s.strategy = v->value("impl", "");
+    s.strategyArgs = v->value("args", Json::object());
+  }
+  if (auto it = set.find("estimator"); it != set.end())
+    s.estimator = *it;
+  if (options.budget)
+    s.budget = *options.budget;
+  if (options.seed)
+    s.seed = *options.seed;
+  if (options.timeLimit)
+    s.timeLimit = *options.timeLimit;
+  return s;
+}
+
+std::string SearchDriver::fingerprint(const Space &space, const Json &search) {
+  Json s = search;
+  if (s.contains("settings"))
+    for (const char *key : {"evaluations", "time_limit", "seed"})
+      s["settings"].erase(key);
+  return fnv(space.json().dump() + "\n" + s.dump());
+}
+
+StoreMeta SearchDriver::storeMeta(const Space &space, const Json &search, const DriverOptions &options,
+                                  const std::string &strategy, const Json &strategyArgs) {
+  SearchSettings s = settings(search, options);
+  StoreMeta m;
+  m.search = search.value("name", "");
+  m.fingerprint = fingerprint(space, search);
+  std::string impl = strategy.empty() ? s.strategy : strategy;
+  Json args = strategy.empty() ? s.strategyArgs : (strategyArgs.is_null() ? Json::object() : strategyArgs);
+  m.strategy = impl + " " + args.dump();
+  m.seed = s.seed;
+  m.budget = s.budget;
+  return m;
+}
+
+SearchDriver::SearchDriver(const Space &space, const Json &search, Strategy &strategy, Estimator &estimator,
+                           Store *store, DriverOptions options)
+    : space_(space), search_(search), strategy_(strategy), estimator_(estimator), store_(store),
+      options_(std::move(options)) {}
+
+SearchResult SearchDriver::run() {
+  using Clock = std::chrono::steady_clock;
+  SearchSettings set = settings(search_, options_);
+  SearchResult result;
+  std::unordered_map<std::string, Outcome> cache;
+
+  // Hard constraints over metrics: the search's, and the space's that read
+  // metrics (those over decisions already shaped the space).
+  std::vector<Json> constraints;
+  for (const Json &c : search_.value("constraints", Json::array()))
+    if (readsMetric(c.at("condition")))
+      constraints.push_back(c);
+  for (const Json &c : space_.json().value("constraints", Json::array()))
+    if (readsMetric(c.at("condition")))
+      constraints.push_back(c);
+  const Json objectives = search_.value("objectives", Json::array());
+
+  auto better = [](const Record &r, const std::optional<Record> &best) {
+    return r.score > -kInf && (!best || r.score > best->score);
+  };
+
+  double before = 0; // time of the stored evaluations
+  if (store_) {
+    std::vector<Record> stored = store_->records();
+    if (!stored.empty()) {
+      std::optional<Json> snap = store_->snapshot();
+      if (!snap)
+        throw StoreError(store_->path() + ": evaluations but no strategy snapshot");
+      strategy_.restore(*snap);
+      for (Record &r : stored) {
+        before += r.seconds;
+        if (!r.cached)
+          cache[r.id] = Outcome{r.eval, r.objectives, r.score, r.feasible, r.violated};
+        if (better(r, result.best))
+          result.best = r;
+        result.records.push_back(std::move(r));
+      }
+      result.resumed = true;
+    }
+  }
+
+  // Progress.
+  bool tty = false;
+  if (options_.tty)
+    tty = *options_.tty;
+  else if (options_.progress == &std::cout || (options_.progress && options_.progress->rdbuf() == std::cout.rdbuf()))
+    tty = ::isatty(1);
+  else if (options_.progress && (options_.progress->rdbuf() == std::cerr.rdbuf()))
+    tty = ::isatty(2);
+  auto start = Clock::now();
+  auto elapsed = [&] { return before + std::chrono::duration<double>(Clock::now() - start).count(); };
+  double lastPrint = -kInf;
+  auto progress = [&](bool final) {
+    if (!options_.progress)
+      return;
+    double t = elapsed();
+    if (!final && t - lastPrint < (tty ? 0.1 : options_.progressInterval))
+      return;
+    lastPrint = t;
+    size_t done = result.records.size();
+    std::string best = result.best ? (result.best->objectives.empty() ? fmt(result.best->score)
+                                                                      : fmt(result.best->objectives[0])) +
+                                         " (" + result.best->hash.substr(0, tty ? 8 : 16) + ")"
+                                   : std::string("none yet");
+    std::string of = set.budget ? "/" + std::to_string(set.budget) : std::string();
+    std::ostream &os = *options_.progress;
+    if (tty) {
+      std::string bar;
+      if (set.budget) {
+        int width = 24, filled = int(double(width) * double(done) / double(set.budget));
+        bar = "[" + std::string(std::min(filled, width), '#') + std::string(width - std::min(filled, width), '.') + "] ";
+      }
+      os << "\r" << bar << done << of << "  best " << best << "  " << fmt(t, "%.1f") << " s\x1b[K";
+      if (final)
+        os << "\n";
+      os.flush();
+    } else {
+      os << "search " << search_.value("name", "") << ": " << done << of << " evaluations, best " << best
+         << ", " << fmt(t, "%.1f") << " s" << (final ? " (" + result.stopReason + ")" : std::string()) << "\n";
+      os.flush();
+    }
+  };
+
+  while (true) {
+    if (set.budget && result.records.size() >= set.budget) {
+      result.stopReason = "budget";
+      break;
+    }
+    if (set.timeLimit > 0 && elapsed() >= set.timeLimit) {
+      result.stopReason = "time limit";
+      break;
+    }
+    std::optional<Architecture> asked = strategy_.ask();
+    if (!asked) {
+      result.stopReason = "exhausted";
+      break;
+    }
+    Record r;
+    r.seq = int64_t(result.records.size()) + 1;
+    r.arch = space_.canonical(*asked);
+    r.id = space_.fullId(r.arch);
+    r.hash = Space::hash(r.id);
+    r.timestamp = utcNow();
+    if (auto hit = cache.find(r.id); hit != cache.end()) {
+      const Outcome &o = hit->second;
+      r.eval = o.eval, r.objectives = o.objectives, r.score = o.score, r.feasible = o.feasible;
+      r.violated = o.violated;
+      r.cached = true;
+    } else {
+      auto t0 = Clock::now();
+      Outcome o;
+      std::map<std::string, Json> values = space_.values(r.arch);
+      if (std::optional<std::string> broken = space_.violated(r.arch)) {
+        o.eval.error = "breaks requirement '" + *broken + "'";
+      } else {
+        std::map<std::string, Json> hyper;
+        for (const runtime::Decision &d : space_.decisions())
+          if (d.search)
+            hyper[d.name] = values.at(d.name);
+        try {
+          o.eval = estimator_.evaluate(r.arch, hyper);
+        } catch (const std::exception &e) {
+          o.eval.error = e.what();
+        }
+        ++result.estimatorCalls;
+      }
+      if (o.eval.error.empty()) {
+        Env env;
+        env.decisions = &values;
+        env.metric = [&](const std::string &name, const Json &args) {
+          return Json(estimator_.metric(name, args, o.eval));
+        };
+        try {
+          for (const Json &c : constraints)
+            if (!runtime::asBool(runtime::evaluate(c.at("condition"), env))) {
+              o.feasible = false;
+              o.violated = c.value("text", c.value("message", std::string("a requirement")));
+              break;
+            }
+          for (const Json &obj : objectives)
+            o.objectives.push_back(runtime::asDouble(runtime::evaluate(obj.at("value"), env)));
+          if (o.feasible && !o.objectives.empty()) {
+            bool minimize = objectives[0].value("direction", "maximize") == "minimize";
+            o.score = minimize ? -o.objectives[0] : o.objectives[0];
+            if (std::isnan(o.score))
+              o.score = -kInf;
+          }
+        } catch (const std::exception &e) {
+          o.eval.error = e.what();
+          o.score = -kInf;
+        }
+      }
+      r.eval = o.eval, r.objectives = o.objectives, r.score = o.score, r.feasible = o.feasible;
+      r.violated = o.violated;
+      r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      cache[r.id] = std::move(o);
+    }
+    strategy_.tell(r.arch, r.score);
+    if (store_)
+      store_->append(r, strategy_.save());
+    if (better(r, result.best))
+      result.best = r;
+    result.records.push_back(std::move(r));
+    progress(false);
+  }
+  result.seconds = elapsed();
+  if (store_)
+    store_->finish(result.stopReason);
+  progress(true);
+  return result;
+}

@@ -1,0 +1,263 @@
+//===- TableEstimator.cpp - Metrics looked up in a benchmark table --------===//
+#include "nasc/search/TableEstimator.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+using namespace nasc::search;
+namespace runtime = nasc::runtime;
+
+namespace {
+
+/// One CSV record: commas separate, double quotes quote ("" is a quote).
+std::vector<std::string> splitCsv(const std::string &line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"')
+        out.back() += '"', ++i;
+      else if (c == '"')
+        quoted = false;
+      else
+        out.back() += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+struct Csv {
+  std::vector<std::string> header;
+  std::vector<std::pair<int64_t, std::vector<std::string>>> rows; // (line, fields)
+  int column(const std::string &name) const {
+    for (size_t i = 0; i < header.size(); ++i)
+      if (header[i] == name)
+        return int(i);
+    return -1;
+  }
+};
+
+Csv readCsv(const std::string &path) {
+  std::ifstream in(path);
+  if (!in)
+    throw std::runtime_error(path + ": cannot open the benchmark table");
+  Csv csv;
+  std::string line;
+  int64_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue;
+    if (csv.header.empty()) {
+      csv.header = splitCsv(line);
+      continue;
+    }
+    csv.rows.push_back({n, splitCsv(line)});
+  }
+  if (csv.header.empty())
+    throw std::runtime_error(path + ": empty table (no header line)");
+  return csv;
+}
+
+std::string known(const Csv &csv) {
+  std::string s;
+  for (const std::string &h : csv.header)
+    s += (s.empty() ? "" : ", ") + h;
+  return s;
+}
+
+double number(const std::string &path, int64_t line, const std::string &column, const std::string &text) {
+  char *end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end)
+    throw std::runtime_error(path + ":" + std::to_string(line) + ": column '" + column + "' is '" + text +
+                             "', not a number");
+  return v;
+}
+
+const std::string &field(const Csv &csv, const std::string &path, size_t r, int col) {
+  const auto &[line, fields] = csv.rows[r];
+  if (col >= int(fields.size()))
+    throw std::runtime_error(path + ":" + std::to_string(line) + ": " + std::to_string(fields.size()) +
+                             " fields, the header has " + std::to_string(csv.header.size()));
+  return fields[col];
+}
+
+std::string dirOf(const std::string &path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+} // namespace
+
+std::string TableEstimator::idOf(const Space &space, const std::string &arch) {
+  // |op~0|+|op~0|op~1|+...: group g (1-based) lists the edges into node g.
+  std::vector<std::string> groups;
+  std::string cur;
+  for (size_t i = 0; i <= arch.size(); ++i) {
+    if (i == arch.size() || arch[i] == '+') {
+      groups.push_back(cur);
+      cur.clear();
+    } else {
+      cur += arch[i];
+    }
+  }
+  std::string id;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const std::string &group = groups[g];
+    if (group.size() < 2 || group.front() != '|' || group.back() != '|')
+      throw std::invalid_argument("'" + arch + "' is not a NAS-Bench-201 string (group " + std::to_string(g + 1) +
+                                  " is '" + group + "')");
+    std::stringstream entries(group.substr(1, group.size() - 2));
+    std::string entry;
+    while (std::getline(entries, entry, '|')) {
+      size_t tilde = entry.rfind('~');
+      if (tilde == std::string::npos || tilde == 0 || tilde + 1 == entry.size())
+        throw std::invalid_argument("'" + arch + "': entry '" + entry + "' is not op~node");
+      std::string op = entry.substr(0, tilde), from = entry.substr(tilde + 1);
+      std::string edge = "e" + from + "_" + std::to_string(g + 1);
+      std::string match;
+      for (size_t k : space.discrete()) {
+        const std::string &name = space.decisions()[k].name;
+        bool is = name == edge ||
+                  (name.size() > edge.size() && name.compare(name.size() - edge.size() - 1, std::string::npos,
+                                                             "/" + edge) == 0);
+        if (!is)
+          continue;
+        if (!match.empty())
+          throw std::invalid_argument("edge " + edge + " matches decisions '" + match + "' and '" + name + "'");
+        match = name;
+      }
+      if (match.empty())
+        throw std::invalid_argument("'" + arch + "': space '" + space.name() + "' has no decision for edge " + edge +
+                                    " (named " + edge + " or ending in /" + edge + ")");
+      id += (id.empty() ? "" : ",") + match + "=" + op;
+    }
+  }
+  return space.id(space.canonical(space.parseId(id)));
+}
+
+TableEstimator::TableEstimator(const Space &space, const std::string &file, const std::string &column,
+                               const std::string &report)
+    : space_(space), file_(file), column_(column), report_(report.empty() ? column : report) {
+  Csv csv = readCsv(file);
+  int archCol = csv.column("arch"), valueCol = csv.column(column_), reportCol = csv.column(report_),
+      paramsCol = csv.column("params_mb");
+  for (auto [col, name] : {std::pair{archCol, std::string("arch")}, {valueCol, column_}, {reportCol, report_}})
+    if (col < 0)
+      throw std::runtime_error(file + ": no column '" + name + "' (the columns are " + known(csv) + ")");
+  rows_.reserve(csv.rows.size());
+  for (size_t r = 0; r < csv.rows.size(); ++r) {
+    Row row;
+    row.line = csv.rows[r].first;
+    row.arch = field(csv, file, r, archCol);
+    try {
+      row.id = idOf(space, row.arch);
+    } catch (const std::invalid_argument &e) {
+      throw std::runtime_error(file + ":" + std::to_string(row.line) + ": " + e.what());
+    }
+    row.value = number(file, row.line, column_, field(csv, file, r, valueCol));
+    row.report = number(file, row.line, report_, field(csv, file, r, reportCol));
+    if (paramsCol >= 0)
+      row.params = number(file, row.line, "params_mb", field(csv, file, r, paramsCol)) * 1e6;
+    auto [it, inserted] = byId_.emplace(row.id, rows_.size());
+    if (!inserted)
+      throw std::runtime_error(file + ":" + std::to_string(row.line) + ": architecture '" + row.arch +
+                               "' is also on line " + std::to_string(rows_[it->second].line));
+    rows_.push_back(std::move(row));
+  }
+
+  // Latencies: same index order as the table, arch column checked.
+  std::string latencyPath = dirOf(file) + "/nb201_latency_ms.csv";
+  if (!std::ifstream(latencyPath))
+    return;
+  Csv lat = readCsv(latencyPath);
+  int latArch = lat.column("arch"), latIndex = lat.column("index"), tableIndex = csv.column("index");
+  for (size_t i = 0; i < lat.header.size(); ++i)
+    if (int(i) != latArch && int(i) != latIndex)
+      devices_.push_back(lat.header[i]);
+  if (lat.rows.size() != rows_.size())
+    throw std::runtime_error(latencyPath + ": " + std::to_string(lat.rows.size()) + " rows, but " + file + " has " +
+                             std::to_string(rows_.size()));
+  for (size_t r = 0; r < lat.rows.size(); ++r) {
+    int64_t line = lat.rows[r].first;
+    if (latIndex >= 0 && tableIndex >= 0 && field(lat, latencyPath, r, latIndex) != field(csv, file, r, tableIndex))
+      throw std::runtime_error(latencyPath + ":" + std::to_string(line) + ": index " +
+                               field(lat, latencyPath, r, latIndex) + ", but " + file + " has index " +
+                               field(csv, file, r, tableIndex) + " there");
+    if (latArch >= 0 && field(lat, latencyPath, r, latArch) != rows_[r].arch)
+      throw std::runtime_error(latencyPath + ":" + std::to_string(line) + ": arch '" +
+                               field(lat, latencyPath, r, latArch) + "' differs from " + file + "'s '" +
+                               rows_[r].arch + "'");
+    for (size_t i = 0; i < lat.header.size(); ++i)
+      if (int(i) != latArch && int(i) != latIndex)
+        rows_[r].latency[lat.header[i]] = number(latencyPath, line, lat.header[i], field(lat, latencyPath, r, int(i)));
+  }
+}
+
+std::unique_ptr<TableEstimator> TableEstimator::fromSetting(const Space &space, const Json &setting,
+                                                            const std::string &baseDir) {
+  if (setting.value("impl", "") != "table")
+    throw std::invalid_argument("not a table estimator setting: " + setting.dump());
+  const Json &args = setting.contains("args") ? setting["args"] : Json::object();
+  auto arg = [&](const char *name, const std::string &fallback) {
+    auto it = args.find(name);
+    if (it == args.end())
+      return fallback;
+    return runtime::asString(runtime::evaluate(*it, runtime::Env{}));
+  };
+  std::string file = arg("file", ""), column = arg("column", "");
+  if (file.empty() || column.empty())
+    throw std::invalid_argument("the table estimator needs `file` and `column`");
+  if (!baseDir.empty() && file[0] != '/')
+    file = baseDir + "/" + file;
+  return std::make_unique<TableEstimator>(space, file, column, arg("report", column));
+}
+
+const TableEstimator::Row *TableEstimator::find(const Architecture &a) const {
+  auto it = byId_.find(space_.id(space_.canonical(a)));
+  return it == byId_.end() ? nullptr : &rows_[it->second];
+}
+
+Evaluation TableEstimator::evaluate(const Architecture &a, const std::map<std::string, Json> &) {
+  Evaluation e;
+  const Row *row = find(a);
+  if (!row) {
+    e.error = "architecture '" + space_.id(space_.canonical(a)) + "' is not in " + file_;
+    return e;
+  }
+  e.metrics["accuracy"] = row->value;
+  e.report["accuracy"] = row->report;
+  if (row->params >= 0)
+    e.metrics["params"] = row->params;
+  for (auto &[device, ms] : row->latency)
+    e.metrics["latency/" + device] = ms;
+  return e;
+}
+
+double TableEstimator::metric(const std::string &name, const Json &args, const Evaluation &e) const {
+  if (name == "latency" || name == "energy") {
+    if (!args.contains("device") || !args["device"].is_string())
+      throw std::invalid_argument(name + " needs a device");
+    std::string device = args["device"].get<std::string>();
+    auto it = e.metrics.find(name + "/" + device);
+    if (it != e.metrics.end())
+      return it->second;
+    std::string list;
+    for (const std::string &d : devices_)
+      list += (list.empty() ? "" : ", ") + d;
+    throw std::invalid_argument("the table has no " + name + " on '" + device + "'" +
+                                (list.empty() ? std::string(" (no nb201_latency_ms.csv next to ") + file_ + ")"
+                                              : " (it has " + list + ")"));
+  }
+  return Estimator::metric(name, args, e);
+}

@@ -1,0 +1,232 @@
+//===- StrategyTest.cpp - Random, grid and evolution ----------------------===//
+#include "nasc/runtime/Artefact.h"
+#include "nasc/search/Enumerate.h"
+#include "nasc/search/Strategy.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace nasc::runtime;
+using namespace nasc::search;
+
+namespace nasc_test {
+std::string sourceDir();
+std::string writeFile(const std::string &name, const std::string &text);
+const Artefact &compiled(const std::string &nas);
+} // namespace nasc_test
+
+namespace {
+
+Space load(const std::string &file, const std::string &name) {
+  const Artefact &art = nasc_test::compiled(file);
+  const Json *search = nullptr;
+  for (const Json &s : art.searches())
+    if (s.at("settings").contains("space") && s["settings"]["space"].value("space", "") == name)
+      search = &s;
+  return Space(art.space(name), search);
+}
+
+Space nb201() { return load(nasc_test::sourceDir() + "/examples/nb201_evolution.nas", "NB201Evolution.space"); }
+
+const char *kTiny = R"(
+import "std/ops";
+network Tiny() {
+  input image: tensor(3, 8, 8);
+  choice a: [8, 16, 24];
+  choice b: [8, 16, 24];
+  choice k: [1, 3];
+  require a <= b;
+  output image |> conv(a, kernel=k) |> conv(b) |> global_avg_pool |> linear(10);
+}
+)";
+
+/// A deterministic stand-in for an estimator.
+double score(const Space &space, const Architecture &a) {
+  std::string h = Space::hash(space.id(a));
+  return double(std::stoull(h.substr(0, 8), nullptr, 16) % 10000) / 100.0;
+}
+
+/// `n` asks and tells; with `cut`, the strategy is saved after `cut` steps,
+/// dropped, and a new one restored from the (serialized) state goes on.
+std::vector<std::string> runSteps(const Space &space, const std::string &impl, const Json &args, int n, int cut = -1) {
+  std::unique_ptr<Strategy> s = makeStrategy(impl, space, args, 42);
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i) {
+    if (i == cut) {
+      std::string saved = s->save().dump();
+      s = makeStrategy(impl, space, args, 999); // another seed: the state must carry everything
+      s->restore(Json::parse(saved));
+    }
+    std::optional<Architecture> a = s->ask();
+    if (!a)
+      break;
+    ids.push_back(space.fullId(*a));
+    s->tell(*a, score(space, *a));
+  }
+  return ids;
+}
+
+TEST(Strategy, RegistryKnowsTheBuiltins) {
+  std::vector<std::string> names = strategyNames();
+  for (const char *n : {"random", "grid", "evolution"})
+    EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+  Space space = nb201();
+  try {
+    makeStrategy("nope", space, Json::object(), 0);
+    FAIL();
+  } catch (const std::invalid_argument &e) {
+    EXPECT_NE(std::string(e.what()).find("no search strategy 'nope'"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("evolution"), std::string::npos);
+  }
+}
+
+TEST(Strategy, RandomHasNoDuplicatesAndExhausts) {
+  Space space = nb201();
+  std::unique_ptr<Strategy> s = makeStrategy("random", space, Json::object(), 1);
+  std::set<std::string> seen;
+  for (int i = 0; i < 15625; ++i) {
+    std::optional<Architecture> a = s->ask();
+    ASSERT_TRUE(a) << "exhausted after " << i;
+    ASSERT_TRUE(seen.insert(space.id(*a)).second) << "duplicate at " << i;
+    s->tell(*a, 0);
+  }
+  EXPECT_FALSE(s->ask()); // all 15,625 asked
+}
+
+TEST(Strategy, RandomOnlyFeasibleAndExhaustsTheFeasibleOnes) {
+  Space space = load(nasc_test::writeFile("stiny.nas", kTiny), "Tiny.space");
+  std::unique_ptr<Strategy> s = makeStrategy("random", space, Json::object(), 3);
+  std::set<std::string> seen;
+  while (std::optional<Architecture> a = s->ask()) {
+    ASSERT_FALSE(space.violated(*a));
+    ASSERT_TRUE(seen.insert(space.id(*a)).second);
+    s->tell(*a, 1);
+  }
+  EXPECT_EQ(seen.size(), 12u);
+}
+
+TEST(Strategy, GridCoversNb201ExactlyOnce) {
+  Space space = nb201();
+  std::unique_ptr<Strategy> s = makeStrategy("grid", space, Json::object(), 0);
+  std::set<std::string> seen;
+  while (std::optional<Architecture> a = s->ask()) {
+    ASSERT_TRUE(seen.insert(space.id(*a)).second);
+    s->tell(*a, 0);
+  }
+  EXPECT_EQ(seen.size(), 15625u);
+}
+
+TEST(Strategy, GridSkipsInfeasibleAndSpacesFloats) {
+  Space tiny = load(nasc_test::writeFile("gtiny.nas", kTiny), "Tiny.space");
+  std::unique_ptr<Strategy> s = makeStrategy("grid", tiny, Json::object(), 0);
+  int n = 0;
+  while (std::optional<Architecture> a = s->ask()) {
+    ASSERT_FALSE(tiny.violated(*a));
+    ++n;
+  }
+  EXPECT_EQ(n, 12);
+  // fashion_mnist: 144 architectures times 3 log-spaced learning rates.
+  Space fm = load(nasc_test::sourceDir() + "/examples/fashion_mnist.nas", "FashionMNIST.space");
+  std::unique_ptr<Strategy> g = makeStrategy("grid", fm, Json{{"points", 3}}, 0);
+  std::set<std::string> ids;
+  std::set<double> lrs;
+  while (std::optional<Architecture> a = g->ask()) {
+    ids.insert(fm.fullId(*a));
+    lrs.insert(a->real[0]);
+  }
+  EXPECT_EQ(ids.size(), 144u * 3);
+  ASSERT_EQ(lrs.size(), 3u);
+  EXPECT_NEAR(*lrs.begin(), 0.02, 1e-12);
+  EXPECT_NEAR(*std::next(lrs.begin()), std::sqrt(0.02 * 0.2), 1e-12); // geometric midpoint
+  EXPECT_NEAR(*lrs.rbegin(), 0.2, 1e-12);
+}
+
+TEST(Strategy, EvolutionFirstRandomThenOneDecisionMutations) {
+  Space space = nb201();
+  Json args{{"population", 10}, {"sample", 3}};
+  std::unique_ptr<Strategy> s = makeStrategy("evolution", space, args, 5);
+  std::vector<Architecture> told;
+  std::set<std::string> initial;
+  for (int i = 0; i < 200; ++i) {
+    std::optional<Architecture> a = s->ask();
+    ASSERT_TRUE(a);
+    if (i < 10) {
+      EXPECT_TRUE(initial.insert(space.id(*a)).second); // distinct initial population
+    } else {
+      // A child differs from some member of the current population (the
+      // last 10 told, aging) in exactly one decision.
+      bool found = false;
+      for (size_t m = told.size() - 10; m < told.size() && !found; ++m) {
+        int changed = 0;
+        for (size_t k = 0; k < a->choice.size(); ++k)
+          changed += a->choice[k] != told[m].choice[k];
+        found = changed == 1;
+      }
+      EXPECT_TRUE(found) << "ask " << i << ": " << space.id(*a);
+    }
+    s->tell(*a, score(space, *a));
+    told.push_back(*a);
+  }
+  Json state = s->save();
+  EXPECT_EQ(state["population"].size(), 10u);
+}
+
+TEST(Strategy, EvolutionWithoutAgingKeepsTheBest) {
+  Space space = nb201();
+  std::unique_ptr<Strategy> s = makeStrategy("evolution", space, Json{{"population", 5}, {"sample", 2}, {"aging", false}}, 8);
+  std::vector<double> scores;
+  for (int i = 0; i < 100; ++i) {
+    std::optional<Architecture> a = s->ask();
+    double sc = score(space, *a);
+    scores.push_back(sc);
+    s->tell(*a, sc);
+  }
+  std::sort(scores.rbegin(), scores.rend());
+  std::vector<double> kept;
+  Json state = s->save();
+  for (const Json &m : state["population"])
+    kept.push_back(scoreFromJson(m["score"]));
+  std::sort(kept.rbegin(), kept.rend());
+  EXPECT_EQ(kept, std::vector<double>(scores.begin(), scores.begin() + 5));
+}
+
+TEST(Strategy, SaveRestoreContinuesTheSameSequence) {
+  Space space = nb201();
+  for (auto [impl, args] : {std::pair<std::string, Json>{"random", Json::object()},
+                            {"grid", Json::object()},
+                            {"evolution", Json{{"population", 10}, {"sample", 3}}},
+                            {"evolution", Json{{"population", 8}, {"sample", 4}, {"mutation_rate", 0.3}, {"aging", false}}}}) {
+    SCOPED_TRACE(impl + " " + args.dump());
+    std::vector<std::string> whole = runSteps(space, impl, args, 120);
+    for (int cut : {0, 5, 10, 37, 119}) {
+      std::vector<std::string> resumed = runSteps(space, impl, args, 120, cut);
+      EXPECT_EQ(whole, resumed) << "cut at " << cut;
+    }
+  }
+  // Random search past the point where it lists what is left.
+  Space tiny = load(nasc_test::writeFile("rtiny.nas", kTiny), "Tiny.space");
+  std::vector<std::string> whole = runSteps(tiny, "random", Json::object(), 20);
+  EXPECT_EQ(whole.size(), 12u);
+  for (int cut : {3, 9, 11})
+    EXPECT_EQ(runSteps(tiny, "random", Json::object(), 20, cut), whole);
+  // Continuous decisions (the learning rate) too.
+  Space fm = load(nasc_test::sourceDir() + "/examples/fashion_mnist.nas", "FashionMNIST.space");
+  std::vector<std::string> fmWhole = runSteps(fm, "evolution", Json{{"population", 8}, {"sample", 3}}, 40);
+  EXPECT_EQ(runSteps(fm, "evolution", Json{{"population", 8}, {"sample", 3}}, 40, 20), fmWhole);
+}
+
+TEST(Strategy, RngStateRoundTrips) {
+  Rng a(77);
+  for (int i = 0; i < 10; ++i)
+    a();
+  Rng b;
+  restoreRng(b, saveRng(a));
+  for (int i = 0; i < 100; ++i)
+    ASSERT_EQ(a(), b());
+  EXPECT_EQ(scoreFromJson(scoreToJson(-std::numeric_limits<double>::infinity())),
+            -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(scoreFromJson(scoreToJson(91.25)), 91.25);
+}
+
+} // namespace
