@@ -28,6 +28,10 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <set>
 #include <string>
 #include <vector>
@@ -61,6 +65,10 @@ commands:
                          parameters and multiply-accumulates (repeatable)
       --archs FILE       the same for every ID in FILE, one a line
       --space NAME       which space the IDs are of (when there are several)
+  search FILE [options]  compile FILE and run its search with the LibTorch runtime
+                         (nasc-run search, whose --help lists what it takes:
+                         --strategy, --budget, --seed, --out DIR, --resume, ...)
+  train FILE --arch ID   compile FILE and train one architecture standalone
   viz FILE               draw the space: each cell or block as its DAG with the
                          decisions on its edges, each network as its layers and
                          template instances (sharing key, repetitions)
@@ -237,6 +245,59 @@ int runOnFile(const Options &options, const std::string &file) {
 
 } // namespace
 
+/// `nasc search|train FILE.nas ...`: compiles FILE to OUT/space.nasa and
+/// hands over to nasc-run (beside this binary), which links LibTorch.
+int runRuntime(const char *argv0, std::vector<std::string> args) {
+  std::string source, out, stdlib;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if ((args[i] == "--out" || args[i] == "--stdlib") && i + 1 < args.size())
+      (args[i] == "--out" ? out : stdlib) = args[i + 1], ++i;
+    else if (source.empty() && llvm::StringRef(args[i]).ends_with(".nas"))
+      source = args[i];
+  }
+  if (source.empty())
+    return usageError("'" + args[0] + "' needs a .nas file");
+  if (out.empty())
+    out = "nasc-out/" + llvm::sys::path::stem(source).str();
+  if (std::error_code ec = llvm::sys::fs::create_directories(out)) {
+    llvm::errs() << "nasc: error: cannot create '" << out << "': " << ec.message() << "\n";
+    return 1;
+  }
+  Options compile;
+  compile.command = "compile";
+  compile.emit = "artefact";
+  compile.stdlib = stdlib;
+  compile.output = out + "/space.nasa";
+  if (int status = runOnFile(compile, source))
+    return status;
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&usageError);
+  llvm::SmallString<256> runtime(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(runtime, "nasc-run");
+  std::vector<std::string> forwarded{runtime.str().str(), args[0], compile.output, "--source", source};
+  bool hasOut = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == source)
+      continue;
+    if (args[i] == "--stdlib") {
+      ++i;
+      continue;
+    }
+    hasOut |= args[i] == "--out";
+    forwarded.push_back(args[i]);
+  }
+  if (!hasOut)
+    forwarded.insert(forwarded.end(), {"--out", out});
+  std::vector<char *> argvOut;
+  for (std::string &a : forwarded)
+    argvOut.push_back(a.data());
+  argvOut.push_back(nullptr);
+  llvm::outs().flush();
+  execv(argvOut[0], argvOut.data());
+  llvm::errs() << "nasc: error: cannot run the runtime '" << argvOut[0] << "': " << strerror(errno)
+               << " (build the nasc-run target)\n";
+  return 1;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // A compile allocates in many small pieces and frees most of it between
@@ -250,6 +311,8 @@ int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty())
     return usageError("no command given");
+  if (args[0] == "search" || args[0] == "train")
+    return runRuntime(argv[0], args);
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &arg = args[i];
     if (arg == "-h" || arg == "--help") {

@@ -1,0 +1,61 @@
+//===- Estimators.h - Estimators that train networks ----------------------===//
+//
+//   full_training(epochs)                  each architecture trained from scratch
+//   low_fidelity(epochs, subset, width_mult) the same, shorter / on a fraction
+//   supernet(mode, epochs)                 one single-path supernet trained by
+//                                          uniform path sampling, then each
+//                                          architecture scored with its weights
+//
+// The search sees validation metrics; finish() reports the chosen
+// architecture's test accuracy and writes its weights.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NASC_NN_ESTIMATORS_H
+#define NASC_NN_ESTIMATORS_H
+
+#include "nasc/nn/Train.h"
+#include "nasc/search/Estimator.h"
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+namespace nasc::nn {
+
+struct EstimatorOptions {
+  torch::Device device = torch::kCPU;
+  uint64_t seed = 0;
+  /// Where weights of evaluated networks (and a trained supernet) are kept so
+  /// a resumed search and finish() find them; empty: not kept.
+  std::string weightsDir;
+  /// Inference batch for the `latency` metric.
+  int64_t latencyBatch = 1;
+  /// Progress of long phases (supernet training); null: quiet.
+  std::ostream *log = nullptr;
+};
+
+class TrainingEstimator : public search::Estimator {
+public:
+  /// `ops`: the artefact's ops; `search`: the search block (its dataset,
+  /// estimator and optimizer settings). Loads the data; throws DataError /
+  /// std::invalid_argument with a clear message.
+  TrainingEstimator(const Json &ops, const Space &space, const Json &search, const EstimatorOptions &options);
+  ~TrainingEstimator() override;
+
+  search::Evaluation evaluate(const Architecture &a, const std::map<std::string, Json> &hyper) override;
+  double metric(const std::string &name, const Json &args, const search::Evaluation &e) const override;
+
+  /// The chosen architecture on the test split (report.accuracy, report.loss)
+  /// and its weights written to `weightsPath` (torch::save format).
+  search::Evaluation finish(const Architecture &best, const std::map<std::string, Json> &hyper,
+                            const std::string &weightsPath);
+
+  struct Impl;
+
+private:
+  std::unique_ptr<Impl> impl_;
+};
+
+} // namespace nasc::nn
+
+#endif // NASC_NN_ESTIMATORS_H

@@ -1,0 +1,110 @@
+//===- Network.h - Child networks and supernets of a compiled space -------===//
+//
+// Three ways to run a space (docs/runtime.md):
+//   Child       the network of one architecture, only its own weights;
+//   SinglePath  a weight-sharing supernet (SPOS/ENAS): every configuration any
+//               architecture uses gets weights; each step runs one path
+//               (setArchitecture), and untaken alternatives cost no compute
+//               and hold no activations;
+//   Mixed       a differentiable supernet (DARTS): a choice among layers is
+//               the softmax(alpha)-weighted sum of all its alternatives;
+//               input choices take every candidate; the alphas are separate
+//               from the weights. Scalar decisions follow setArchitecture.
+// Weights are named by node, place in the layer tree and configuration, the
+// same in child and supernet, so a child inherits a supernet's weights by name.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NASC_NN_NETWORK_H
+#define NASC_NN_NETWORK_H
+
+#include "nasc/nn/Ops.h"
+#include "nasc/runtime/Plan.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nasc::nn {
+
+using runtime::Architecture;
+using runtime::Json;
+using runtime::Space;
+
+enum class Mode { Child, SinglePath, Mixed };
+
+class Network : public torch::nn::Module {
+public:
+  /// The child network of `a`.
+  static std::shared_ptr<Network> child(const Json &ops, const Space &space, const Architecture &a);
+  /// A supernet over every architecture (`mode` SinglePath or Mixed); starts
+  /// on architecture `start`. Throws std::invalid_argument when a node's
+  /// configurations are too many to share weights over (the message names it).
+  static std::shared_ptr<Network> supernet(const Json &ops, const Space &space, Mode mode,
+                                           const Architecture &start);
+
+  /// The path (single path) or the scalar decisions (mixed) of later forwards.
+  void setArchitecture(const Architecture &a);
+  const Architecture &architecture() const { return arch_; }
+  Mode mode() const { return mode_; }
+
+  /// Logits [B, classes] for images [B, C, H, W].
+  at::Tensor forward(const at::Tensor &x);
+
+  /// Mixed mode: the architecture parameters (one alpha vector per choice
+  /// among layers, by decision name) and everything else.
+  std::vector<at::Tensor> architectureParameters() const;
+  std::vector<at::Tensor> weightParameters() const;
+  const std::map<std::string, at::Tensor> &alphas() const { return alphas_; }
+  /// Mixed mode: use these weights instead of softmax(alpha) for `decision`
+  /// (e.g. one-hot, to check the supernet against a child); empty to undo.
+  void overrideMixWeights(const std::string &decision, const at::Tensor &weights);
+  /// Mixed mode: each choice's strongest alternative (argmax alpha), the
+  /// other decisions as in architecture().
+  Architecture derive() const;
+
+  /// Copies every weight and buffer of `supernet` that this network has by
+  /// name; returns how many tensors were copied.
+  size_t inheritFrom(const Network &supernet);
+
+  /// Modules instantiated (configurations over all nodes).
+  size_t numModules() const { return modules_.size(); }
+  /// The plan of the current architecture (its costs, shapes, live nodes).
+  const runtime::Plan &plan() const { return plan_; }
+
+private:
+  Network(const Json &ops, const Space &space, Mode mode);
+  /// One apply node's computation in the current architecture.
+  struct Step {
+    enum Kind { Op, Mix } kind = Op;
+    Layer *layer = nullptr;
+    std::string decision;            // Mix: the choice
+    std::vector<std::vector<Step>> alternatives; // Mix: each a sequence
+  };
+  void addModules(int64_t node, const std::vector<runtime::PlacedOp> &ops);
+  Layer *module(int64_t node, const runtime::PlacedOp &op) const;
+  std::vector<Step> compileMixed(int64_t node, const Json &tree, const runtime::Env &env, runtime::Shape &shape,
+                                 const std::string &path);
+  at::Tensor run(const std::vector<Step> &steps, at::Tensor x);
+  at::Tensor mixWeights(const std::string &decision) const;
+
+  Json ops_;
+  Space space_;
+  Mode mode_;
+  Architecture arch_;
+  runtime::Plan plan_;
+  std::map<std::string, std::shared_ptr<Layer>> modules_;
+  std::map<std::string, at::Tensor> alphas_, overrides_;
+  /// Nodes forward computes, and what each reads (mixed: every candidate).
+  std::vector<bool> needed_;
+  std::vector<std::vector<int64_t>> reads_;
+  /// Per node, what forward runs (apply nodes) in the current architecture.
+  std::vector<std::vector<Step>> steps_;
+};
+
+/// The module name of an op placed at `path` in node `node` (stable, no dots).
+std::string moduleName(int64_t node, const runtime::PlacedOp &op);
+
+} // namespace nasc::nn
+
+#endif // NASC_NN_NETWORK_H

@@ -1,0 +1,43 @@
+//===- Ops.h - LibTorch modules for the ops the stdlib declares -----------===//
+//
+// One module per runtime kernel (`impl` of an op in the artefact), built from
+// a ResolvedOp (effective parameters and input shape). Every module's
+// learnable parameter count equals the op's `params` formula (tested per op),
+// so the compiler's cost analysis describes what runs.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NASC_NN_OPS_H
+#define NASC_NN_OPS_H
+
+#include "nasc/runtime/Plan.h"
+
+#include <torch/nn/module.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nasc::nn {
+
+/// A kernel: one feature map in, one out ([B, C, H, W]).
+class Layer : public torch::nn::Module {
+public:
+  virtual at::Tensor forward(const at::Tensor &x) = 0;
+  /// Whether forward returns zeros whatever the input (the `zero` op): a
+  /// sum skips it, as the benchmark's cells do.
+  virtual bool isZero() const { return false; }
+};
+
+/// Builds the module for `op`; throws std::invalid_argument for an unknown
+/// kernel (naming the known ones).
+std::shared_ptr<Layer> makeLayer(const runtime::ResolvedOp &op);
+
+/// The kernels this runtime implements.
+std::vector<std::string> kernelNames();
+
+/// Learnable parameters of a module (what the `params` formulas count).
+int64_t countParameters(const torch::nn::Module &m);
+
+} // namespace nasc::nn
+
+#endif // NASC_NN_OPS_H

@@ -1,0 +1,78 @@
+//===- Train.h - Training and measuring networks --------------------------===//
+//
+// The loop every training estimator uses: SGD (momentum, Nesterov) or
+// Adam/AdamW, a per-step cosine schedule, weight decay, gradient clipping,
+// label smoothing, the loader's CIFAR augmentation; evaluation (loss,
+// accuracy) and latency measurement (warm-up, median of repeats). On the CPU
+// a seed fixes everything: the weights (torch's generator is seeded before a
+// network is built), the batch order and augmentation, dropout.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NASC_NN_TRAIN_H
+#define NASC_NN_TRAIN_H
+
+#include "nasc/data/Loader.h"
+#include "nasc/nn/Network.h"
+
+#include <functional>
+#include <string>
+
+namespace nasc::nn {
+
+struct TrainOptions {
+  std::string optimizer = "sgd"; ///< sgd, adam, adamw
+  double lr = 0.025, momentum = 0.9, beta1 = 0.9, beta2 = 0.999, weight_decay = 3e-4;
+  bool nesterov = false, cosine = true;
+  double grad_clip = 5.0, label_smoothing = 0.0;
+  int64_t batch_size = 96;
+  int64_t epochs = 1;
+  /// Stop after this many steps in all (0: no limit): benchmarks and tests.
+  int64_t max_steps = 0;
+  data::Augment augment;
+  uint64_t seed = 0;
+  torch::Device device = torch::kCPU;
+};
+
+/// The options an optimizer setting of the artefact gives
+/// ({"extern": "sgd", "impl": "sgd", "args": {...}}), its trees evaluated in
+/// `env` (the search's own decisions, e.g. a searched lr); what the setting
+/// leaves out keeps std/search's defaults.
+TrainOptions optionsFromSetting(const Json &optimizer, const runtime::Env &env);
+
+struct Measured {
+  double loss = 0, accuracy = 0; ///< accuracy in percent
+  int64_t samples = 0;
+  double seconds = 0;
+};
+
+/// Called before each training step with the step number (single-path
+/// supernets pick their path here).
+using BeforeStep = std::function<void(int64_t step)>;
+
+/// Trains `net` on `train` for options.epochs; returns the last epoch's
+/// running training loss/accuracy. `net` must already be on options.device.
+Measured train(Network &net, const data::Dataset &train, const data::Normalization &norm, const TrainOptions &o,
+               const BeforeStep &beforeStep = nullptr);
+
+/// Loss and accuracy on `ds` in eval mode.
+Measured evaluate(Network &net, const data::Dataset &ds, const data::Normalization &norm, int64_t batchSize,
+                  torch::Device device);
+
+/// Re-estimates batch-norm statistics of the current path from `batches`
+/// training batches (single-path supernets share running statistics across
+/// paths; each path needs its own before it is evaluated).
+void recalibrateBatchNorm(Network &net, const data::Dataset &train, const data::Normalization &norm,
+                          int64_t batchSize, int64_t batches, torch::Device device, uint64_t seed);
+
+/// Median inference latency in ms of a [batch, C, H, W] input, after
+/// `warmup` runs, over `repeats` runs.
+double measureLatencyMs(Network &net, const runtime::Shape &input, int64_t batch, torch::Device device,
+                        int warmup = 3, int repeats = 10);
+
+/// Uses every core the machine has (libtorch sees one on these VMs), unless
+/// OMP_NUM_THREADS says otherwise.
+void useAllCores();
+
+} // namespace nasc::nn
+
+#endif // NASC_NN_TRAIN_H

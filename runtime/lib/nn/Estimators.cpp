@@ -1,0 +1,265 @@
+//===- Estimators.cpp - Estimators that train networks --------------------===//
+#include "nasc/nn/Estimators.h"
+
+#include "nasc/data/Dataset.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <filesystem>
+#include <sstream>
+
+namespace nasc::nn {
+
+using runtime::asDouble;
+using runtime::asInt;
+using runtime::asString;
+using search::Evaluation;
+
+namespace {
+
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+uint64_t fnv(const std::string &s, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s)
+    h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+/// A setting's argument, evaluated, or `fallback` when the setting leaves it out.
+Json arg(const Json &setting, const char *key, const Json &fallback, const runtime::Env &env) {
+  if (setting.is_object() && setting.contains("args") && setting["args"].contains(key))
+    return runtime::evaluate(setting["args"][key], env);
+  return fallback;
+}
+
+} // namespace
+
+struct TrainingEstimator::Impl {
+  Json ops;
+  Space space;
+  Json search;
+  EstimatorOptions options;
+  std::string kind; // full_training, low_fidelity, supernet
+  int64_t epochs = 1;
+  double subsetFraction = 1.0;
+  std::string supernetMode = "uniform";
+  data::Dataset train, valid, test;
+  data::Normalization norm;
+  data::Augment augment;
+  std::shared_ptr<Network> supernet;
+  bool supernetTrained = false;
+
+  Impl(const Json &ops, const Space &space, const Json &search, const EstimatorOptions &o)
+      : ops(ops), space(space), search(search), options(o) {}
+
+  const Json &setting(const char *key) const {
+    static const Json none;
+    const Json &s = search.at("settings");
+    return s.contains(key) ? s[key] : none;
+  }
+
+  uint64_t seedFor(const Architecture &a) const {
+    std::ostringstream reals;
+    for (double r : a.real)
+      reals << r << ";";
+    return options.seed ^ fnv(space.id(space.canonical(a)) + "|" + reals.str());
+  }
+
+  TrainOptions trainOptions(const Architecture &a) const {
+    std::map<std::string, Json> values = space.values(a);
+    runtime::Env env;
+    env.decisions = &values;
+    TrainOptions o = optionsFromSetting(setting("optimizer"), env);
+    // The optimizer's epochs set the schedule's length; the estimator's how long to train.
+    o.epochs = epochs;
+    o.augment = augment;
+    o.seed = seedFor(a);
+    o.device = options.device;
+    return o;
+  }
+
+  void loadData() {
+    const Json &ds = setting("dataset");
+    if (ds.is_null())
+      throw std::invalid_argument("search '" + search.at("name").get<std::string>() +
+                                  "' has no dataset: training estimators need one");
+    runtime::Env env;
+    std::string impl = ds.at("impl").get<std::string>();
+    std::string root = asString(arg(ds, "root", "", env));
+    double validFraction = asDouble(arg(ds, "valid_fraction", 0.1, env));
+    int64_t size = asInt(arg(ds, "size", 0, env));
+    data::Dataset all = data::loadDataset(impl, root, /*train=*/true, size);
+    std::tie(train, valid) = data::splitTrainValid(all, validFraction, options.seed);
+    if (data::hasTestSplit(impl, root))
+      test = data::loadDataset(impl, root, /*train=*/false, size);
+    if (subsetFraction < 1.0)
+      train = data::subset(train, subsetFraction, options.seed);
+    norm = data::channelStats(train);
+    if (impl == "cifar10" || impl == "cifar100")
+      augment = {4, true}; // the standard CIFAR pad-crop and flip
+    else if (impl == "image_folder")
+      augment = {0, true};
+  }
+
+  /// The space's input shape must match the data's.
+  void checkInput() const {
+    const Json &inputs = space.json().at("inputs");
+    runtime::Env env;
+    runtime::Rng rng(0);
+    std::map<std::string, Json> values = space.values(space.sample(rng));
+    env.decisions = &values;
+    const Json &s = inputs.at(0).at("shape");
+    int64_t c = asInt(runtime::evaluate(s[0], env)), h = asInt(runtime::evaluate(s[1], env)),
+            w = asInt(runtime::evaluate(s[2], env));
+    if (c != train.channels() || h != train.height() || w != train.width())
+      throw std::invalid_argument("the space's input is " + std::to_string(c) + "x" + std::to_string(h) + "x" +
+                                  std::to_string(w) + " but dataset '" + train.name + "' has " +
+                                  std::to_string(train.channels()) + "x" + std::to_string(train.height()) + "x" +
+                                  std::to_string(train.width()) + " images");
+  }
+
+  std::string weightsFile(const std::string &name) const {
+    return options.weightsDir.empty() ? "" : options.weightsDir + "/" + name + ".pt";
+  }
+
+  void trainSupernet(const Architecture &any) {
+    if (supernetTrained)
+      return;
+    torch::manual_seed(options.seed);
+    supernet = Network::supernet(ops, space, Mode::SinglePath, any);
+    supernet->to(options.device);
+    std::string file = weightsFile("supernet");
+    if (!file.empty() && std::filesystem::exists(file)) {
+      torch::load(supernet, file); // a resumed search does not train it again
+      supernetTrained = true;
+      return;
+    }
+    TrainOptions o = trainOptions(any);
+    o.seed = options.seed;
+    runtime::Rng rng(options.seed);
+    double start = now();
+    if (options.log)
+      *options.log << "supernet: " << supernet->numModules() << " modules, training " << epochs
+                   << " epoch(s) by uniform path sampling\n";
+    nn::train(*supernet, this->train, norm, o, [&](int64_t) { supernet->setArchitecture(space.sample(rng)); });
+    if (options.log)
+      *options.log << "supernet: trained in " << int(now() - start) << " s\n";
+    if (!file.empty()) {
+      std::filesystem::create_directories(options.weightsDir);
+      torch::save(supernet, file);
+    }
+    supernetTrained = true;
+  }
+};
+
+TrainingEstimator::TrainingEstimator(const Json &ops, const Space &space, const Json &search,
+                                     const EstimatorOptions &options)
+    : impl_(std::make_unique<Impl>(ops, space, search, options)) {
+  Impl &m = *impl_;
+  const Json &est = m.setting("estimator");
+  m.kind = est.is_null() ? "full_training" : est.at("impl").get<std::string>();
+  runtime::Env env;
+  if (m.kind == "full_training") {
+    m.epochs = asInt(arg(est, "epochs", 200, env));
+  } else if (m.kind == "low_fidelity") {
+    m.epochs = asInt(arg(est, "epochs", 10, env));
+    m.subsetFraction = asDouble(arg(est, "subset", 1.0, env));
+    double width = asDouble(arg(est, "width_mult", 1.0, env));
+    if (width != 1.0)
+      throw std::invalid_argument("low_fidelity: width_mult other than 1.0 is not implemented yet");
+    if (m.subsetFraction <= 0 || m.subsetFraction > 1)
+      throw std::invalid_argument("low_fidelity: subset must be in (0, 1]");
+  } else if (m.kind == "supernet") {
+    m.epochs = asInt(arg(est, "epochs", 100, env));
+    m.supernetMode = asString(arg(est, "mode", "uniform", env));
+    if (m.supernetMode != "uniform")
+      throw std::invalid_argument("supernet: mode '" + m.supernetMode +
+                                  "' is not implemented yet (this runtime trains 'uniform' single-path supernets)");
+  } else {
+    throw std::invalid_argument("estimator '" + m.kind +
+                                "' does not train networks (training estimators: full_training, low_fidelity, supernet)");
+  }
+  if (m.epochs < 1)
+    throw std::invalid_argument(m.kind + ": epochs must be at least 1");
+  m.loadData();
+  m.checkInput();
+}
+
+TrainingEstimator::~TrainingEstimator() = default;
+
+Evaluation TrainingEstimator::evaluate(const Architecture &a, const std::map<std::string, Json> &) {
+  Impl &m = *impl_;
+  Evaluation e;
+  double start = now();
+  std::shared_ptr<Network> net;
+  if (m.kind == "supernet") {
+    m.trainSupernet(a);
+    m.supernet->setArchitecture(a);
+    recalibrateBatchNorm(*m.supernet, m.train, m.norm, 128, 20, m.options.device, m.seedFor(a));
+    net = m.supernet;
+  } else {
+    torch::manual_seed(m.seedFor(a));
+    net = Network::child(m.ops, m.space, a);
+    net->to(m.options.device);
+    Measured t = nn::train(*net, m.train, m.norm, m.trainOptions(a));
+    e.metrics["train_loss"] = t.loss;
+    e.metrics["train_accuracy"] = t.accuracy;
+    if (std::string file = m.weightsFile(Space::hash(m.space.id(m.space.canonical(a)))); !file.empty()) {
+      std::filesystem::create_directories(m.options.weightsDir);
+      torch::save(net, file);
+    }
+  }
+  e.metrics["train_seconds"] = now() - start;
+  Measured v = nn::evaluate(*net, m.valid, m.norm, 256, m.options.device);
+  e.metrics["accuracy"] = v.accuracy;
+  e.metrics["loss"] = v.loss;
+  e.metrics["params"] = net->plan().params;
+  e.metrics["flops"] = net->plan().flops;
+  const runtime::Shape input{m.train.channels(), m.train.height(), m.train.width()};
+  e.metrics["latency"] = measureLatencyMs(*net, input, m.options.latencyBatch, m.options.device);
+  return e;
+}
+
+double TrainingEstimator::metric(const std::string &name, const Json &args, const Evaluation &e) const {
+  if (name == "latency" || name == "energy") {
+    std::string device = args.contains("device") ? asString(args["device"]) : "";
+    if (name == "energy" || (device != "cpu" && device != "local" && device != impl_->options.device.str()))
+      throw std::invalid_argument("this estimator measures latency on this machine only (device \"cpu\"), not " +
+                                  name + "(\"" + device + "\")");
+  }
+  return search::Estimator::metric(name, args, e);
+}
+
+Evaluation TrainingEstimator::finish(const Architecture &best, const std::map<std::string, Json> &,
+                                     const std::string &weightsPath) {
+  Impl &m = *impl_;
+  Evaluation e;
+  std::shared_ptr<Network> net = Network::child(m.ops, m.space, best);
+  net->to(m.options.device);
+  std::string kept = m.weightsFile(Space::hash(m.space.id(m.space.canonical(best))));
+  if (m.kind == "supernet") {
+    m.trainSupernet(best);
+    m.supernet->setArchitecture(best);
+    net->inheritFrom(*m.supernet);
+    recalibrateBatchNorm(*net, m.train, m.norm, 128, 20, m.options.device, m.seedFor(best));
+  } else if (!kept.empty() && std::filesystem::exists(kept)) {
+    torch::load(net, kept);
+  } else {
+    torch::manual_seed(m.seedFor(best)); // not kept: the same training again gives the same weights
+    nn::train(*net, m.train, m.norm, m.trainOptions(best));
+  }
+  const data::Dataset &held = m.test.size() > 0 ? m.test : m.valid;
+  Measured t = nn::evaluate(*net, held, m.norm, 256, m.options.device);
+  e.report["accuracy"] = t.accuracy;
+  e.report["loss"] = t.loss;
+  e.report["test_samples"] = double(t.samples);
+  e.metrics["params"] = double(countParameters(*net));
+  if (!weightsPath.empty())
+    torch::save(net, weightsPath);
+  return e;
+}
+
+} // namespace nasc::nn

@@ -1,0 +1,375 @@
+//===- Network.cpp - Child networks and supernets of a compiled space -----===//
+#include "nasc/nn/Network.h"
+
+#include <torch/torch.h>
+
+#include <set>
+#include <stdexcept>
+
+namespace nasc::nn {
+
+using runtime::asInt;
+using runtime::Env;
+using runtime::PlacedOp;
+using runtime::Shape;
+
+namespace {
+
+/// Supernets share weights among architectures with the same configuration
+/// of a node; a node whose configuration depends on more decision values
+/// than this is refused rather than built for minutes.
+constexpr uint64_t kMaxConfigurations = 4096;
+
+std::string hex8(const std::string &s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s)
+    h = (h ^ c) * 1099511628211ull;
+  char buf[17];
+  snprintf(buf, sizeof buf, "%08llx", (unsigned long long)(h & 0xffffffffull));
+  return buf;
+}
+
+/// Decision names a tree reads.
+void namesIn(const Json &tree, std::set<std::string> &out) {
+  if (tree.is_object()) {
+    if (tree.contains("decision") && tree["decision"].is_string())
+      out.insert(tree["decision"].get<std::string>());
+    if (tree.contains("choose"))
+      out.insert(tree["choose"].get<std::string>());
+    for (auto &[k, v] : tree.items())
+      namesIn(v, out);
+  } else if (tree.is_array()) {
+    for (const Json &v : tree)
+      namesIn(v, out);
+  }
+}
+
+std::string kindOf(const Json &node) { return node.at("kind").get<std::string>(); }
+
+} // namespace
+
+std::string moduleName(int64_t node, const PlacedOp &op) {
+  return "n" + std::to_string(node) + "_" + (op.path.empty() ? "" : op.path + "_") + op.op.impl + "_" +
+         hex8(op.op.key());
+}
+
+Network::Network(const Json &ops, const Space &space, Mode mode) : ops_(ops), space_(space), mode_(mode) {}
+
+void Network::addModules(int64_t node, const std::vector<PlacedOp> &ops) {
+  for (const PlacedOp &op : ops) {
+    std::string name = moduleName(node, op);
+    if (modules_.count(name))
+      continue;
+    modules_[name] = register_module(name, makeLayer(op.op));
+  }
+}
+
+Layer *Network::module(int64_t node, const PlacedOp &op) const {
+  auto it = modules_.find(moduleName(node, op));
+  if (it == modules_.end())
+    throw std::invalid_argument("node " + std::to_string(node) + ": no weights for " + op.op.key() +
+                                (mode_ == Mode::Child ? " (a child network runs only its own architecture)" : ""));
+  return it->second.get();
+}
+
+std::shared_ptr<Network> Network::child(const Json &ops, const Space &space, const Architecture &a) {
+  std::shared_ptr<Network> net(new Network(ops, space, Mode::Child));
+  runtime::Plan p = runtime::plan(ops, space, a);
+  for (size_t i = 0; i < p.ops.size(); ++i)
+    if (p.live[i])
+      net->addModules(i, p.ops[i]);
+  net->setArchitecture(a);
+  return net;
+}
+
+std::shared_ptr<Network> Network::supernet(const Json &ops, const Space &space, Mode mode, const Architecture &start) {
+  if (mode == Mode::Child)
+    throw std::invalid_argument("Network::supernet needs SinglePath or Mixed");
+  std::shared_ptr<Network> net(new Network(ops, space, mode));
+  const Json &nodes = space.json().at("nodes");
+  std::map<std::string, size_t> position; // decision name -> index in discrete()
+  for (size_t d = 0; d < space.discrete().size(); ++d)
+    position[space.decisions()[space.discrete()[d]].name] = d;
+
+  // Decisions a node's shape depends on (none where the artefact says the shape is fixed).
+  std::vector<std::set<std::string>> shapeDeps(nodes.size());
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Json &node = nodes[i];
+    if (node.contains("shape"))
+      continue;
+    std::set<std::string> deps;
+    namesIn(node.contains("layer") ? node["layer"] : Json(), deps);
+    for (const char *key : {"index", "if", "decision"})
+      if (node.contains(key))
+        namesIn(node[key], deps);
+    if (node.contains("decision"))
+      deps.insert(node["decision"].get<std::string>());
+    if (node.contains("inputs"))
+      for (const Json &j : node["inputs"])
+        deps.insert(shapeDeps[j.get<size_t>()].begin(), shapeDeps[j.get<size_t>()].end());
+    shapeDeps[i] = std::move(deps);
+  }
+
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const Json &node = nodes[i];
+    if (kindOf(node) != "apply")
+      continue;
+    std::set<std::string> deps;
+    namesIn(node.at("layer"), deps);
+    const auto &in = shapeDeps[node.at("inputs").at(0).get<size_t>()];
+    deps.insert(in.begin(), in.end());
+    std::vector<size_t> vary;
+    uint64_t combos = 1;
+    for (const std::string &name : deps) {
+      auto it = position.find(name);
+      if (it == position.end())
+        continue; // a continuous decision: not a configuration
+      vary.push_back(it->second);
+      combos *= space.decisions()[space.discrete()[it->second]].domain.size();
+      if (combos > kMaxConfigurations)
+        throw std::invalid_argument("supernet: node " + std::to_string(i) +
+                                    " has more than " + std::to_string(kMaxConfigurations) +
+                                    " configurations (its shape and arguments depend on " +
+                                    std::to_string(deps.size()) + " decisions); weight sharing over it is not supported");
+    }
+    // Every combination of the decisions it depends on, the others as in `start`.
+    Architecture a = start;
+    for (uint64_t c = 0; c < combos; ++c) {
+      uint64_t rest = c;
+      for (size_t v : vary) {
+        uint64_t n = space.decisions()[space.discrete()[v]].domain.size();
+        a.choice[v] = int64_t(rest % n);
+        rest /= n;
+      }
+      runtime::Plan p;
+      try {
+        p = runtime::plan(ops, space, a, /*everyNode=*/true);
+      } catch (const std::exception &) {
+        continue; // this combination breaks a rule elsewhere: not an architecture
+      }
+      net->addModules(i, p.ops[i]);
+    }
+  }
+  if (mode == Mode::Mixed) {
+    // One alpha per choice among layers (the mixed ops), shared by name.
+    for (const Json &node : nodes) {
+      if (kindOf(node) != "apply")
+        continue;
+      std::function<void(const Json &)> visit = [&](const Json &t) {
+        if (t.contains("choose")) {
+          std::string name = t["choose"].get<std::string>();
+          if (!net->alphas_.count(name)) {
+            std::string param = "alpha_" + hex8(name);
+            net->alphas_[name] = net->register_parameter(param, 1e-3 * torch::randn({int64_t(t["of"].size())}));
+          }
+          for (const Json &alt : t["of"])
+            visit(alt);
+        }
+        if (t.contains("then"))
+          visit(t["then"]), visit(t["else"]);
+        if (t.contains("layer"))
+          visit(t["layer"]);
+      };
+      visit(node.at("layer"));
+    }
+  }
+  net->setArchitecture(start);
+  return net;
+}
+
+std::vector<Network::Step> Network::compileMixed(int64_t node, const Json &tree, const Env &env, Shape &shape,
+                                                 const std::string &path) {
+  std::vector<Step> out;
+  if (tree.contains("choose")) {
+    Step mix;
+    mix.kind = Step::Mix;
+    mix.decision = tree["choose"].get<std::string>();
+    int64_t chosen = asInt(runtime::evaluate(Json{{"decision", mix.decision}}, env));
+    Shape result = shape;
+    for (size_t i = 0; i < tree["of"].size(); ++i) {
+      Shape s = shape;
+      mix.alternatives.push_back(compileMixed(node, tree["of"][i], env, s, path + "c" + std::to_string(i)));
+      if (int64_t(i) == chosen)
+        result = s;
+    }
+    shape = result;
+    out.push_back(std::move(mix));
+    return out;
+  }
+  if (tree.contains("if")) {
+    bool c = runtime::asBool(runtime::evaluate(tree["if"], env));
+    return compileMixed(node, c ? tree["then"] : tree["else"], env, shape, path + (c ? "t" : "e"));
+  }
+  if (tree.contains("repeat")) {
+    int64_t n = asInt(runtime::evaluate(tree["repeat"], env));
+    for (int64_t i = 0; i < n; ++i) {
+      auto part = compileMixed(node, tree["layer"], env, shape, path + "r" + std::to_string(i));
+      out.insert(out.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+    }
+    return out;
+  }
+  PlacedOp placed{path, runtime::resolveOp(ops_, tree.at("op").get<std::string>(), tree.at("args"), env, shape)};
+  shape = placed.op.out;
+  Step step;
+  step.layer = module(node, placed);
+  out.push_back(std::move(step));
+  return out;
+}
+
+void Network::setArchitecture(const Architecture &a) {
+  arch_ = a;
+  plan_ = runtime::plan(ops_, space_, a, /*everyNode=*/mode_ == Mode::Mixed);
+  const Json &nodes = space_.json().at("nodes");
+  size_t n = nodes.size();
+  reads_.assign(n, {});
+  steps_.assign(n, {});
+  for (size_t i = 0; i < n; ++i) {
+    const Json &node = nodes[i];
+    std::string kind = kindOf(node);
+    bool everyCandidate = mode_ == Mode::Mixed && (kind == "pick" || kind == "subset");
+    if (!everyCandidate && (kind == "pick" || kind == "subset" || kind == "switch" || kind == "select" ||
+                            kind == "item"))
+      reads_[i] = plan_.routed[i];
+    else if (node.contains("inputs"))
+      for (const Json &j : node["inputs"])
+        reads_[i].push_back(j.get<int64_t>());
+  }
+  needed_.assign(n, false);
+  needed_[plan_.output] = true;
+  for (size_t i = n; i-- > 0;)
+    if (needed_[i])
+      for (int64_t j : reads_[i])
+        needed_[j] = true;
+  std::map<std::string, Json> values = space_.values(a);
+  Env env;
+  env.decisions = &values;
+  for (size_t i = 0; i < n; ++i) {
+    if (!needed_[i] || kindOf(nodes[i]) != "apply")
+      continue;
+    if (mode_ == Mode::Mixed) {
+      Shape s = plan_.shapes.at(nodes[i]["inputs"][0].get<size_t>()).value();
+      steps_[i] = compileMixed(i, nodes[i]["layer"], env, s, "");
+    } else {
+      for (const PlacedOp &op : plan_.ops[i]) {
+        Step step;
+        step.layer = module(i, op);
+        steps_[i].push_back(step);
+      }
+    }
+  }
+  const runtime::Shape &out = plan_.shapes.at(plan_.output).value();
+  if (out[1] != 1 || out[2] != 1)
+    throw std::invalid_argument("the network's output is " + std::to_string(out[0]) + "x" + std::to_string(out[1]) +
+                                "x" + std::to_string(out[2]) + "; training needs a classifier output (K x 1 x 1)");
+}
+
+at::Tensor Network::mixWeights(const std::string &decision) const {
+  auto o = overrides_.find(decision);
+  if (o != overrides_.end())
+    return o->second;
+  return torch::softmax(alphas_.at(decision), 0);
+}
+
+at::Tensor Network::run(const std::vector<Step> &steps, at::Tensor x) {
+  for (const Step &s : steps) {
+    if (s.kind == Step::Op) {
+      x = s.layer->forward(x);
+      continue;
+    }
+    at::Tensor w = mixWeights(s.decision), sum;
+    for (size_t i = 0; i < s.alternatives.size(); ++i) {
+      at::Tensor y = run(s.alternatives[i], x) * w[i];
+      sum = sum.defined() ? sum + y : y;
+    }
+    x = sum;
+  }
+  return x;
+}
+
+at::Tensor Network::forward(const at::Tensor &x) {
+  const Json &nodes = space_.json().at("nodes");
+  std::vector<at::Tensor> values(nodes.size());
+  auto operands = [&](size_t i) {
+    std::vector<at::Tensor> out;
+    for (const Json &j : nodes[i]["inputs"]) {
+      size_t k = j.get<size_t>();
+      std::string kind = kindOf(nodes[k]);
+      if (kind == "pick" || kind == "subset")
+        for (int64_t c : reads_[k])
+          out.push_back(values[c]);
+      else
+        out.push_back(values[k]);
+    }
+    return out;
+  };
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (!needed_[i])
+      continue;
+    std::string kind = kindOf(nodes[i]);
+    if (kind == "input")
+      values[i] = x;
+    else if (kind == "apply")
+      values[i] = run(steps_[i], values[nodes[i]["inputs"][0].get<size_t>()]);
+    else if (kind == "sum") {
+      std::vector<at::Tensor> in = operands(i);
+      at::Tensor s = in[0];
+      for (size_t k = 1; k < in.size(); ++k)
+        s = s + in[k];
+      values[i] = s;
+    } else if (kind == "concat")
+      values[i] = torch::cat(operands(i), 1);
+    else if (kind == "switch" || kind == "select" || kind == "item")
+      values[i] = values[reads_[i].at(0)];
+    // pick / subset: lists, read through their consumers.
+    // Free what no later node reads: single-path memory is the path's.
+  }
+  return values[plan_.output].flatten(1);
+}
+
+std::vector<at::Tensor> Network::architectureParameters() const {
+  std::vector<at::Tensor> out;
+  for (auto &[name, a] : alphas_)
+    out.push_back(a);
+  return out;
+}
+
+std::vector<at::Tensor> Network::weightParameters() const {
+  std::vector<at::Tensor> out;
+  for (auto &[name, m] : modules_)
+    for (const at::Tensor &p : m->parameters())
+      out.push_back(p);
+  return out;
+}
+
+void Network::overrideMixWeights(const std::string &decision, const at::Tensor &weights) {
+  if (!weights.defined())
+    overrides_.erase(decision);
+  else
+    overrides_[decision] = weights;
+}
+
+Architecture Network::derive() const {
+  Architecture a = arch_;
+  for (size_t d = 0; d < space_.discrete().size(); ++d) {
+    auto it = alphas_.find(space_.decisions()[space_.discrete()[d]].name);
+    if (it != alphas_.end())
+      a.choice[d] = it->second.argmax().item<int64_t>();
+  }
+  return a;
+}
+
+size_t Network::inheritFrom(const Network &supernet) {
+  torch::NoGradGuard guard;
+  auto theirs = supernet.named_parameters(/*recurse=*/true);
+  auto theirBuffers = supernet.named_buffers(/*recurse=*/true);
+  size_t copied = 0;
+  for (auto &p : named_parameters(true))
+    if (const at::Tensor *t = theirs.find(p.key()); t && t->sizes() == p.value().sizes())
+      p.value().copy_(*t), ++copied;
+  for (auto &b : named_buffers(true))
+    if (const at::Tensor *t = theirBuffers.find(b.key()); t && t->sizes() == b.value().sizes())
+      b.value().copy_(*t), ++copied;
+  return copied;
+}
+
+} // namespace nasc::nn

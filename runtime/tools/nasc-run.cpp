@@ -1,0 +1,266 @@
+//===- nasc-run.cpp - The runtime: searches and trains compiled spaces ----===//
+//
+//   nasc-run search SPACE.nasa [options]   run the search the artefact holds
+//   nasc-run train SPACE.nasa --arch ID    train one architecture standalone
+//
+// `nasc search FILE.nas` compiles the file and runs this (the compiler
+// itself does not link LibTorch: it stays fast to start).
+//
+//===----------------------------------------------------------------------===//
+#include "nasc/data/DataError.h"
+#include "nasc/nn/Estimators.h"
+#include "nasc/runtime/Artefact.h"
+#include "nasc/runtime/Export.h"
+#include "nasc/search/Driver.h"
+#include "nasc/search/TableEstimator.h"
+
+#include <torch/cuda.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+
+using namespace nasc;
+using runtime::Json;
+
+namespace {
+
+const char *kUsage = R"(usage: nasc-run <command> SPACE.nasa [options]
+
+commands:
+  search SPACE.nasa      run the artefact's search (the only one, or --search NAME)
+  train SPACE.nasa --arch ID
+                         train one architecture standalone with the search's
+                         dataset and optimizer, report validation and test accuracy
+
+options:
+  --search NAME          which search block of the artefact
+  --strategy NAME        another strategy than the search's (its default arguments)
+  --budget N             evaluations (overrides `evaluations`)
+  --seed N               overrides `seed`
+  --time-limit SECONDS   overrides `time_limit`
+  --epochs N             train: epochs (default: the search estimator's)
+  --out DIR              where the run is kept (default nasc-out/<search>):
+                         search.db (every evaluation; --resume continues it),
+                         weights/, best.nas, best.pt
+  --resume               continue the run in DIR/search.db where it stopped
+  --device cpu|cuda      default: cuda when available, else cpu
+  --source FILE.nas      the file the artefact was compiled from (best.nas imports it)
+  --quiet                no progress bar
+)";
+
+struct Options {
+  std::string command, artefact, search, strategy, out, source, arch, device;
+  std::optional<uint64_t> budget, seed;
+  std::optional<double> timeLimit;
+  int64_t epochs = 0;
+  bool resume = false, quiet = false;
+};
+
+int usage(const std::string &message) {
+  std::cerr << "nasc-run: error: " << message << "\nrun 'nasc-run --help' for usage\n";
+  return 2;
+}
+
+const Json &pickSearch(const runtime::Artefact &a, const std::string &name) {
+  const Json &searches = a.searches();
+  if (searches.empty())
+    throw std::invalid_argument(a.path + " has no search block: write one (search S { space = ...; }) to search");
+  if (name.empty()) {
+    if (searches.size() > 1)
+      throw std::invalid_argument(a.path + " has " + std::to_string(searches.size()) +
+                                  " searches: pick one with --search NAME");
+    return searches[0];
+  }
+  for (const Json &s : searches)
+    if (s.at("name") == name)
+      return s;
+  throw std::invalid_argument(a.path + " has no search named '" + name + "'");
+}
+
+torch::Device deviceOf(const std::string &name) {
+  if (name.empty())
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  if (name == "cuda" && !torch::cuda::is_available())
+    throw std::invalid_argument("--device cuda: this LibTorch sees no CUDA device");
+  return torch::Device(name);
+}
+
+std::string fixed(double v, int digits = 2) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(digits) << v;
+  return os.str();
+}
+
+void printMetrics(const char *what, const std::map<std::string, double> &m) {
+  std::cout << "  " << what << ":";
+  for (auto &[k, v] : m)
+    std::cout << " " << k << "=" << (std::abs(v) >= 1000 ? fixed(v, 0) : fixed(v, 4));
+  std::cout << "\n";
+}
+
+int runSearch(const Options &o) {
+  runtime::Artefact artefact = runtime::loadArtefact(o.artefact);
+  const Json &search = pickSearch(artefact, o.search);
+  std::string name = search.at("name").get<std::string>();
+  const Json &spaceRef = search.at("settings").at("space");
+  runtime::Space space(artefact.space(spaceRef.at("space").get<std::string>()), &search);
+
+  search::DriverOptions dopt;
+  dopt.budget = o.budget, dopt.seed = o.seed, dopt.timeLimit = o.timeLimit, dopt.resume = o.resume;
+  dopt.progress = o.quiet ? nullptr : &std::cerr;
+  search::SearchSettings settings = search::SearchDriver::settings(search, dopt);
+  std::string strategyName = o.strategy.empty() ? settings.strategy : o.strategy;
+  Json strategyArgs = o.strategy.empty() ? settings.strategyArgs : Json::object();
+  if (strategyName.empty())
+    strategyName = "random";
+
+  std::string out = o.out.empty() ? "nasc-out/" + name : o.out;
+  std::filesystem::create_directories(out);
+  torch::Device device = deviceOf(o.device);
+  nn::useAllCores();
+
+  std::unique_ptr<search::Estimator> estimator;
+  nn::TrainingEstimator *trainer = nullptr;
+  if (!settings.estimator.is_null() && settings.estimator.at("impl") == "table") {
+    estimator = search::TableEstimator::fromSetting(space, settings.estimator);
+  } else {
+    nn::EstimatorOptions eopt;
+    eopt.device = device;
+    eopt.seed = settings.seed;
+    eopt.weightsDir = out + "/weights";
+    eopt.log = o.quiet ? nullptr : &std::cerr;
+    auto t = std::make_unique<nn::TrainingEstimator>(artefact.ops(), space, search, eopt);
+    trainer = t.get();
+    estimator = std::move(t);
+  }
+  std::unique_ptr<search::Strategy> strategy = search::makeStrategy(strategyName, space, strategyArgs, settings.seed);
+  search::Store store(out + "/search.db",
+                      search::SearchDriver::storeMeta(space, search, dopt, strategyName, strategyArgs), o.resume);
+  std::cerr << "nasc: search " << name << ": space " << space.name() << " (" << space.json().value("size", "?")
+            << " architectures), strategy " << strategyName << ", " << settings.budget << " evaluations, device "
+            << device.str() << ", run kept in " << out << "\n";
+  search::SearchDriver driver(space, search, *strategy, *estimator, &store, dopt);
+  search::SearchResult result = driver.run();
+  if (!result.best) {
+    std::cerr << "nasc: error: no architecture met the constraints in " << result.records.size() << " evaluations\n";
+    return 1;
+  }
+  const search::Record &best = *result.best;
+  std::cout << "search " << name << ": " << result.records.size() << " evaluations (" << result.stopReason << ") in "
+            << fixed(result.seconds, 1) << " s\n";
+  std::cout << "best: " << best.id << "\n  hash: " << best.hash << "\n";
+  printMetrics("metrics", best.eval.metrics);
+  search::Evaluation report = best.eval;
+  std::map<std::string, Json> hyper = space.values(best.arch);
+  if (trainer) {
+    std::cerr << "nasc: evaluating the best architecture on the test split\n";
+    report = trainer->finish(best.arch, hyper, out + "/best.pt");
+  }
+  if (!report.report.empty())
+    printMetrics("reported", report.report);
+  std::vector<std::string> imports{"std/ops"};
+  if (!o.source.empty())
+    imports.push_back(std::filesystem::absolute(o.source).string());
+  std::ofstream(out + "/best.nas") << runtime::exportNas(
+      artefact.ops(), space, best.arch, name + "Best",
+      imports, {"The best architecture of search " + name + " (" + space.name() + ")", "ID: " + best.id,
+                "Exported by nasc-run; every parameter written out, no choices left."});
+  std::cout << "exported: " << out << "/best.nas" << (trainer ? ", weights " + out + "/best.pt" : "") << "\n";
+  return 0;
+}
+
+int runTrain(const Options &o) {
+  runtime::Artefact artefact = runtime::loadArtefact(o.artefact);
+  const Json &search = pickSearch(artefact, o.search);
+  runtime::Space space(artefact.space(search.at("settings").at("space").at("space").get<std::string>()), &search);
+  runtime::Architecture a = space.parseId(o.arch);
+  Json block = search;
+  if (o.epochs > 0) { // a full_training estimator of that length
+    block["settings"]["estimator"] = {{"extern", "full_training"}, {"kind", "estimator"}, {"impl", "full_training"},
+                                      {"args", {{"epochs", {{"const", o.epochs}}}}}};
+  }
+  nn::useAllCores();
+  nn::EstimatorOptions eopt;
+  eopt.device = deviceOf(o.device);
+  eopt.seed = o.seed.value_or(0);
+  eopt.log = &std::cerr;
+  nn::TrainingEstimator trainer(artefact.ops(), space, block, eopt);
+  search::Evaluation e = trainer.evaluate(a, space.values(a));
+  std::cout << "architecture: " << space.id(a) << "\n";
+  printMetrics("metrics", e.metrics);
+  std::string out = o.out.empty() ? "nasc-out/train" : o.out;
+  std::filesystem::create_directories(out);
+  search::Evaluation t = trainer.finish(a, space.values(a), out + "/model.pt");
+  printMetrics("test", t.report);
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  Options o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &a = args[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= args.size())
+        throw std::invalid_argument(a + " needs a value");
+      return args[++i];
+    };
+    try {
+      if (a == "-h" || a == "--help") {
+        std::cout << kUsage;
+        return 0;
+      } else if (a == "--search")
+        o.search = value();
+      else if (a == "--strategy")
+        o.strategy = value();
+      else if (a == "--budget")
+        o.budget = std::stoull(value());
+      else if (a == "--seed")
+        o.seed = std::stoull(value());
+      else if (a == "--time-limit")
+        o.timeLimit = std::stod(value());
+      else if (a == "--epochs")
+        o.epochs = std::stoll(value());
+      else if (a == "--out")
+        o.out = value();
+      else if (a == "--source")
+        o.source = value();
+      else if (a == "--arch")
+        o.arch = value();
+      else if (a == "--device")
+        o.device = value();
+      else if (a == "--resume")
+        o.resume = true;
+      else if (a == "--quiet")
+        o.quiet = true;
+      else if (!a.empty() && a[0] == '-')
+        return usage("unknown option '" + a + "'");
+      else if (o.command.empty())
+        o.command = a;
+      else if (o.artefact.empty())
+        o.artefact = a;
+      else
+        return usage("unexpected argument '" + a + "'");
+    } catch (const std::logic_error &e) {
+      return usage(std::string(a) + ": " + e.what());
+    }
+  }
+  if (o.command != "search" && o.command != "train")
+    return usage(o.command.empty() ? "no command given" : "unknown command '" + o.command + "'");
+  if (o.artefact.empty())
+    return usage("'" + o.command + "' needs a .nasa artefact");
+  if (o.command == "train" && o.arch.empty())
+    return usage("'train' needs --arch ID (see nasc info FILE --arch)");
+  try {
+    return o.command == "search" ? runSearch(o) : runTrain(o);
+  } catch (const std::exception &e) {
+    std::cerr << "nasc: error: " << e.what() << "\n";
+    return 1;
+  }
+}

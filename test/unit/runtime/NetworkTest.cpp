@@ -1,0 +1,208 @@
+//===- NetworkTest.cpp - Child networks, supernets, determinism -----------===//
+#include "Compile.h"
+
+#include "nasc/data/Dataset.h"
+#include "nasc/nn/Network.h"
+#include "nasc/nn/Train.h"
+
+#include <torch/torch.h>
+
+#include <array>
+#include <cstdio>
+#include <set>
+
+using namespace nasc;
+using runtime::Architecture;
+using runtime::Json;
+using runtime::Space;
+
+namespace {
+
+const char *kTiny = R"(
+import "std/ops";
+import "std/search";
+import "std/spaces/nb201";
+search Tiny {
+  space = NasBench201(C=4, N=1);
+  strategy = random();
+  evaluations = 2;
+  maximize accuracy;
+}
+)";
+
+struct Compiled {
+  runtime::Artefact artefact;
+  std::unique_ptr<Space> space;
+};
+
+Compiled tiny() {
+  Compiled c{test::compileSource("tiny", kTiny), nullptr};
+  c.space = std::make_unique<Space>(c.artefact.space("Tiny.space"), &c.artefact.searches()[0]);
+  return c;
+}
+
+/// What `nasc info FILE --arch ID` prints: parameters and MACs.
+std::array<double, 2> compilerCost(const std::string &file, const std::string &id) {
+  std::string cmd = std::string(NASC_BINARY_DIR) + "/bin/nasc info " + file + " --arch '" + id + "'";
+  FILE *p = popen(cmd.c_str(), "r");
+  char buf[4096] = {0};
+  std::string out;
+  while (fgets(buf, sizeof buf, p))
+    out += buf;
+  pclose(p);
+  // canonical ID \t hash \t params \t flops
+  size_t t1 = out.find('\t'), t2 = out.find('\t', t1 + 1), t3 = out.find('\t', t2 + 1);
+  if (t3 == std::string::npos)
+    throw std::runtime_error("nasc info printed: " + out);
+  return {std::stod(out.substr(t2 + 1, t3 - t2 - 1)), std::stod(out.substr(t3 + 1))};
+}
+
+std::set<std::string> parameterNames(const torch::nn::Module &m) {
+  std::set<std::string> out;
+  for (auto &p : m.named_parameters())
+    out.insert(p.key());
+  return out;
+}
+
+} // namespace
+
+TEST(Network, ChildCostsEqualTheCompilersAndTheModules) {
+  // The plan's params/MACs are the compiler's for the same architecture, and
+  // the modules built hold exactly that many parameters.
+  for (const char *file : {"examples/nb201_evolution.nas", "examples/fashion_mnist.nas"}) {
+    runtime::Artefact a = test::compileFile(file);
+    const Json &search = a.searches()[0];
+    Space space(a.space(search["settings"]["space"]["space"].get<std::string>()), &search);
+    runtime::Rng rng(7);
+    for (int i = 0; i < 6; ++i) {
+      Architecture arch = space.sample(rng);
+      std::string id = space.id(arch);
+      SCOPED_TRACE(std::string(file) + " " + id);
+      auto net = nn::Network::child(a.ops(), space, arch);
+      auto [params, flops] = compilerCost(std::string(NASC_SOURCE_DIR) + "/" + file, id);
+      EXPECT_EQ(net->plan().params, params);
+      EXPECT_EQ(net->plan().flops, flops);
+      EXPECT_EQ(double(nn::countParameters(*net)), params);
+      runtime::Shape in = *net->plan().shapes[0];
+      at::Tensor y = net->forward(torch::randn({2, in[0], in[1], in[2]}));
+      EXPECT_EQ(y.size(1), 10);
+    }
+  }
+}
+
+TEST(Network, SinglePathStepTouchesOnlyThePath) {
+  Compiled c = tiny();
+  runtime::Rng rng(1);
+  Architecture start = c.space->sample(rng);
+  auto super = nn::Network::supernet(c.artefact.ops(), *c.space, nn::Mode::SinglePath, start);
+  for (int trial = 0; trial < 3; ++trial) {
+    Architecture a = c.space->sample(rng);
+    super->setArchitecture(a);
+    super->zero_grad();
+    super->forward(torch::randn({2, 3, 32, 32})).sum().backward();
+    std::set<std::string> path = parameterNames(*nn::Network::child(c.artefact.ops(), *c.space, a));
+    int touched = 0;
+    for (auto &p : super->named_parameters()) {
+      bool hasGrad = p.value().grad().defined() && p.value().grad().abs().sum().item<double>() > 0;
+      if (!path.count(p.key()))
+        EXPECT_FALSE(hasGrad) << p.key() << " is off the path but got a gradient";
+      touched += hasGrad;
+    }
+    EXPECT_GT(touched, 0);
+  }
+  // A supernet holds every alternative: more weights than any child.
+  EXPECT_GT(nn::countParameters(*super), nn::countParameters(*nn::Network::child(c.artefact.ops(), *c.space, start)));
+}
+
+TEST(Network, MixedWithOneHotWeightsEqualsTheChild) {
+  Compiled c = tiny();
+  runtime::Rng rng(3);
+  Architecture a = c.space->sample(rng);
+  torch::manual_seed(0);
+  auto mixed = nn::Network::supernet(c.artefact.ops(), *c.space, nn::Mode::Mixed, a);
+  EXPECT_EQ(mixed->architectureParameters().size(), 6u);
+  for (size_t d = 0; d < c.space->discrete().size(); ++d) {
+    const runtime::Decision &dec = c.space->decisions()[c.space->discrete()[d]];
+    at::Tensor w = torch::zeros({int64_t(dec.domain.size())});
+    w[a.choice[d]] = 1.0;
+    mixed->overrideMixWeights(dec.name, w);
+  }
+  auto child = nn::Network::child(c.artefact.ops(), *c.space, a);
+  EXPECT_GT(child->inheritFrom(*mixed), 0u);
+  mixed->eval();
+  child->eval();
+  at::Tensor x = torch::randn({3, 3, 32, 32});
+  at::Tensor ym = mixed->forward(x), yc = child->forward(x);
+  EXPECT_TRUE(torch::allclose(ym, yc, 1e-5, 1e-6)) << (ym - yc).abs().max().item<double>();
+  // Without the override the mixture is a softmax over all alternatives: different.
+  for (auto &[name, alpha] : mixed->alphas())
+    mixed->overrideMixWeights(name, at::Tensor());
+  EXPECT_FALSE(torch::allclose(mixed->forward(x), yc, 1e-5, 1e-6));
+  // Architecture and weight parameters are separate sets.
+  size_t all = mixed->parameters().size();
+  EXPECT_EQ(mixed->architectureParameters().size() + mixed->weightParameters().size(), all);
+}
+
+TEST(Network, MixedSupernetDerivesTheStrongestAlternatives) {
+  Compiled c = tiny();
+  runtime::Rng rng(5);
+  Architecture a = c.space->sample(rng);
+  auto mixed = nn::Network::supernet(c.artefact.ops(), *c.space, nn::Mode::Mixed, a);
+  Architecture want = c.space->sample(rng);
+  {
+    torch::NoGradGuard g;
+    for (size_t d = 0; d < c.space->discrete().size(); ++d) {
+      at::Tensor alpha = mixed->alphas().at(c.space->decisions()[c.space->discrete()[d]].name);
+      alpha.zero_();
+      alpha[want.choice[d]] = 1.0;
+    }
+  }
+  EXPECT_EQ(c.space->id(mixed->derive()), c.space->id(want));
+}
+
+TEST(Network, TrainingIsDeterministicOnCpu) {
+  Compiled c = tiny();
+  data::Dataset ds = data::loadCifar10(std::string(NASC_SOURCE_DIR) + "/../shared/data/cifar10-subset", true);
+  ds = data::subset(ds, 0.05, 0);
+  data::Normalization norm = data::channelStats(ds);
+  runtime::Rng rng(11);
+  Architecture a = c.space->sample(rng);
+  nn::TrainOptions o;
+  o.batch_size = 32;
+  o.max_steps = 4;
+  o.augment = {4, true};
+  o.seed = 42;
+  auto run = [&] {
+    torch::manual_seed(42);
+    auto net = nn::Network::child(c.artefact.ops(), *c.space, a);
+    nn::train(*net, ds, norm, o);
+    return net;
+  };
+  auto n1 = run(), n2 = run();
+  auto p1 = n1->named_parameters(), p2 = n2->named_parameters();
+  ASSERT_EQ(p1.size(), p2.size());
+  for (auto &p : p1)
+    EXPECT_TRUE(torch::equal(p.value(), *p2.find(p.key()))) << p.key() << " differs between two runs";
+  o.seed = 43; // another seed: another batch order and augmentation
+  torch::manual_seed(42);
+  auto n3 = nn::Network::child(c.artefact.ops(), *c.space, a);
+  nn::train(*n3, ds, norm, o);
+  bool anyDiffers = false;
+  for (auto &p : n3->named_parameters())
+    anyDiffers |= !torch::equal(p.value(), *p1.find(p.key()));
+  EXPECT_TRUE(anyDiffers);
+}
+
+TEST(Network, ChildInheritsSupernetWeights) {
+  Compiled c = tiny();
+  runtime::Rng rng(9);
+  Architecture a = c.space->sample(rng);
+  auto super = nn::Network::supernet(c.artefact.ops(), *c.space, nn::Mode::SinglePath, a);
+  auto child = nn::Network::child(c.artefact.ops(), *c.space, a);
+  size_t tensors = child->named_parameters().size() + child->named_buffers().size();
+  EXPECT_EQ(child->inheritFrom(*super), tensors);
+  super->eval();
+  child->eval();
+  at::Tensor x = torch::randn({2, 3, 32, 32});
+  EXPECT_TRUE(torch::equal(super->forward(x), child->forward(x)));
+}
