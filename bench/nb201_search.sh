@@ -3,12 +3,7 @@
 # examples/nb201_evolution.nas, builds bench/nb201_search.cpp against the
 # runtime library if there is no CMake target for it, runs it.
 #   bench/nb201_search.sh [BUILD_DIR] [nb201_search options...]
-set -e
-root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
-[ $# -gt 0 ] && shift
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/common.sh"
 "$build/bin/nasc" compile "$root/examples/nb201_evolution.nas" --emit=artefact -o "$tmp/nb201.nasa"
 bin="$build/bin/nb201_search"
 if [ ! -x "$bin" ]; then

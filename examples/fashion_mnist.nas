@@ -7,9 +7,12 @@
 // Space: 3 * 2 * 3 * 2 * 2 * 2 = 144 networks of at most ~88k parameters
 // and ~18M multiply-accumulates; `require params <= 60_000` drops the
 // largest. The search also draws the learning rate. Each evaluation trains
-// one epoch on a quarter of the training images (~13,500).
+// two epochs on half of the training images (27,000; ~15 s on 2 cores); the
+// 6,000 held out score it; the best is then tested on the 10,000 test
+// images. 20 evaluations take about 6 minutes on a 2-core machine; the
+// time limit stops the search at 9 minutes whatever the machine.
 //
-//   nasc check examples/fashion_mnist.nas
+//   nasc search examples/fashion_mnist.nas
 
 import "std/ops";
 import "std/search";
@@ -34,15 +37,15 @@ network FashionNet(classes: int = 10) {
 search FashionMNIST {
   space = FashionNet();
   dataset = fashion_mnist(root="/usr/share/datasets/fashion-mnist", valid_fraction=0.1);
-  estimator = low_fidelity(epochs=1, subset=0.25);
+  estimator = low_fidelity(epochs=2, subset=0.5);
 
   // A training hyperparameter searched together with the architecture.
   choice lr: 0.02..0.2 log;
   optimizer = sgd(lr=lr, momentum=0.9, nesterov=true, weight_decay=5e-4, batch_size=128, grad_clip=0.0);
 
   strategy = evolution(population=8, sample=3);
-  evaluations = 16;
-  time_limit = 15min;
+  evaluations = 20;
+  time_limit = 9min;
   seed = 0;
 
   require params <= 60_000;

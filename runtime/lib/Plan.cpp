@@ -1,6 +1,7 @@
 //===- Plan.cpp - One architecture's network, resolved without torch ------===//
 #include "nasc/runtime/Plan.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace nasc::runtime {
@@ -8,6 +9,14 @@ namespace nasc::runtime {
 namespace {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
+
+/// Ops whose `out` a width multiplier scales (see resolveOp).
+bool scalesWidth(const Json &def) {
+  for (const Json &t : def.value("traits", Json::array()))
+    if (t == "convolution" || t == "zero")
+      return true;
+  return false;
+}
 
 std::string shapeText(const Shape &s) {
   return std::to_string(s[0]) + "x" + std::to_string(s[1]) + "x" + std::to_string(s[2]);
@@ -20,28 +29,28 @@ std::string shapeText(const Shape &s) {
 
 /// Walks a layer tree for one architecture, appending the ops it runs.
 void walkLayer(const Json &ops, const Json &tree, const Env &env, Shape &shape, const std::string &path,
-               std::vector<PlacedOp> &out) {
+               std::vector<PlacedOp> &out, double widthMult) {
   if (tree.contains("choose")) {
     int64_t i = asInt(evaluate(Json{{"decision", tree.at("choose")}}, env));
     const Json &of = tree.at("of");
     if (i < 0 || i >= int64_t(of.size()))
       throw EvalError("decision '" + tree.at("choose").get<std::string>() + "' has no alternative " +
                       std::to_string(i));
-    walkLayer(ops, of[i], env, shape, path + "c" + std::to_string(i), out);
+    walkLayer(ops, of[i], env, shape, path + "c" + std::to_string(i), out, widthMult);
     return;
   }
   if (tree.contains("if")) {
     bool c = asBool(evaluate(tree.at("if"), env));
-    walkLayer(ops, c ? tree.at("then") : tree.at("else"), env, shape, path + (c ? "t" : "e"), out);
+    walkLayer(ops, c ? tree.at("then") : tree.at("else"), env, shape, path + (c ? "t" : "e"), out, widthMult);
     return;
   }
   if (tree.contains("repeat")) {
     int64_t n = asInt(evaluate(tree.at("repeat"), env));
     for (int64_t i = 0; i < n; ++i)
-      walkLayer(ops, tree.at("layer"), env, shape, path + "r" + std::to_string(i), out);
+      walkLayer(ops, tree.at("layer"), env, shape, path + "r" + std::to_string(i), out, widthMult);
     return;
   }
-  PlacedOp placed{path, resolveOp(ops, tree.at("op").get<std::string>(), tree.at("args"), env, shape)};
+  PlacedOp placed{path, resolveOp(ops, tree.at("op").get<std::string>(), tree.at("args"), env, shape, widthMult)};
   shape = placed.op.out;
   out.push_back(std::move(placed));
 }
@@ -62,7 +71,8 @@ const Json &ResolvedOp::param(const std::string &name) const {
   throw std::invalid_argument("op '" + op + "' has no parameter '" + name + "'");
 }
 
-ResolvedOp resolveOp(const Json &ops, const std::string &op, const Json &argTrees, const Env &env, const Shape &in) {
+ResolvedOp resolveOp(const Json &ops, const std::string &op, const Json &argTrees, const Env &env, const Shape &in,
+                     double widthMult) {
   auto def = ops.find(op);
   if (def == ops.end())
     throw std::invalid_argument("the artefact has no op '" + op + "'");
@@ -79,12 +89,17 @@ ResolvedOp resolveOp(const Json &ops, const std::string &op, const Json &argTree
   for (size_t i = 0; i < n; ++i) {
     const std::string name = params[i].get<std::string>();
     r.names.push_back(name);
-    if (argTrees.contains(name))
+    if (argTrees.contains(name)) {
       args[i] = evaluate(argTrees.at(name), env);
-    else if (defaults[i].is_null())
+      if (name == "out" && widthMult != 1.0 && scalesWidth(*def)) {
+        int64_t out = asInt(args[i]);
+        args[i] = out == 1 ? out : std::max<int64_t>(2, 2 * std::llround(double(out) * widthMult / 2));
+      }
+    } else if (defaults[i].is_null()) {
       throw std::invalid_argument("op '" + op + "' needs argument '" + name + "'");
-    else
+    } else {
       args[i] = evaluate(defaults[i], argEnv);
+    }
   }
   const Json &cost = def->at("cost");
   int64_t channels = asInt(evaluate(cost.at("out_channels"), argEnv));
@@ -99,7 +114,7 @@ ResolvedOp resolveOp(const Json &ops, const std::string &op, const Json &argTree
   return r;
 }
 
-Plan plan(const Json &ops, const Space &space, const Architecture &a, bool everyNode) {
+Plan plan(const Json &ops, const Space &space, const Architecture &a, bool everyNode, double widthMult) {
   const Json &nodes = space.json().at("nodes");
   size_t n = nodes.size();
   std::map<std::string, Json> values = space.values(a);
@@ -185,7 +200,7 @@ Plan plan(const Json &ops, const Space &space, const Architecture &a, bool every
         fail(node, "an input without a shape");
     } else if (kind == "apply") {
       Shape s = shapeOf(node, node.at("inputs").at(0).get<int64_t>());
-      walkLayer(ops, node.at("layer"), env, s, "", p.ops[i]);
+      walkLayer(ops, node.at("layer"), env, s, "", p.ops[i], widthMult);
       if (p.live[i])
         for (const PlacedOp &o : p.ops[i])
           p.params += o.op.params, p.flops += o.op.flops;

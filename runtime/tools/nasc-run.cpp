@@ -22,6 +22,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <regex>
 
 using namespace nasc;
 using runtime::Json;
@@ -39,6 +40,8 @@ commands:
 options:
   --search NAME          which search block of the artefact
   --strategy NAME        another strategy than the search's (its default arguments)
+  --estimator NAME       another estimator than the search's (its default arguments:
+                         full_training, low_fidelity, supernet; table needs its file)
   --budget N             evaluations (overrides `evaluations`)
   --seed N               overrides `seed`
   --time-limit SECONDS   overrides `time_limit`
@@ -53,7 +56,7 @@ options:
 )";
 
 struct Options {
-  std::string command, artefact, search, strategy, out, source, arch, device;
+  std::string command, artefact, search, strategy, estimator, out, source, arch, device;
   std::optional<uint64_t> budget, seed;
   std::optional<double> timeLimit;
   int64_t epochs = 0;
@@ -104,7 +107,10 @@ void printMetrics(const char *what, const std::map<std::string, double> &m) {
 
 int runSearch(const Options &o) {
   runtime::Artefact artefact = runtime::loadArtefact(o.artefact);
-  const Json &search = pickSearch(artefact, o.search);
+  Json search = pickSearch(artefact, o.search);
+  if (!o.estimator.empty())
+    search["settings"]["estimator"] = {
+        {"extern", o.estimator}, {"kind", "estimator"}, {"impl", o.estimator}, {"args", Json::object()}};
   std::string name = search.at("name").get<std::string>();
   const Json &spaceRef = search.at("settings").at("space");
   runtime::Space space(artefact.space(spaceRef.at("space").get<std::string>()), &search);
@@ -162,9 +168,15 @@ int runSearch(const Options &o) {
   }
   if (!report.report.empty())
     printMetrics("reported", report.report);
+  // The searched file is imported only when it declares ops of its own
+  // (else `nasc info best.nas` would list its spaces too).
   std::vector<std::string> imports{"std/ops"};
-  if (!o.source.empty())
-    imports.push_back(std::filesystem::absolute(o.source).string());
+  if (!o.source.empty()) {
+    std::ifstream in(o.source);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (std::regex_search(text, std::regex(R"((^|\n)[ \t]*op[ \t]+[A-Za-z_])")))
+      imports.push_back(std::filesystem::absolute(o.source).string());
+  }
   std::ofstream(out + "/best.nas") << runtime::exportNas(
       artefact.ops(), space, best.arch, name + "Best",
       imports, {"The best architecture of search " + name + " (" + space.name() + ")", "ID: " + best.id,
@@ -219,6 +231,8 @@ int main(int argc, char **argv) {
         o.search = value();
       else if (a == "--strategy")
         o.strategy = value();
+      else if (a == "--estimator")
+        o.estimator = value();
       else if (a == "--budget")
         o.budget = std::stoull(value());
       else if (a == "--seed")

@@ -44,7 +44,7 @@ struct TrainingEstimator::Impl {
   EstimatorOptions options;
   std::string kind; // full_training, low_fidelity, supernet
   int64_t epochs = 1;
-  double subsetFraction = 1.0;
+  double subsetFraction = 1.0, widthMult = 1.0;
   std::string supernetMode = "uniform";
   data::Dataset train, valid, test;
   data::Normalization norm;
@@ -167,9 +167,9 @@ TrainingEstimator::TrainingEstimator(const Json &ops, const Space &space, const 
   } else if (m.kind == "low_fidelity") {
     m.epochs = asInt(arg(est, "epochs", 10, env));
     m.subsetFraction = asDouble(arg(est, "subset", 1.0, env));
-    double width = asDouble(arg(est, "width_mult", 1.0, env));
-    if (width != 1.0)
-      throw std::invalid_argument("low_fidelity: width_mult other than 1.0 is not implemented yet");
+    m.widthMult = asDouble(arg(est, "width_mult", 1.0, env));
+    if (m.widthMult <= 0 || m.widthMult > 4)
+      throw std::invalid_argument("low_fidelity: width_mult must be in (0, 4]");
     if (m.subsetFraction <= 0 || m.subsetFraction > 1)
       throw std::invalid_argument("low_fidelity: subset must be in (0, 1]");
   } else if (m.kind == "supernet") {
@@ -198,11 +198,11 @@ Evaluation TrainingEstimator::evaluate(const Architecture &a, const std::map<std
   if (m.kind == "supernet") {
     m.trainSupernet(a);
     m.supernet->setArchitecture(a);
-    recalibrateBatchNorm(*m.supernet, m.train, m.norm, 128, 20, m.options.device, m.seedFor(a));
+    recalibrateBatchNorm(*m.supernet, m.train, m.norm, 64, 8, m.options.device, m.seedFor(a));
     net = m.supernet;
   } else {
     torch::manual_seed(m.seedFor(a));
-    net = Network::child(m.ops, m.space, a);
+    net = Network::child(m.ops, m.space, a, m.widthMult);
     net->to(m.options.device);
     Measured t = nn::train(*net, m.train, m.norm, m.trainOptions(a));
     e.metrics["train_loss"] = t.loss;
@@ -237,14 +237,14 @@ Evaluation TrainingEstimator::finish(const Architecture &best, const std::map<st
                                      const std::string &weightsPath) {
   Impl &m = *impl_;
   Evaluation e;
-  std::shared_ptr<Network> net = Network::child(m.ops, m.space, best);
+  std::shared_ptr<Network> net = Network::child(m.ops, m.space, best, m.kind == "supernet" ? 1.0 : m.widthMult);
   net->to(m.options.device);
   std::string kept = m.weightsFile(Space::hash(m.space.id(m.space.canonical(best))));
   if (m.kind == "supernet") {
     m.trainSupernet(best);
     m.supernet->setArchitecture(best);
     net->inheritFrom(*m.supernet);
-    recalibrateBatchNorm(*net, m.train, m.norm, 128, 20, m.options.device, m.seedFor(best));
+    recalibrateBatchNorm(*net, m.train, m.norm, 64, 8, m.options.device, m.seedFor(best));
   } else if (!kept.empty() && std::filesystem::exists(kept)) {
     torch::load(net, kept);
   } else {

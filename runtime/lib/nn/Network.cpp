@@ -72,9 +72,11 @@ Layer *Network::module(int64_t node, const PlacedOp &op) const {
   return it->second.get();
 }
 
-std::shared_ptr<Network> Network::child(const Json &ops, const Space &space, const Architecture &a) {
+std::shared_ptr<Network> Network::child(const Json &ops, const Space &space, const Architecture &a,
+                                        double widthMult) {
   std::shared_ptr<Network> net(new Network(ops, space, Mode::Child));
-  runtime::Plan p = runtime::plan(ops, space, a);
+  net->widthMult_ = widthMult;
+  runtime::Plan p = runtime::plan(ops, space, a, /*everyNode=*/false, widthMult);
   for (size_t i = 0; i < p.ops.size(); ++i)
     if (p.live[i])
       net->addModules(i, p.ops[i]);
@@ -208,7 +210,7 @@ std::vector<Network::Step> Network::compileMixed(int64_t node, const Json &tree,
     }
     return out;
   }
-  PlacedOp placed{path, runtime::resolveOp(ops_, tree.at("op").get<std::string>(), tree.at("args"), env, shape)};
+  PlacedOp placed{path, runtime::resolveOp(ops_, tree.at("op").get<std::string>(), tree.at("args"), env, shape, widthMult_)};
   shape = placed.op.out;
   Step step;
   step.layer = module(node, placed);
@@ -218,7 +220,7 @@ std::vector<Network::Step> Network::compileMixed(int64_t node, const Json &tree,
 
 void Network::setArchitecture(const Architecture &a) {
   arch_ = a;
-  plan_ = runtime::plan(ops_, space_, a, /*everyNode=*/mode_ == Mode::Mixed);
+  plan_ = runtime::plan(ops_, space_, a, /*everyNode=*/mode_ == Mode::Mixed, widthMult_);
   const Json &nodes = space_.json().at("nodes");
   size_t n = nodes.size();
   reads_.assign(n, {});

@@ -206,3 +206,24 @@ TEST(Network, ChildInheritsSupernetWeights) {
   at::Tensor x = torch::randn({2, 3, 32, 32});
   EXPECT_TRUE(torch::equal(super->forward(x), child->forward(x)));
 }
+
+TEST(Network, WidthMultiplierShrinksEveryChannelAlike) {
+  // NAS-Bench-201 with 16 channels at width 0.5 is the 8-channel network.
+  auto compile = [](int c) {
+    std::string src = std::string(kTiny).replace(std::string(kTiny).find("C=4"), 3, "C=" + std::to_string(c));
+    Compiled out{test::compileSource("width" + std::to_string(c), src), nullptr};
+    out.space = std::make_unique<Space>(out.artefact.space("Tiny.space"), &out.artefact.searches()[0]);
+    return out;
+  };
+  Compiled wide = compile(16), narrow = compile(8);
+  runtime::Rng rng(13);
+  for (int i = 0; i < 4; ++i) {
+    Architecture a = wide.space->sample(rng);
+    auto half = nn::Network::child(wide.artefact.ops(), *wide.space, a, 0.5);
+    auto eight = nn::Network::child(narrow.artefact.ops(), *narrow.space, a);
+    EXPECT_EQ(nn::countParameters(*half), nn::countParameters(*eight)) << wide.space->id(a);
+    EXPECT_EQ(half->plan().params, eight->plan().params);
+    EXPECT_EQ(half->plan().flops, eight->plan().flops);
+    EXPECT_EQ(half->forward(torch::randn({2, 3, 32, 32})).size(1), 10); // the classifier keeps its classes
+  }
+}

@@ -35,8 +35,9 @@ enum class Mode { Child, SinglePath, Mixed };
 
 class Network : public torch::nn::Module {
 public:
-  /// The child network of `a`.
-  static std::shared_ptr<Network> child(const Json &ops, const Space &space, const Architecture &a);
+  /// The child network of `a`; `widthMult` scales its channels (runtime::resolveOp).
+  static std::shared_ptr<Network> child(const Json &ops, const Space &space, const Architecture &a,
+                                        double widthMult = 1.0);
   /// A supernet over every architecture (`mode` SinglePath or Mixed); starts
   /// on architecture `start`. Throws std::invalid_argument when a node's
   /// configurations are too many to share weights over (the message names it).
@@ -91,6 +92,7 @@ private:
   Json ops_;
   Space space_;
   Mode mode_;
+  double widthMult_ = 1.0;
   Architecture arch_;
   runtime::Plan plan_;
   std::map<std::string, std::shared_ptr<Layer>> modules_;

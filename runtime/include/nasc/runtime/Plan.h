@@ -40,7 +40,14 @@ struct ResolvedOp {
 /// Resolves op `op` (an entry name of the artefact's "ops") applied to an
 /// `in` feature map with the given argument trees evaluated in `env`.
 /// Throws EvalError / std::invalid_argument on a broken rule.
-ResolvedOp resolveOp(const Json &ops, const std::string &op, const Json &argTrees, const Env &env, const Shape &in);
+///
+/// `widthMult` (low-fidelity estimation) scales the `out` argument a layer
+/// gives an op with trait `convolution` or `zero` to an even
+/// max(2, 2 * round(out * widthMult / 2)) channels (1 stays 1): every
+/// channel count a conv net sets explicitly shrinks alike, the ones that
+/// follow their input follow, a classifier's (`linear`) does not.
+ResolvedOp resolveOp(const Json &ops, const std::string &op, const Json &argTrees, const Env &env, const Shape &in,
+                     double widthMult = 1.0);
 
 /// The layer tree of an apply node, walked for one architecture: the ops in
 /// the order they run (a repetition gives its copies, a choice its chosen
@@ -67,7 +74,8 @@ struct Plan {
 /// The plan of architecture `a` of `space` (ops: the artefact's "ops").
 /// With `everyNode`, dead nodes get shapes and ops too where they can be
 /// computed (a supernet builds modules for them); costs stay the live ones'.
-Plan plan(const Json &ops, const Space &space, const Architecture &a, bool everyNode = false);
+Plan plan(const Json &ops, const Space &space, const Architecture &a, bool everyNode = false,
+          double widthMult = 1.0);
 
 } // namespace nasc::runtime
 

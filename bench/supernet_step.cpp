@@ -1,0 +1,84 @@
+//===- supernet_step.cpp - One training step: child vs single-path supernet ===//
+//
+//   supernet_step SPACE.nasa MODE ARCH_ID [--batch N] [--steps N] [--data DIR]
+//
+// MODE is `child` (the network of ARCH_ID alone) or `supernet` (a single-path
+// supernet of the whole space running the path ARCH_ID). Trains `steps` SGD
+// steps on real CIFAR-10 images and prints the median step time and the
+// process's peak resident memory, so bench/supernet_vs_child.sh can run both
+// modes in separate processes (peak RSS is per process) and compare them.
+//
+//===----------------------------------------------------------------------===//
+#include "nasc/data/Loader.h"
+#include "nasc/nn/Network.h"
+#include "nasc/nn/Train.h"
+#include "nasc/runtime/Artefact.h"
+
+#include <torch/torch.h>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+
+using namespace nasc;
+
+int main(int argc, char **argv) {
+  if (argc < 4) {
+    std::cerr << "usage: supernet_step SPACE.nasa child|supernet ARCH_ID [--batch N] [--steps N] [--data DIR]\n";
+    return 2;
+  }
+  std::string mode = argv[2], id = argv[3], dataDir = "../shared/data/cifar10-subset";
+  int64_t batch = 64, steps = 20;
+  for (int i = 4; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--batch")
+      batch = std::stoll(argv[i + 1]);
+    else if (a == "--steps")
+      steps = std::stoll(argv[i + 1]);
+    else if (a == "--data")
+      dataDir = argv[i + 1];
+  }
+  try {
+    nn::useAllCores();
+    runtime::Artefact art = runtime::loadArtefact(argv[1]);
+    const auto &search = art.searches().at(0);
+    runtime::Space space(art.space(search["settings"]["space"]["space"].get<std::string>()), &search);
+    runtime::Architecture a = space.parseId(id);
+    torch::manual_seed(0);
+    std::shared_ptr<nn::Network> net = mode == "child"
+                                           ? nn::Network::child(art.ops(), space, a)
+                                           : nn::Network::supernet(art.ops(), space, nn::Mode::SinglePath, a);
+    data::Dataset ds = data::loadCifar10(dataDir, true);
+    data::Loader loader(ds, batch, true, 0, {4, true}, data::channelStats(ds));
+    torch::optim::SGD opt(net->weightParameters(), torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(3e-4));
+    std::vector<double> times;
+    loader.setEpoch(0);
+    data::Batch b;
+    for (int64_t s = 0; s < steps + 3; ++s) {
+      if (!loader.next(b)) {
+        loader.setEpoch(loader.epoch() + 1);
+        loader.next(b);
+      }
+      auto t0 = std::chrono::steady_clock::now();
+      if (mode != "child")
+        net->setArchitecture(a); // what a supernet step does: pick the path
+      opt.zero_grad();
+      torch::nn::functional::cross_entropy(net->forward(b.images), b.labels).backward();
+      opt.step();
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      if (s >= 3) // warm-up steps are not counted
+        times.push_back(ms);
+    }
+    std::sort(times.begin(), times.end());
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    std::cout << mode << "\tparams " << nn::countParameters(*net) << "\tmodules " << net->numModules()
+              << "\tstep_ms " << times[times.size() / 2] << "\tpeak_rss_mb " << u.ru_maxrss / 1024.0 << "\n";
+  } catch (const std::exception &e) {
+    std::cerr << "supernet_step: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,23 @@
+// A tiny space on the real CIFAR-10 subset: each evaluation trains a few
+// hundred images for one epoch (about a second on 2 cores).
+import "std/ops";
+import "std/search";
+
+network TinyNet {
+  input image: tensor(3, 32, 32);
+  choice width: [4, 8];
+  choice kernel: [3, 5];
+  output image |> conv_bn_relu(width, kernel=kernel, stride=2) |> max_pool(3, stride=2)
+               |> global_avg_pool |> linear(10);
+}
+
+search TinyCifar {
+  space = TinyNet();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.2);
+  estimator = low_fidelity(epochs=1, subset=0.1);
+  optimizer = sgd(lr=0.05, batch_size=32);
+  strategy = random();
+  evaluations = 4;
+  seed = 1;
+  maximize accuracy;
+}
