@@ -51,6 +51,7 @@ options:
                          weights/, best.nas, best.pt
   --resume               continue the run in DIR/search.db where it stopped
   --device cpu|cuda      default: cuda when available, else cpu
+  --latency-batch N      batch size of the measured `latency` metric (default 1)
   --source FILE.nas      the file the artefact was compiled from (best.nas imports it)
   --quiet                no progress bar
 )";
@@ -59,7 +60,7 @@ struct Options {
   std::string command, artefact, search, strategy, estimator, out, source, arch, device;
   std::optional<uint64_t> budget, seed;
   std::optional<double> timeLimit;
-  int64_t epochs = 0;
+  int64_t epochs = 0, latencyBatch = 1;
   bool resume = false, quiet = false;
 };
 
@@ -138,6 +139,7 @@ int runSearch(const Options &o) {
     eopt.device = device;
     eopt.seed = settings.seed;
     eopt.weightsDir = out + "/weights";
+    eopt.latencyBatch = o.latencyBatch;
     eopt.log = o.quiet ? nullptr : &std::cerr;
     auto t = std::make_unique<nn::TrainingEstimator>(artefact.ops(), space, search, eopt);
     trainer = t.get();
@@ -199,6 +201,7 @@ int runTrain(const Options &o) {
   nn::EstimatorOptions eopt;
   eopt.device = deviceOf(o.device);
   eopt.seed = o.seed.value_or(0);
+  eopt.latencyBatch = o.latencyBatch;
   eopt.log = &std::cerr;
   nn::TrainingEstimator trainer(artefact.ops(), space, block, eopt);
   search::Evaluation e = trainer.evaluate(a, space.values(a));
@@ -241,6 +244,8 @@ int main(int argc, char **argv) {
         o.timeLimit = std::stod(value());
       else if (a == "--epochs")
         o.epochs = std::stoll(value());
+      else if (a == "--latency-batch")
+        o.latencyBatch = std::stoll(value());
       else if (a == "--out")
         o.out = value();
       else if (a == "--source")
@@ -269,6 +274,8 @@ int main(int argc, char **argv) {
     return usage(o.command.empty() ? "no command given" : "unknown command '" + o.command + "'");
   if (o.artefact.empty())
     return usage("'" + o.command + "' needs a .nasa artefact");
+  if (o.latencyBatch < 1)
+    return usage("--latency-batch must be at least 1");
   if (o.command == "train" && o.arch.empty())
     return usage("'train' needs --arch ID (see nasc info FILE --arch)");
   try {

@@ -118,8 +118,11 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
   }
   try {
     sqlite3_busy_timeout(db_, 5000);
-    // A rollback journal with full syncs: a commit is on disk when it returns.
-    exec("PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;");
+    // Write-ahead log, synced at checkpoints: a commit survives the process
+    // being killed the moment it returns (what resume needs) without an
+    // fsync per evaluation, which made a 150-evaluation table search take
+    // 3 s instead of 0.1 s. Only a power loss can take the last commits.
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
     bool hasMeta = false;
     {
       Stmt s(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", path_);
