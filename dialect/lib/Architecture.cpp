@@ -138,9 +138,25 @@ FailureOr<DecisionValues> mlir::nas::parseArchitectureId(SpaceOp space, StringRe
   std::map<std::string, Operation *> byName = decisionsByName(space);
   Builder b(space.getContext());
   DecisionValues out;
+  // Parts are split at commas that start a decision's `name=`: labels may
+  // hold commas themselves (DARTS' reduce cell: `max_pool(3, stride=2)`).
   SmallVector<StringRef> parts;
-  id.trim().split(parts, ',', -1, /*KeepEmpty=*/false);
+  StringRef rest = id.trim();
+  size_t start = 0;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] != ',')
+      continue;
+    StringRef after = rest.drop_front(i + 1).ltrim();
+    auto [name, value] = after.split('=');
+    if (after.contains('=') && byName.count(name.trim().str())) {
+      parts.push_back(rest.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push_back(rest.drop_front(start));
   for (StringRef part : parts) {
+    if (part.trim().empty())
+      continue;
     auto [name, value] = part.trim().split('=');
     name = name.trim(), value = value.trim();
     auto it = byName.find(name.str());

@@ -227,3 +227,32 @@ TEST(Network, WidthMultiplierShrinksEveryChannelAlike) {
     EXPECT_EQ(half->forward(torch::randn({2, 3, 32, 32})).size(1), 10); // the classifier keeps its classes
   }
 }
+
+TEST(Network, EveryStdlibSpaceBuildsWithTheCompilersCosts) {
+  // Children of sampled architectures of every standard space: the modules
+  // hold exactly the parameters the compiler's cost analysis gives for the
+  // same ID (input-choice spaces through the compiler's fixed network).
+  int compared = 0;
+  for (const char *file : {"stdlib/spaces/darts.nas", "stdlib/spaces/nasnet.nas", "stdlib/spaces/mnasnet.nas",
+                           "stdlib/spaces/transformer.nas", "stdlib/spaces/zoph_le.nas",
+                           "stdlib/spaces/efficientnet.nas"}) {
+    runtime::Artefact a = test::compileFile(file);
+    for (const Json &s : a.spaces()) {
+      Space space(s);
+      runtime::Rng rng(21);
+      for (int i = 0; i < 2; ++i) {
+        Architecture arch = space.sample(rng);
+        std::string id = space.id(arch);
+        SCOPED_TRACE(std::string(file) + " " + id);
+        runtime::Plan p = runtime::plan(a.ops(), space, arch);
+        auto [params, flops] = compilerCost(std::string(NASC_SOURCE_DIR) + "/" + file, id);
+        EXPECT_EQ(p.params, params);
+        EXPECT_EQ(p.flops, flops);
+        auto net = nn::Network::child(a.ops(), space, arch);
+        EXPECT_EQ(double(nn::countParameters(*net)), p.params);
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GE(compared, 10);
+}
