@@ -397,3 +397,18 @@ std::string nasc::runtime::asString(const Json &v) {
     return v.get<std::string>();
   throw EvalError("expected a string, not " + typeName(v));
 }
+
+bool nasc::runtime::readsMetric(const Json &tree) {
+  if (tree.is_object()) {
+    if (tree.contains("metric"))
+      return true;
+    for (auto &[k, v] : tree.items())
+      if (readsMetric(v))
+        return true;
+  } else if (tree.is_array()) {
+    for (const Json &v : tree)
+      if (readsMetric(v))
+        return true;
+  }
+  return false;
+}

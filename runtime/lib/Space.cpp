@@ -92,21 +92,6 @@ std::optional<std::string> valueText(const Json &tree) {
   return std::nullopt;
 }
 
-bool readsMetric(const Json &tree) {
-  if (tree.is_object()) {
-    if (tree.contains("metric"))
-      return true;
-    for (auto &[k, v] : tree.items())
-      if (readsMetric(v))
-        return true;
-  } else if (tree.is_array()) {
-    for (const Json &v : tree)
-      if (readsMetric(v))
-        return true;
-  }
-  return false;
-}
-
 void decisionsRead(const Json &tree, std::set<std::string> &out) {
   if (tree.is_object()) {
     if (auto it = tree.find("decision"); it != tree.end() && it->is_string())
@@ -416,7 +401,8 @@ Architecture Space::canonical(const Architecture &a) const {
   return out;
 }
 
-std::optional<std::string> Space::violated(const Architecture &a) const {
+std::optional<std::string> Space::brokenPickCount(const Architecture &a) const {
+  // A pick's count may itself be a decision: checked once all are known.
   std::map<std::string, Json> vals = values(a);
   Env env;
   env.decisions = &vals;
@@ -430,6 +416,15 @@ std::optional<std::string> Space::violated(const Architecture &a) const {
       return "input choice '" + d.name + "' picks " + std::to_string(want) + " of its candidates, not " +
              std::to_string(got);
   }
+  return std::nullopt;
+}
+
+std::optional<std::string> Space::violated(const Architecture &a) const {
+  std::map<std::string, Json> vals = values(a);
+  Env env;
+  env.decisions = &vals;
+  if (auto broken = brokenPickCount(a))
+    return broken;
   for (auto &[choices, others] : combiners_) {
     int64_t picked = 0;
     for (const std::string &c : choices)
@@ -601,20 +596,8 @@ Architecture Space::parseId(const std::string &text) const {
     auto it = givenReal.find(decisions_[k].name);
     a.real.push_back(it == givenReal.end() ? decisions_[k].lo : it->second);
   }
-  // A pick's count may itself be a decision: check it once all are known.
-  std::map<std::string, Json> vals = values(a);
-  Env env;
-  env.decisions = &vals;
-  for (size_t k = 0; k < discrete_.size(); ++k) {
-    const Json &count = pickCount_[discrete_[k]];
-    if (count.is_null())
-      continue;
-    const Decision &d = decisions_[discrete_[k]];
-    int64_t want = asInt(evaluate(count, env)), got = popcount64(uint64_t(d.domain[a.choice[k]]));
-    if (want != got)
-      fail("input choice '" + d.name + "' picks " + std::to_string(want) + " of its candidates, not " +
-           std::to_string(got));
-  }
+  if (auto broken = brokenPickCount(a))
+    fail(*broken);
   return a;
 }
 

@@ -22,12 +22,6 @@ double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-uint64_t fnv(const std::string &s, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s)
-    h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
 /// A setting's argument, evaluated, or `fallback` when the setting leaves it out.
 Json arg(const Json &setting, const char *key, const Json &fallback, const runtime::Env &env) {
   if (setting.is_object() && setting.contains("args") && setting["args"].contains(key))
@@ -65,7 +59,7 @@ struct TrainingEstimator::Impl {
     std::ostringstream reals;
     for (double r : a.real)
       reals << r << ";";
-    return options.seed ^ fnv(space.id(space.canonical(a)) + "|" + reals.str());
+    return options.seed ^ std::stoull(Space::hash(space.id(space.canonical(a)) + "|" + reals.str()), nullptr, 16);
   }
 
   TrainOptions trainOptions(const Architecture &a) const {

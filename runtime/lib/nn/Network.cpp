@@ -20,14 +20,8 @@ namespace {
 /// than this is refused rather than built for minutes.
 constexpr uint64_t kMaxConfigurations = 4096;
 
-std::string hex8(const std::string &s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s)
-    h = (h ^ c) * 1099511628211ull;
-  char buf[17];
-  snprintf(buf, sizeof buf, "%08llx", (unsigned long long)(h & 0xffffffffull));
-  return buf;
-}
+/// Short, stable names: the low 32 bits of the ID hash.
+std::string hex8(const std::string &s) { return Space::hash(s).substr(8); }
 
 /// Decision names a tree reads.
 void namesIn(const Json &tree, std::set<std::string> &out) {

@@ -19,31 +19,7 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-bool readsMetric(const Json &tree) {
-  if (tree.is_object()) {
-    if (tree.contains("metric"))
-      return true;
-    for (auto &[k, v] : tree.items())
-      if (readsMetric(v))
-        return true;
-  } else if (tree.is_array()) {
-    for (const Json &v : tree)
-      if (readsMetric(v))
-        return true;
-  }
-  return false;
-}
-
 std::string fnv(const std::string &s) { return Space::hash(s); }
-
-std::string utcNow() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string fmt(double v, const char *f = "%.4f") {
   char buf[64];
@@ -133,10 +109,10 @@ SearchResult SearchDriver::run() {
   // metrics (those over decisions already shaped the space).
   std::vector<Json> constraints;
   for (const Json &c : search_.value("constraints", Json::array()))
-    if (readsMetric(c.at("condition")))
+    if (runtime::readsMetric(c.at("condition")))
       constraints.push_back(c);
   for (const Json &c : space_.json().value("constraints", Json::array()))
-    if (readsMetric(c.at("condition")))
+    if (runtime::readsMetric(c.at("condition")))
       constraints.push_back(c);
   const Json objectives = search_.value("objectives", Json::array());
 
@@ -225,7 +201,7 @@ SearchResult SearchDriver::run() {
     r.arch = space_.canonical(*asked);
     r.id = space_.fullId(r.arch);
     r.hash = Space::hash(r.id);
-    r.timestamp = utcNow();
+    r.timestamp = utcTimestamp();
     if (auto hit = cache.find(r.id); hit != cache.end()) {
       const Outcome &o = hit->second;
       r.eval = o.eval, r.objectives = o.objectives, r.score = o.score, r.feasible = o.feasible;

@@ -75,14 +75,6 @@ std::map<std::string, double> figuresFrom(const std::string &text) {
   return m;
 }
 
-std::string now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 } // namespace
 
@@ -180,7 +172,7 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
     setMeta("strategy", meta.strategy);
     setMeta("seed", std::to_string(meta.seed));
     setMeta("budget", std::to_string(meta.budget));
-    setMeta("created", now());
+    setMeta("created", utcTimestamp());
     exec("COMMIT");
   } catch (...) {
     sqlite3_close(db_);
@@ -252,7 +244,7 @@ void Store::append(const Record &r, const Json &snapshot) {
         .bind(11, r.eval.error)
         .bind(12, int64_t(r.cached))
         .bind(13, r.seconds)
-        .bind(14, r.timestamp.empty() ? now() : r.timestamp)
+        .bind(14, r.timestamp.empty() ? utcTimestamp() : r.timestamp)
         .step();
     Stmt(db_, "INSERT OR REPLACE INTO snapshot(one, seq, state) VALUES(1, ?, ?)", path_)
         .bind(1, r.seq)
@@ -267,8 +259,17 @@ void Store::append(const Record &r, const Json &snapshot) {
 
 void Store::finish(const std::string &reason) {
   exec("BEGIN");
-  setMeta("finished", now() + " " + reason);
+  setMeta("finished", utcTimestamp() + " " + reason);
   exec("COMMIT");
 }
 
 bool Store::finished() const { return metaValue("finished").has_value(); }
+
+std::string nasc::search::utcTimestamp() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}

@@ -1,4 +1,5 @@
 //===- DriverTest.cpp - Searches end to end: driver, store, resume --------===//
+#include "TestSupport.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/search/Driver.h"
 #include "nasc/search/Store.h"
@@ -17,13 +18,6 @@
 using namespace nasc::runtime;
 using namespace nasc::search;
 
-namespace nasc_test {
-std::string sourceDir();
-std::string tempDir();
-std::string nb201Table();
-std::string writeFile(const std::string &name, const std::string &text);
-const Artefact &compiled(const std::string &nas);
-} // namespace nasc_test
 
 namespace {
 

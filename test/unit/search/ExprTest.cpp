@@ -1,4 +1,5 @@
 //===- ExprTest.cpp - Expression trees ------------------------------------===//
+#include "TestSupport.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/runtime/Expr.h"
 #include "nasc/runtime/Space.h"
@@ -12,10 +13,6 @@
 
 using namespace nasc::runtime;
 
-namespace nasc_test {
-std::string sourceDir();
-const Artefact &compiled(const std::string &nas);
-} // namespace nasc_test
 
 namespace {
 

@@ -1,4 +1,5 @@
 //===- SpaceTest.cpp - Domains, IDs, canonical forms, sampling ------------===//
+#include "TestSupport.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/runtime/Space.h"
 #include "nasc/search/Enumerate.h"
@@ -13,14 +14,6 @@
 using namespace nasc::runtime;
 using nasc::search::GridIterator;
 
-namespace nasc_test {
-std::string sourceDir();
-std::string nascBinary();
-std::string tempDir();
-std::string run(const std::string &cmd, int *status, bool merge);
-std::string writeFile(const std::string &name, const std::string &text);
-const Artefact &compiled(const std::string &nas);
-} // namespace nasc_test
 
 namespace {
 

@@ -1,4 +1,5 @@
 //===- StrategyTest.cpp - Random, grid and evolution ----------------------===//
+#include "TestSupport.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/search/Enumerate.h"
 #include "nasc/search/Strategy.h"
@@ -10,11 +11,6 @@
 using namespace nasc::runtime;
 using namespace nasc::search;
 
-namespace nasc_test {
-std::string sourceDir();
-std::string writeFile(const std::string &name, const std::string &text);
-const Artefact &compiled(const std::string &nas);
-} // namespace nasc_test
 
 namespace {
 

@@ -1,4 +1,5 @@
 //===- TableEstimatorTest.cpp - The NAS-Bench-201 table -------------------===//
+#include "TestSupport.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/search/TableEstimator.h"
 
@@ -9,13 +10,6 @@
 using namespace nasc::runtime;
 using namespace nasc::search;
 
-namespace nasc_test {
-std::string sourceDir();
-std::string tempDir();
-std::string nb201Table();
-std::string writeFile(const std::string &name, const std::string &text);
-const Artefact &compiled(const std::string &nas);
-} // namespace nasc_test
 
 namespace {
 

@@ -2,10 +2,10 @@
 //
 // The tests read artefacts the compiler writes now (build/bin/nasc), not
 // checked-in copies, so a compiler change that the runtime does not follow
-// fails here. Declared again in each test file (no shared header).
+// fails here.
 //
 //===----------------------------------------------------------------------===//
-#include "nasc/runtime/Artefact.h"
+#include "TestSupport.h"
 
 #include <gtest/gtest.h>
 

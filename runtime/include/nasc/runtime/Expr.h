@@ -44,6 +44,10 @@ struct Env {
 /// The value of a scalar tree: a JSON integer, float, boolean or string.
 Json evaluate(const Json &tree, const Env &env);
 
+/// Whether a tree reads a metric anywhere (a constraint over metrics is a
+/// hard limit checked after evaluation; one over decisions prunes the space).
+bool readsMetric(const Json &tree);
+
 /// Conversions that accept what a tree of that type evaluates to (an integer
 /// where a float is expected, etc.); throw EvalError otherwise.
 int64_t asInt(const Json &v);

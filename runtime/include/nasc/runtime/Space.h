@@ -158,6 +158,8 @@ private:
   void addDecision(const Json &d, bool search);
   std::map<std::string, int64_t> switchIndices(const std::map<std::string, Json> &values) const;
   std::vector<bool> activity(const Architecture &a) const;
+  /// The first input choice whose pick count `a` breaks, said as an error.
+  std::optional<std::string> brokenPickCount(const Architecture &a) const;
   Architecture draw(Rng &rng) const;
 };
 

@@ -40,6 +40,9 @@ struct Record {
   std::string timestamp; ///< UTC, ISO 8601
 };
 
+/// Now, UTC, ISO 8601 (what records and the meta table store).
+std::string utcTimestamp();
+
 class StoreError : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
