@@ -21,3 +21,15 @@ search TinyCifar {
   seed = 1;
   maximize accuracy;
 }
+
+// The same space scored by a single-path supernet trained once.
+search TinySupernet {
+  space = TinyNet();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.2);
+  estimator = supernet(mode="uniform", epochs=1);
+  optimizer = sgd(lr=0.05, batch_size=32);
+  strategy = grid();
+  evaluations = 4;
+  seed = 1;
+  maximize accuracy;
+}
