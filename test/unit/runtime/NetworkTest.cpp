@@ -256,3 +256,22 @@ TEST(Network, EveryStdlibSpaceBuildsWithTheCompilersCosts) {
   }
   EXPECT_GE(compared, 10);
 }
+
+TEST(Network, DartsMixedSupernetRunsEveryEdge) {
+  // The DARTS search network as a differentiable supernet: one alpha vector
+  // per edge decision (14 normal + 14 reduce), input choices take every
+  // candidate, and a step reaches every alpha.
+  runtime::Artefact a = test::compileFile("stdlib/spaces/darts.nas");
+  Space space(a.spaces()[0]);
+  runtime::Rng rng(2);
+  auto mixed = nn::Network::supernet(a.ops(), space, nn::Mode::Mixed, space.sample(rng));
+  EXPECT_EQ(mixed->architectureParameters().size(), 28u);
+  runtime::Shape in = *mixed->plan().shapes[0];
+  at::Tensor y = mixed->forward(torch::randn({2, in[0], in[1], in[2]}));
+  EXPECT_EQ(y.size(0), 2);
+  y.sum().backward();
+  for (const at::Tensor &alpha : mixed->architectureParameters()) {
+    ASSERT_TRUE(alpha.grad().defined());
+    EXPECT_GT(alpha.grad().abs().sum().item<double>(), 0.0);
+  }
+}
