@@ -58,8 +58,9 @@ private:
 /// The cost of one architecture (builds a SpaceCostModel).
 FailureOr<Cost> architectureCost(SpaceOp space, const DecisionValues &decisions);
 
-/// Bounds on the cost over every architecture of `space` (interval
-/// arithmetic: sound, not always tight).
+/// Bounds on the cost over every architecture of `space`: exact for spaces
+/// of at most 4,096 decision vectors (each costed), else interval arithmetic
+/// (sound, not always tight).
 FailureOr<std::pair<Cost, Cost>> spaceCostRange(SpaceOp space);
 
 /// What the requirements over decisions leave of a space.

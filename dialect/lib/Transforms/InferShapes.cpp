@@ -89,6 +89,13 @@ public:
         space->setAttr("params", b.getDenseF64ArrayAttr({r[0]->lo, r[0]->hi}));
         space->setAttr("flops", b.getDenseF64ArrayAttr({r[1]->lo, r[1]->hi}));
       }
+      // Intervals are loose where decisions correlate (a depth and the
+      // widths of the copies it keeps); a small space is costed one
+      // architecture at a time instead, which is exact.
+      if (auto exact = enumeratedCostRange()) {
+        space->setAttr("params", b.getDenseF64ArrayAttr({exact->first.params, exact->second.params}));
+        space->setAttr("flops", b.getDenseF64ArrayAttr({exact->first.flops, exact->second.flops}));
+      }
       if (r[2] && r[3] && r[4])
         space->setAttr("supernet_memory", b.getDenseF64ArrayAttr({r[2]->hi, r[3]->hi, r[4]->hi}));
     }
@@ -105,6 +112,28 @@ public:
     if (!p || !f)
       return std::nullopt;
     return Cost{p.getValueAsDouble(), f.getValueAsDouble()};
+  }
+
+  /// The least and greatest cost over every decision vector, by costing each
+  /// (spaces of at most kMaxCostEnumerated; none for larger ones or ones
+  /// with input choices).
+  std::optional<std::pair<Cost, Cost>> enumeratedCostRange() {
+    constexpr uint64_t kMaxCostEnumerated = 4096;
+    std::optional<DecisionDomains> domains = spaceDomains(space, kMaxCostEnumerated);
+    if (!domains)
+      return std::nullopt;
+    std::optional<std::pair<Cost, Cost>> range;
+    bool complete = forEachCombination(*domains, [&](const DecisionValues &d) {
+      std::optional<Cost> c = cost(d);
+      if (!c)
+        return false;
+      if (!range)
+        range = std::pair{*c, *c};
+      range->first = {std::min(range->first.params, c->params), std::min(range->first.flops, c->flops)};
+      range->second = {std::max(range->second.params, c->params), std::max(range->second.flops, c->flops)};
+      return true;
+    });
+    return complete ? range : std::nullopt;
   }
 
   /// Bounds on the cost over every architecture.
@@ -865,6 +894,8 @@ FailureOr<std::pair<Cost, Cost>> mlir::nas::spaceCostRange(SpaceOp space) {
   SymbolTable symbols(space->getParentOfType<ModuleOp>());
   ShapeInference inference(space, symbols);
   inference.build();
+  if (auto exact = inference.enumeratedCostRange())
+    return *exact;
   if (auto range = inference.costRange())
     return *range;
   return failure();
