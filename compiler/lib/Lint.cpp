@@ -180,7 +180,7 @@ private:
           if (!inserted)
             warn(c.getLoc(), "duplicate-alternative",
                  "choice '" + c.getName() + "' offers '" + key + "' twice (alternatives " + llvm::Twine(it->second + 1) +
-                     " and " + llvm::Twine(i + 1) + "): it counts twice in the space and in sampling");
+                     " and " + llvm::Twine(i + 1) + "): nasc merges them, the space counts it once");
         }
       });
   }

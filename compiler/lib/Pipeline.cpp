@@ -20,8 +20,10 @@ namespace nas = mlir::nas;
 /// Spaces up to this size are enumerated (unique and feasible counts).
 static constexpr uint64_t kMaxEnumerated = 1000000;
 
-mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module) {
+mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module, bool mergeAlternatives) {
   mlir::PassManager pm(module.getContext());
+  if (mergeAlternatives)
+    pm.addPass(nas::createNasMergeAlternatives());
   pm.addPass(nas::createNasInstantiate());
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());

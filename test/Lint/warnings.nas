@@ -22,7 +22,7 @@ const Spare = 3;
 
 cell Cell() {
   input x;
-  // CHECK: warnings.nas:[[#CHOICE:@LINE+1]]:3: warning: choice 'e' offers 'relu' twice (alternatives 1 and 3): it counts twice in the space and in sampling [-Wduplicate-alternative]
+  // CHECK: warnings.nas:[[#CHOICE:@LINE+1]]:3: warning: choice 'e' offers 'relu' twice (alternatives 1 and 3): nasc merges them, the space counts it once [-Wduplicate-alternative]
   choice e: [relu, identity, relu, avg_pool];
   output x |> e;
 }

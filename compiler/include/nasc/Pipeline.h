@@ -10,11 +10,12 @@
 
 namespace nasc {
 
-/// Runs nas-instantiate, canonicalization, CSE and nas-infer-shapes on
-/// `module` (shape errors are errors), then records
+/// Runs nas-merge-alternatives (unless `mergeAlternatives` is false: lint
+/// reports the duplicates as written, by its own warning), nas-instantiate,
+/// canonicalization, CSE and nas-infer-shapes on `module` (shape errors are errors), then records
 /// each space's exact size and decision count as attributes. Errors are
 /// reported through the context's diagnostic engine.
-mlir::LogicalResult lowerModule(mlir::ModuleOp module);
+mlir::LogicalResult lowerModule(mlir::ModuleOp module, bool mergeAlternatives = true);
 
 /// `nasc info`: every space with its decisions, domains and exact size, as
 /// text or JSON.

@@ -196,7 +196,7 @@ int runOnFile(const Options &options, const std::string &file) {
     return 1;
   bool lowered = options.command == "info" || options.command == "lint" || options.emit == "mlir-lowered" ||
                  options.emit == "artefact";
-  if (lowered && mlir::failed(lowerModule(*module)))
+  if (lowered && mlir::failed(lowerModule(*module, /*mergeAlternatives=*/options.command != "lint")))
     return 1;
   if (options.command == "compile" && !options.archs.empty() && mlir::failed(fixModule(*module, options.space, options.archs.front())))
     return 1;

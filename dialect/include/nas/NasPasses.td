@@ -38,6 +38,24 @@ def NasSpaceSize : Pass<"nas-space-size", "::mlir::ModuleOp"> {
   }];
 }
 
+def NasMergeAlternatives : Pass<"nas-merge-alternatives", "::mlir::ModuleOp"> {
+  let summary = "Merges alternatives of a choice that are the same, with a warning";
+  let description = [{
+    A choice that offers the same alternative twice (`[relu, identity,
+    relu]`, `[3, 3, 5]`) would count one network twice in the space's size
+    and weigh it double when sampling. In each template (and each space
+    already lowered), alternatives that are the same value, equal constants
+    or the same op with the same arguments in every op carrying the
+    decision's name are merged into the first, with a warning at the choice.
+    It runs before nas-instantiate, so every instance inherits the merge and
+    unique counting (which reads templates) agrees. The decision then has
+    fewer alternatives: IDs name the first one's label.
+  }];
+  let options = [
+    Option<"warn", "warn", "bool", /*default=*/"true", "report each merge as a warning">,
+  ];
+}
+
 def NasInferShapes : Pass<"nas-infer-shapes", "::mlir::ModuleOp"> {
   let summary = "Checks channels and spatial sizes in every architecture of each nas.space";
   let description = [{
