@@ -9,7 +9,7 @@
 // largest. The search also draws the learning rate. Each evaluation trains
 // two epochs on half of the training images (27,000; ~15 s on 2 cores); the
 // 6,000 held out score it; the best is then tested on the 10,000 test
-// images. 20 evaluations take about 6 minutes on a 2-core machine; the
+// images. 20 evaluations take about 4 minutes on a 2-core machine; the
 // time limit stops the search at 9 minutes whatever the machine.
 //
 //   nasc search examples/fashion_mnist.nas

@@ -15,7 +15,7 @@ for f in stdlib/*.nas stdlib/spaces/*.nas examples/*.nas; do
 done
 # The main job on the default example: the space checked and compiled, then
 # searched on real Fashion-MNIST images (Debian's dataset-fashion-mnist)
-# with the LibTorch runtime: about 6 minutes on 2 cores, 9 at most (the
+# with the LibTorch runtime: about 4 minutes on 2 cores, 9 at most (the
 # search's time limit). The run is kept in build/out/fashion_mnist: every
 # evaluation (search.db), the best architecture as best.nas, its weights.
 example=examples/fashion_mnist.nas

@@ -56,6 +56,21 @@ def NasMergeAlternatives : Pass<"nas-merge-alternatives", "::mlir::ModuleOp"> {
   ];
 }
 
+def NasPruneZeroPaths : Pass<"nas-prune-zero-paths", "::mlir::ModuleOp"> {
+  let summary = "Removes paths that are zero in every architecture from sums, with a warning";
+  let description = [{
+    In each `nas.space`, a feature map is zero in every architecture when
+    it is the output of an op with trait `zero`, or of an op with trait
+    `identity` or `pooling` applied to such a map (max and average pooling
+    of zeros are zeros; ops with parameters are not assumed zero). A
+    `nas.sum` drops those inputs while another input remains, with a warning
+    at the path's source; what only fed them is then unreachable and
+    erased. A zero path that is one alternative of a choice is not touched
+    (it is zero in some architectures only). Runs after nas-infer-shapes, so
+    a zero path's shape is still checked.
+  }];
+}
+
 def NasInferShapes : Pass<"nas-infer-shapes", "::mlir::ModuleOp"> {
   let summary = "Checks channels and spatial sizes in every architecture of each nas.space";
   let description = [{
