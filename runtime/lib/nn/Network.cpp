@@ -236,6 +236,25 @@ void Network::setArchitecture(const Architecture &a) {
     if (needed_[i])
       for (int64_t j : reads_[i])
         needed_[j] = true;
+  // The last needed node to read each feature map (through a pick or subset
+  // for their candidates), so forward can let it go there.
+  std::vector<int64_t> last(n, -1);
+  for (size_t i = 0; i < n; ++i) {
+    if (!needed_[i] || kindOf(nodes[i]) == "pick" || kindOf(nodes[i]) == "subset")
+      continue;
+    for (int64_t j : reads_[i]) {
+      std::string k = kindOf(nodes[j]);
+      if (k == "pick" || k == "subset")
+        for (int64_t c : reads_[j])
+          last[c] = int64_t(i);
+      else
+        last[j] = int64_t(i);
+    }
+  }
+  lastReaders_.assign(n, {});
+  for (size_t j = 0; j < n; ++j)
+    if (last[j] >= 0 && int64_t(j) != plan_.output)
+      lastReaders_[last[j]].push_back(int64_t(j));
   std::map<std::string, Json> values = space_.values(a);
   Env env;
   env.decisions = &values;
@@ -317,7 +336,10 @@ at::Tensor Network::forward(const at::Tensor &x) {
     else if (kind == "switch" || kind == "select" || kind == "item")
       values[i] = values[reads_[i].at(0)];
     // pick / subset: lists, read through their consumers.
-    // Free what no later node reads: single-path memory is the path's.
+    // Drop what no later node reads (in inference nothing else holds it;
+    // in training autograd keeps what backward needs).
+    for (int64_t j : lastReaders_[i])
+      values[j] = at::Tensor();
   }
   return values[plan_.output].flatten(1);
 }

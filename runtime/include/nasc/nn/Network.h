@@ -100,6 +100,8 @@ private:
   /// Nodes forward computes, and what each reads (mixed: every candidate).
   std::vector<bool> needed_;
   std::vector<std::vector<int64_t>> reads_;
+  /// Per node, the feature maps it is the last to read.
+  std::vector<std::vector<int64_t>> lastReaders_;
   /// Per node, what forward runs (apply nodes) in the current architecture.
   std::vector<std::vector<Step>> steps_;
 };
