@@ -40,9 +40,15 @@ struct TrainingEstimator::Impl {
   int64_t epochs = 1;
   double subsetFraction = 1.0, widthMult = 1.0;
   std::string supernetMode = "uniform";
-  data::Dataset train, valid, test;
-  data::Normalization norm;
-  data::Augment augment;
+  /// The data one architecture trains on. A dataset setting may read the
+  /// search's decisions (EfficientNet's resolution follows phi): one load
+  /// per distinct setting, kept.
+  struct Data {
+    data::Dataset train, valid, test;
+    data::Normalization norm;
+    data::Augment augment;
+  };
+  std::map<std::string, Data> loaded;
   std::shared_ptr<Network> supernet;
   bool supernetTrained = false;
 
@@ -62,57 +68,60 @@ struct TrainingEstimator::Impl {
     return options.seed ^ std::stoull(Space::hash(space.id(space.canonical(a)) + "|" + reals.str()), nullptr, 16);
   }
 
-  TrainOptions trainOptions(const Architecture &a) const {
+  TrainOptions trainOptions(const Architecture &a, const Data &d) const {
     std::map<std::string, Json> values = space.values(a);
     runtime::Env env;
     env.decisions = &values;
     TrainOptions o = optionsFromSetting(setting("optimizer"), env);
     // The optimizer's epochs set the schedule's length; the estimator's how long to train.
     o.epochs = epochs;
-    o.augment = augment;
+    o.augment = d.augment;
     o.seed = seedFor(a);
     o.device = options.device;
     return o;
   }
 
-  void loadData() {
+  /// The data `a` trains on (loaded on first use), checked against the
+  /// shape of `a`'s input.
+  const Data &dataFor(const Architecture &a) {
     const Json &ds = setting("dataset");
     if (ds.is_null())
       throw std::invalid_argument("search '" + search.at("name").get<std::string>() +
                                   "' has no dataset: training estimators need one");
+    std::map<std::string, Json> values = space.values(a);
     runtime::Env env;
+    env.decisions = &values;
     std::string impl = ds.at("impl").get<std::string>();
     std::string root = asString(arg(ds, "root", "", env));
     double validFraction = asDouble(arg(ds, "valid_fraction", 0.1, env));
     int64_t size = asInt(arg(ds, "size", 0, env));
-    data::Dataset all = data::loadDataset(impl, root, /*train=*/true, size);
-    std::tie(train, valid) = data::splitTrainValid(all, validFraction, options.seed);
-    if (data::hasTestSplit(impl, root))
-      test = data::loadDataset(impl, root, /*train=*/false, size);
-    if (subsetFraction < 1.0)
-      train = data::subset(train, subsetFraction, options.seed);
-    norm = data::channelStats(train);
-    if (impl == "cifar10" || impl == "cifar100")
-      augment = {4, true}; // the standard CIFAR pad-crop and flip
-    else if (impl == "image_folder")
-      augment = {0, true};
-  }
-
-  /// The space's input shape must match the data's.
-  void checkInput() const {
-    const Json &inputs = space.json().at("inputs");
-    runtime::Env env;
-    runtime::Rng rng(0);
-    std::map<std::string, Json> values = space.values(space.sample(rng));
-    env.decisions = &values;
-    const Json &s = inputs.at(0).at("shape");
+    std::string key = impl + "|" + root + "|" + std::to_string(validFraction) + "|" + std::to_string(size);
+    auto it = loaded.find(key);
+    if (it == loaded.end()) {
+      Data d;
+      data::Dataset all = data::loadDataset(impl, root, /*train=*/true, size);
+      std::tie(d.train, d.valid) = data::splitTrainValid(all, validFraction, options.seed);
+      if (data::hasTestSplit(impl, root))
+        d.test = data::loadDataset(impl, root, /*train=*/false, size);
+      if (subsetFraction < 1.0)
+        d.train = data::subset(d.train, subsetFraction, options.seed);
+      d.norm = data::channelStats(d.train);
+      if (impl == "cifar10" || impl == "cifar100")
+        d.augment = {4, true}; // the standard CIFAR pad-crop and flip
+      else if (impl == "image_folder")
+        d.augment = {0, true};
+      it = loaded.emplace(key, std::move(d)).first;
+    }
+    const Data &d = it->second;
+    const Json &s = space.json().at("inputs").at(0).at("shape");
     int64_t c = asInt(runtime::evaluate(s[0], env)), h = asInt(runtime::evaluate(s[1], env)),
             w = asInt(runtime::evaluate(s[2], env));
-    if (c != train.channels() || h != train.height() || w != train.width())
+    if (c != d.train.channels() || h != d.train.height() || w != d.train.width())
       throw std::invalid_argument("the space's input is " + std::to_string(c) + "x" + std::to_string(h) + "x" +
-                                  std::to_string(w) + " but dataset '" + train.name + "' has " +
-                                  std::to_string(train.channels()) + "x" + std::to_string(train.height()) + "x" +
-                                  std::to_string(train.width()) + " images");
+                                  std::to_string(w) + " but dataset '" + d.train.name + "' has " +
+                                  std::to_string(d.train.channels()) + "x" + std::to_string(d.train.height()) + "x" +
+                                  std::to_string(d.train.width()) + " images");
+    return d;
   }
 
   std::string weightsFile(const std::string &name) const {
@@ -131,14 +140,15 @@ struct TrainingEstimator::Impl {
       supernetTrained = true;
       return;
     }
-    TrainOptions o = trainOptions(any);
+    const Data &d = dataFor(any);
+    TrainOptions o = trainOptions(any, d);
     o.seed = options.seed;
     runtime::Rng rng(options.seed);
     double start = now();
     if (options.log)
       *options.log << "supernet: " << supernet->numModules() << " modules, training " << epochs
                    << " epoch(s) by uniform path sampling\n";
-    nn::train(*supernet, this->train, norm, o, [&](int64_t) { supernet->setArchitecture(space.sample(rng)); });
+    nn::train(*supernet, d.train, d.norm, o, [&](int64_t) { supernet->setArchitecture(space.sample(rng)); });
     if (options.log)
       *options.log << "supernet: trained in " << int(now() - start) << " s\n";
     if (!file.empty()) {
@@ -178,8 +188,8 @@ TrainingEstimator::TrainingEstimator(const Json &ops, const Space &space, const 
   }
   if (m.epochs < 1)
     throw std::invalid_argument(m.kind + ": epochs must be at least 1");
-  m.loadData();
-  m.checkInput();
+  runtime::Rng rng(options.seed); // fail now, not at the first evaluation, when the data is wrong
+  m.dataFor(m.space.sample(rng));
 }
 
 TrainingEstimator::~TrainingEstimator() = default;
@@ -189,16 +199,17 @@ Evaluation TrainingEstimator::evaluate(const Architecture &a, const std::map<std
   Evaluation e;
   double start = now();
   std::shared_ptr<Network> net;
+  const Impl::Data &d = m.dataFor(a);
   if (m.kind == "supernet") {
     m.trainSupernet(a);
     m.supernet->setArchitecture(a);
-    recalibrateBatchNorm(*m.supernet, m.train, m.norm, 64, 8, m.options.device, m.seedFor(a));
+    recalibrateBatchNorm(*m.supernet, d.train, d.norm, 64, 8, m.options.device, m.seedFor(a));
     net = m.supernet;
   } else {
     torch::manual_seed(m.seedFor(a));
     net = Network::child(m.ops, m.space, a, m.widthMult);
     net->to(m.options.device);
-    Measured t = nn::train(*net, m.train, m.norm, m.trainOptions(a));
+    Measured t = nn::train(*net, d.train, d.norm, m.trainOptions(a, d));
     e.metrics["train_loss"] = t.loss;
     e.metrics["train_accuracy"] = t.accuracy;
     if (std::string file = m.weightsFile(Space::hash(m.space.id(m.space.canonical(a)))); !file.empty()) {
@@ -207,12 +218,12 @@ Evaluation TrainingEstimator::evaluate(const Architecture &a, const std::map<std
     }
   }
   e.metrics["train_seconds"] = now() - start;
-  Measured v = nn::evaluate(*net, m.valid, m.norm, 256, m.options.device);
+  Measured v = nn::evaluate(*net, d.valid, d.norm, 256, m.options.device);
   e.metrics["accuracy"] = v.accuracy;
   e.metrics["loss"] = v.loss;
   e.metrics["params"] = net->plan().params;
   e.metrics["flops"] = net->plan().flops;
-  const runtime::Shape input{m.train.channels(), m.train.height(), m.train.width()};
+  const runtime::Shape input{d.train.channels(), d.train.height(), d.train.width()};
   e.metrics["latency"] = measureLatencyMs(*net, input, m.options.latencyBatch, m.options.device);
   return e;
 }
@@ -234,19 +245,20 @@ Evaluation TrainingEstimator::finish(const Architecture &best, const std::map<st
   std::shared_ptr<Network> net = Network::child(m.ops, m.space, best, m.kind == "supernet" ? 1.0 : m.widthMult);
   net->to(m.options.device);
   std::string kept = m.weightsFile(Space::hash(m.space.id(m.space.canonical(best))));
+  const Impl::Data &d = m.dataFor(best);
   if (m.kind == "supernet") {
     m.trainSupernet(best);
     m.supernet->setArchitecture(best);
     net->inheritFrom(*m.supernet);
-    recalibrateBatchNorm(*net, m.train, m.norm, 64, 8, m.options.device, m.seedFor(best));
+    recalibrateBatchNorm(*net, d.train, d.norm, 64, 8, m.options.device, m.seedFor(best));
   } else if (!kept.empty() && std::filesystem::exists(kept)) {
     torch::load(net, kept);
   } else {
     torch::manual_seed(m.seedFor(best)); // not kept: the same training again gives the same weights
-    nn::train(*net, m.train, m.norm, m.trainOptions(best));
+    nn::train(*net, d.train, d.norm, m.trainOptions(best, d));
   }
-  const data::Dataset &held = m.test.size() > 0 ? m.test : m.valid;
-  Measured t = nn::evaluate(*net, held, m.norm, 256, m.options.device);
+  const data::Dataset &held = d.test.size() > 0 ? d.test : d.valid;
+  Measured t = nn::evaluate(*net, held, d.norm, 256, m.options.device);
   e.report["accuracy"] = t.accuracy;
   e.report["loss"] = t.loss;
   e.report["test_samples"] = double(t.samples);
