@@ -2,6 +2,7 @@
 #include "nasc/nn/Estimators.h"
 
 #include "nasc/data/Dataset.h"
+#include "nasc/nn/PathSampler.h"
 
 #include <torch/torch.h>
 
@@ -143,12 +144,12 @@ struct TrainingEstimator::Impl {
     const Data &d = dataFor(any);
     TrainOptions o = trainOptions(any, d);
     o.seed = options.seed;
-    runtime::Rng rng(options.seed);
+    std::unique_ptr<PathSampler> sampler = makePathSampler(supernetMode, ops, space, options.seed);
     double start = now();
     if (options.log)
       *options.log << "supernet: " << supernet->numModules() << " modules, training " << epochs
-                   << " epoch(s) by uniform path sampling\n";
-    nn::train(*supernet, d.train, d.norm, o, [&](int64_t) { supernet->setArchitecture(space.sample(rng)); });
+                   << " epoch(s) by " << supernetMode << " path sampling\n";
+    nn::train(*supernet, d.train, d.norm, o, [&](int64_t) { return sampler->next(); });
     if (options.log)
       *options.log << "supernet: trained in " << int(now() - start) << " s\n";
     if (!file.empty()) {
@@ -179,9 +180,7 @@ TrainingEstimator::TrainingEstimator(const Json &ops, const Space &space, const 
   } else if (m.kind == "supernet") {
     m.epochs = asInt(arg(est, "epochs", 100, env));
     m.supernetMode = asString(arg(est, "mode", "uniform", env));
-    if (m.supernetMode != "uniform")
-      throw std::invalid_argument("supernet: mode '" + m.supernetMode +
-                                  "' is not implemented yet (this runtime trains 'uniform' single-path supernets)");
+    makePathSampler(m.supernetMode, m.ops, m.space, 0); // an unknown mode fails here
   } else {
     throw std::invalid_argument("estimator '" + m.kind +
                                 "' does not train networks (training estimators: full_training, low_fidelity, supernet)");

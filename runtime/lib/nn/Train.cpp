@@ -67,7 +67,7 @@ TrainOptions optionsFromSetting(const Json &optimizer, const runtime::Env &env) 
 }
 
 Measured train(Network &net, const data::Dataset &ds, const data::Normalization &norm, const TrainOptions &o,
-               const BeforeStep &beforeStep) {
+               const StepPaths &stepPaths) {
   std::vector<at::Tensor> weights = net.weightParameters();
   std::unique_ptr<torch::optim::Optimizer> opt;
   if (o.optimizer == "sgd")
@@ -94,16 +94,24 @@ Measured train(Network &net, const data::Dataset &ds, const data::Normalization 
     int64_t correct = 0, seen = 0;
     data::Batch batch;
     while (step < total && loader.next(batch)) {
-      if (beforeStep)
-        beforeStep(step);
+      std::vector<runtime::Architecture> paths;
+      if (stepPaths)
+        paths = stepPaths(step);
       double lr = o.cosine ? 0.5 * o.lr * (1 + std::cos(M_PI * double(step) / double(total))) : o.lr;
       for (auto &group : opt->param_groups())
         group.options().set_lr(lr);
       opt->zero_grad();
-      at::Tensor logits = net.forward(batch.images);
-      at::Tensor loss =
-          F::cross_entropy(logits, batch.labels, F::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
-      loss.backward();
+      at::Tensor logits, loss;
+      for (size_t p = 0; p < std::max<size_t>(1, paths.size()); ++p) {
+        if (!paths.empty())
+          net.setArchitecture(paths[p]);
+        at::Tensor out = net.forward(batch.images);
+        at::Tensor l =
+            F::cross_entropy(out, batch.labels, F::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
+        l.backward();
+        if (p == 0)
+          logits = out.detach(), loss = l.detach();
+      }
       if (o.grad_clip > 0)
         torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
       opt->step();

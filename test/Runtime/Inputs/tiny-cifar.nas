@@ -33,3 +33,15 @@ search TinySupernet {
   seed = 1;
   maximize accuracy;
 }
+
+// FairNAS-style supernet training: every alternative once a step.
+search TinyFair {
+  space = TinyNet();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.2);
+  estimator = supernet(mode="fair", epochs=1);
+  optimizer = sgd(lr=0.05, batch_size=32);
+  strategy = grid();
+  evaluations = 4;
+  seed = 1;
+  maximize accuracy;
+}

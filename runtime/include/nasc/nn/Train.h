@@ -45,14 +45,16 @@ struct Measured {
   double seconds = 0;
 };
 
-/// Called before each training step with the step number (single-path
-/// supernets pick their path here).
-using BeforeStep = std::function<void(int64_t step)>;
+/// The paths of one training step of a single-path supernet (given the step
+/// number): each runs forward and backward on the step's batch, the
+/// gradients add up (as FairNAS and the sandwich rule do), then one update.
+using StepPaths = std::function<std::vector<runtime::Architecture>(int64_t step)>;
 
 /// Trains `net` on `train` for options.epochs; returns the last epoch's
-/// running training loss/accuracy. `net` must already be on options.device.
+/// running training loss/accuracy (of each step's first path). `net` must
+/// already be on options.device.
 Measured train(Network &net, const data::Dataset &train, const data::Normalization &norm, const TrainOptions &o,
-               const BeforeStep &beforeStep = nullptr);
+               const StepPaths &stepPaths = nullptr);
 
 /// Loss and accuracy on `ds` in eval mode.
 Measured evaluate(Network &net, const data::Dataset &ds, const data::Normalization &norm, int64_t batchSize,
