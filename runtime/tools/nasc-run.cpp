@@ -211,6 +211,7 @@ int runTrain(const Options &o) {
   std::filesystem::create_directories(out);
   search::Evaluation t = trainer.finish(a, space.values(a), out + "/model.pt");
   printMetrics("test", t.report);
+  std::cout << "weights: " << out << "/model.pt\n";
   return 0;
 }
 
