@@ -203,12 +203,13 @@ int runTrain(const Options &o) {
   eopt.seed = o.seed.value_or(0);
   eopt.latencyBatch = o.latencyBatch;
   eopt.log = &std::cerr;
+  std::string out = o.out.empty() ? "nasc-out/train" : o.out;
+  std::filesystem::create_directories(out);
+  eopt.weightsDir = out + "/weights"; // finish() reloads them instead of training again
   nn::TrainingEstimator trainer(artefact.ops(), space, block, eopt);
   search::Evaluation e = trainer.evaluate(a, space.values(a));
   std::cout << "architecture: " << space.id(a) << "\n";
   printMetrics("metrics", e.metrics);
-  std::string out = o.out.empty() ? "nasc-out/train" : o.out;
-  std::filesystem::create_directories(out);
   search::Evaluation t = trainer.finish(a, space.values(a), out + "/model.pt");
   printMetrics("test", t.report);
   std::cout << "weights: " << out << "/model.pt\n";

@@ -125,6 +125,10 @@ struct TrainingEstimator::Impl {
     return d;
   }
 
+  /// Trained weights are kept per architecture and hyperparameters (two
+  /// learning rates train two networks).
+  std::string weightsKey(const Architecture &a) const { return Space::hash(space.fullId(space.canonical(a))); }
+
   std::string weightsFile(const std::string &name) const {
     return options.weightsDir.empty() ? "" : options.weightsDir + "/" + name + ".pt";
   }
@@ -211,7 +215,7 @@ Evaluation TrainingEstimator::evaluate(const Architecture &a, const std::map<std
     Measured t = nn::train(*net, d.train, d.norm, m.trainOptions(a, d));
     e.metrics["train_loss"] = t.loss;
     e.metrics["train_accuracy"] = t.accuracy;
-    if (std::string file = m.weightsFile(Space::hash(m.space.id(m.space.canonical(a)))); !file.empty()) {
+    if (std::string file = m.weightsFile(m.weightsKey(a)); !file.empty()) {
       std::filesystem::create_directories(m.options.weightsDir);
       torch::save(net, file);
     }
@@ -241,9 +245,11 @@ Evaluation TrainingEstimator::finish(const Architecture &best, const std::map<st
                                      const std::string &weightsPath) {
   Impl &m = *impl_;
   Evaluation e;
+  // Seeded as evaluate() seeds it: retrained (weights not kept), it is the same network.
+  torch::manual_seed(m.seedFor(best));
   std::shared_ptr<Network> net = Network::child(m.ops, m.space, best, m.kind == "supernet" ? 1.0 : m.widthMult);
   net->to(m.options.device);
-  std::string kept = m.weightsFile(Space::hash(m.space.id(m.space.canonical(best))));
+  std::string kept = m.weightsFile(m.weightsKey(best));
   const Impl::Data &d = m.dataFor(best);
   if (m.kind == "supernet") {
     m.trainSupernet(best);
@@ -253,7 +259,6 @@ Evaluation TrainingEstimator::finish(const Architecture &best, const std::map<st
   } else if (!kept.empty() && std::filesystem::exists(kept)) {
     torch::load(net, kept);
   } else {
-    torch::manual_seed(m.seedFor(best)); // not kept: the same training again gives the same weights
     nn::train(*net, d.train, d.norm, m.trainOptions(best, d));
   }
   const data::Dataset &held = d.test.size() > 0 ? d.test : d.valid;
