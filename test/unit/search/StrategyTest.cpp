@@ -65,7 +65,7 @@ std::vector<std::string> runSteps(const Space &space, const std::string &impl, c
 
 TEST(Strategy, RegistryKnowsTheBuiltins) {
   std::vector<std::string> names = strategyNames();
-  for (const char *n : {"random", "grid", "evolution"})
+  for (const char *n : {"random", "grid", "evolution", "reinforce"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   Space space = nb201();
   try {
@@ -192,7 +192,8 @@ TEST(Strategy, SaveRestoreContinuesTheSameSequence) {
   for (auto [impl, args] : {std::pair<std::string, Json>{"random", Json::object()},
                             {"grid", Json::object()},
                             {"evolution", Json{{"population", 10}, {"sample", 3}}},
-                            {"evolution", Json{{"population", 8}, {"sample", 4}, {"mutation_rate", 0.3}, {"aging", false}}}}) {
+                            {"evolution", Json{{"population", 8}, {"sample", 4}, {"mutation_rate", 0.3}, {"aging", false}}},
+                            {"reinforce", Json{{"lr", 0.05}, {"entropy", 0.001}}}}) {
     SCOPED_TRACE(impl + " " + args.dump());
     std::vector<std::string> whole = runSteps(space, impl, args, 120);
     for (int cut : {0, 5, 10, 37, 119}) {
@@ -226,3 +227,23 @@ TEST(Strategy, RngStateRoundTrips) {
 }
 
 } // namespace
+
+TEST(Strategy, ReinforceLearnsTheRewardedAlternative) {
+  // Reward 1 when the first decision takes its third alternative, else 0:
+  // the policy concentrates there (uniform would give it 1 in 5).
+  Space space = nb201();
+  auto s = makeStrategy("reinforce", space, Json{{"lr", 0.5}}, 7);
+  for (int i = 0; i < 400; ++i) {
+    std::optional<Architecture> a = s->ask();
+    ASSERT_TRUE(a);
+    s->tell(*a, a->choice[0] == 2 ? 1.0 : 0.0);
+  }
+  int hits = 0;
+  for (int i = 0; i < 200; ++i) {
+    std::optional<Architecture> a = s->ask();
+    hits += a->choice[0] == 2;
+    s->tell(*a, a->choice[0] == 2 ? 1.0 : 0.0);
+  }
+  EXPECT_GT(hits, 160) << "the policy did not learn (uniform: ~40 of 200)";
+  EXPECT_THROW(makeStrategy("reinforce", space, Json{{"lr", -1.0}}, 0), std::invalid_argument);
+}
