@@ -65,7 +65,7 @@ std::vector<std::string> runSteps(const Space &space, const std::string &impl, c
 
 TEST(Strategy, RegistryKnowsTheBuiltins) {
   std::vector<std::string> names = strategyNames();
-  for (const char *n : {"random", "grid", "evolution", "reinforce"})
+  for (const char *n : {"random", "grid", "evolution", "reinforce", "local_search"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   Space space = nb201();
   try {
@@ -193,7 +193,8 @@ TEST(Strategy, SaveRestoreContinuesTheSameSequence) {
                             {"grid", Json::object()},
                             {"evolution", Json{{"population", 10}, {"sample", 3}}},
                             {"evolution", Json{{"population", 8}, {"sample", 4}, {"mutation_rate", 0.3}, {"aging", false}}},
-                            {"reinforce", Json{{"lr", 0.05}, {"entropy", 0.001}}}}) {
+                            {"reinforce", Json{{"lr", 0.05}, {"entropy", 0.001}}},
+                            {"local_search", Json{{"initial", 5}}}}) {
     SCOPED_TRACE(impl + " " + args.dump());
     std::vector<std::string> whole = runSteps(space, impl, args, 120);
     for (int cut : {0, 5, 10, 37, 119}) {
@@ -246,4 +247,41 @@ TEST(Strategy, ReinforceLearnsTheRewardedAlternative) {
   }
   EXPECT_GT(hits, 160) << "the policy did not learn (uniform: ~40 of 200)";
   EXPECT_THROW(makeStrategy("reinforce", space, Json{{"lr", -1.0}}, 0), std::invalid_argument);
+}
+
+TEST(Strategy, LocalSearchWalksOneDecisionNeighbours) {
+  // After the initial random architectures, every ask differs from the best
+  // so far in exactly one decision, until it moves or restarts; with a score
+  // that rewards matching a target architecture, it reaches the target.
+  Space space = nb201();
+  std::vector<int64_t> target{4, 3, 2, 1, 0, 3};
+  auto score = [&](const Architecture &a) {
+    double s = 0;
+    for (size_t k = 0; k < target.size(); ++k)
+      s += a.choice[k] == target[k];
+    return s;
+  };
+  auto s = makeStrategy("local_search", space, Json{{"initial", 3}}, 11);
+  Architecture best;
+  double bestScore = -1;
+  for (int i = 0; i < 3; ++i) {
+    Architecture a = *s->ask();
+    if (score(a) > bestScore)
+      best = a, bestScore = score(a);
+    s->tell(a, score(a));
+  }
+  for (int i = 0; i < 24 && bestScore < 6; ++i) { // one neighbourhood is 24 architectures
+    Architecture a = *s->ask();
+    int differ = 0;
+    for (size_t k = 0; k < a.choice.size(); ++k)
+      differ += a.choice[k] != best.choice[k];
+    EXPECT_EQ(differ, 1) << "ask " << i;
+    s->tell(a, score(a));
+  }
+  for (int i = 0; i < 200 && bestScore < 6; ++i) {
+    Architecture a = *s->ask();
+    bestScore = std::max(bestScore, score(a));
+    s->tell(a, score(a));
+  }
+  EXPECT_EQ(bestScore, 6);
 }
