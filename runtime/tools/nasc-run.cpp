@@ -164,9 +164,13 @@ int runSearch(const Options &o) {
   printMetrics("metrics", best.eval.metrics);
   search::Evaluation report = best.eval;
   std::map<std::string, Json> hyper = space.values(best.arch);
-  if (trainer) {
+  bool trained = trainer && trainer->trains();
+  if (trained) {
     std::cerr << "nasc: evaluating the best architecture on the test split\n";
     report = trainer->finish(best.arch, hyper, out + "/best.pt");
+  } else if (trainer) {
+    std::cerr << "nasc: zero-cost scores rank untrained networks; train the best with: nasc train "
+              << (o.source.empty() ? o.artefact : o.source) << " --arch '" << best.id << "'\n";
   }
   if (!report.report.empty())
     printMetrics("reported", report.report);
@@ -183,7 +187,7 @@ int runSearch(const Options &o) {
       artefact.ops(), space, best.arch, name + "Best",
       imports, {"The best architecture of search " + name + " (" + space.name() + ")", "ID: " + best.id,
                 "Exported by nasc-run; every parameter written out, no choices left."});
-  std::cout << "exported: " << out << "/best.nas" << (trainer ? ", weights " + out + "/best.pt" : "") << "\n";
+  std::cout << "exported: " << out << "/best.nas" << (trained ? ", weights " + out + "/best.pt" : "") << "\n";
   return 0;
 }
 

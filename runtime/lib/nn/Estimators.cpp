@@ -3,6 +3,9 @@
 
 #include "nasc/data/Dataset.h"
 #include "nasc/nn/PathSampler.h"
+#include "nasc/nn/ZeroCost.h"
+
+#include <algorithm>
 
 #include <torch/torch.h>
 
@@ -41,6 +44,8 @@ struct TrainingEstimator::Impl {
   int64_t epochs = 1;
   double subsetFraction = 1.0, widthMult = 1.0;
   std::string supernetMode = "uniform";
+  std::string proxy = "naswot"; // zero_cost
+  int64_t proxyBatch = 64;
   /// The data one architecture trains on. A dataset setting may read the
   /// search's decisions (EfficientNet's resolution follows phi): one load
   /// per distinct setting, kept.
@@ -185,9 +190,18 @@ TrainingEstimator::TrainingEstimator(const Json &ops, const Space &space, const 
     m.epochs = asInt(arg(est, "epochs", 100, env));
     m.supernetMode = asString(arg(est, "mode", "uniform", env));
     makePathSampler(m.supernetMode, m.ops, m.space, 0); // an unknown mode fails here
+  } else if (m.kind == "zero_cost") {
+    m.epochs = 1; // nothing trains; one batch scores
+    m.proxy = asString(arg(est, "proxy", "naswot", env));
+    m.proxyBatch = asInt(arg(est, "batch_size", 64, env));
+    const auto &known = zeroCostProxies();
+    if (std::find(known.begin(), known.end(), m.proxy) == known.end())
+      throw std::invalid_argument("zero_cost: no proxy '" + m.proxy + "' in this runtime (it has naswot, synflow, snip, grad_norm)");
+    if (m.proxyBatch < 2)
+      throw std::invalid_argument("zero_cost: batch_size must be at least 2");
   } else {
     throw std::invalid_argument("estimator '" + m.kind +
-                                "' does not train networks (training estimators: full_training, low_fidelity, supernet)");
+                                "' does not build networks (these do: full_training, low_fidelity, supernet, zero_cost)");
   }
   if (m.epochs < 1)
     throw std::invalid_argument(m.kind + ": epochs must be at least 1");
@@ -197,12 +211,30 @@ TrainingEstimator::TrainingEstimator(const Json &ops, const Space &space, const 
 
 TrainingEstimator::~TrainingEstimator() = default;
 
+bool TrainingEstimator::trains() const { return impl_->kind != "zero_cost"; }
+
 Evaluation TrainingEstimator::evaluate(const Architecture &a, const std::map<std::string, Json> &) {
   Impl &m = *impl_;
   Evaluation e;
   double start = now();
   std::shared_ptr<Network> net;
   const Impl::Data &d = m.dataFor(a);
+  if (m.kind == "zero_cost") {
+    // Every architecture is scored on the same batch, at its own seeded
+    // initialization: the scores rank architectures, not batches.
+    torch::manual_seed(m.seedFor(a));
+    net = Network::child(m.ops, m.space, a);
+    net->to(m.options.device);
+    data::Loader loader(d.train, m.proxyBatch, /*shuffle=*/true, m.options.seed, {}, d.norm, m.options.device);
+    data::Batch batch = loader.batch(0);
+    double score = zeroCostScore(*net, m.proxy, batch.images, batch.labels);
+    e.metrics["zero_cost"] = score;
+    e.metrics["accuracy"] = score; // what `maximize accuracy` ranks by: the proxy stands in for it
+    e.metrics["train_seconds"] = now() - start;
+    e.metrics["params"] = net->plan().params;
+    e.metrics["flops"] = net->plan().flops;
+    return e;
+  }
   if (m.kind == "supernet") {
     m.trainSupernet(a);
     m.supernet->setArchitecture(a);
@@ -245,6 +277,8 @@ Evaluation TrainingEstimator::finish(const Architecture &best, const std::map<st
                                      const std::string &weightsPath) {
   Impl &m = *impl_;
   Evaluation e;
+  if (m.kind == "zero_cost")
+    return e; // nothing was trained: there is no network to report on
   // Seeded as evaluate() seeds it: retrained (weights not kept), it is the same network.
   torch::manual_seed(m.seedFor(best));
   std::shared_ptr<Network> net = Network::child(m.ops, m.space, best, m.kind == "supernet" ? 1.0 : m.widthMult);

@@ -67,7 +67,15 @@ private:
   std::vector<std::function<at::Tensor(const at::Tensor &)>> steps_;
 };
 
-at::Tensor relu(const at::Tensor &x) { return torch::relu(x); }
+/// Where ReLUs report which units they let through (NASWOT reads the
+/// binary codes); null almost always.
+thread_local std::vector<at::Tensor> *reluCodes = nullptr;
+
+at::Tensor reluRecorded(const at::Tensor &x) {
+  if (reluCodes)
+    reluCodes->push_back((x > 0).flatten(1).to(torch::kDouble));
+  return torch::relu(x);
+}
 
 // ---- convolutions ----------------------------------------------------------------
 
@@ -81,22 +89,22 @@ std::shared_ptr<Layer> conv2d(const ResolvedOp &op) {
 std::shared_ptr<Layer> sepConv(const ResolvedOp &op) {
   int64_t c = op.in[0], k = I(op, "kernel"), out = I(op, "out");
   auto l = std::make_shared<Chain>();
-  l->fn(relu).add(conv(c, c, k, k, I(op, "stride"), 1, c)).add(conv(c, c, 1, 1)).add(bn(c));
-  l->fn(relu).add(conv(c, c, k, k, 1, 1, c)).add(conv(c, out, 1, 1)).add(bn(out));
+  l->fn(reluRecorded).add(conv(c, c, k, k, I(op, "stride"), 1, c)).add(conv(c, c, 1, 1)).add(bn(c));
+  l->fn(reluRecorded).add(conv(c, c, k, k, 1, 1, c)).add(conv(c, out, 1, 1)).add(bn(out));
   return l;
 }
 
 std::shared_ptr<Layer> dilConv(const ResolvedOp &op) {
   int64_t c = op.in[0], k = I(op, "kernel"), out = I(op, "out");
   auto l = std::make_shared<Chain>();
-  l->fn(relu).add(conv(c, c, k, k, I(op, "stride"), I(op, "dilation"), c)).add(conv(c, out, 1, 1)).add(bn(out));
+  l->fn(reluRecorded).add(conv(c, c, k, k, I(op, "stride"), I(op, "dilation"), c)).add(conv(c, out, 1, 1)).add(bn(out));
   return l;
 }
 
 std::shared_ptr<Layer> reluConvBn(const ResolvedOp &op) {
   int64_t k = I(op, "kernel"), out = I(op, "out");
   auto l = std::make_shared<Chain>();
-  l->fn(relu).add(conv(op.in[0], out, k, k, I(op, "stride"), I(op, "dilation"))).add(bn(out));
+  l->fn(reluRecorded).add(conv(op.in[0], out, k, k, I(op, "stride"), I(op, "dilation"))).add(bn(out));
   return l;
 }
 
@@ -105,7 +113,7 @@ std::shared_ptr<Layer> convBnRelu(const ResolvedOp &op) {
   auto l = std::make_shared<Chain>();
   l->add(conv(op.in[0], out, I(op, "kernel"), I(op, "kernel_w"), I(op, "stride"), 1, I(op, "groups")))
       .add(bn(out))
-      .fn(relu);
+      .fn(reluRecorded);
   return l;
 }
 
@@ -209,7 +217,7 @@ public:
   explicit MBConv(const ResolvedOp &op) {
     int64_t c = op.in[0], e = I(op, "expand"), k = I(op, "kernel"), out = I(op, "out"), s = I(op, "stride");
     bool swish = asString(op.param("act")) == "swish";
-    auto act = [swish](const at::Tensor &x) { return swish ? torch::silu(x) : torch::relu(x); };
+    auto act = [swish](const at::Tensor &x) { return swish ? torch::silu(x) : reluRecorded(x); };
     int64_t mid = c * e;
     body_ = std::make_shared<Chain>();
     if (e != 1)
@@ -253,8 +261,8 @@ public:
   explicit ResNetBasicBlock(const ResolvedOp &op) {
     int64_t c = op.in[0], out = I(op, "out"), s = I(op, "stride");
     auto a = std::make_shared<Chain>(), b = std::make_shared<Chain>();
-    a->fn(relu).add(conv(c, out, 3, 3, s)).add(bn(out));
-    b->fn(relu).add(conv(out, out, 3, 3)).add(bn(out));
+    a->fn(reluRecorded).add(conv(c, out, 3, 3, s)).add(bn(out));
+    b->fn(reluRecorded).add(conv(out, out, 3, 3)).add(bn(out));
     a_ = register_module("conv_a", a);
     b_ = register_module("conv_b", b);
     if (s == 2) {
@@ -264,7 +272,7 @@ public:
       down_ = register_module("downsample", d);
     } else if (c != out) {
       auto d = std::make_shared<Chain>();
-      d->fn(relu).add(conv(c, out, 1, 1)).add(bn(out));
+      d->fn(reluRecorded).add(conv(c, out, 1, 1)).add(bn(out));
       down_ = register_module("downsample", d);
     }
   }
@@ -283,7 +291,7 @@ std::shared_ptr<Layer> reductionBlock(const ResolvedOp &op) {
   l->fn([](const at::Tensor &x) { return torch::max_pool2d(x, {3, 3}, {2, 2}, {1, 1}); })
       .add(conv(op.in[0], out, 1, 1))
       .add(bn(out))
-      .fn(relu);
+      .fn(reluRecorded);
   return l;
 }
 
@@ -379,7 +387,7 @@ const std::map<std::string, Factory> &factories() {
        }},
       {"layer_norm",
        [](const ResolvedOp &op) { return std::make_shared<ChannelLayerNorm>(op.in[0], B(op, "affine")); }},
-      {"relu", [](const ResolvedOp &) { return elementwise(relu); }},
+      {"relu", [](const ResolvedOp &) { return elementwise(reluRecorded); }},
       {"swish", [](const ResolvedOp &) { return elementwise([](const at::Tensor &x) { return torch::silu(x); }); }},
       {"hard_swish",
        [](const ResolvedOp &) { return elementwise([](const at::Tensor &x) { return torch::hardswish(x); }); }},
@@ -426,6 +434,9 @@ std::vector<std::string> kernelNames() {
     out.push_back(name);
   return out;
 }
+
+ReluCodeRecorder::ReluCodeRecorder(std::vector<at::Tensor> &codes) : previous_(reluCodes) { reluCodes = &codes; }
+ReluCodeRecorder::~ReluCodeRecorder() { reluCodes = previous_; }
 
 int64_t countParameters(const torch::nn::Module &m) {
   int64_t n = 0;

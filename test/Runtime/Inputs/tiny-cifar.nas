@@ -45,3 +45,14 @@ search TinyFair {
   seed = 1;
   maximize accuracy;
 }
+
+// Zero-cost: each architecture scored untrained on one batch.
+search TinyZeroCost {
+  space = TinyNet();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.2);
+  estimator = zero_cost(proxy="synflow", batch_size=16);
+  strategy = grid();
+  evaluations = 4;
+  seed = 1;
+  maximize accuracy;
+}

@@ -3,8 +3,11 @@
 //   full_training(epochs)                  each architecture trained from scratch
 //   low_fidelity(epochs, subset, width_mult) the same, shorter / on a fraction
 //   supernet(mode, epochs)                 one single-path supernet trained by
-//                                          uniform path sampling, then each
+//                                          path sampling, then each
 //                                          architecture scored with its weights
+//   zero_cost(proxy, batch_size)           each architecture scored untrained
+//                                          on one batch (nn/ZeroCost.h); the
+//                                          score is its `accuracy`
 //
 // The search sees validation metrics; finish() reports the chosen
 // architecture's test accuracy and writes its weights.
@@ -44,6 +47,10 @@ public:
 
   search::Evaluation evaluate(const Architecture &a, const std::map<std::string, Json> &hyper) override;
   double metric(const std::string &name, const Json &args, const search::Evaluation &e) const override;
+
+  /// Whether evaluations train networks (zero_cost scores them untrained:
+  /// there is then nothing to test or keep).
+  bool trains() const;
 
   /// The chosen architecture on the test split (report.accuracy, report.loss)
   /// and its weights written to `weightsPath` (torch::save format).

@@ -35,6 +35,18 @@ std::shared_ptr<Layer> makeLayer(const runtime::ResolvedOp &op);
 /// The kernels this runtime implements.
 std::vector<std::string> kernelNames();
 
+/// While alive, every ReLU of the kernels (on this thread) appends the
+/// binary code of its input ([B, units], 1 where the unit is active), as
+/// double: what the NASWOT proxy scores.
+class ReluCodeRecorder {
+public:
+  explicit ReluCodeRecorder(std::vector<at::Tensor> &codes);
+  ~ReluCodeRecorder();
+
+private:
+  std::vector<at::Tensor> *previous_;
+};
+
 /// Learnable parameters of a module (what the `params` formulas count).
 int64_t countParameters(const torch::nn::Module &m);
 
