@@ -106,7 +106,8 @@ int main(int argc, char **argv) {
     std::map<std::string, std::string> published{{"naswot", "0.74-0.78 (Mellor et al. 2021)"},
                                                  {"synflow", "0.74 (Abdelfattah et al. 2021)"},
                                                  {"snip", "0.58 (Abdelfattah et al. 2021)"},
-                                                 {"grad_norm", "0.58 (Abdelfattah et al. 2021)"}};
+                                                 {"grad_norm", "0.58 (Abdelfattah et al. 2021)"},
+                                                 {"jacob_cov", "0.73 (Abdelfattah et al. 2021)"}};
     std::printf("%-10s %24s   %s\n", "proxy", "Spearman vs accuracy", "published (all 15,625, batch 64-128)");
     for (const std::string &p : nn::zeroCostProxies())
       std::printf("%-10s %24.3f   %s\n", p.c_str(), spearman(scores[p], accuracy), published[p].c_str());

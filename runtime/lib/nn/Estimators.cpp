@@ -196,7 +196,7 @@ TrainingEstimator::TrainingEstimator(const Json &ops, const Space &space, const 
     m.proxyBatch = asInt(arg(est, "batch_size", 64, env));
     const auto &known = zeroCostProxies();
     if (std::find(known.begin(), known.end(), m.proxy) == known.end())
-      throw std::invalid_argument("zero_cost: no proxy '" + m.proxy + "' in this runtime (it has naswot, synflow, snip, grad_norm)");
+      throw std::invalid_argument("zero_cost: no proxy '" + m.proxy + "' in this runtime (it has naswot, synflow, snip, grad_norm, jacob_cov)");
     if (m.proxyBatch < 2)
       throw std::invalid_argument("zero_cost: batch_size must be at least 2");
   } else {

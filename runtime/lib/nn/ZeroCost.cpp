@@ -4,13 +4,14 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <limits>
 
 namespace nasc::nn {
 
 namespace F = torch::nn::functional;
 
 const std::vector<std::string> &zeroCostProxies() {
-  static const std::vector<std::string> names{"naswot", "synflow", "snip", "grad_norm"};
+  static const std::vector<std::string> names{"naswot", "synflow", "snip", "grad_norm", "jacob_cov"};
   return names;
 }
 
@@ -65,6 +66,29 @@ double synflow(Network &net, const at::Tensor &images) {
   return score;
 }
 
+/// Mellor et al.'s first score: how uncorrelated the input Jacobians of the
+/// samples are (eigenvalues of their correlation matrix).
+double jacobCov(Network &net, const at::Tensor &images) {
+  at::Tensor x = images.clone().requires_grad_(true);
+  net.zero_grad();
+  at::Tensor out = net.forward(x).sum();
+  if (out.requires_grad())
+    out.backward();
+  if (!x.grad().defined() || x.grad().abs().sum().item<double>() == 0) {
+    net.zero_grad();
+    return std::numeric_limits<double>::lowest(); // the output ignores the input: the worst score there is
+  }
+  at::Tensor j = x.grad().flatten(1).to(torch::kDouble);
+  net.zero_grad();
+  at::Tensor centered = j - j.mean(1, /*keepdim=*/true);
+  at::Tensor cov = torch::matmul(centered, centered.t());
+  at::Tensor sd = cov.diagonal().clamp_min(1e-30).sqrt();
+  at::Tensor corr = cov / torch::outer(sd, sd);
+  at::Tensor v = torch::linalg::eigvalsh(corr, "L");
+  constexpr double k = 1e-5;
+  return -(torch::log(v + k) + 1.0 / (v + k)).sum().item<double>();
+}
+
 /// Gradients of the loss on the batch, for snip and grad_norm.
 void lossGradients(Network &net, const at::Tensor &images, const at::Tensor &labels) {
   net.zero_grad();
@@ -78,6 +102,8 @@ double zeroCostScore(Network &net, const std::string &proxy, const at::Tensor &i
     return naswot(net, images);
   if (proxy == "synflow")
     return synflow(net, images);
+  if (proxy == "jacob_cov")
+    return jacobCov(net, images);
   if (proxy == "snip" || proxy == "grad_norm") {
     lossGradients(net, images, labels);
     double score = 0;

@@ -9,8 +9,10 @@
 //              mode, double precision) (Tanaka et al. 2020)
 //   snip       sum |theta * d L / d theta| on the batch (Lee et al. 2019)
 //   grad_norm  sum over parameter tensors of ||d L / d theta||_2
-// std/search also names grasp, fisher and jacob_cov: not implemented (a
-// clear error).
+//   jacob_cov  -sum(log(v + k) + 1 / (v + k)) over the eigenvalues v of the
+//              correlation matrix of the samples' input Jacobians (Mellor et
+//              al.'s first version), k = 1e-5
+// std/search also names grasp and fisher: refused with the list above.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NASC_NN_ZEROCOST_H
