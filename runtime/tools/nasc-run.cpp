@@ -124,6 +124,32 @@ int runSearch(const Options &o) {
   Json strategyArgs = o.strategy.empty() ? settings.strategyArgs : Json::object();
   if (strategyName.empty())
     strategyName = "random";
+  if (strategyName == "spos") {
+    // Single-path one-shot (Guo et al. 2020) is a composition: a supernet
+    // trained by uniform path sampling, then an evolutionary search over
+    // subnetworks that inherit its weights. Here: the supernet estimator
+    // and regularized evolution, population x generations evaluations.
+    auto num = [&](const char *key, double fallback) {
+      return strategyArgs.contains(key) ? strategyArgs[key].get<double>() : fallback;
+    };
+    int64_t population = int64_t(num("population", 50)), generations = int64_t(num("generations", 20)),
+            epochs = int64_t(num("epochs", 120));
+    double rate = num("mutation_rate", 0.1);
+    search["settings"]["estimator"] = {{"extern", "supernet"},
+                                       {"kind", "estimator"},
+                                       {"impl", "supernet"},
+                                       {"args", {{"mode", {{"const", "uniform"}}},
+                                                 {"epochs", {{"const", epochs}}}}}};
+    strategyName = "evolution";
+    strategyArgs = Json{{"population", population},
+                        {"sample", std::max<int64_t>(2, population / 4)},
+                        {"mutation_rate", rate}};
+    if (!dopt.budget && !search.at("settings").contains("evaluations"))
+      dopt.budget = uint64_t(population * generations);
+    settings = search::SearchDriver::settings(search, dopt);
+    std::cerr << "nasc: spos = a uniform single-path supernet (" << epochs << " epochs) + evolution (population "
+              << population << ")\n";
+  }
 
   std::string out = o.out.empty() ? "nasc-out/" + name : o.out;
   std::filesystem::create_directories(out);

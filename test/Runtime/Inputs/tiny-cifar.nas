@@ -56,3 +56,14 @@ search TinyZeroCost {
   seed = 1;
   maximize accuracy;
 }
+
+// SPOS: a uniform single-path supernet, then evolution over its subnetworks
+// (population x generations evaluations: no `evaluations` here).
+search TinySpos {
+  space = TinyNet();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.2);
+  optimizer = sgd(lr=0.05, batch_size=32);
+  strategy = spos(epochs=1, population=2, generations=3);
+  seed = 1;
+  maximize accuracy;
+}
