@@ -1,6 +1,7 @@
 //===- Pipeline.cpp - Lowering and reporting spaces -----------------------===//
 #include "nasc/Pipeline.h"
 
+#include "nas/Activity.h"
 #include "nas/Architecture.h"
 #include "nas/NasPasses.h"
 
@@ -17,7 +18,7 @@
 using namespace nasc;
 namespace nas = mlir::nas;
 
-/// Spaces up to this size are enumerated (unique and feasible counts).
+/// Spaces up to this size are enumerated (unique counts).
 static constexpr uint64_t kMaxEnumerated = 1000000;
 
 mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module, bool mergeAlternatives) {
@@ -60,12 +61,12 @@ mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module, bool mergeAlternati
       return mlir::failure();
     mlir::Builder b(space);
     // Requirements over decisions prune; conflicting ones are an error.
-    if (size->count.ule(kMaxEnumerated)) {
-      mlir::FailureOr<nas::Feasibility> feasible = nas::countFeasible(space, kMaxEnumerated);
-      if (mlir::succeeded(feasible) && feasible->pruning && feasible->feasible == 0)
+    {
+      mlir::FailureOr<nas::Feasibility> feasible = nas::countFeasible(space);
+      if (mlir::succeeded(feasible) && feasible->pruning && feasible->feasible.isZero())
         return mlir::failure(); // the conflict was reported
       if (mlir::succeeded(feasible) && feasible->pruning) {
-        space->setAttr("feasible", b.getI64IntegerAttr(feasible->feasible));
+        space->setAttr("feasible", b.getStringAttr(feasible->str()));
         llvm::SmallVector<mlir::Attribute> never;
         for (auto &[name, value] : feasible->neverFeasible)
           never.push_back(b.getArrayAttr({b.getStringAttr(name), b.getStringAttr(value)}));
@@ -90,7 +91,26 @@ struct DecisionInfo {
   std::string domain;
   int64_t size = 0; // 0: continuous or unknown
   bool conditional = false;
+  std::string when; // conditional: when an architecture uses it
 };
+
+/// How condition `c` reads: which decisions pick what.
+std::string describeCondition(const nas::ActiveCondition &c, const nas::SpaceActivity &activity,
+                              const llvm::StringMap<nas::SwitchOp> &switches) {
+  std::vector<std::string> quoted;
+  for (const std::string &n : activity.controllers(c.switchId))
+    quoted.push_back("'" + n + "'");
+  std::string names = quoted.empty() ? "?" : llvm::join(quoted, ", ");
+  nas::SwitchOp sw = switches.lookup(c.switchId);
+  if (llvm::StringRef(c.switchId).starts_with("repeat#"))
+    return names + " repeats at least " + (c.lo == 1 ? std::string("once") : std::to_string(c.lo) + " times");
+  if (llvm::StringRef(c.switchId).starts_with("if#"))
+    return "the condition on " + names + " is " + (c.lo == 0 ? "true" : "false");
+  if (auto index = sw ? sw.getIndex().getDefiningOp<nas::CategoricalOp>() : nullptr)
+    if (c.hi && *c.hi == c.lo && c.lo < static_cast<int64_t>(index.getAlternatives().size()))
+      return "'" + index.getName().str() + "' is " + nas::decisionValueText(index, mlir::Builder(index).getI64IntegerAttr(c.lo));
+  return names + " picks alternative " + std::to_string(c.lo);
+}
 
 std::string constantText(mlir::Value v) {
   if (auto s = v.getDefiningOp<nas::StringOp>())
@@ -113,6 +133,9 @@ std::string constantText(mlir::Value v) {
 
 std::vector<DecisionInfo> decisionsOf(nas::SpaceOp space) {
   std::map<std::string, DecisionInfo> byName;
+  nas::SpaceActivity activity(space);
+  llvm::StringMap<nas::SwitchOp> switches;
+  space.walk([&](nas::SwitchOp sw) { switches[sw.getId()] = sw; });
   space.walk([&](mlir::Operation *op) {
     DecisionInfo d;
     if (auto c = llvm::dyn_cast<nas::CategoricalOp>(op)) {
@@ -155,10 +178,21 @@ std::vector<DecisionInfo> decisionsOf(nas::SpaceOp space) {
     } else {
       return;
     }
-    d.conditional = op->hasAttr("nas.active_if");
-    auto [it, inserted] = byName.try_emplace(d.name, d);
-    if (!inserted && !d.conditional)
-      it->second.conditional = false;
+    auto it = activity.conditionalDecisions().find(d.name);
+    d.conditional = it != activity.conditionalDecisions().end();
+    if (d.conditional) {
+      std::vector<std::string> sets;
+      for (const std::vector<nas::ActiveCondition> &set : it->second) {
+        std::vector<std::string> parts;
+        for (const nas::ActiveCondition &c : set)
+          parts.push_back(describeCondition(c, activity, switches));
+        std::string text = llvm::join(parts, " and ");
+        if (!llvm::is_contained(sets, text))
+          sets.push_back(text);
+      }
+      d.when = llvm::join(sets, ", or ");
+    }
+    byName.try_emplace(d.name, d);
   });
   std::vector<DecisionInfo> out;
   for (auto &[name, d] : byName)
@@ -283,6 +317,14 @@ mlir::LogicalResult nasc::printArchitectures(mlir::ModuleOp module, llvm::String
   return mlir::success();
 }
 
+/// The feasible count as `nasc info --json` writes it: null when no
+/// requirement prunes or it could not be counted.
+static llvm::json::Value feasibleJson(nas::SpaceOp space) {
+  if (auto feasible = space->getAttrOfType<mlir::StringAttr>("feasible"))
+    return feasible.str();
+  return nullptr;
+}
+
 void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
   llvm::json::Array spaces;
   for (nas::SpaceOp space : module.getOps<nas::SpaceOp>()) {
@@ -301,7 +343,8 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
                                         {"kind", d.kind},
                                         {"domain", d.domain},
                                         {"size", d.size},
-                                        {"conditional", d.conditional}});
+                                        {"conditional", d.conditional},
+                                        {"when", d.conditional ? llvm::json::Value(d.when) : nullptr}});
       llvm::json::Value uniqueJson = nullptr;
       if (unique)
         uniqueJson = llvm::json::Object{{"benchmark", static_cast<int64_t>(unique->first)},
@@ -309,6 +352,7 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
       spaces.push_back(llvm::json::Object{{"space", space.getSymName()},
                                           {"network", space.getNetwork()},
                                           {"size", size ? size.str() : std::string("?")},
+                                          {"feasible", feasibleJson(space)},
                                           {"unique", std::move(uniqueJson)},
                                           {"continuous", continuous},
                                           {"decisions", std::move(ds)}});
@@ -321,8 +365,8 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
       os << "  unique: " << unique->first << " (benchmark rule), " << unique->second << " (algebraic rule)\n";
     else
       os << "  unique: not counted (more than " << kMaxEnumerated << " architectures, or input choices)\n";
-    if (auto feasible = space->getAttrOfType<mlir::IntegerAttr>("feasible")) {
-      os << "  feasible: " << feasible.getInt() << " architectures meet the requirements over decisions\n";
+    if (auto feasible = space->getAttrOfType<mlir::StringAttr>("feasible")) {
+      os << "  feasible: " << feasible.getValue() << " architectures meet the requirements over decisions\n";
       if (auto never = space->getAttrOfType<mlir::ArrayAttr>("never_feasible"))
         for (mlir::Attribute entry : never) {
           auto pair = llvm::cast<mlir::ArrayAttr>(entry);
@@ -357,7 +401,7 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
     for (const DecisionInfo &d : decisions) {
       os << "    " << d.name << ": " << d.kind << " " << d.domain;
       if (d.conditional)
-        os << " (only when its repetition reaches it)";
+        os << " (used only when " << d.when << ")";
       os << "\n";
     }
   }

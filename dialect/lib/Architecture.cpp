@@ -1,5 +1,6 @@
 //===- Architecture.cpp - Architecture IDs --------------------------------===//
 #include "nas/Architecture.h"
+#include "nas/Activity.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -125,7 +126,9 @@ LogicalResult fixInputChoice(Operation *op, uint64_t mask) {
 std::string mlir::nas::architectureId(SpaceOp space, const DecisionValues &decisions) {
   std::map<std::string, Operation *> byName = decisionsByName(space);
   std::vector<std::string> parts;
-  for (auto &[name, value] : decisions) { // std::map: sorted by name
+  // Decisions the architecture does not use read as their first value: one
+  // architecture, one ID.
+  for (auto &[name, value] : SpaceActivity(space).canonical(decisions)) { // std::map: sorted by name
     auto it = byName.find(name);
     if (it == byName.end())
       continue;
@@ -231,6 +234,19 @@ std::string mlir::nas::decisionValueText(Operation *decision, Attribute value) {
 LogicalResult mlir::nas::fixArchitecture(SpaceOp space, const DecisionValues &decisions) {
   MLIRContext *ctx = space.getContext();
   OpBuilder b(ctx);
+  // Requirements inside blocks this architecture does not use do not bind.
+  {
+    SpaceActivity activity(space);
+    llvm::StringMap<int64_t> indices = activity.switchIndices(decisions);
+    SmallVector<RequireOp> unused;
+    space.walk([&](RequireOp r) {
+      std::vector<ActiveCondition> conditions = activeConditions(r);
+      if (!conditions.empty() && !SpaceActivity::holds(conditions, indices))
+        unused.push_back(r);
+    });
+    for (RequireOp r : unused)
+      r.erase();
+  }
   SmallVector<Operation *> fixed;
   SmallVector<std::pair<Operation *, uint64_t>> inputChoices;
   space.walk([&](Operation *op) {

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nas/Artefact.h"
+#include "nas/Activity.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
@@ -16,6 +17,8 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
+
+#include <set>
 
 using namespace mlir;
 using namespace mlir::nas;
@@ -94,6 +97,7 @@ private:
   llvm::DenseMap<Value, int64_t> argIndex;
   /// Feature-map ids of the space being written.
   llvm::DenseMap<Value, int64_t> nodeIds;
+  const std::map<std::string, std::vector<std::vector<ActiveCondition>>> noConditions;
 
   static Json constant(Attribute a) {
     if (auto i = dyn_cast<IntegerAttr>(a)) {
@@ -108,16 +112,18 @@ private:
     return nullptr;
   }
 
-  static Json activeIf(Operation *op) {
+  static Json conditionsJson(const std::vector<ActiveCondition> &conditions) {
     Json out = Json::array();
-    if (auto conditions = op->getAttrOfType<ArrayAttr>("nas.active_if"))
-      for (Attribute c : conditions) {
-        auto pair = cast<ArrayAttr>(c);
-        out.push_back(Json{{"switch", cast<StringAttr>(pair[0]).getValue()},
-                                   {"at_least", cast<IntegerAttr>(pair[1]).getInt()}});
-      }
+    for (const ActiveCondition &c : conditions) {
+      Json condition{{"switch", c.switchId}, {"at_least", c.lo}};
+      if (c.hi)
+        condition["at_most"] = *c.hi;
+      out.push_back(std::move(condition));
+    }
     return out;
   }
+
+  static Json activeIf(Operation *op) { return conditionsJson(activeConditions(op)); }
 
   Json namedArgs(ValueRange args, ArrayAttr names, bool &ok) {
     Json out = Json::object();
@@ -234,7 +240,8 @@ private:
     }
     if (auto inst = dyn_cast_or_null<InstanceOp>(def)) {
       inst.emitError() << "cannot write the space: instance of '" << inst.getTemplateName()
-                       << "' is not inlined (an alternative with decisions of its own); the runtime cannot build it yet";
+                       << "' is not inlined (a repetition whose count cannot be enumerated); the runtime cannot "
+                          "build it";
       return failure();
     }
     emitError(v.getLoc()) << "cannot write this layer into the artefact";
@@ -287,7 +294,7 @@ private:
         {"traits", strings(def.getOpTraits())}});
   }
 
-  FailureOr<Json> decision(Operation *op) {
+  FailureOr<Json> decision(Operation *op, const SpaceActivity *activity) {
     Json d{{"name", op->getAttrOfType<StringAttr>("name").getValue()}};
     if (auto c = dyn_cast<CategoricalOp>(op)) {
       d["kind"] = "categorical";
@@ -320,9 +327,23 @@ private:
       d["kind"] = "subset";
       d["candidates"] = static_cast<int64_t>(s.getCandidates().size());
     }
-    Json conditions = activeIf(op);
-    if (!conditions.empty())
-      d["active_if"] = std::move(conditions);
+    // Used where one of its occurrences is: one condition set is
+    // "active_if", several (a shared decision in two conditional places)
+    // "active_if_any".
+    auto &conditional = activity ? activity->conditionalDecisions() : noConditions;
+    if (auto it = conditional.find(d["name"].get<std::string>()); it != conditional.end()) {
+      std::set<std::string> seen;
+      Json sets = Json::array();
+      for (const std::vector<ActiveCondition> &set : it->second) {
+        Json j = conditionsJson(set);
+        if (seen.insert(j.dump()).second)
+          sets.push_back(std::move(j));
+      }
+      if (sets.size() == 1)
+        d["active_if"] = std::move(sets[0]);
+      else
+        d["active_if_any"] = std::move(sets);
+    }
     return std::move(d);
   }
 
@@ -337,6 +358,11 @@ private:
       req["text"] = *r.getText();
     if (r.getMessage())
       req["message"] = *r.getMessage();
+    // A requirement inside a block some architectures do not use binds
+    // only where it is used.
+    Json conditions = activeIf(r);
+    if (!conditions.empty())
+      req["active_if"] = std::move(conditions);
     return req;
   }
 
@@ -352,6 +378,7 @@ private:
     nodeIds.clear();
     Json inputs = Json::array(), decisions = Json::array(), nodes = Json::array(), constraints = Json::array();
     llvm::StringSet<llvm::MallocAllocator> seen;
+    SpaceActivity activity(space);
     for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
       nodeIds[arg] = nodes.size();
       nodes.push_back(Json{{"id", static_cast<int64_t>(nodes.size())}, {"kind", "input"},
@@ -360,7 +387,7 @@ private:
     for (Operation &op : body) {
       if (isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op)) {
         if (seen.insert(op.getAttrOfType<StringAttr>("name").getValue()).second) {
-          FailureOr<Json> d = decision(&op);
+          FailureOr<Json> d = decision(&op, &activity);
           if (failed(d))
             return failure();
           decisions.push_back(std::move(*d));
@@ -462,7 +489,7 @@ private:
     Json objectives = Json::array(), constraints = Json::array(), decisions = Json::array();
     for (Operation &op : search.getBody().front()) {
       if (isa<CategoricalOp, RangeOp>(op)) {
-        FailureOr<Json> d = decision(&op);
+        FailureOr<Json> d = decision(&op, nullptr);
         if (failed(d))
           return failure();
         decisions.push_back(std::move(*d));

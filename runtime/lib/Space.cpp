@@ -218,9 +218,21 @@ void Space::addDecision(const Json &d, bool search) {
   } else {
     throw ArtefactError("decision '" + out.name + "': unknown kind '" + kind + "'");
   }
+  auto conditions = [](const Json &set) {
+    std::vector<Decision::SwitchCondition> out;
+    for (const Json &c : set) {
+      Decision::SwitchCondition condition{c.at("switch").get<std::string>(), c.at("at_least").get<int64_t>(), {}};
+      if (c.contains("at_most"))
+        condition.atMost = c.at("at_most").get<int64_t>();
+      out.push_back(std::move(condition));
+    }
+    return out;
+  };
   if (auto it = d.find("active_if"); it != d.end())
-    for (const Json &c : *it)
-      out.activeIf.push_back({c.at("switch").get<std::string>(), c.at("at_least").get<int64_t>()});
+    out.activeWhen.push_back(conditions(*it));
+  if (auto it = d.find("active_if_any"); it != d.end())
+    for (const Json &set : *it)
+      out.activeWhen.push_back(conditions(set));
   if (out.discrete() && out.domain.empty())
     throw ArtefactError("decision '" + out.name + "' has an empty domain");
   (out.discrete() ? discrete_ : continuous_).push_back(decisions_.size());
@@ -284,7 +296,7 @@ Space::Space(const Json &space, const Json *search) : space_(space) {
   std::map<std::string, size_t> position;
   for (size_t k = 0; k < discrete_.size(); ++k) {
     position[decisions_[discrete_[k]].name] = k;
-    conditional_ |= !decisions_[discrete_[k]].activeIf.empty();
+    conditional_ |= !decisions_[discrete_[k]].activeWhen.empty();
   }
   std::set<std::string> read;
   for (auto &[id, index] : switches_)
@@ -293,6 +305,27 @@ Space::Space(const Json &space, const Json *search) : space_(space) {
     if (auto it = position.find(n); it != position.end())
       controlling_.push_back(it->second);
   std::sort(controlling_.begin(), controlling_.end());
+  // Nesting level of each controlling decision: 0 when always used, else one
+  // more than the deepest controller of a switch its use depends on.
+  std::map<std::string, std::set<std::string>> switchReads;
+  for (auto &[id, index] : switches_)
+    decisionsRead(index, switchReads[id]);
+  std::map<size_t, int> level;
+  std::function<int(size_t, int)> levelOf = [&](size_t k, int depth) -> int {
+    if (auto it = level.find(k); it != level.end())
+      return it->second;
+    int l = 0;
+    if (depth < 64)
+      for (const auto &set : decisions_[discrete_[k]].activeWhen)
+        for (const Decision::SwitchCondition &c : set)
+          for (const std::string &n : switchReads[c.sw])
+            if (auto it = position.find(n); it != position.end() && it->second != k)
+              l = std::max(l, 1 + levelOf(it->second, depth + 1));
+    return level[k] = l;
+  };
+  controllingOuterFirst_ = controlling_;
+  std::stable_sort(controllingOuterFirst_.begin(), controllingOuterFirst_.end(),
+                   [&](size_t a, size_t b) { return levelOf(a, 0) < levelOf(b, 0); });
 
   // Weights for uniform sampling over canonical forms (SpaceSize's sum).
   if (!conditional_)
@@ -313,8 +346,12 @@ Space::Space(const Json &space, const Json *search) : space_(space) {
     for (size_t j = 0; j < controlling_.size(); ++j)
       a.choice[controlling_[j]] = pos[j];
     std::vector<bool> act = activity(a);
-    double w = 1;
-    for (size_t k = 0; k < discrete_.size(); ++k)
+    // A controlling decision that is itself unused counts once, at 0.
+    bool canonicalCombo = true;
+    for (size_t j = 0; j < controlling_.size(); ++j)
+      canonicalCombo &= act[controlling_[j]] || pos[j] == 0;
+    double w = canonicalCombo ? 1 : 0;
+    for (size_t k = 0; k < discrete_.size() && canonicalCombo; ++k)
       if (act[k] && !std::binary_search(controlling_.begin(), controlling_.end(), k))
         w *= double(decisions_[discrete_[k]].domain.size());
     total += w;
@@ -376,15 +413,21 @@ std::vector<bool> Space::activity(const Architecture &a) const {
   for (size_t k = 0; k < continuous_.size(); ++k)
     vals[decisions_[continuous_[k]].name] = a.real.at(k);
   std::map<std::string, int64_t> index = switchIndices(vals);
-  for (size_t k = 0; k < discrete_.size(); ++k)
-    for (auto &[sw, atLeast] : decisions_[discrete_[k]].activeIf) {
-      auto it = index.find(sw);
-      if (it == index.end())
-        throw ArtefactError("decision '" + decisions_[discrete_[k]].name + "' depends on switch '" + sw +
-                            "', which space '" + name_ + "' does not have");
-      if (it->second < atLeast)
-        act[k] = false;
-    }
+  auto holds = [&](const Decision &d, const Decision::SwitchCondition &c) {
+    auto it = index.find(c.sw);
+    if (it == index.end())
+      throw ArtefactError("decision '" + d.name + "' depends on switch '" + c.sw + "', which space '" + name_ +
+                          "' does not have");
+    return it->second >= c.atLeast && (!c.atMost || it->second <= *c.atMost);
+  };
+  for (size_t k = 0; k < discrete_.size(); ++k) {
+    const Decision &d = decisions_[discrete_[k]];
+    if (d.activeWhen.empty())
+      continue;
+    act[k] = std::any_of(d.activeWhen.begin(), d.activeWhen.end(), [&](const auto &set) {
+      return std::all_of(set.begin(), set.end(), [&](const auto &c) { return holds(d, c); });
+    });
+  }
   return act;
 }
 
@@ -419,22 +462,45 @@ std::optional<std::string> Space::brokenPickCount(const Architecture &a) const {
   return std::nullopt;
 }
 
+/// Whether every condition of an `active_if` set holds under `vals` (which
+/// holds the switch indices by id).
+static bool conditionsHold(const Json &set, const std::map<std::string, Json> &vals) {
+  for (const Json &c : set) {
+    auto it = vals.find(c.at("switch").get<std::string>());
+    if (it == vals.end())
+      return false;
+    int64_t index = asInt(it->second);
+    if (index < c.at("at_least").get<int64_t>() || (c.contains("at_most") && index > c.at("at_most").get<int64_t>()))
+      return false;
+  }
+  return true;
+}
+
 std::optional<std::string> Space::violated(const Architecture &a) const {
   std::map<std::string, Json> vals = values(a);
   Env env;
   env.decisions = &vals;
   if (auto broken = brokenPickCount(a))
     return broken;
+  std::vector<bool> act = activity(a);
+  std::map<std::string, bool> used;
+  for (size_t k = 0; k < discrete_.size(); ++k)
+    used[decisions_[discrete_[k]].name] = act[k];
   for (auto &[choices, others] : combiners_) {
     int64_t picked = 0;
-    for (const std::string &c : choices)
+    bool anyUsed = false;
+    for (const std::string &c : choices) {
       picked += popcount64(uint64_t(asInt(vals.at(c))));
-    if (picked == 0)
+      anyUsed |= used[c];
+    }
+    if (picked == 0 && anyUsed)
       return "this architecture picks no input for '" + choices.front() + "', and its sum/concat has nothing else";
   }
   for (const Json &c : constraints_) {
     bool holds;
     std::string text = c.value("text", c.value("message", std::string("a requirement")));
+    if (c.contains("active_if") && !conditionsHold(c.at("active_if"), vals))
+      continue; // inside a block this architecture does not use
     try {
       holds = asBool(evaluate(c.at("condition"), env));
     } catch (const EvalError &e) {

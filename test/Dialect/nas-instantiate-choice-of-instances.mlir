@@ -1,9 +1,12 @@
 // nas-instantiate: a choice (or a condition) among template instances
 // applied to feature maps becomes one application per alternative, the
 // output chosen by nas.switch on the choice's index (a categorical of the
-// same name: the same decision), or by arith.select; the instances then
-// inline like any other. An alternative that brings decisions of its own
-// stays a layer, with a remark.
+// same name: the same decision), or on `cond ? 0 : 1`; the instances then
+// inline like any other. What alternative k brings is used only when the
+// switch is k (nas.active_if [id, k, k]): an alternative with decisions of
+// its own (Wide's "w") counts them only there, so the space has
+// 2 (comb) x 2 (flag) x (2 widths of Wide + 1 plain conv) = 12 architectures,
+// not 2 x 2 x 2 x 2 = 16.
 // RUN: nas-opt %s --nas-instantiate --nas-space-size --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s
 
 nas.opdef @conv impl "conv2d" params ["out"] traits [] defaults {
@@ -56,20 +59,28 @@ nas.template network @Net params [] inputs ["image"] {
   nas.output %out
 }
 
-// CHECK: remark: instance of 'Wide' is not inlined
-// CHECK: remark: space 'Net.space': 8 architectures over 3 decisions
+// CHECK-NOT: is not inlined
+// CHECK: remark: space 'Net.space': 12 architectures over 4 decisions
 // CHECK-LABEL: nas.space @Net.space
-// CHECK-NOT: nas.instance independent @Add
-// CHECK-NOT: nas.instance independent @Cat
-// The choice's index: the same decision, with its labels.
-// CHECK: %[[SUM:.*]] = nas.sum %image, %image
-// CHECK: %[[CAT:.*]] = nas.concat %image, %image
-// CHECK: %[[CONV:.*]] = nas.apply %{{.*}}(%[[CAT]])
+// CHECK-NOT: nas.instance
+// The choice's index: the same decision, with its labels; each branch is
+// used only when chosen.
+// CHECK: %[[SUM:.*]] = nas.sum %image, %image {nas.active_if = {{\[\["choice#0", 0, 0\]\]}}}
+// CHECK: %[[CAT:.*]] = nas.concat %image, %image {nas.active_if = {{\[\["choice#0", 1, 1\]\]}}}
+// CHECK: %[[CONV:.*]] = nas.apply %{{.*}}(%[[CAT]]) {nas.active_if = {{\[\["choice#0", 1, 1\]\]}}}
 // CHECK: %[[INDEX:.*]] = nas.categorical "comb" [%{{.*}}, %{{.*}}] labels ["add", "cat"] : i64
 // CHECK: %[[Y:.*]] = nas.switch %[[INDEX]] [%[[SUM]], %[[CONV]]] {id = "choice#0"}
-// The condition: on feature maps now.
-// CHECK: %[[Z1:.*]] = nas.sum %[[Y]], %[[Y]]
-// CHECK: %[[YY:.*]] = nas.concat %[[Y]], %[[Y]]
+// The condition: a switch on feature maps, branch 0 when the flag holds.
+// CHECK: %[[FLAG:.*]] = nas.categorical "flag"
+// CHECK: %[[Z1:.*]] = nas.sum %[[Y]], %[[Y]] {nas.active_if = {{\[\["if#1", 0, 0\]\]}}}
+// CHECK: %[[YY:.*]] = nas.concat %[[Y]], %[[Y]] {nas.active_if = {{\[\["if#1", 1, 1\]\]}}}
 // CHECK: %[[Z2:.*]] = nas.apply %{{.*}}(%[[YY]])
-// CHECK: arith.select %{{.*}}, %[[Z1]], %[[Z2]] : !nas.tensor
-// CHECK: nas.instance independent @Wide
+// CHECK: %[[NOT:.*]] = arith.xori %[[FLAG]]
+// CHECK: %[[BRANCH:.*]] = arith.extui %[[NOT]]
+// CHECK: %[[Z:.*]] = nas.switch %[[BRANCH]] [%[[Z1]], %[[Z2]]] {id = "if#1"}
+// The searched block is inlined; its decision is used only in branch 0.
+// CHECK: %[[W:.*]] = nas.categorical "Wide#0/w" [%{{.*}}, %{{.*}}] {nas.active_if = {{\[\["choice#2", 0, 0\]\]}}} : i64
+// CHECK: %[[WIDE:.*]] = nas.layer @conv(%[[W]])
+// CHECK: %[[A:.*]] = nas.apply %[[WIDE]](%[[Z]]) {nas.active_if = {{\[\["choice#2", 0, 0\]\]}}}
+// CHECK: %[[B:.*]] = nas.apply %{{.*}}(%[[Z]]) {nas.active_if = {{\[\["choice#2", 1, 1\]\]}}}
+// CHECK: nas.switch %{{.*}} [%[[A]], %[[B]]] {id = "choice#2"}

@@ -18,7 +18,9 @@
 
 namespace mlir::nas {
 
-/// The ID of `decisions` in `space` (decisions it does not fix are left out).
+/// The ID of `decisions` in `space`: canonical (a decision the architecture
+/// does not use reads as its first value); decisions it does not fix are
+/// left out.
 std::string architectureId(SpaceOp space, const DecisionValues &decisions);
 
 /// The assignment an ID names. Every discrete decision of the space must be

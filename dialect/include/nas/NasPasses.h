@@ -20,9 +20,10 @@ namespace mlir::nas {
 #define GEN_PASS_REGISTRATION
 #include "nas/NasPasses.h.inc"
 
-/// The exact size of a space: the product of its distinct decisions' domain
-/// sizes. `continuous` is set when a float range makes it infinite (the
-/// count is then that of the discrete decisions).
+/// The exact size of a space: its architectures, each decision counted where
+/// the architecture uses it (Counting.cpp). `continuous` is set when a float
+/// range makes it infinite (the count is then that of the discrete
+/// decisions).
 struct SpaceSize {
   llvm::APInt count;
   unsigned decisions = 0;
@@ -31,8 +32,9 @@ struct SpaceSize {
   std::string str() const;
 };
 
-/// Counts the decisions of `space`. Fails (with an error at the op) when a
-/// domain is not a constant.
+/// Counts the architectures of `space`. Fails (with an error at the op) when
+/// a domain is not a constant, or when decisions that depend on one another
+/// have too many combinations to enumerate.
 FailureOr<SpaceSize> countSpace(SpaceOp space);
 
 /// Learnable parameters and multiply-accumulates of a network.
@@ -67,16 +69,20 @@ FailureOr<std::pair<Cost, Cost>> spaceCostRange(SpaceOp space);
 struct Feasibility {
   /// Whether any requirement prunes (false: every architecture is feasible).
   bool pruning = false;
-  uint64_t feasible = 0;
+  llvm::APInt feasible = llvm::APInt(64, 0);
+  /// Decimal digits of `feasible`.
+  std::string str() const;
   /// Decision values no feasible architecture takes: (name, value as text).
   std::vector<std::pair<std::string, std::string>> neverFeasible;
 };
 
-/// Enumerates up to `limit` architectures against the space's requirements
-/// over decisions. Fails (without a diagnostic) when the space is too large
-/// or has input choices. When the requirements conflict, reports an error
-/// naming them and returns `feasible` 0.
-FailureOr<Feasibility> countFeasible(SpaceOp space, uint64_t limit);
+/// Counts the architectures that meet the space's requirements over
+/// decisions, exactly (components of constrained decisions enumerated, the
+/// rest multiplied: Counting.cpp). Fails (without a diagnostic) when a
+/// requirement reads a float range or a component is too large to
+/// enumerate. When the requirements conflict, reports an error naming them
+/// and returns `feasible` 0.
+FailureOr<Feasibility> countFeasible(SpaceOp space);
 
 /// When two architectures compute the same function (docs/dialect.md).
 enum class Equivalence {

@@ -22,6 +22,7 @@
 // equal texts give equal hashes, and the forms stay linear in size.
 //
 //===----------------------------------------------------------------------===//
+#include "nas/Activity.h"
 #include "nas/Evaluate.h"
 #include "nas/NasPasses.h"
 
@@ -352,7 +353,10 @@ FailureOr<uint64_t> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint
   if (!domains)
     return failure();
   std::unordered_set<std::string> forms;
+  SpaceActivity activity(space);
   bool complete = forEachCombination(*domains, [&](const DecisionValues &a) {
+    if (!activity.isCanonical(a))
+      return true; // the same architecture as with its unused decisions at their first values
     FailureOr<std::string> form = canonicalForm(space, a, rule);
     if (failed(form))
       return false;

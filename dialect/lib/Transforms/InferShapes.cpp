@@ -294,14 +294,14 @@ private:
               continue;
             c = it->second.second;
             Location loc = user->getLoc();
-            // A choice among alternatives ("choice#N") passes on input k when
+            // A choice among alternatives ("choice#N", "if#N") passes on input k when
             // its index is k. A decided repetition's input k is copy k, which
             // the next copy reads too: it is needed when index >= k, so the
             // input before the copies always is (saying "== k" would make
             // every later block's liveness an OR over all earlier depths).
             if (auto sw = dyn_cast<SwitchOp>(user); sw && use.getOperandNumber() >= 1) {
               int64_t k = use.getOperandNumber() - 1;
-              if (sw.getId().starts_with("choice#"))
+              if (!sw.getId().starts_with("repeat#"))
                 c = both(c, eq(sw.getIndex(), constant(k, loc), loc), loc);
               else if (k > 0)
                 c = both(c, make<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, sw.getIndex(), constant(k, loc)),
@@ -340,13 +340,17 @@ private:
       return nullptr;
     Value all;
     for (Attribute c : conditions) {
-      auto pair = cast<ArrayAttr>(c);
-      Value index = switchIndex.lookup(cast<StringAttr>(pair[0]).getValue());
+      auto parts = cast<ArrayAttr>(c);
+      Value index = switchIndex.lookup(cast<StringAttr>(parts[0]).getValue());
       if (!index)
         return nullptr;
       Value reached = make<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, index,
-                                          constant(cast<IntegerAttr>(pair[1]).getInt(), loc));
+                                          constant(cast<IntegerAttr>(parts[1]).getInt(), loc));
       all = all ? make<arith::AndIOp>(loc, all, reached) : reached;
+      if (parts.size() > 2) // a choice's alternative: the index is exactly k
+        all = make<arith::AndIOp>(loc, all,
+                                  make<arith::CmpIOp>(loc, arith::CmpIPredicate::sle, index,
+                                                      constant(cast<IntegerAttr>(parts[2]).getInt(), loc)));
     }
     return all;
   }

@@ -1,4 +1,5 @@
 //===- Instantiate.cpp - Templates inlined into one flat space ------------===//
+#include "nas/Activity.h"
 #include "nas/Evaluate.h"
 #include "nas/NasPasses.h"
 
@@ -27,9 +28,10 @@ constexpr llvm::StringLiteral kScope = "nas.scope";
 /// independent instance of its template there, "2.1" for the second copy of
 /// a repetition of it. Names derive from the source, not from pass order.
 constexpr llvm::StringLiteral kOrdinal = "nas.ordinal";
-/// On decisions (and instances) in a copy a decided repetition may cut off:
-/// [[switch id, k], ...], active when every switch's index is at least k.
-constexpr llvm::StringLiteral kActiveIf = "nas.active_if";
+/// On what only some architectures use (Activity.h): the ops of a copy a
+/// decided repetition may cut off ([switch id, k]: index at least k) and of
+/// an alternative of a choice among layers ([switch id, k, k]: index k).
+constexpr llvm::StringLiteral kActiveIf = kActiveIfAttr;
 /// Bound on inline/fold rounds (each round inlines one nesting level).
 constexpr int kMaxRounds = 64;
 /// Bounds on unrolling a repetition of decided count.
@@ -43,6 +45,24 @@ void renameDecision(Operation *op, StringRef prefix) {
     return;
   auto name = op->getAttrOfType<StringAttr>("name");
   op->setAttr("name", StringAttr::get(op->getContext(), prefix + name.getValue()));
+}
+
+/// The conditions on each op in `ops`, in order, each once.
+SmallVector<Attribute> conditionsOf(ArrayRef<Operation *> ops) {
+  SmallVector<Attribute> out;
+  for (Operation *op : ops)
+    if (op)
+      if (auto conditions = op->getAttrOfType<ArrayAttr>(kActiveIf))
+        for (Attribute c : conditions)
+          if (!llvm::is_contained(out, c))
+            out.push_back(c);
+  return out;
+}
+
+/// Sets `conditions` on `op` (none: leaves it unconditional).
+void setConditions(Operation *op, ArrayRef<Attribute> conditions) {
+  if (!conditions.empty())
+    op->setAttr(kActiveIf, ArrayAttr::get(op->getContext(), conditions));
 }
 
 /// A template parameter default as an op.
@@ -174,7 +194,7 @@ private:
       }
       // Everything cloned from a copy a decided repetition may cut off
       // carries its condition: decisions count, and rules hold, only there.
-      if (activeIf)
+      if (activeIf && !copy->hasTrait<OpTrait::ConstantLike>())
         copy->setAttr(kActiveIf, activeIf);
     }
     auto output = cast<OutputOp>(body.getTerminator());
@@ -229,7 +249,8 @@ private:
     }
     for (unsigned i = 0; i < t.getNumInputs(); ++i)
       map.map(body.getArgument(t.getNumParams() + i), apply.getInputs()[i]);
-    Value out = cloneBody(b, body, map, prefix, inst->getAttrOfType<ArrayAttr>(kActiveIf));
+    SmallVector<Attribute> conditions = conditionsOf({apply, inst});
+    Value out = cloneBody(b, body, map, prefix, conditions.empty() ? ArrayAttr() : b.getArrayAttr(conditions));
     apply.getResult().replaceAllUsesWith(out);
     apply.erase();
     return success();
@@ -253,6 +274,7 @@ private:
         layer = copy->getResult(0);
       }
       x = b.create<ApplyOp>(apply.getLoc(), layer, ValueRange{x});
+      setConditions(x.getDefiningOp(), conditionsOf({apply}));
     }
     apply.getResult().replaceAllUsesWith(x);
     apply.erase();
@@ -298,24 +320,24 @@ private:
     OpBuilder b(apply);
     std::string id = "repeat#" + std::to_string(switches++);
     auto inst = repeat.getLayer().getDefiningOp<InstanceOp>();
-    ArrayAttr outer = inst ? inst->getAttrOfType<ArrayAttr>(kActiveIf) : ArrayAttr();
+    SmallVector<Attribute> outer = conditionsOf({apply, inst});
     SmallVector<Value> outputs{apply.getInputs()[0]};
     for (int64_t k = 1; k <= most; ++k) {
+      SmallVector<Attribute> conditions = outer;
+      conditions.push_back(activeConditionAttr(b, id, k));
       Value layer = repeat.getLayer();
       if (inst) {
         Operation *copy = b.clone(*inst);
         if (inst.getSharing() == Sharing::independent)
           setCopyOrdinal(copy, k - 1);
-        SmallVector<Attribute> conditions;
-        if (outer)
-          conditions.append(outer.begin(), outer.end());
-        conditions.push_back(b.getArrayAttr({b.getStringAttr(id), b.getI64IntegerAttr(k)}));
-        copy->setAttr(kActiveIf, b.getArrayAttr(conditions));
+        setConditions(copy, conditions);
         layer = copy->getResult(0);
       }
       outputs.push_back(b.create<ApplyOp>(apply.getLoc(), layer, ValueRange{outputs.back()}));
+      setConditions(outputs.back().getDefiningOp(), conditions);
     }
     Value out = b.create<SwitchOp>(apply.getLoc(), repeat.getCount(), outputs, id);
+    setConditions(out.getDefiningOp(), outer);
     apply.getResult().replaceAllUsesWith(out);
     apply.erase();
     return success();
@@ -323,100 +345,87 @@ private:
 
   unsigned switches = 0;
 
-  /// Whether an instance of `t` would bring decisions of its own (directly
-  /// or through the instances in its body).
-  bool hasDecisions(TemplateOp t, unsigned depth = 0) {
-    if (depth > kMaxRounds)
-      return true;
-    WalkResult walk = t.getBody().walk([&](Operation *op) -> WalkResult {
-      if (isDecision(op))
-        return WalkResult::interrupt();
-      if (auto inst = dyn_cast<InstanceOp>(op)) {
-        auto inner = symbols.lookup<TemplateOp>(inst.getTemplateName());
-        if (!inner || hasDecisions(inner, depth + 1))
-          return WalkResult::interrupt();
-      }
-      return WalkResult::advance();
-    });
-    return walk.wasInterrupted();
-  }
-
   /// Whether `apply(choice)(x)` can become one application per alternative:
   /// some alternative is a template instance (else it is a mixed op the
-  /// runtime builds itself), and none brings decisions of its own (their
-  /// decisions would count only when their alternative is chosen, which
-  /// `nas.active_if` cannot say yet).
-  bool isChoiceOfInstances(CategoricalOp choice) {
-    bool anyInstance = false;
-    for (Value alt : choice.getAlternatives()) {
-      auto inst = alt.getDefiningOp<InstanceOp>();
-      if (!inst)
-        continue;
-      auto t = symbols.lookup<TemplateOp>(inst.getTemplateName());
-      if (!t || hasDecisions(t))
-        return false;
-      anyInstance = true;
-    }
-    return anyInstance;
+  /// runtime builds itself).
+  static bool isChoiceOfInstances(CategoricalOp choice) {
+    return llvm::any_of(choice.getAlternatives(), [](Value alt) { return alt.getDefiningOp<InstanceOp>(); });
   }
 
   /// Whether layer `v` is an instance, or a condition over layers with an
-  /// instance in a branch; 0 when one of those instances brings decisions.
-  std::optional<bool> selectsInstance(Value v) {
-    if (auto inst = v.getDefiningOp<InstanceOp>()) {
-      auto t = symbols.lookup<TemplateOp>(inst.getTemplateName());
-      if (!t || hasDecisions(t))
-        return std::nullopt;
+  /// instance in a branch.
+  static bool selectsInstance(Value v) {
+    if (v.getDefiningOp<InstanceOp>())
       return true;
-    }
-    if (auto sel = v.getDefiningOp<arith::SelectOp>()) {
-      std::optional<bool> a = selectsInstance(sel.getTrueValue()), b = selectsInstance(sel.getFalseValue());
-      if (!a || !b)
-        return std::nullopt;
-      return *a || *b;
-    }
+    if (auto sel = v.getDefiningOp<arith::SelectOp>())
+      return selectsInstance(sel.getTrueValue()) || selectsInstance(sel.getFalseValue());
     return false;
   }
 
-  /// `apply(if c then A else B)(x)` with an instance in a branch:
-  /// `if c then A(x) else B(x)` on feature maps, so the instances inline.
+  /// Alternative `layer` applied to `inputs` as branch `k` of switch `id`:
+  /// an instance (or a decision among layers) gets its own copy, and both
+  /// the copy and the application are used only when the switch picks k, so
+  /// the copy's decisions count only there.
+  Value applyBranch(OpBuilder &b, Location loc, Value layer, ValueRange inputs, ArrayRef<Attribute> outer,
+                    StringRef id, int64_t k) {
+    SmallVector<Attribute> conditions(outer.begin(), outer.end());
+    conditions.push_back(activeConditionAttr(b, id, k, k));
+    Operation *def = layer.getDefiningOp();
+    if (isa_and_nonnull<InstanceOp, CategoricalOp>(def)) {
+      Operation *copy = b.clone(*def); // one copy per application
+      SmallVector<Attribute> own = conditionsOf({copy});
+      for (Attribute c : own)
+        if (!llvm::is_contained(conditions, c))
+          conditions.push_back(c);
+      setConditions(copy, conditions);
+      layer = copy->getResult(0);
+    }
+    auto out = b.create<ApplyOp>(loc, layer, inputs);
+    setConditions(out, conditions);
+    return out;
+  }
+
+  /// `apply(if c then A else B)(x)` with an instance in a branch: one
+  /// application per branch, the output chosen by `nas.switch` on
+  /// `c ? 0 : 1`; each branch's instances inline in the next round, their
+  /// decisions counting only when their branch is taken.
   void inlineCondition(ApplyOp apply, arith::SelectOp sel) {
     OpBuilder b(apply);
-    auto branch = [&](Value layer) {
-      if (auto inst = layer.getDefiningOp<InstanceOp>())
-        layer = b.clone(*inst)->getResult(0);
-      return b.create<ApplyOp>(apply.getLoc(), layer, apply.getInputs()).getResult();
-    };
-    Value t = branch(sel.getTrueValue()), f = branch(sel.getFalseValue());
-    Value out = b.create<arith::SelectOp>(apply.getLoc(), sel.getCondition(), t, f);
-    apply.getResult().replaceAllUsesWith(out);
+    Location loc = apply.getLoc();
+    SmallVector<Attribute> outer = conditionsOf({apply, sel});
+    std::string id = "if#" + std::to_string(switches++);
+    Value t = applyBranch(b, loc, sel.getTrueValue(), apply.getInputs(), outer, id, 0);
+    Value f = applyBranch(b, loc, sel.getFalseValue(), apply.getInputs(), outer, id, 1);
+    Value zero = b.create<arith::ConstantIntOp>(loc, 0, 64), one = b.create<arith::ConstantIntOp>(loc, 1, 64);
+    Value index = b.create<arith::SelectOp>(loc, sel.getCondition(), zero, one);
+    auto out = b.create<SwitchOp>(loc, index, ValueRange{t, f}, id);
+    setConditions(out, outer);
+    apply.getResult().replaceAllUsesWith(out.getResult());
     apply.erase();
   }
 
   /// `apply(choice [L0, L1, ...])(x)`: each alternative applied to x, the
   /// output chosen by `nas.switch` on the choice's index (a categorical of
   /// the same name: the same decision). Instances among the alternatives are
-  /// inlined in the next round like any other.
+  /// inlined in the next round like any other; what alternative k brings is
+  /// used only when the choice is k.
   void inlineChoice(ApplyOp apply, CategoricalOp choice) {
     OpBuilder b(apply);
     Location loc = apply.getLoc();
+    SmallVector<Attribute> outer = conditionsOf({apply, choice});
+    std::string id = "choice#" + std::to_string(switches++);
     SmallVector<Value> indices, outputs;
     for (auto [k, alt] : llvm::enumerate(choice.getAlternatives())) {
       indices.push_back(b.create<arith::ConstantIntOp>(loc, k, 64));
-      Value layer = alt;
-      if (auto inst = alt.getDefiningOp<InstanceOp>())
-        layer = b.clone(*inst)->getResult(0); // one copy per application
-      outputs.push_back(b.create<ApplyOp>(loc, layer, apply.getInputs()));
+      outputs.push_back(applyBranch(b, loc, alt, apply.getInputs(), outer, id, k));
     }
     auto index = b.create<CategoricalOp>(loc, b.getI64Type(), choice.getNameAttr(), indices, choice.getLabelsAttr());
-    if (auto active = choice->getAttr(kActiveIf))
-      index->setAttr(kActiveIf, active);
-    std::string id = "choice#" + std::to_string(switches++);
-    Value out = b.create<SwitchOp>(loc, index, outputs, id);
-    apply.getResult().replaceAllUsesWith(out);
+    setConditions(index, conditionsOf({choice}));
+    auto out = b.create<SwitchOp>(loc, index, outputs, id);
+    setConditions(out, outer);
+    apply.getResult().replaceAllUsesWith(out.getResult());
     apply.erase();
   }
-
   /// The parameters of an instance that are constants, by name.
   static DictionaryAttr constantParams(Builder &b, TemplateOp t, InstanceOp inst) {
     llvm::SmallVector<NamedAttribute> params;
@@ -490,7 +499,7 @@ private:
           inlineChoice(apply, choice);
           changed = true;
         } else if (auto sel = apply.getLayer().getDefiningOp<arith::SelectOp>();
-                   sel && selectsInstance(sel.getResult()).value_or(false)) {
+                   sel && selectsInstance(sel.getResult())) {
           inlineCondition(apply, sel);
           changed = true;
         }
@@ -502,9 +511,9 @@ private:
     // What could not be flattened stays a layer; say so.
     space.walk([&](InstanceOp inst) {
       inst.emitRemark() << "instance of '" << inst.getTemplateName()
-                        << "' is not inlined: it is an alternative of a decision or of a condition and has "
-                           "decisions of its own, or repeated a number of times that cannot be enumerated; its own "
-                           "decisions are not counted";
+                        << "' is not inlined: it is repeated a number of times that cannot be enumerated (at most "
+                        << kMaxCopies << " copies, over at most " << kMaxCountAssignments
+                        << " combinations of decisions); its own decisions are not counted";
     });
     return success();
   }

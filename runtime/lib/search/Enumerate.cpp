@@ -13,10 +13,10 @@ GridIterator::GridIterator(const Space &space, int64_t points) : space_(space), 
   if (points < 1)
     throw std::invalid_argument("grid: points must be at least 1, not " + std::to_string(points));
   const auto &ctrl = space.controlling();
-  // Controlling decisions first: the activity of a less significant digit
-  // then depends only on more significant ones, so skipping inactive digits
-  // while counting misses no canonical form.
-  for (size_t k : ctrl)
+  // Controlling decisions first, outer before inner: the activity of a less
+  // significant digit then depends only on more significant ones, so
+  // skipping inactive digits while counting misses no canonical form.
+  for (size_t k : space.controllingOuterFirst())
     digits_.push_back({true, k});
   for (size_t k = 0; k < space.discrete().size(); ++k)
     if (!std::binary_search(ctrl.begin(), ctrl.end(), k))

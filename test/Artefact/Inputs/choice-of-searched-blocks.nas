@@ -1,6 +1,6 @@
-// A choice between a block with decisions of its own and a plain layer:
-// its decisions would count only when it is chosen, which nasc cannot
-// express yet, so the block stays a layer and the artefact is refused.
+// A choice between a block with decisions of its own and a plain layer: the
+// block's decision is used only when the block is chosen (active_if in the
+// artefact: the choice's switch is 0).
 import "std/ops";
 
 block Wide {

@@ -1,18 +1,19 @@
 """Checks that an exported best.nas costs what its architecture costs in the
 searched space: `nasc info SPACE --arch ID` against `nasc info best.nas`.
 
-usage: same_cost.py SEARCH_OUTPUT SPACE.nas BEST.nas
+usage: same_cost.py SEARCH_OUTPUT SPACE.nas BEST.nas [nasc info options: --space NAME]
 """
 import re
 import subprocess
 import sys
 
 out, space, best = sys.argv[1:4]
+extra = sys.argv[4:]
 ids = [l.split(" ", 1)[1].strip() for l in open(out) if l.startswith("best: ")]
 if len(ids) != 1:
     sys.exit("no 'best:' line in " + out)
 arch = ids[0].split(";")[0]  # continuous decisions are not structure
-line = subprocess.check_output(["nasc", "info", space, "--arch", arch], text=True).split("\t")
+line = subprocess.check_output(["nasc", "info", space, *extra, "--arch", arch], text=True).split("\t")
 searched = (int(line[2]), int(line[3]))
 info = subprocess.check_output(["nasc", "info", best], text=True)
 if sum(l.startswith("space ") for l in info.splitlines()) != 1:

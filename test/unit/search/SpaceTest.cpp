@@ -301,11 +301,85 @@ TEST(Space, ConditionalCanonicalFormsAndUniformSampling) {
   while (auto g = grid.next())
     EXPECT_TRUE(seen.insert(space.id(*g)).second);
   EXPECT_EQ(seen.size(), 78u);
-  // The compiler's canonical ID of a non-canonical architecture keeps the
-  // inactive widths: id() writes what it is given.
+  // id() writes what it is given; the compiler canonicalizes an ID it is
+  // given (inactive widths at their first value), as canonical() does.
   auto compiler = compilerIds(file, "Cond.space", {space.id(a)});
   ASSERT_EQ(compiler.size(), 1u);
-  EXPECT_EQ(compiler[0].first, space.id(a));
+  EXPECT_EQ(compiler[0].first, space.id(c));
+}
+
+const char *kNestedBlocks = R"(
+import "std/ops";
+
+block Cell {
+  input x;
+  choice k: [3, 5];
+  output x |> conv(8, kernel=k);
+}
+
+block Deep {
+  input x;
+  choice depth: 1..3;
+  output x |> repeat(depth, Cell independent);
+}
+
+block Wide {
+  input x;
+  choice width: [24, 8, 16];
+  choice mode: [1, 2];
+  require mode == 2 || width != 24;
+  output x |> conv(width);
+}
+
+network Nested() {
+  input image: tensor(3, 8, 8);
+  choice top: [Deep independent, Wide independent, conv(4)];
+  output image |> top |> global_avg_pool |> linear(10);
+}
+)";
+
+// A choice among searched blocks, one of which decides its own depth:
+// controlling decisions nest (Deep's depth is used only when top is Deep).
+// 14 + 6 + 1 = 21 canonical forms, 20 feasible (Wide's requirement binds
+// only where Wide is chosen), sampled uniformly, enumerated once each by the
+// grid, with the compiler's IDs.
+TEST(Space, ChoiceAmongSearchedBlocks) {
+  std::string file = nasc_test::writeFile("nested.nas", kNestedBlocks);
+  Space space = load(file, "Nested.space");
+  ASSERT_EQ(space.controlling().size(), 2u);
+  // The choice comes before the depth it decides the use of.
+  ASSERT_EQ(space.controllingOuterFirst().size(), 2u);
+  EXPECT_EQ(space.decisions()[space.discrete()[space.controllingOuterFirst()[0]]].name, "top");
+  Architecture deep = space.parseId("Deep#0/Cell#0.0/k=5,Deep#0/Cell#0.1/k=3,Deep#0/Cell#0.2/k=3,Deep#0/depth=2,"
+                                    "Wide#0/mode=2,Wide#0/width=8,top=Deep");
+  EXPECT_EQ(space.id(space.canonical(deep)), "Deep#0/Cell#0.0/k=5,Deep#0/Cell#0.1/k=3,Deep#0/Cell#0.2/k=3,"
+                                             "Deep#0/depth=2,Wide#0/mode=1,Wide#0/width=24,top=Deep");
+  // Wide's first values break its requirement, which binds only under Wide.
+  EXPECT_FALSE(space.violated(space.canonical(deep)));
+  Rng rng(5);
+  std::map<std::string, int> counts;
+  const int draws = 20 * 400;
+  for (int i = 0; i < draws; ++i) {
+    Architecture s = space.sample(rng);
+    ASSERT_EQ(space.canonical(s), s);
+    ASSERT_FALSE(space.violated(s));
+    ++counts[space.id(s)];
+  }
+  EXPECT_EQ(counts.size(), 20u);
+  for (auto &[id, n] : counts)
+    EXPECT_NEAR(n, 400, 90) << id;
+  GridIterator grid(space);
+  std::set<std::string> seen;
+  std::vector<std::string> ids;
+  while (auto g = grid.next()) {
+    EXPECT_TRUE(seen.insert(space.id(*g)).second);
+    ids.push_back(space.id(*g));
+  }
+  EXPECT_EQ(seen.size(), 20u);
+  auto compiler = compilerIds(file, "Nested.space", ids);
+  ASSERT_EQ(compiler.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i)
+    EXPECT_EQ(compiler[i].first, ids[i]);
 }
 
 TEST(Space, MutateChangesExactlyOneDecision) {

@@ -49,8 +49,16 @@ struct Decision {
   /// Float ranges: bounds, and whether sampling is log-uniform.
   double lo = 0, hi = 0;
   bool log = false;
-  /// The decision matters only when switch `first`'s index is >= `second`.
-  std::vector<std::pair<std::string, int64_t>> activeIf;
+  /// The decision matters only when, for one of these sets, every named
+  /// switch's index lies in [atLeast, atMost] (empty: always). A copy of a
+  /// decided repetition is used at depth >= k; an alternative of a choice
+  /// among searched blocks when the choice is k.
+  struct SwitchCondition {
+    std::string sw;
+    int64_t atLeast = 0;
+    std::optional<int64_t> atMost;
+  };
+  std::vector<std::vector<SwitchCondition>> activeWhen;
   /// Declared by the search block only (a hyperparameter such as "lr"), not
   /// by the space: `nasc info --arch` does not know it, so parseId lets an ID
   /// leave a discrete one out (position 0).
@@ -131,6 +139,10 @@ public:
   /// Positions in discrete() of the decisions the switches' indices read
   /// (a repetition's decided depth): the others' activity depends on them.
   const std::vector<size_t> &controlling() const { return controlling_; }
+  /// The same, outer before inner: a controlling decision that is itself
+  /// used only in some architectures (the depth of a block that is one
+  /// alternative of a choice) comes after those that decide its use.
+  const std::vector<size_t> &controllingOuterFirst() const { return controllingOuterFirst_; }
 
 private:
   std::string name_;
@@ -147,7 +159,7 @@ private:
   std::vector<int64_t> candidates_;
   /// Sums/concats reading input choices: (choice names, other inputs).
   std::vector<std::pair<std::vector<std::string>, size_t>> combiners_;
-  std::vector<size_t> controlling_;
+  std::vector<size_t> controlling_, controllingOuterFirst_;
   bool conditional_ = false;
   /// Uniform sampling over canonical forms: the controlling decisions'
   /// combinations (domain positions) with cumulative weights (how many
