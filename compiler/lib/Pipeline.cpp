@@ -30,6 +30,7 @@ mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module, bool mergeAlternati
   pm.addPass(mlir::createCSEPass());
   pm.addPass(nas::createNasInferShapes());
   pm.addPass(nas::createNasPruneZeroPaths());
+  pm.addPass(nas::createNasPickConditions());
   // MLIRGen's output is verified, and nas-opt's tests verify after every
   // pass; here the result is verified once, at the end.
   pm.enableVerifier(false);

@@ -12,9 +12,15 @@ std::vector<ActiveCondition> mlir::nas::activeConditions(Operation *op) {
   if (auto conditions = op->getAttrOfType<ArrayAttr>(kActiveIfAttr))
     for (Attribute c : conditions) {
       auto parts = cast<ArrayAttr>(c);
-      ActiveCondition condition{cast<StringAttr>(parts[0]).str(), cast<IntegerAttr>(parts[1]).getInt(), {}};
-      if (parts.size() > 2)
-        condition.hi = cast<IntegerAttr>(parts[2]).getInt();
+      ActiveCondition condition{cast<StringAttr>(parts[0]).str(), 0, {}};
+      if (isa<StringAttr>(parts[1])) { // [pick, "picks", i]
+        condition.picks = true;
+        condition.lo = cast<IntegerAttr>(parts[2]).getInt();
+      } else {
+        condition.lo = cast<IntegerAttr>(parts[1]).getInt();
+        if (parts.size() > 2)
+          condition.hi = cast<IntegerAttr>(parts[2]).getInt();
+      }
       out.push_back(std::move(condition));
     }
   return out;
@@ -25,6 +31,10 @@ Attribute mlir::nas::activeConditionAttr(Builder &b, StringRef switchId, int64_t
   if (hi)
     parts.push_back(b.getI64IntegerAttr(*hi));
   return b.getArrayAttr(parts);
+}
+
+Attribute mlir::nas::pickConditionAttr(Builder &b, StringRef pick, int64_t i) {
+  return b.getArrayAttr({b.getStringAttr(pick), b.getStringAttr("picks"), b.getI64IntegerAttr(i)});
 }
 
 /// The value an unused decision takes in canonical form: its first.
@@ -63,6 +73,9 @@ SpaceActivity::SpaceActivity(SpaceOp space) {
       always[name] = true;
       return;
     }
+    for (const ActiveCondition &c : conditions)
+      if (c.picks)
+        conditionPicks.insert(c.switchId);
     occurrences[name].push_back(std::move(conditions));
     if (!firstValue.count(name))
       if (Attribute first = firstValueOf(op))
@@ -79,6 +92,10 @@ llvm::StringMap<int64_t> SpaceActivity::switchIndices(const DecisionValues &deci
   for (auto &entry : switchIndex)
     if (auto index = dyn_cast_or_null<IntegerAttr>(eval(entry.second)))
       out[entry.first()] = index.getInt();
+  for (const std::string &pick : conditionPicks)
+    if (auto it = decisions.find(pick); it != decisions.end())
+      if (auto mask = dyn_cast<IntegerAttr>(it->second))
+        out[pick] = mask.getInt();
   return out;
 }
 
@@ -119,6 +136,13 @@ bool SpaceActivity::isCanonical(const DecisionValues &decisions) const {
       if (auto it = firstValue.find(name); it != firstValue.end() && it->second != value)
         return false;
   return true;
+}
+
+std::vector<std::string> SpaceActivity::controllers(const ActiveCondition &c) const {
+  if (c.picks)
+    return {c.switchId};
+  ArrayRef<std::string> names = controllers(c.switchId);
+  return std::vector<std::string>(names.begin(), names.end());
 }
 
 ArrayRef<std::string> SpaceActivity::controllers(StringRef id) const {

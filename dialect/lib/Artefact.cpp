@@ -115,6 +115,10 @@ private:
   static Json conditionsJson(const std::vector<ActiveCondition> &conditions) {
     Json out = Json::array();
     for (const ActiveCondition &c : conditions) {
+      if (c.picks) { // an edge's op choice: used when the input choice picks the edge
+        out.push_back(Json{{"decision", c.switchId}, {"includes", c.lo}});
+        continue;
+      }
       Json condition{{"switch", c.switchId}, {"at_least", c.lo}};
       if (c.hi)
         condition["at_most"] = *c.hi;

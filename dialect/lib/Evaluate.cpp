@@ -269,6 +269,18 @@ std::optional<std::vector<Attribute>> mlir::nas::domainValues(Operation *decisio
       values.push_back(b.getI64IntegerAttr(i));
     return values;
   }
+  // Input choices: the masks of the candidates they may pick, ascending.
+  if (isa<PickOp, SubsetOp>(decision)) {
+    auto pick = dyn_cast<PickOp>(decision);
+    size_t n = pick ? pick.getCandidates().size() : cast<SubsetOp>(decision).getCandidates().size();
+    APInt k;
+    if (n > 20 || (pick && !matchPattern(pick.getCount(), m_ConstantInt(&k))))
+      return std::nullopt;
+    for (uint64_t mask = 0; mask < (uint64_t(1) << n); ++mask)
+      if (!pick || static_cast<uint64_t>(llvm::popcount(mask)) == k.getZExtValue())
+        values.push_back(b.getI64IntegerAttr(static_cast<int64_t>(mask)));
+    return values;
+  }
   if (auto r = dyn_cast<RangeOp>(decision)) {
     APInt lo, hi, step;
     if (!matchPattern(r.getLo(), m_ConstantInt(&lo)) || !matchPattern(r.getHi(), m_ConstantInt(&hi)) ||

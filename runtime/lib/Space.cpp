@@ -221,6 +221,10 @@ void Space::addDecision(const Json &d, bool search) {
   auto conditions = [](const Json &set) {
     std::vector<Decision::SwitchCondition> out;
     for (const Json &c : set) {
+      if (c.contains("decision")) {
+        out.push_back({c.at("decision").get<std::string>(), c.at("includes").get<int64_t>(), {}, true});
+        continue;
+      }
       Decision::SwitchCondition condition{c.at("switch").get<std::string>(), c.at("at_least").get<int64_t>(), {}};
       if (c.contains("at_most"))
         condition.atMost = c.at("at_most").get<int64_t>();
@@ -301,6 +305,11 @@ Space::Space(const Json &space, const Json *search) : space_(space) {
   std::set<std::string> read;
   for (auto &[id, index] : switches_)
     decisionsRead(index, read);
+  for (const Decision &d : decisions_)
+    for (const auto &set : d.activeWhen)
+      for (const Decision::SwitchCondition &c : set)
+        if (c.includes)
+          read.insert(c.sw); // an input choice whose picks decide which edge ops are used
   for (const std::string &n : read)
     if (auto it = position.find(n); it != position.end())
       controlling_.push_back(it->second);
@@ -318,7 +327,7 @@ Space::Space(const Json &space, const Json *search) : space_(space) {
     if (depth < 64)
       for (const auto &set : decisions_[discrete_[k]].activeWhen)
         for (const Decision::SwitchCondition &c : set)
-          for (const std::string &n : switchReads[c.sw])
+          for (const std::string &n : c.includes ? std::set<std::string>{c.sw} : switchReads[c.sw])
             if (auto it = position.find(n); it != position.end() && it->second != k)
               l = std::max(l, 1 + levelOf(it->second, depth + 1));
     return level[k] = l;
@@ -414,6 +423,13 @@ std::vector<bool> Space::activity(const Architecture &a) const {
     vals[decisions_[continuous_[k]].name] = a.real.at(k);
   std::map<std::string, int64_t> index = switchIndices(vals);
   auto holds = [&](const Decision &d, const Decision::SwitchCondition &c) {
+    if (c.includes) {
+      auto v = vals.find(c.sw);
+      if (v == vals.end())
+        throw ArtefactError("decision '" + d.name + "' depends on input choice '" + c.sw + "', which space '" +
+                            name_ + "' does not have");
+      return c.atLeast >= 0 && c.atLeast < 64 && (uint64_t(asInt(v->second)) >> c.atLeast & 1) != 0;
+    }
     auto it = index.find(c.sw);
     if (it == index.end())
       throw ArtefactError("decision '" + d.name + "' depends on switch '" + c.sw + "', which space '" + name_ +
@@ -466,6 +482,13 @@ std::optional<std::string> Space::brokenPickCount(const Architecture &a) const {
 /// holds the switch indices by id).
 static bool conditionsHold(const Json &set, const std::map<std::string, Json> &vals) {
   for (const Json &c : set) {
+    if (c.contains("decision")) {
+      auto it = vals.find(c.at("decision").get<std::string>());
+      int64_t i = c.at("includes").get<int64_t>();
+      if (it == vals.end() || i < 0 || i >= 64 || !(uint64_t(asInt(it->second)) >> i & 1))
+        return false;
+      continue;
+    }
     auto it = vals.find(c.at("switch").get<std::string>());
     if (it == vals.end())
       return false;

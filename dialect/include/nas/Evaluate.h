@@ -66,8 +66,9 @@ bool forEachCombination(const DecisionDomains &domains,
 std::optional<DecisionDomains> spaceDomains(SpaceOp space, uint64_t limit,
                                             std::map<std::string, Operation *> *ops = nullptr);
 
-/// Every value a categorical-of-constants or integer range decision can
-/// take, in the form DecisionValues uses; none if not enumerable.
+/// Every value a categorical, integer range or input choice (at most 20
+/// candidates; masks, ascending) decision can take, in the form
+/// DecisionValues uses; none if not enumerable.
 std::optional<std::vector<Attribute>> domainValues(Operation *decision);
 
 } // namespace mlir::nas

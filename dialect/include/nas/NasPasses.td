@@ -108,4 +108,20 @@ def NasCountUnique : Pass<"nas-count-unique", "::mlir::ModuleOp"> {
                         "Count only spaces with at most this many architectures">];
 }
 
+def NasPickConditions : Pass<"nas-pick-conditions", "::mlir::ModuleOp"> {
+  let summary = "Marks operation choices used only when an input choice picks their edge";
+  let description = [{
+    In a DARTS-style cell, node j picks 2 of its incoming edges
+    (`nas.pick`) and every edge has its own operation choice; the choice on
+    an edge the pick leaves out changes nothing. A layer-valued
+    `nas.categorical` all of whose uses are `nas.apply`s whose only uses are
+    candidate i of input choices named P (one name, one position: the
+    same cell design repeated) gets the condition `[P, "picks", i]` in its
+    `nas.active_if`, as do those applications. Counting then counts it only
+    where its edge is picked (a DARTS cell: 8^8 x 180 genotypes instead of
+    8^14 x 180 decision vectors), and IDs read it as its first value where
+    it is not: one architecture, one ID. Runs last, on the flat space.
+  }];
+}
+
 #endif // NAS_PASSES

@@ -209,7 +209,7 @@ public:
     auto controllersOf = [&](ArrayRef<ActiveCondition> conditions) {
       std::vector<std::string> out;
       for (const ActiveCondition &c : conditions)
-        for (const std::string &n : activity.controllers(c.switchId))
+        for (const std::string &n : activity.controllers(c))
           out.push_back(n);
       return out;
     };
@@ -221,6 +221,7 @@ public:
     for (auto &[name, sets] : activity.conditionalDecisions())
       for (const std::vector<ActiveCondition> &conditions : sets) {
         std::vector<std::string> linked = controllersOf(conditions);
+        structural.insert(linked.begin(), linked.end()); // an input choice's mask, say
         linked.insert(linked.begin(), name);
         unite(linked);
       }

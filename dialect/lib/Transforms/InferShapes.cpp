@@ -13,6 +13,7 @@
 // architecture get a `shape` attribute.
 //
 //===----------------------------------------------------------------------===//
+#include "nas/Activity.h"
 #include "nas/Evaluate.h"
 #include "nas/NasPasses.h"
 
@@ -335,22 +336,18 @@ private:
   Value guard;
 
   Value activeCondition(Operation *op, Location loc) {
-    auto conditions = op->getAttrOfType<ArrayAttr>("nas.active_if");
-    if (!conditions)
-      return nullptr;
     Value all;
-    for (Attribute c : conditions) {
-      auto parts = cast<ArrayAttr>(c);
-      Value index = switchIndex.lookup(cast<StringAttr>(parts[0]).getValue());
+    for (const ActiveCondition &c : activeConditions(op)) {
+      if (c.picks)
+        continue; // an edge's op choice: its rules bind for every pick (stricter)
+      Value index = switchIndex.lookup(c.switchId);
       if (!index)
         return nullptr;
-      Value reached = make<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, index,
-                                          constant(cast<IntegerAttr>(parts[1]).getInt(), loc));
+      Value reached = make<arith::CmpIOp>(loc, arith::CmpIPredicate::sge, index, constant(c.lo, loc));
       all = all ? make<arith::AndIOp>(loc, all, reached) : reached;
-      if (parts.size() > 2) // a choice's alternative: the index is exactly k
+      if (c.hi) // a choice's alternative: the index is exactly k
         all = make<arith::AndIOp>(loc, all,
-                                  make<arith::CmpIOp>(loc, arith::CmpIPredicate::sle, index,
-                                                      constant(cast<IntegerAttr>(parts[2]).getInt(), loc)));
+                                  make<arith::CmpIOp>(loc, arith::CmpIPredicate::sle, index, constant(*c.hi, loc)));
     }
     return all;
   }

@@ -53,10 +53,13 @@ struct Decision {
   /// switch's index lies in [atLeast, atMost] (empty: always). A copy of a
   /// decided repetition is used at depth >= k; an alternative of a choice
   /// among searched blocks when the choice is k.
+  /// With `includes`: input choice `sw` (a decision) picks candidate
+  /// `atLeast` (an edge's op choice in a DARTS cell).
   struct SwitchCondition {
     std::string sw;
     int64_t atLeast = 0;
     std::optional<int64_t> atMost;
+    bool includes = false;
   };
   std::vector<std::vector<SwitchCondition>> activeWhen;
   /// Declared by the search block only (a hyperparameter such as "lr"), not
