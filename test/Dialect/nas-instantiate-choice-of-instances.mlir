@@ -63,24 +63,25 @@ nas.template network @Net params [] inputs ["image"] {
 // CHECK: remark: space 'Net.space': 12 architectures over 4 decisions
 // CHECK-LABEL: nas.space @Net.space
 // CHECK-NOT: nas.instance
-// The choice's index: the same decision, with its labels; each branch is
-// used only when chosen.
-// CHECK: %[[SUM:.*]] = nas.sum %image, %image {nas.active_if = {{\[\["choice#0", 0, 0\]\]}}}
-// CHECK: %[[CAT:.*]] = nas.concat %image, %image {nas.active_if = {{\[\["choice#0", 1, 1\]\]}}}
-// CHECK: %[[CONV:.*]] = nas.apply %{{.*}}(%[[CAT]]) {nas.active_if = {{\[\["choice#0", 1, 1\]\]}}}
+// The choice's index: the same decision, with its labels.
+// CHECK: %[[SUM:.*]] = nas.sum %image, %image
+// CHECK: %[[CAT:.*]] = nas.concat %image, %image
+// CHECK: %[[CONV:.*]] = nas.apply %{{.*}}(%[[CAT]])
 // CHECK: %[[INDEX:.*]] = nas.categorical "comb" [%{{.*}}, %{{.*}}] labels ["add", "cat"] : i64
 // CHECK: %[[Y:.*]] = nas.switch %[[INDEX]] [%[[SUM]], %[[CONV]]] {id = "choice#0"}
 // The condition: a switch on feature maps, branch 0 when the flag holds.
 // CHECK: %[[FLAG:.*]] = nas.categorical "flag"
-// CHECK: %[[Z1:.*]] = nas.sum %[[Y]], %[[Y]] {nas.active_if = {{\[\["if#1", 0, 0\]\]}}}
-// CHECK: %[[YY:.*]] = nas.concat %[[Y]], %[[Y]] {nas.active_if = {{\[\["if#1", 1, 1\]\]}}}
+// CHECK: %[[Z1:.*]] = nas.sum %[[Y]], %[[Y]]
+// CHECK: %[[YY:.*]] = nas.concat %[[Y]], %[[Y]]
 // CHECK: %[[Z2:.*]] = nas.apply %{{.*}}(%[[YY]])
 // CHECK: %[[NOT:.*]] = arith.xori %[[FLAG]]
 // CHECK: %[[BRANCH:.*]] = arith.extui %[[NOT]]
 // CHECK: %[[Z:.*]] = nas.switch %[[BRANCH]] [%[[Z1]], %[[Z2]]] {id = "if#1"}
-// The searched block is inlined; its decision is used only in branch 0.
+// The searched block is inlined; its decision is used only in branch 0
+// (decisions, requirements and instances carry the condition; layers and
+// applications stay plain, so equal layers of two branches still merge).
 // CHECK: %[[W:.*]] = nas.categorical "Wide#0/w" [%{{.*}}, %{{.*}}] {nas.active_if = {{\[\["choice#2", 0, 0\]\]}}} : i64
-// CHECK: %[[WIDE:.*]] = nas.layer @conv(%[[W]])
-// CHECK: %[[A:.*]] = nas.apply %[[WIDE]](%[[Z]]) {nas.active_if = {{\[\["choice#2", 0, 0\]\]}}}
-// CHECK: %[[B:.*]] = nas.apply %{{.*}}(%[[Z]]) {nas.active_if = {{\[\["choice#2", 1, 1\]\]}}}
+// CHECK: %[[WIDE:.*]] = nas.layer @conv(%[[W]]) names ["out"] : i64
+// CHECK: %[[A:.*]] = nas.apply %[[WIDE]](%[[Z]]){{$}}
+// CHECK: %[[B:.*]] = nas.apply %{{.*}}(%[[Z]]){{$}}
 // CHECK: nas.switch %{{.*}} [%[[A]], %[[B]]] {id = "choice#2"}

@@ -117,7 +117,7 @@ def NasPickConditions : Pass<"nas-pick-conditions", "::mlir::ModuleOp"> {
     `nas.categorical` all of whose uses are `nas.apply`s whose only uses are
     candidate i of input choices named P (one name, one position: the
     same cell design repeated) gets the condition `[P, "picks", i]` in its
-    `nas.active_if`, as do those applications. Counting then counts it only
+    `nas.active_if`. Counting then counts it only
     where its edge is picked (a DARTS cell: 8^8 x 180 genotypes instead of
     8^14 x 180 decision vectors), and IDs read it as its first value where
     it is not: one architecture, one ID. Runs last, on the flat space.

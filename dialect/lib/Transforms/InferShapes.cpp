@@ -162,10 +162,14 @@ public:
     computeLiveness(body);
     for (Operation *op : original) {
       b.setInsertionPoint(body.getTerminator());
-      guard = activeCondition(op, op->getLoc());
-      if (op->getNumResults() == 1) // a feature map that may not reach the output
+      // A feature map is guarded by when it reaches the output (liveness
+      // follows every switch, so it says what `nas.active_if` says); other
+      // ops by their conditions.
+      bool featureMap = op->getNumResults() == 1 && isa<nas::TensorType, nas::TensorListType>(op->getResult(0).getType());
+      guard = featureMap ? Value() : activeCondition(op, op->getLoc());
+      if (featureMap)
         if (auto it = live.find(op->getResult(0)); it != live.end())
-          guard = both(guard, it->second ? it->second : constantBool(false, op->getLoc()), op->getLoc());
+          guard = it->second ? it->second : constantBool(false, op->getLoc());
       visit(op);
       if (isa<ApplyOp>(op) && !shapeOf(op->getResult(0)).known())
         costKnown = false;
@@ -173,6 +177,7 @@ public:
   }
 
   void eraseHelpers() {
+    conditionGuards.clear();
     // Helpers use only earlier helpers: erasing newest first frees each.
     for (Operation *op : llvm::reverse(created))
       op->erase();
@@ -335,7 +340,17 @@ private:
   /// Whether the op being visited is used (null: always).
   Value guard;
 
+  /// Guards already built, by the `nas.active_if` attribute (uniqued): the
+  /// ops of one branch share one.
+  llvm::DenseMap<Attribute, Value> conditionGuards;
+
   Value activeCondition(Operation *op, Location loc) {
+    Attribute key = op->getAttr(kActiveIfAttr);
+    if (!key)
+      return nullptr;
+    auto [it, inserted] = conditionGuards.try_emplace(key, Value());
+    if (!inserted)
+      return it->second;
     Value all;
     for (const ActiveCondition &c : activeConditions(op)) {
       if (c.picks)
@@ -349,6 +364,7 @@ private:
         all = make<arith::AndIOp>(loc, all,
                                   make<arith::CmpIOp>(loc, arith::CmpIPredicate::sle, index, constant(*c.hi, loc)));
     }
+    conditionGuards[key] = all;
     return all;
   }
 

@@ -47,6 +47,9 @@ void renameDecision(Operation *op, StringRef prefix) {
   op->setAttr("name", StringAttr::get(op->getContext(), prefix + name.getValue()));
 }
 
+/// Whether an op carries `nas.active_if` when only some architectures use it.
+bool isConditional(Operation *op) { return isDecision(op) || isa<RequireOp, InstanceOp>(op); }
+
 /// The conditions on each op in `ops`, in order, each once.
 SmallVector<Attribute> conditionsOf(ArrayRef<Operation *> ops) {
   SmallVector<Attribute> out;
@@ -192,9 +195,12 @@ private:
         if (inst.getSharing() == Sharing::independent)
           copy->setAttr(kOrdinal, b.getStringAttr(std::to_string(independents[inst.getTemplateName()]++)));
       }
-      // Everything cloned from a copy a decided repetition may cut off
-      // carries its condition: decisions count, and rules hold, only there.
-      if (activeIf && !copy->hasTrait<OpTrait::ConstantLike>())
+      // What counts, or binds, only where the copy or alternative is used
+      // carries its condition: decisions, requirements, and the instances
+      // that pass it on. Layers and applications stay plain (shape
+      // inference follows the switches; tagging them would keep CSE from
+      // merging equal layers across branches).
+      if (activeIf && isConditional(copy))
         copy->setAttr(kActiveIf, activeIf);
     }
     auto output = cast<OutputOp>(body.getTerminator());
@@ -274,7 +280,6 @@ private:
         layer = copy->getResult(0);
       }
       x = b.create<ApplyOp>(apply.getLoc(), layer, ValueRange{x});
-      setConditions(x.getDefiningOp(), conditionsOf({apply}));
     }
     apply.getResult().replaceAllUsesWith(x);
     apply.erase();
@@ -334,10 +339,8 @@ private:
         layer = copy->getResult(0);
       }
       outputs.push_back(b.create<ApplyOp>(apply.getLoc(), layer, ValueRange{outputs.back()}));
-      setConditions(outputs.back().getDefiningOp(), conditions);
     }
     Value out = b.create<SwitchOp>(apply.getLoc(), repeat.getCount(), outputs, id);
-    setConditions(out.getDefiningOp(), outer);
     apply.getResult().replaceAllUsesWith(out);
     apply.erase();
     return success();
@@ -363,9 +366,8 @@ private:
   }
 
   /// Alternative `layer` applied to `inputs` as branch `k` of switch `id`:
-  /// an instance (or a decision among layers) gets its own copy, and both
-  /// the copy and the application are used only when the switch picks k, so
-  /// the copy's decisions count only there.
+  /// an instance (or a decision among layers) gets its own copy, used only
+  /// when the switch picks k, so the copy's decisions count only there.
   Value applyBranch(OpBuilder &b, Location loc, Value layer, ValueRange inputs, ArrayRef<Attribute> outer,
                     StringRef id, int64_t k) {
     SmallVector<Attribute> conditions(outer.begin(), outer.end());
@@ -380,9 +382,7 @@ private:
       setConditions(copy, conditions);
       layer = copy->getResult(0);
     }
-    auto out = b.create<ApplyOp>(loc, layer, inputs);
-    setConditions(out, conditions);
-    return out;
+    return b.create<ApplyOp>(loc, layer, inputs);
   }
 
   /// `apply(if c then A else B)(x)` with an instance in a branch: one
@@ -399,7 +399,6 @@ private:
     Value zero = b.create<arith::ConstantIntOp>(loc, 0, 64), one = b.create<arith::ConstantIntOp>(loc, 1, 64);
     Value index = b.create<arith::SelectOp>(loc, sel.getCondition(), zero, one);
     auto out = b.create<SwitchOp>(loc, index, ValueRange{t, f}, id);
-    setConditions(out, outer);
     apply.getResult().replaceAllUsesWith(out.getResult());
     apply.erase();
   }
@@ -422,7 +421,6 @@ private:
     auto index = b.create<CategoricalOp>(loc, b.getI64Type(), choice.getNameAttr(), indices, choice.getLabelsAttr());
     setConditions(index, conditionsOf({choice}));
     auto out = b.create<SwitchOp>(loc, index, outputs, id);
-    setConditions(out, outer);
     apply.getResult().replaceAllUsesWith(out.getResult());
     apply.erase();
   }

@@ -16,7 +16,7 @@ namespace {
 
 /// The (input choice name, candidate position) every application of
 /// `choice` feeds, when all feed the same one and nothing else.
-std::optional<std::pair<std::string, int64_t>> pickedEdge(CategoricalOp choice, SmallVectorImpl<ApplyOp> &applies) {
+std::optional<std::pair<std::string, int64_t>> pickedEdge(CategoricalOp choice) {
   std::optional<std::pair<std::string, int64_t>> edge;
   if (choice->use_empty())
     return std::nullopt;
@@ -34,7 +34,6 @@ std::optional<std::pair<std::string, int64_t>> pickedEdge(CategoricalOp choice, 
         return std::nullopt;
       edge = here;
     }
-    applies.push_back(apply);
   }
   return edge;
 }
@@ -53,15 +52,12 @@ struct NasPickConditionsPass : public mlir::nas::impl::NasPickConditionsBase<Nas
     getOperation().walk([&](CategoricalOp choice) {
       if (!isa<LayerType>(choice.getType()) || !choice->getParentOfType<SpaceOp>())
         return;
-      SmallVector<ApplyOp> applies;
-      std::optional<std::pair<std::string, int64_t>> edge = pickedEdge(choice, applies);
+      std::optional<std::pair<std::string, int64_t>> edge = pickedEdge(choice);
       if (!edge)
         return;
       Builder b(choice);
       Attribute condition = pickConditionAttr(b, edge->first, edge->second);
       addCondition(choice, condition);
-      for (ApplyOp apply : applies)
-        addCondition(apply, condition);
     });
   }
 };
