@@ -336,44 +336,151 @@ Space::Space(const Json &space, const Json *search) : space_(space) {
   std::stable_sort(controllingOuterFirst_.begin(), controllingOuterFirst_.end(),
                    [&](size_t a, size_t b) { return levelOf(a, 0) < levelOf(b, 0); });
 
-  // Weights for uniform sampling over canonical forms (SpaceSize's sum).
-  if (!conditional_)
-    return;
-  uint64_t combos = 1;
-  for (size_t k : controlling_) {
-    combos *= decisions_[discrete_[k]].domain.size();
-    if (combos > kMaxCombos)
-      return; // too many: sample decisions independently, then canonicalize
-  }
-  std::vector<int64_t> pos(controlling_.size(), 0);
-  Architecture a;
-  a.choice.assign(discrete_.size(), 0);
+  buildComponents();
+}
+
+void Space::buildComponents() {
+  // Union-find over discrete positions.
+  std::vector<size_t> parent(discrete_.size());
+  for (size_t k = 0; k < parent.size(); ++k)
+    parent[k] = k;
+  std::function<size_t(size_t)> find = [&](size_t k) { return parent[k] == k ? k : parent[k] = find(parent[k]); };
+  auto unite = [&](const std::vector<size_t> &ks) {
+    for (size_t i = 1; i < ks.size(); ++i)
+      parent[find(ks[i])] = find(ks[0]);
+  };
+  std::map<std::string, size_t> position;
+  for (size_t k = 0; k < discrete_.size(); ++k)
+    position[decisions_[discrete_[k]].name] = k;
+  std::set<std::string> continuousNames;
   for (size_t c : continuous_)
-    a.real.push_back(decisions_[c].lo);
-  double total = 0;
-  while (true) {
-    for (size_t j = 0; j < controlling_.size(); ++j)
-      a.choice[controlling_[j]] = pos[j];
-    std::vector<bool> act = activity(a);
-    // A controlling decision that is itself unused counts once, at 0.
-    bool canonicalCombo = true;
-    for (size_t j = 0; j < controlling_.size(); ++j)
-      canonicalCombo &= act[controlling_[j]] || pos[j] == 0;
-    double w = canonicalCombo ? 1 : 0;
-    for (size_t k = 0; k < discrete_.size() && canonicalCombo; ++k)
-      if (act[k] && !std::binary_search(controlling_.begin(), controlling_.end(), k))
-        w *= double(decisions_[discrete_[k]].domain.size());
-    total += w;
-    combos_.push_back(pos);
-    cumulative_.push_back(total);
-    size_t j = 0;
-    for (; j < pos.size(); ++j) {
-      if (++pos[j] < static_cast<int64_t>(decisions_[discrete_[controlling_[j]]].domain.size()))
-        break;
-      pos[j] = 0;
+    continuousNames.insert(decisions_[c].name);
+  std::map<std::string, std::vector<size_t>> switchReaders;
+  for (auto &[id, index] : switches_) {
+    std::set<std::string> read;
+    decisionsRead(index, read);
+    for (const std::string &n : read)
+      if (auto it = position.find(n); it != position.end())
+        switchReaders[id].push_back(it->second);
+  }
+  auto readersOf = [&](const Decision::SwitchCondition &c) {
+    if (c.includes)
+      return position.count(c.sw) ? std::vector<size_t>{position.at(c.sw)} : std::vector<size_t>{};
+    return switchReaders[c.sw];
+  };
+  std::vector<bool> linked(discrete_.size(), false);
+  for (auto &[id, readers] : switchReaders) {
+    for (size_t k : readers)
+      linked[k] = true;
+    unite(readers);
+  }
+  for (size_t k = 0; k < discrete_.size(); ++k)
+    for (const auto &set : decisions_[discrete_[k]].activeWhen)
+      for (const Decision::SwitchCondition &c : set) {
+        std::vector<size_t> ks = readersOf(c);
+        for (size_t r : ks)
+          linked[r] = true;
+        ks.push_back(k);
+        unite(ks);
+      }
+  // Requirements over discrete decisions only join components; one reading
+  // a float (a search's lr) stays a check after drawing.
+  std::vector<std::pair<size_t, const Json *>> requirements; // (a position it reads, requirement)
+  for (const Json &c : constraints_) {
+    std::set<std::string> read;
+    decisionsRead(c.at("condition"), read);
+    std::vector<size_t> ks;
+    bool discreteOnly = true;
+    for (const std::string &n : read) {
+      if (continuousNames.count(n))
+        discreteOnly = false;
+      else if (auto it = position.find(n); it != position.end())
+        ks.push_back(it->second);
     }
-    if (j == pos.size())
-      break;
+    if (!discreteOnly || ks.empty())
+      continue;
+    for (size_t k : ks)
+      linked[k] = true;
+    for (const Json &cond : c.value("active_if", Json::array())) {
+      if (cond.contains("decision")) {
+        if (auto it = position.find(cond.at("decision").get<std::string>()); it != position.end())
+          ks.push_back(it->second), linked[it->second] = true;
+      } else {
+        for (size_t r : switchReaders[cond.at("switch").get<std::string>()])
+          ks.push_back(r), linked[r] = true;
+      }
+    }
+    unite(ks);
+    requirements.push_back({ks[0], &c});
+  }
+
+  // A component: the decisions of a root with a linked or conditional
+  // member; the others are independent, drawn alone.
+  std::set<size_t> roots;
+  for (size_t k = 0; k < discrete_.size(); ++k)
+    if (linked[k] || !decisions_[discrete_[k]].activeWhen.empty())
+      roots.insert(find(k));
+  std::map<size_t, Component> byRoot;
+  for (size_t k = 0; k < discrete_.size(); ++k)
+    if (roots.count(find(k)))
+      (linked[k] ? byRoot[find(k)].linked : byRoot[find(k)].free).push_back(k);
+  inComponent_.assign(discrete_.size(), false);
+  exactSampling_ = true;
+  uint64_t total = 0;
+  for (auto &[root, comp] : byRoot) {
+    for (size_t k : comp.linked)
+      inComponent_[k] = true;
+    for (size_t k : comp.free)
+      inComponent_[k] = true;
+    uint64_t combos = 1;
+    for (size_t k : comp.linked) {
+      combos *= decisions_[discrete_[k]].domain.size();
+      if (combos > kMaxCombos || total + combos > 4 * kMaxCombos) {
+        exactSampling_ = false; // too many: independent draws, canonicalized, rejected
+        components_.clear();
+        return;
+      }
+    }
+    total += combos;
+    std::vector<const Json *> own;
+    for (auto &[k, c] : requirements)
+      if (find(k) == root)
+        own.push_back(c);
+    Architecture a;
+    a.choice.assign(discrete_.size(), 0);
+    for (size_t c : continuous_)
+      a.real.push_back(decisions_[c].lo);
+    std::vector<int64_t> pos(comp.linked.size(), 0);
+    double sum = 0;
+    while (true) {
+      for (size_t j = 0; j < comp.linked.size(); ++j)
+        a.choice[comp.linked[j]] = pos[j];
+      std::vector<bool> act = activity(a);
+      // A linked decision that is itself unused counts once, at 0.
+      bool counted = true;
+      for (size_t j = 0; j < comp.linked.size(); ++j)
+        counted &= act[comp.linked[j]] || pos[j] == 0;
+      if (counted && brokenRequirement(a, own))
+        counted = false;
+      double w = counted ? 1 : 0;
+      for (size_t k : comp.free)
+        if (counted && act[k])
+          w *= double(decisions_[discrete_[k]].domain.size());
+      sum += w;
+      comp.combos.push_back(pos);
+      comp.cumulative.push_back(sum);
+      size_t j = 0;
+      for (; j < pos.size(); ++j) {
+        if (++pos[j] < static_cast<int64_t>(decisions_[discrete_[comp.linked[j]]].domain.size()))
+          break;
+        pos[j] = 0;
+      }
+      if (j == pos.size())
+        break;
+    }
+    if (sum == 0)
+      throw ArtefactError("space '" + name_ + "': no architecture meets its requirements");
+    components_.push_back(std::move(comp));
   }
 }
 
@@ -499,6 +606,25 @@ static bool conditionsHold(const Json &set, const std::map<std::string, Json> &v
   return true;
 }
 
+std::optional<std::string> Space::brokenRequirement(const Architecture &a,
+                                                   const std::vector<const Json *> &constraints) const {
+  std::map<std::string, Json> vals = values(a);
+  Env env;
+  env.decisions = &vals;
+  for (const Json *c : constraints) {
+    std::string text = c->value("text", c->value("message", std::string("a requirement")));
+    if (c->contains("active_if") && !conditionsHold(c->at("active_if"), vals))
+      continue; // inside a block this architecture does not use
+    try {
+      if (!asBool(evaluate(c->at("condition"), env)))
+        return text;
+    } catch (const EvalError &e) {
+      return text + " (cannot be evaluated: " + e.what() + ")";
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> Space::violated(const Architecture &a) const {
   std::map<std::string, Json> vals = values(a);
   Env env;
@@ -519,19 +645,11 @@ std::optional<std::string> Space::violated(const Architecture &a) const {
     if (picked == 0 && anyUsed)
       return "this architecture picks no input for '" + choices.front() + "', and its sum/concat has nothing else";
   }
-  for (const Json &c : constraints_) {
-    bool holds;
-    std::string text = c.value("text", c.value("message", std::string("a requirement")));
-    if (c.contains("active_if") && !conditionsHold(c.at("active_if"), vals))
-      continue; // inside a block this architecture does not use
-    try {
-      holds = asBool(evaluate(c.at("condition"), env));
-    } catch (const EvalError &e) {
-      return text + " (cannot be evaluated: " + e.what() + ")";
-    }
-    if (!holds)
-      return text;
-  }
+  std::vector<const Json *> all;
+  for (const Json &c : constraints_)
+    all.push_back(&c);
+  if (auto broken = brokenRequirement(a, all))
+    return broken;
   return std::nullopt;
 }
 
@@ -708,20 +826,28 @@ double drawReal(const Decision &d, Rng &rng) {
 Architecture Space::draw(Rng &rng) const {
   Architecture a;
   a.choice.assign(discrete_.size(), 0);
-  if (!combos_.empty()) {
-    // Exactly uniform over canonical forms: a combination of the
-    // controlling decisions in proportion to the architectures it has, then
-    // the decisions active there.
-    double r = uniformReal(rng) * cumulative_.back();
-    size_t c = std::upper_bound(cumulative_.begin(), cumulative_.end(), r) - cumulative_.begin();
-    c = std::min(c, combos_.size() - 1);
-    for (size_t j = 0; j < controlling_.size(); ++j)
-      a.choice[controlling_[j]] = combos_[c][j];
+  if (exactSampling_) {
+    // Exactly uniform over feasible canonical forms: per component, a
+    // combination of its linked decisions in proportion to the
+    // architectures it has, then its decisions used there; the rest alone.
+    for (const Component &comp : components_) {
+      double r = uniformReal(rng) * comp.cumulative.back();
+      size_t c = std::upper_bound(comp.cumulative.begin(), comp.cumulative.end(), r) - comp.cumulative.begin();
+      c = std::min(c, comp.combos.size() - 1);
+      while (c > 0 && comp.cumulative[c] == comp.cumulative[c - 1])
+        --c; // a combination of weight 0 is never drawn
+      for (size_t j = 0; j < comp.linked.size(); ++j)
+        a.choice[comp.linked[j]] = comp.combos[c][j];
+    }
     for (size_t ci : continuous_)
       a.real.push_back(drawReal(decisions_[ci], rng));
     std::vector<bool> act = activity(a);
+    for (const Component &comp : components_)
+      for (size_t k : comp.free)
+        if (act[k])
+          a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
     for (size_t k = 0; k < discrete_.size(); ++k)
-      if (act[k] && !std::binary_search(controlling_.begin(), controlling_.end(), k))
+      if (!inComponent_[k])
         a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
     return a;
   }

@@ -442,3 +442,45 @@ TEST(Space, UniformIndexIsDeterministic) {
 }
 
 } // namespace
+
+// Requirements that leave a third of each of 25 independent layers: a
+// random draw meets all of them with probability 3^-25, so rejection could
+// never sample this space. Components (one per layer) make every draw
+// feasible, uniform over each layer's 4 feasible (width, heads) pairs.
+TEST(Space, SamplingIsFeasibleByConstructionUnderTightRequirements) {
+  std::string src = R"(
+import "std/ops";
+
+block Layer {
+  input x;
+  choice width: [16, 24, 32];
+  choice heads: [2, 3, 4, 5];
+  require width % heads == 0 && heads != 2;
+  output x |> conv(width);
+}
+
+network Tight() {
+  input image: tensor(3, 8, 8);
+  output image |> repeat(25, Layer independent) |> global_avg_pool |> linear(10);
+}
+)";
+  std::string file = nasc_test::writeFile("tight.nas", src);
+  int status = 0;
+  std::string info = nasc_test::run("'" + nasc_test::nascBinary() + "' info '" + file + "'", &status, false);
+  ASSERT_EQ(status, 0) << info;
+  // 4^25 feasible of 12^25.
+  EXPECT_NE(info.find("feasible: 1125899906842624 architectures"), std::string::npos) << info;
+  Space space = load(file, "Tight.space");
+  Rng rng(3);
+  std::map<std::string, int> firstLayer;
+  const int draws = 4 * 300;
+  for (int i = 0; i < draws; ++i) {
+    Architecture a = space.sample(rng); // rejection would give up after 100,000 draws
+    ASSERT_FALSE(space.violated(a)) << space.id(a);
+    std::map<std::string, Json> v = space.values(a);
+    ++firstLayer[v.at("Layer#0.0/width").dump() + "/" + v.at("Layer#0.0/heads").dump()];
+  }
+  EXPECT_EQ(firstLayer.size(), 4u);
+  for (auto &[pair, n] : firstLayer)
+    EXPECT_NEAR(n, 300, 75) << pair;
+}

@@ -164,11 +164,28 @@ private:
   std::vector<std::pair<std::vector<std::string>, size_t>> combiners_;
   std::vector<size_t> controlling_, controllingOuterFirst_;
   bool conditional_ = false;
-  /// Uniform sampling over canonical forms: the controlling decisions'
-  /// combinations (domain positions) with cumulative weights (how many
-  /// canonical architectures each has). Empty: sample each decision alone.
-  std::vector<std::vector<int64_t>> combos_;
-  std::vector<double> cumulative_;
+  /// Uniform sampling over feasible canonical forms, by components (as the
+  /// compiler counts): decisions linked by switches, edge conditions or
+  /// requirements over decisions. Per component, every combination of its
+  /// linked decisions (domain positions) with a cumulative weight: how many
+  /// feasible canonical architectures it has (0 when not canonical or a
+  /// requirement breaks); its other decisions are drawn where used.
+  struct Component {
+    std::vector<size_t> linked; // positions in discrete_, enumerated
+    std::vector<size_t> free;   // positions in discrete_ it conditions
+    std::vector<std::vector<int64_t>> combos;
+    std::vector<double> cumulative;
+  };
+  std::vector<Component> components_;
+  /// Whether components_ cover the space (false: a component was too large,
+  /// so draws are independent, canonicalized and rejected when infeasible).
+  bool exactSampling_ = false;
+  /// Per discrete position: whether some component enumerates or frees it.
+  std::vector<bool> inComponent_;
+
+  void buildComponents();
+  /// The requirement (over decisions) `a` breaks among `constraints`, if any.
+  std::optional<std::string> brokenRequirement(const Architecture &a, const std::vector<const Json *> &constraints) const;
 
   void addDecision(const Json &d, bool search);
   std::map<std::string, int64_t> switchIndices(const std::map<std::string, Json> &values) const;
