@@ -332,11 +332,11 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
     std::vector<DecisionInfo> decisions = decisionsOf(space);
     auto size = space->getAttrOfType<mlir::StringAttr>("size");
     bool continuous = space->hasAttr("continuous");
-    std::optional<std::pair<uint64_t, uint64_t>> unique;
-    mlir::FailureOr<uint64_t> benchmark = nas::countUnique(space, nas::Equivalence::Benchmark, kMaxEnumerated);
-    mlir::FailureOr<uint64_t> algebraic = nas::countUnique(space, nas::Equivalence::Algebraic, kMaxEnumerated);
+    std::optional<std::pair<std::string, std::string>> unique;
+    mlir::FailureOr<llvm::APInt> benchmark = nas::countUnique(space, nas::Equivalence::Benchmark, kMaxEnumerated);
+    mlir::FailureOr<llvm::APInt> algebraic = nas::countUnique(space, nas::Equivalence::Algebraic, kMaxEnumerated);
     if (mlir::succeeded(benchmark) && mlir::succeeded(algebraic))
-      unique = {*benchmark, *algebraic};
+      unique = {llvm::toString(*benchmark, 10, false), llvm::toString(*algebraic, 10, false)};
     if (json) {
       llvm::json::Array ds;
       for (const DecisionInfo &d : decisions)
@@ -348,8 +348,7 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
                                         {"when", d.conditional ? llvm::json::Value(d.when) : nullptr}});
       llvm::json::Value uniqueJson = nullptr;
       if (unique)
-        uniqueJson = llvm::json::Object{{"benchmark", static_cast<int64_t>(unique->first)},
-                                        {"algebraic", static_cast<int64_t>(unique->second)}};
+        uniqueJson = llvm::json::Object{{"benchmark", unique->first}, {"algebraic", unique->second}};
       spaces.push_back(llvm::json::Object{{"space", space.getSymName()},
                                           {"network", space.getNetwork()},
                                           {"size", size ? size.str() : std::string("?")},
@@ -365,7 +364,9 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
     if (unique)
       os << "  unique: " << unique->first << " (benchmark rule), " << unique->second << " (algebraic rule)\n";
     else
-      os << "  unique: not counted (more than " << kMaxEnumerated << " architectures, or input choices)\n";
+      os << "  unique: not counted (input choices or float decisions, an owner whose use depends on another "
+            "owner's decisions, or more than "
+         << kMaxEnumerated << " combinations in one owner)\n";
     if (auto feasible = space->getAttrOfType<mlir::StringAttr>("feasible")) {
       os << "  feasible: " << feasible.getValue() << " architectures meet the requirements over decisions\n";
       if (auto never = space->getAttrOfType<mlir::ArrayAttr>("never_feasible"))

@@ -100,9 +100,13 @@ enum class Equivalence {
 /// choices).
 FailureOr<std::string> canonicalForm(SpaceOp space, const DecisionValues &decisions, Equivalence rule);
 
-/// The number of distinct canonical forms over every architecture; fails if
-/// there are more than `limit` architectures or it cannot enumerate them.
-FailureOr<uint64_t> countUnique(SpaceOp space, Equivalence rule, uint64_t limit);
+/// The number of distinct canonical forms over every architecture: by
+/// enumeration for spaces of at most `limit` architectures, else by owner
+/// (the network and each owner enumerated alone, at most `limit` each, and
+/// multiplied; Equivalence.cpp says when that is exact). Fails when neither
+/// applies (input choices, float decisions, owners whose use depends on
+/// another owner's decisions).
+FailureOr<APInt> countUnique(SpaceOp space, Equivalence rule, uint64_t limit);
 
 } // namespace mlir::nas
 

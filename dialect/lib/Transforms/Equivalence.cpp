@@ -31,6 +31,8 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <unordered_set>
 
 namespace mlir::nas {
@@ -348,7 +350,8 @@ FailureOr<std::string> mlir::nas::canonicalForm(SpaceOp space, const DecisionVal
   return llvm::join(parts, ";");
 }
 
-FailureOr<uint64_t> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint64_t limit) {
+/// Every architecture's form, enumerated: spaces of at most `limit`.
+static FailureOr<APInt> countByEnumeration(SpaceOp space, Equivalence rule, uint64_t limit) {
   std::optional<DecisionDomains> domains = spaceDomains(space, limit);
   if (!domains)
     return failure();
@@ -365,7 +368,145 @@ FailureOr<uint64_t> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint
   });
   if (!complete)
     return failure();
-  return forms.size();
+  return APInt(64, forms.size());
+}
+
+/// By owner, for larger spaces. An architecture's form is the network's
+/// form (over the network's own decisions) and one form per owner (over
+/// that owner's decisions only: nested instances are atoms), so when every
+/// decision that decides which owners are used is the network's own, the
+/// distinct architectures are: for each distinct network form, the product
+/// of the distinct forms of the owners it uses. Each owner and the network
+/// are enumerated alone (at most `limit` each). Fails when an owner's use
+/// depends on another owner's decisions, or one network form goes with two
+/// different sets of used owners (their products could overlap).
+static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t limit) {
+  auto module = space->getParentOfType<ModuleOp>();
+  SymbolTable symbols(module);
+  auto network = symbols.lookup<TemplateOp>(space.getNetwork());
+  auto owners = space->getAttrOfType<DictionaryAttr>("nas.owners");
+  if (!network)
+    return failure();
+  // Decisions by owner ("" for the network's own): the longest owner key
+  // that prefixes the name.
+  std::map<std::string, DecisionDomains> byOwner;
+  std::map<std::string, std::string> ownerOf;
+  std::map<std::string, Attribute> first;
+  bool enumerable = true;
+  std::set<std::string> seen;
+  space.walk([&](Operation *op) {
+    if (!isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op))
+      return;
+    std::string name = op->getAttrOfType<StringAttr>("name").str();
+    if (!seen.insert(name).second)
+      return;
+    std::optional<std::vector<Attribute>> values = domainValues(op);
+    if (isa<PickOp, SubsetOp>(op) || !values || values->empty() || values->size() > limit) {
+      enumerable = false; // input choices have no canonical form yet; floats are not structure
+      return;
+    }
+    std::string owner;
+    if (owners)
+      for (NamedAttribute o : owners)
+        if (StringRef(name).starts_with((o.getName().getValue() + "/").str()) && o.getName().size() > owner.size())
+          owner = o.getName().str();
+    ownerOf[name] = owner;
+    first[name] = values->front();
+    byOwner[owner].push_back({name, *values});
+  });
+  if (!enumerable)
+    return failure();
+  SpaceActivity activity(space);
+  // Which owners each assignment of the network's decisions uses must be
+  // decided by the network's decisions alone.
+  for (auto &[name, sets] : activity.conditionalDecisions())
+    for (const auto &set : sets)
+      for (const ActiveCondition &c : set)
+        for (const std::string &controller : activity.controllers(c))
+          if (ownerOf.count(controller) && !ownerOf[controller].empty())
+            return failure();
+  auto product = [&](const DecisionDomains &d) {
+    uint64_t n = 1;
+    for (auto &[name, values] : d)
+      if ((n *= values.size()) > limit)
+        return limit + 1;
+    return n;
+  };
+  DecisionValues base = first; // everything at its first value
+  // Distinct forms of each owner over its own decisions.
+  std::map<std::string, APInt> distinct;
+  if (owners)
+    for (NamedAttribute o : owners) {
+      std::string key = o.getName().str();
+      auto entry = cast<ArrayAttr>(o.getValue());
+      auto t = symbols.lookup<TemplateOp>(cast<FlatSymbolRefAttr>(entry[0]).getValue());
+      if (!t)
+        return failure();
+      const DecisionDomains &d = byOwner[key];
+      if (product(d) > limit)
+        return failure();
+      std::unordered_set<std::string> forms;
+      bool ok = forEachCombination(d, [&](const DecisionValues &a) {
+        DecisionValues all = base;
+        for (auto &[n, v] : a)
+          all[n] = v;
+        FailureOr<std::string> form = OwnerForm(symbols, rule, all, key).run(t, cast<DictionaryAttr>(entry[1]));
+        if (failed(form))
+          return false;
+        forms.insert(std::move(*form));
+        return true;
+      });
+      if (!ok)
+        return failure();
+      distinct[key] = APInt(64, forms.size());
+    }
+  // The network's own decisions: each distinct network form with the owners
+  // it uses.
+  const DecisionDomains &rootDecisions = byOwner[""];
+  if (product(rootDecisions) > limit)
+    return failure();
+  std::map<std::string, std::set<std::string>> usedBy; // network form -> owners used
+  bool consistent = true;
+  bool ok = forEachCombination(rootDecisions, [&](const DecisionValues &a) {
+    DecisionValues all = base;
+    for (auto &[n, v] : a)
+      all[n] = v;
+    if (!activity.isCanonical(all))
+      return true;
+    FailureOr<std::string> form =
+        OwnerForm(symbols, rule, all, "").run(network, space->getAttrOfType<DictionaryAttr>("nas.root_params"));
+    if (failed(form))
+      return false;
+    llvm::StringMap<int64_t> indices = activity.switchIndices(all);
+    std::set<std::string> used;
+    for (auto &[key, count] : distinct)
+      if (llvm::any_of(byOwner[key], [&](auto &d) { return activity.active(d.first, indices); }))
+        used.insert(key);
+    auto [it, inserted] = usedBy.try_emplace(*form, used);
+    consistent &= inserted || it->second == used;
+    return true;
+  });
+  if (!ok || !consistent)
+    return failure();
+  APInt total(64, 0);
+  for (auto &[form, used] : usedBy) {
+    APInt n(64, 1);
+    for (const std::string &key : used) {
+      const APInt &d = distinct[key];
+      unsigned width = std::max(n.getActiveBits() + d.getActiveBits() + 1, 64u);
+      n = n.zextOrTrunc(width) * d.zextOrTrunc(width);
+    }
+    unsigned width = std::max(std::max(n.getActiveBits(), total.getActiveBits()) + 1, 64u);
+    total = total.zextOrTrunc(width) + n.zextOrTrunc(width);
+  }
+  return total.zextOrTrunc(std::max(64u, total.getActiveBits()));
+}
+
+FailureOr<APInt> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint64_t limit) {
+  FailureOr<APInt> enumerated = countByEnumeration(space, rule, limit);
+  if (succeeded(enumerated))
+    return enumerated;
+  return countByOwner(space, rule, limit);
 }
 
 namespace {
@@ -376,14 +517,15 @@ struct NasCountUniquePass : public mlir::nas::impl::NasCountUniqueBase<NasCountU
       Builder b(space);
       std::string summary;
       for (auto [rule, name] : {std::pair{Equivalence::Benchmark, "benchmark"}, {Equivalence::Algebraic, "algebraic"}}) {
-        FailureOr<uint64_t> unique = countUnique(space, rule, limit);
+        FailureOr<APInt> unique = countUnique(space, rule, limit);
         if (failed(unique))
           continue;
-        space->setAttr(std::string("unique_") + name, b.getI64IntegerAttr(*unique));
-        summary += (summary.empty() ? "" : ", ") + std::to_string(*unique) + " (" + name + " rule)";
+        std::string digits = llvm::toString(*unique, 10, /*Signed=*/false);
+        space->setAttr(std::string("unique_") + name, b.getStringAttr(digits));
+        summary += (summary.empty() ? "" : ", ") + digits + " (" + name + " rule)";
       }
       space.emitRemark() << "space '" << space.getSymName() << "': "
-                         << (summary.empty() ? "unique architectures not counted (too many, or input choices)"
+                         << (summary.empty() ? "unique architectures not counted (input choices or float decisions, an owner whose use depends on another owner's decisions, or too many combinations)"
                                              : "unique architectures: " + summary);
     }
   }
