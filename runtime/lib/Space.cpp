@@ -424,14 +424,9 @@ void Space::buildComponents() {
   for (size_t k = 0; k < discrete_.size(); ++k)
     if (roots.count(find(k)))
       (linked[k] ? byRoot[find(k)].linked : byRoot[find(k)].free).push_back(k);
-  inComponent_.assign(discrete_.size(), false);
   exactSampling_ = true;
   uint64_t total = 0;
   for (auto &[root, comp] : byRoot) {
-    for (size_t k : comp.linked)
-      inComponent_[k] = true;
-    for (size_t k : comp.free)
-      inComponent_[k] = true;
     uint64_t combos = 1;
     for (size_t k : comp.linked) {
       combos *= decisions_[discrete_[k]].domain.size();
@@ -446,6 +441,12 @@ void Space::buildComponents() {
     for (auto &[k, c] : requirements)
       if (find(k) == root)
         own.push_back(c);
+    // Decisions that only set switch indices, unconditional and with no
+    // requirement (a plain repetition's depth): independent after all.
+    if (comp.free.empty() && own.empty() &&
+        std::all_of(comp.linked.begin(), comp.linked.end(),
+                    [&](size_t k) { return decisions_[discrete_[k]].activeWhen.empty(); }))
+      continue;
     Architecture a;
     a.choice.assign(discrete_.size(), 0);
     for (size_t c : continuous_)
@@ -830,6 +831,8 @@ Architecture Space::draw(Rng &rng) const {
     // Exactly uniform over feasible canonical forms: per component, a
     // combination of its linked decisions in proportion to the
     // architectures it has, then its decisions used there; the rest alone.
+    // Discrete decisions are drawn in order, then continuous ones: without
+    // components that is the draw order of independent sampling.
     for (const Component &comp : components_) {
       double r = uniformReal(rng) * comp.cumulative.back();
       size_t c = std::upper_bound(comp.cumulative.begin(), comp.cumulative.end(), r) - comp.cumulative.begin();
@@ -839,16 +842,24 @@ Architecture Space::draw(Rng &rng) const {
       for (size_t j = 0; j < comp.linked.size(); ++j)
         a.choice[comp.linked[j]] = comp.combos[c][j];
     }
+    std::vector<bool> draw(discrete_.size(), true);
+    if (!components_.empty()) {
+      for (size_t ci : continuous_)
+        a.real.push_back(decisions_[ci].lo); // conditions read no float
+      std::vector<bool> act = activity(a);
+      for (const Component &comp : components_) {
+        for (size_t k : comp.linked)
+          draw[k] = false;
+        for (size_t k : comp.free)
+          draw[k] = act[k];
+      }
+      a.real.clear();
+    }
+    for (size_t k = 0; k < discrete_.size(); ++k)
+      if (draw[k])
+        a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
     for (size_t ci : continuous_)
       a.real.push_back(drawReal(decisions_[ci], rng));
-    std::vector<bool> act = activity(a);
-    for (const Component &comp : components_)
-      for (size_t k : comp.free)
-        if (act[k])
-          a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
-    for (size_t k = 0; k < discrete_.size(); ++k)
-      if (!inComponent_[k])
-        a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
     return a;
   }
   for (size_t k = 0; k < discrete_.size(); ++k)

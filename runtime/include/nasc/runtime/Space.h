@@ -180,8 +180,6 @@ private:
   /// Whether components_ cover the space (false: a component was too large,
   /// so draws are independent, canonicalized and rejected when infeasible).
   bool exactSampling_ = false;
-  /// Per discrete position: whether some component enumerates or frees it.
-  std::vector<bool> inComponent_;
 
   void buildComponents();
   /// The requirement (over decisions) `a` breaks among `constraints`, if any.
