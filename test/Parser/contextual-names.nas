@@ -2,6 +2,13 @@
 // the extern kinds are setting keys in a search block, and the template
 // kinds are sharing keys.
 // RUN: nasc check %s 2>&1 | count 0
+// The keyword-like sharing keys name the decision sets they share:
+// RUN: nasc info %s | FileCheck %s
+// CHECK: space Net.space (network Net)
+// CHECK-NEXT: size: 8 architectures
+// CHECK: block/w: categorical [8, 16]
+// CHECK-NEXT: cell/k: categorical [3, 5]
+// CHECK-NEXT: network/k: categorical [3, 5]
 
 op linear(out: int = 10) = "linear";
 op conv(out: int = in_channels, kernel: int = 3) = "conv2d";

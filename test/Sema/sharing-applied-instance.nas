@@ -2,6 +2,12 @@
 // application, as in `DartsCell(C)(s0, s1) shared as normal`: it belongs to
 // the instance being applied.
 // RUN: nasc check --verify-diagnostics %s
+// c1 and c2 share the `normal` decisions; c3 has its own:
+// RUN: nasc info %s | FileCheck %s
+// CHECK: size: 4 architectures
+// CHECK: decisions: 2
+// CHECK-NEXT: DartsCell#0/picks: input choice 1 of 2
+// CHECK-NEXT: normal/picks: input choice 1 of 2
 
 op relu() = "relu";
 
