@@ -205,10 +205,11 @@ op sigmoid() = "sigmoid" {
   trait activation, parameter_free;
 }
 
-// Inverted dropout; the identity at inference.
+// Inverted dropout; the identity at inference. Stochastic: two dropouts on
+// one input draw two masks, so the compiler never merges them.
 op dropout(p: float = 0.5) = "dropout" {
   require p >= 0.0 && p < 1.0, "dropout probability must be in [0, 1)";
-  trait parameter_free;
+  trait parameter_free, stochastic;
 }
 
 // ---- blocks ----------------------------------------------------------------------

@@ -387,8 +387,8 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
       // fp32: 4 bytes an element.
       double mib = 4.0 / (1024.0 * 1024.0);
       os << llvm::formatv("  supernet memory (fp32, per sample): activations {0:F2} MiB single-path (at most), "
-                          "{1:F2} MiB all paths (differentiable); weights {2:F2} MiB (every alternative)\n",
-                          memory[0] * mib, memory[1] * mib, memory[2] * mib);
+                          "{1:F2} MiB all paths (differentiable); weights {2:F2} MiB ({3:F0} parameters, every alternative)\n",
+                          memory[0] * mib, memory[1] * mib, memory[2] * mib, memory[2]);
     }
     auto differentiable = space->getAttrOfType<mlir::BoolAttr>("nas.differentiable");
     os << "  estimators: full training, low fidelity, zero-cost, single-path supernet: yes; "

@@ -566,7 +566,7 @@ private:
 
     static const std::vector<std::string> traits = {
         "zero",    "identity",      "parameter_free", "pooling", "convolution",
-        "normalization", "activation", "attention",   "combiner"};
+        "normalization", "activation", "attention",   "combiner", "stochastic"};
     for (const OpTrait &t : op.traits)
       if (!llvm::is_contained(traits, t.name))
         sink.error(t.loc, "unknown trait '" + t.name + "'" + didYouMean(t.name, traits));

@@ -202,6 +202,46 @@ OpFoldResult SwitchOp::fold(FoldAdaptor adaptor) {
   return {};
 }
 
+namespace {
+/// The weights an application of a layer allocates (see ApplyOp::getEffects).
+struct WeightsResource : public SideEffects::Resource::Base<WeightsResource> {
+  StringRef getName() final { return "nas.weights"; }
+};
+} // namespace
+
+/// Whether applying `layer` computes a deterministic function without
+/// weights, so two equal applications are one: an op that is
+/// `parameter_free` and not `stochastic`, or a choice, repetition or
+/// selection of such layers only.
+static bool isWeightFreeLayer(Value layer, unsigned depth = 0) {
+  if (depth > 64)
+    return false;
+  Operation *def = layer.getDefiningOp();
+  if (auto l = dyn_cast_or_null<LayerOp>(def)) {
+    auto opdef = SymbolTable::lookupNearestSymbolFrom<OpDefOp>(l, l.getOpAttr());
+    if (!opdef)
+      return false;
+    ArrayAttr traits = opdef.getOpTraits();
+    auto has = [&](StringRef t) { return llvm::is_contained(traits, StringAttr::get(l.getContext(), t)); };
+    return has("parameter_free") && !has("stochastic");
+  }
+  if (auto r = dyn_cast_or_null<RepeatOp>(def))
+    return isWeightFreeLayer(r.getLayer(), depth + 1);
+  if (auto c = dyn_cast_or_null<CategoricalOp>(def))
+    return llvm::all_of(c.getAlternatives(), [&](Value v) { return isWeightFreeLayer(v, depth + 1); });
+  if (auto s = dyn_cast_or_null<arith::SelectOp>(def))
+    return isWeightFreeLayer(s.getTrueValue(), depth + 1) && isWeightFreeLayer(s.getFalseValue(), depth + 1);
+  return false; // an instance, a template's layer parameter: may hold weights
+}
+
+void ApplyOp::getEffects(SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>> &effects) {
+  // Each application of a layer with weights (or randomness) is its own
+  // layer: it allocates them, which keeps CSE from merging it with an equal
+  // one. Dead applications are still removed (an allocation of a result).
+  if (!isWeightFreeLayer(getLayer()))
+    effects.emplace_back(MemoryEffects::Allocate::get(), getOperation()->getOpResult(0), WeightsResource::get());
+}
+
 static LogicalResult verifyCombiner(Operation *op, ValueRange inputs) {
   if (inputs.empty())
     return op->emitOpError("needs at least one input");

@@ -21,6 +21,13 @@
 // which DARTS never keeps). All normal cells share one decision set and all
 // reduction cells another: (8^8 * 180)^2 ~ 9.1e18 architectures
 // ((7^8 * 180)^2 ~ 1.1e18: the "10^18" of the DARTS paper).
+//
+// Parameters (C=16, checked by test/stdlib/darts-params.test against the
+// reference code's modules): the supernet holds 1,987,194, which is the DARTS
+// code's search network (1,930,618, its "param size = 1.930618MB") plus the
+// scale and shift of its batch norms, which DARTS builds with affine=False
+// while searching and std/ops keeps as in the evaluation network. DARTS_V2
+// as an 8-cell network here has 246,106 parameters, the code's count.
 
 import "std/ops";
 

@@ -230,9 +230,17 @@ def Nas_RepeatOp : Nas_Op<"repeat", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Nas_ApplyOp : Nas_Op<"apply", [Pure]> {
+def Nas_ApplyOp : Nas_Op<"apply", [AlwaysSpeculatableImplTrait,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
   let summary = "applies a layer to feature maps";
   let description = [{
+    Every application of a layer with weights is a layer of its own, as a
+    PyTorch module instantiation is: it allocates its weights (a
+    `MemoryEffects::Allocate` on its result), so CSE never merges two of
+    them, even with equal layers and inputs. Only an application of an op
+    that is `parameter_free` and not `stochastic` is free of effects and
+    may be merged with an equal one.
+
     ```mlir
     %y = nas.apply %conv(%x)
     %c = nas.apply %cell(%s0, %s1)
