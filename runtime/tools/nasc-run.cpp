@@ -7,6 +7,7 @@
 // itself does not link LibTorch: it stays fast to start).
 //
 //===----------------------------------------------------------------------===//
+#include "nasc/cli/CommandLine.h"
 #include "nasc/data/DataError.h"
 #include "nasc/nn/Estimators.h"
 #include "nasc/runtime/Artefact.h"
@@ -28,6 +29,10 @@ using namespace nasc;
 using runtime::Json;
 
 namespace {
+
+// Bounds of the numeric options (docs/runtime.md, "What is validated").
+constexpr double kMaxSeconds = 1e9; // ~31 years
+constexpr uint64_t kMaxEpochs = 1000000, kMaxLatencyBatch = 65536;
 
 const char *kUsage = R"(usage: nasc-run <command> SPACE.nasa [options]
 
@@ -54,6 +59,10 @@ options:
   --latency-batch N      batch size of the measured `latency` metric (default 1)
   --source FILE.nas      the file the artefact was compiled from (best.nas imports it)
   --quiet                no progress bar
+
+Every option also takes the form --option=VALUE. Numbers are decimal digits:
+--budget 1 or more, --seed 0 or more, --time-limit seconds > 0, --epochs and
+--latency-batch 1 or more.
 )";
 
 struct Options {
@@ -85,12 +94,37 @@ const Json &pickSearch(const runtime::Artefact &a, const std::string &name) {
   throw std::invalid_argument(a.path + " has no search named '" + name + "'");
 }
 
+/// The devices this build can run on, for messages: cpu, and cuda when
+/// LibTorch was built with CUDA and sees a device.
+std::string supportedDevices() { return torch::cuda::is_available() ? "cpu, cuda" : "cpu"; }
+
+/// `--device` checked before anything is loaded: cpu, cuda or cuda:N of
+/// this build, else an OptionError naming what it supports (never a raw
+/// LibTorch exception).
+std::string checkDevice(const std::string &name) {
+  auto refuse = [&](const std::string &why) -> std::string {
+    throw cli::OptionError("--device: " + why + "; this build supports: " + supportedDevices());
+  };
+  if (name == "cpu")
+    return name;
+  if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
+    if (!torch::cuda::is_available())
+      return refuse("'" + name + "' needs CUDA, which this LibTorch does not have or sees no device for");
+    if (name != "cuda") {
+      uint64_t index = cli::parseCount("--device cuda:N", name.substr(5));
+      if (index >= uint64_t(torch::cuda::device_count()))
+        return refuse("no CUDA device " + std::to_string(index) + " (" + std::to_string(torch::cuda::device_count()) +
+                      " seen)");
+    }
+    return name;
+  }
+  return refuse("unknown device '" + name + "'");
+}
+
 torch::Device deviceOf(const std::string &name) {
   if (name.empty())
     return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
-  if (name == "cuda" && !torch::cuda::is_available())
-    throw std::invalid_argument("--device cuda: this LibTorch sees no CUDA device");
-  return torch::Device(name);
+  return torch::Device(checkDevice(name));
 }
 
 std::string fixed(double v, int digits = 2) {
@@ -153,6 +187,10 @@ int runSearch(const Options &o) {
 
   std::string out = o.out.empty() ? "nasc-out/" + name : o.out;
   std::filesystem::create_directories(out);
+  // The store first: it locks the run folder, so a second search on the
+  // same folder is refused before it touches weights/ or anything else.
+  search::Store store(out + "/search.db",
+                      search::SearchDriver::storeMeta(space, search, dopt, strategyName, strategyArgs), o.resume);
   torch::Device device = deviceOf(o.device);
   nn::useAllCores();
 
@@ -172,8 +210,6 @@ int runSearch(const Options &o) {
     estimator = std::move(t);
   }
   std::unique_ptr<search::Strategy> strategy = search::makeStrategy(strategyName, space, strategyArgs, settings.seed);
-  search::Store store(out + "/search.db",
-                      search::SearchDriver::storeMeta(space, search, dopt, strategyName, strategyArgs), o.resume);
   std::cerr << "nasc: search " << name << ": space " << space.name() << " (" << space.json().value("size", "?")
             << " architectures), strategy " << strategyName << ", " << settings.budget << " evaluations, device "
             << device.str() << ", run kept in " << out << "\n";
@@ -204,8 +240,7 @@ int runSearch(const Options &o) {
   // (else `nasc info best.nas` would list its spaces too).
   std::vector<std::string> imports{"std/ops"};
   if (!o.source.empty()) {
-    std::ifstream in(o.source);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text = cli::readFileLimited(o.source, cli::kSourceLimit);
     if (std::regex_search(text, std::regex(R"((^|\n)[ \t]*op[ \t]+[A-Za-z_])")))
       imports.push_back(std::filesystem::absolute(o.source).string());
   }
@@ -249,48 +284,44 @@ int runTrain(const Options &o) {
 } // namespace
 
 int main(int argc, char **argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
   Options o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string &a = args[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= args.size())
-        throw std::invalid_argument(a + " needs a value");
-      return args[++i];
-    };
-    try {
+  cli::ArgReader args(std::vector<std::string>(argv + 1, argv + argc));
+  std::string a;
+  try {
+    while (!args.done()) {
+      a = args.next();
       if (a == "-h" || a == "--help") {
         std::cout << kUsage;
         return 0;
       } else if (a == "--search")
-        o.search = value();
+        o.search = args.value();
       else if (a == "--strategy")
-        o.strategy = value();
+        o.strategy = args.value();
       else if (a == "--estimator")
-        o.estimator = value();
-      else if (a == "--budget")
-        o.budget = std::stoull(value());
+        o.estimator = args.value();
+      else if (a == "--budget") // seq is an int64 in the store
+        o.budget = cli::parseCount(a, args.value(), 1, uint64_t(INT64_MAX));
       else if (a == "--seed")
-        o.seed = std::stoull(value());
+        o.seed = cli::parseCount(a, args.value());
       else if (a == "--time-limit")
-        o.timeLimit = std::stod(value());
+        o.timeLimit = cli::parseReal(a, args.value(), 0, kMaxSeconds, /*inclusive=*/false, "seconds");
       else if (a == "--epochs")
-        o.epochs = std::stoll(value());
+        o.epochs = int64_t(cli::parseCount(a, args.value(), 1, kMaxEpochs));
       else if (a == "--latency-batch")
-        o.latencyBatch = std::stoll(value());
+        o.latencyBatch = int64_t(cli::parseCount(a, args.value(), 1, kMaxLatencyBatch));
       else if (a == "--out")
-        o.out = value();
+        o.out = args.value();
       else if (a == "--source")
-        o.source = value();
+        o.source = args.value();
       else if (a == "--arch")
-        o.arch = value();
+        o.arch = args.value();
       else if (a == "--device")
-        o.device = value();
-      else if (a == "--resume")
-        o.resume = true;
-      else if (a == "--quiet")
-        o.quiet = true;
-      else if (!a.empty() && a[0] == '-')
+        o.device = checkDevice(args.value());
+      else if (a == "--resume" || a == "--quiet") {
+        if (args.hasInlineValue())
+          return usage(a + " takes no value");
+        (a == "--resume" ? o.resume : o.quiet) = true;
+      } else if (!a.empty() && a[0] == '-')
         return usage("unknown option '" + a + "'");
       else if (o.command.empty())
         o.command = a;
@@ -298,16 +329,14 @@ int main(int argc, char **argv) {
         o.artefact = a;
       else
         return usage("unexpected argument '" + a + "'");
-    } catch (const std::logic_error &e) {
-      return usage(std::string(a) + ": " + e.what());
     }
+  } catch (const cli::OptionError &e) {
+    return usage(e.what());
   }
   if (o.command != "search" && o.command != "train")
     return usage(o.command.empty() ? "no command given" : "unknown command '" + o.command + "'");
   if (o.artefact.empty())
     return usage("'" + o.command + "' needs a .nasa artefact");
-  if (o.latencyBatch < 1)
-    return usage("--latency-batch must be at least 1");
   if (o.command == "train" && o.arch.empty())
     return usage("'train' needs --arch ID (see nasc info FILE --arch)");
   try {

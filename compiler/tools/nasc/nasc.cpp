@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nas/Artefact.h"
+#include "nasc/cli/CommandLine.h"
 #include "nasc/ASTDump.h"
 #include "nasc/Lint.h"
 #include "nasc/MLIRGen.h"
@@ -31,8 +32,11 @@
 #endif
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -85,6 +89,9 @@ options:
                          (and -warning, -note) comments in the sources instead of
                          printing them; exit 1 on any mismatch
   -h, --help             print this help
+
+Options with a value take it as --option=VALUE or --option VALUE.
+Sources are read up to 64 MiB; an empty file is checked with a warning.
 )";
 
 struct Options {
@@ -111,8 +118,36 @@ struct DiagnosticCounts {
   unsigned errors = 0, warnings = 0;
 };
 
+/// Reads `file` once with the source size limit before the loader does, so
+/// /dev/zero or a 10 GB file is refused instead of read until memory runs
+/// out. Returns the path the loader should read: `file`, or /dev/null for an
+/// empty pipe or device (whose bytes are gone once read); nullopt after
+/// printing the error.
+std::optional<std::string> preflight(const std::string &file) {
+  struct stat st;
+  if (::stat(file.c_str(), &st) != 0)
+    return file; // the loader says it cannot read it, as before
+  try {
+    if (S_ISREG(st.st_mode)) {
+      if (uint64_t(st.st_size) > cli::kSourceLimit)
+        throw cli::InputError(file, "file is larger than the " + cli::describeLimit(cli::kSourceLimit) + " limit");
+      return file;
+    }
+    if (cli::readFileLimited(file, cli::kSourceLimit).empty())
+      return std::string("/dev/null");
+  } catch (const cli::InputError &e) {
+    llvm::errs() << file << ": error: " << e.reason() << "\n";
+    return std::nullopt;
+  }
+  llvm::errs() << file << ": error: not a regular file (a pipe or a device); nasc reads sources from files\n";
+  return std::nullopt;
+}
+
 /// Loads, checks and (for compile) emits one file. Returns the exit status.
 int runOnFile(const Options &options, const std::string &file) {
+  std::optional<std::string> readable = preflight(file);
+  if (!readable)
+    return 1;
   mlir::MLIRContext context;
   context.printOpOnDiagnostic(false);
   llvm::SourceMgr sourceMgr;
@@ -141,9 +176,13 @@ int runOnFile(const Options &options, const std::string &file) {
   });
 
   ModuleLoader loader(sourceMgr, context, options.stdlib);
-  Module *main = loader.load(file);
+  Module *main = loader.load(*readable);
   if (main)
     checkProgram(loader.modules(), context);
+  // An empty file (or /dev/null) is a valid program with nothing in it:
+  // most likely a mistake, so say so.
+  if (main && main->decls.empty() && !options.verify)
+    llvm::errs() << file << ": warning: the file declares nothing\n";
 
   if (options.verify) {
     context.getDiagEngine().eraseHandler(countId);
@@ -249,12 +288,39 @@ int runOnFile(const Options &options, const std::string &file) {
 /// `nasc search|train FILE.nas ...`: compiles FILE to OUT/space.nasa and
 /// hands over to nasc-run (beside this binary), which links LibTorch.
 int runRuntime(const char *argv0, std::vector<std::string> args) {
+  // nasc-run's options that take a value (as --flag value or --flag=value):
+  // their values are not the source file. nasc-run checks the values.
+  static const std::set<std::string> withValue = {"--search", "--strategy", "--estimator", "--budget",
+                                                  "--seed",   "--time-limit", "--epochs",  "--out",
+                                                  "--source", "--arch",     "--device",    "--latency-batch",
+                                                  "--stdlib"};
   std::string source, out, stdlib;
+  // What goes on to nasc-run: every argument but the source and --stdlib.
+  std::vector<std::string> rest;
+  bool hasOut = false;
   for (size_t i = 1; i < args.size(); ++i) {
-    if ((args[i] == "--out" || args[i] == "--stdlib") && i + 1 < args.size())
-      (args[i] == "--out" ? out : stdlib) = args[i + 1], ++i;
-    else if (source.empty() && llvm::StringRef(args[i]).ends_with(".nas"))
+    cli::SplitArg split = cli::splitFlag(args[i]);
+    if (withValue.count(split.flag)) {
+      std::string value;
+      if (split.value) {
+        value = *split.value;
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return usageError(split.flag + " needs a value");
+      }
+      if (split.flag == "--stdlib") {
+        stdlib = value;
+        continue;
+      }
+      if (split.flag == "--out")
+        out = value, hasOut = true;
+      rest.insert(rest.end(), {split.flag, value});
+    } else if (source.empty() && !args[i].empty() && args[i][0] != '-') {
       source = args[i];
+    } else {
+      rest.push_back(args[i]);
+    }
   }
   if (source.empty())
     return usageError("'" + args[0] + "' needs a .nas file");
@@ -275,17 +341,7 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
   llvm::SmallString<256> runtime(llvm::sys::path::parent_path(exe));
   llvm::sys::path::append(runtime, "nasc-run");
   std::vector<std::string> forwarded{runtime.str().str(), args[0], compile.output, "--source", source};
-  bool hasOut = false;
-  for (size_t i = 1; i < args.size(); ++i) {
-    if (args[i] == source)
-      continue;
-    if (args[i] == "--stdlib") {
-      ++i;
-      continue;
-    }
-    hasOut |= args[i] == "--out";
-    forwarded.push_back(args[i]);
-  }
+  forwarded.insert(forwarded.end(), rest.begin(), rest.end());
   if (!hasOut)
     forwarded.insert(forwarded.end(), {"--out", out});
   std::vector<char *> argvOut;
@@ -338,65 +394,62 @@ int main(int argc, char **argv) {
     return usageError("no command given");
   if (args[0] == "search" || args[0] == "train")
     return runRuntime(argv[0], args);
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string &arg = args[i];
-    if (arg == "-h" || arg == "--help") {
-      llvm::outs() << kUsage;
-      return 0;
-    }
-    if (arg == "--verify-diagnostics") {
-      options.verify = true;
-    } else if (arg == "--json") {
-      options.json = true;
-    } else if (arg.rfind("--disable=", 0) == 0) {
-      llvm::SmallVector<llvm::StringRef> names;
-      llvm::StringRef(arg).drop_front(10).split(names, ',', -1, false);
-      for (llvm::StringRef name : names) {
-        if (!llvm::is_contained(lintWarningNames(), name.str()))
-          return usageError("unknown warning '" + name.str() + "' in --disable; the warnings are " +
-                            llvm::join(lintWarningNames(), ", "));
-        options.disabled.insert(name.str());
+  cli::ArgReader reader(args);
+  try {
+    while (!reader.done()) {
+      const std::string arg = reader.next();
+      if (arg == "-h" || arg == "--help") {
+        llvm::outs() << kUsage;
+        return 0;
       }
-    } else if (arg == "--arch" || arg == "--archs" || arg == "--space") {
-      if (++i == args.size())
-        return usageError(arg + " needs a value");
-      if (arg == "--space") {
-        options.space = args[i];
+      if (arg == "--verify-diagnostics" || arg == "--json") {
+        if (reader.hasInlineValue())
+          return usageError(arg + " takes no value");
+        (arg == "--json" ? options.json : options.verify) = true;
+      } else if (arg == "--disable") {
+        llvm::SmallVector<llvm::StringRef> names;
+        std::string list = reader.value();
+        llvm::StringRef(list).split(names, ',', -1, false);
+        for (llvm::StringRef name : names) {
+          if (!llvm::is_contained(lintWarningNames(), name.str()))
+            return usageError("unknown warning '" + name.str() + "' in --disable; the warnings are " +
+                              llvm::join(lintWarningNames(), ", "));
+          options.disabled.insert(name.str());
+        }
+      } else if (arg == "--space") {
+        options.space = reader.value();
       } else if (arg == "--arch") {
-        options.archs.push_back(args[i]);
-      } else {
-        auto file = llvm::MemoryBuffer::getFile(args[i], /*IsText=*/true);
-        if (!file)
-          return usageError("cannot read '" + args[i] + "': " + file.getError().message());
+        options.archs.push_back(reader.value());
+      } else if (arg == "--archs") {
+        std::string path = reader.value(), text;
+        try {
+          text = cli::readFileLimited(path, cli::kSourceLimit);
+        } catch (const cli::InputError &e) {
+          return usageError("--archs: " + std::string(e.what()));
+        }
         llvm::SmallVector<llvm::StringRef> lines;
-        (*file)->getBuffer().split(lines, '\n', -1, false);
+        llvm::StringRef(text).split(lines, '\n', -1, false);
         for (llvm::StringRef line : lines)
           if (!line.trim().empty() && !line.trim().starts_with("#"))
             options.archs.push_back(line.trim().str());
-      }
-    } else if (arg.rfind("--format=", 0) == 0) {
-      options.format = arg.substr(9);
-    } else if (arg == "-o") {
-      if (++i == args.size())
-        return usageError("-o needs a file");
-      options.output = args[i];
-    } else if (arg.rfind("--emit=", 0) == 0) {
-      options.emit = arg.substr(7);
-    } else if (arg == "--stdlib" || arg.rfind("--stdlib=", 0) == 0) {
-      if (arg == "--stdlib") {
-        if (++i == args.size())
-          return usageError("--stdlib needs a directory");
-        options.stdlib = args[i];
+      } else if (arg == "--format") {
+        options.format = reader.value();
+      } else if (arg == "-o") {
+        options.output = reader.value();
+      } else if (arg == "--emit") {
+        options.emit = reader.value();
+      } else if (arg == "--stdlib") {
+        options.stdlib = reader.value();
+      } else if (arg.size() > 1 && arg[0] == '-') {
+        return usageError("unknown option '" + arg + "'");
+      } else if (options.command.empty()) {
+        options.command = arg;
       } else {
-        options.stdlib = arg.substr(9);
+        options.files.push_back(arg);
       }
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return usageError("unknown option '" + arg + "'");
-    } else if (options.command.empty()) {
-      options.command = arg;
-    } else {
-      options.files.push_back(arg);
     }
+  } catch (const cli::OptionError &e) {
+    return usageError(e.what());
   }
 
   if (options.command.empty())
