@@ -882,6 +882,33 @@ private:
     return v;
   }
 
+  /// A sum or concat of `any of` choices alone has nothing to combine when
+  /// they pick nothing: such architectures cannot be built, so the space
+  /// requires that they pick at least one tensor together (counted as any
+  /// requirement: `feasible` excludes them, the runtime never samples them).
+  void requireSomeInput(const std::string &fn, llvm::ArrayRef<mlir::Value> inputs, mlir::Location l) {
+    llvm::SmallVector<nas::SubsetOp> subsets;
+    for (mlir::Value v : inputs) {
+      auto subset = v.getDefiningOp<nas::SubsetOp>();
+      if (!subset)
+        return; // a tensor, or a `k of` pick with a fixed count
+      subsets.push_back(subset);
+    }
+    if (subsets.empty())
+      return;
+    mlir::Value total;
+    std::string names;
+    for (nas::SubsetOp s : subsets) {
+      mlir::Value n = builder.create<nas::CountOp>(l, s.getResult());
+      total = total ? builder.create<mlir::arith::AddIOp>(l, total, n).getResult() : n;
+      names += (names.empty() ? "len(" : " + len(") + s.getName().str() + ")";
+    }
+    mlir::Value ok = builder.create<mlir::arith::CmpIOp>(l, mlir::arith::CmpIPredicate::sge, total, intConst(1, l));
+    builder.create<nas::RequireOp>(l, ok, builder.getStringAttr(names + " >= 1"),
+                                   builder.getStringAttr("'" + fn + "' of 'any of' choices alone needs at least one "
+                                                         "picked input"));
+  }
+
   GenValue genBuiltin(const CallExpr &c, const std::string &fn) {
     mlir::Location l = loc(c.getLoc());
     std::vector<GenValue> args;
@@ -895,6 +922,7 @@ private:
       for (const GenValue &a : args)
         if (!flattenTensors(a, inputs))
           return fail(c.getLoc(), "'" + fn + "' takes tensors");
+      requireSomeInput(fn, inputs, l);
       if (fn == "sum")
         return GenValue::of(builder.create<nas::SumOp>(l, inputs));
       return GenValue::of(builder.create<nas::ConcatOp>(l, inputs));
@@ -904,11 +932,13 @@ private:
     if (fn == "len") {
       if (args[0].isList)
         return GenValue::of(intConst(static_cast<int64_t>(args[0].list.size()), l));
-      // An input choice: `k of [...]` holds k; `any of` is not known here.
+      // An input choice: `k of [...]` holds k; what `any of` picks is a
+      // decision, which nas.count reads.
       if (auto pick = args[0].value.getDefiningOp<nas::PickOp>())
         return GenValue::of(pick.getCount());
-      return fail(c.getLoc(), "len() of an 'any of' input choice depends on which inputs are picked; "
-                              "it is not a compile-time value");
+      if (mlir::isa<nas::TensorListType>(args[0].value.getType()))
+        return GenValue::of(builder.create<nas::CountOp>(l, args[0].value));
+      return fail(c.getLoc(), "len() takes a list or an input choice");
     }
     if (fn == "ceil" || fn == "floor" || fn == "round") {
       mlir::Value x = args[0].value;

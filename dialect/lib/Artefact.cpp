@@ -175,6 +175,10 @@ private:
     }
     if (auto r = dyn_cast<RangeOp>(def))
       return Json(Json{{"decision", r.getName()}});
+    // How many inputs an `any of` choice picks (its value is their mask).
+    if (auto count = dyn_cast<CountOp>(def))
+      if (auto subset = count.getList().getDefiningOp<SubsetOp>())
+        return Json(Json{{"count", subset.getName()}});
     if (auto m = dyn_cast<MetricOp>(def)) {
       bool ok = true;
       Json args = namedArgs(m.getArgs(), m.getNames(), ok);

@@ -39,6 +39,13 @@ static Attribute evaluate(Value value, const DecisionValues &decisions, llvm::De
     auto chosen = decisions.find(r.getName().str());
     if (chosen != decisions.end())
       result = chosen->second;
+  } else if (auto count = dyn_cast<CountOp>(def); count && count.getList().getDefiningOp<SubsetOp>()) {
+    // An `any of` decision's value is the mask of what it picks.
+    auto chosen = decisions.find(count.getList().getDefiningOp<SubsetOp>().getName().str());
+    if (chosen != decisions.end())
+      if (auto mask = dyn_cast<IntegerAttr>(chosen->second))
+        result = IntegerAttr::get(IntegerType::get(def->getContext(), 64),
+                                  llvm::popcount(static_cast<uint64_t>(mask.getInt())));
   } else if (matchPattern(value, m_Constant(&result))) {
     // a constant
   } else if (auto select = dyn_cast<arith::SelectOp>(def)) {
@@ -256,6 +263,14 @@ void mlir::nas::decisionsOf(Value value, llvm::SmallVectorImpl<Operation *> &out
       continue;
     if (isa<CategoricalOp, RangeOp>(def))
       out.push_back(def);
+    // How many an input choice picks reads that decision, not its candidates.
+    if (auto count = dyn_cast<CountOp>(def)) {
+      if (auto subset = count.getList().getDefiningOp<SubsetOp>(); subset && seen.insert(subset).second)
+        out.push_back(subset);
+      else if (auto pick = count.getList().getDefiningOp<PickOp>())
+        work.push_back(pick.getCount());
+      continue;
+    }
     for (Value operand : def->getOperands())
       work.push_back(operand);
   }

@@ -251,6 +251,13 @@ static LogicalResult verifyCombiner(Operation *op, ValueRange inputs) {
 LogicalResult SumOp::verify() { return verifyCombiner(*this, getInputs()); }
 LogicalResult ConcatOp::verify() { return verifyCombiner(*this, getInputs()); }
 
+OpFoldResult CountOp::fold(FoldAdaptor) {
+  // `k of [...]` picks k; what `any of` picks is a decision.
+  if (auto pick = getList().getDefiningOp<PickOp>())
+    return pick.getCount();
+  return {};
+}
+
 OpFoldResult StringOp::fold(FoldAdaptor) { return getValueAttr(); }
 
 OpFoldResult StringEqOp::fold(FoldAdaptor adaptor) {

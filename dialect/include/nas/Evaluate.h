@@ -35,7 +35,8 @@ private:
 Attribute evaluate(Value value, const DecisionValues &decisions,
                    const llvm::DenseMap<Value, Attribute> *known = nullptr);
 
-/// The decision ops (categorical or range) `value` depends on.
+/// The decision ops `value` depends on: categorical, range, and the `any of`
+/// input choices whose count (`nas.count`) it reads.
 void decisionsOf(Value value, llvm::SmallVectorImpl<Operation *> &out);
 
 /// A closed range of numbers a value can take.

@@ -390,6 +390,23 @@ def Nas_SubsetOp : Nas_Op<"subset", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Nas_CountOp : Nas_Op<"count", [Pure]> {
+  let summary = "how many feature maps an input choice picks";
+  let description = [{
+    `len()` of an input choice: the count `k` of a `nas.pick`, the number
+    of candidates a `nas.subset` picks (a decision). A `sum` or `concat`
+    whose inputs are only `any of` choices requires a count of at least 1.
+
+    ```mlir
+    %n = nas.count %skips
+    ```
+  }];
+  let arguments = (ins Nas_TensorListType:$list);
+  let results = (outs I64:$result);
+  let assemblyFormat = "$list attr-dict";
+  let hasFolder = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Constraints, metrics, objectives and search settings
 //===----------------------------------------------------------------------===//
