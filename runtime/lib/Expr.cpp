@@ -10,6 +10,8 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <set>
 #include <sstream>
 
 using namespace nasc::runtime;
@@ -349,6 +351,49 @@ Json evalOp(const Json &tree, const Env &env) {
 } // namespace
 
 Json nasc::runtime::evaluate(const Json &tree, const Env &env) { return eval(tree, env); }
+
+namespace {
+const std::map<std::string, int> &opArities() {
+  // Keep in step with evalOp (Expr.EveryKnownOpEvaluates checks it).
+  static const std::map<std::string, int> arity = [] {
+    std::map<std::string, int> m{{"nas.string_eq", 2}, {"arith.select", 3}};
+    for (const char *n : {"andi", "ori", "xori", "addi", "subi", "muli", "divsi", "ceildivsi", "floordivsi", "remsi",
+                          "divui", "ceildivui", "remui", "maxsi", "minsi", "maxui", "minui", "shli", "shrui", "shrsi",
+                          "cmpi", "cmpf", "addf", "subf", "mulf", "divf", "remf", "maximumf", "minimumf", "maxnumf",
+                          "minnumf"})
+      m[std::string("arith.") + n] = 2;
+    for (const char *n : {"negf", "sitofp", "uitofp", "fptosi", "fptoui", "extsi", "extui", "trunci", "index_cast",
+                          "index_castui", "bitcast", "extf", "truncf"})
+      m[std::string("arith.") + n] = 1;
+    for (const char *n : {"ipowi", "powf", "fpowi", "copysign", "atan2"})
+      m[std::string("math.") + n] = 2;
+    for (const char *n : {"absi", "ceil", "floor", "round", "roundeven", "trunc", "absf", "sqrt", "rsqrt", "cbrt", "exp",
+                          "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "tanh", "atan", "erf"})
+      m[std::string("math.") + n] = 1;
+    return m;
+  }();
+  return arity;
+}
+} // namespace
+
+int nasc::runtime::scalarOpArity(const std::string &name) {
+  auto it = opArities().find(name);
+  return it == opArities().end() ? -1 : it->second;
+}
+
+std::vector<std::string> nasc::runtime::scalarOpNames() {
+  std::vector<std::string> out;
+  for (auto &[name, n] : opArities())
+    out.push_back(name);
+  return out;
+}
+
+bool nasc::runtime::knownPredicate(const std::string &op, const std::string &p) {
+  static const std::set<std::string> cmpi = {"eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge"};
+  static const std::set<std::string> cmpf = {"false", "true", "ord", "uno", "oeq", "one", "olt", "ole", "ogt", "oge",
+                                             "ueq", "une", "ult", "ule", "ugt", "uge"};
+  return op == "arith.cmpi" ? cmpi.count(p) > 0 : op == "arith.cmpf" ? cmpf.count(p) > 0 : false;
+}
 
 int64_t nasc::runtime::asInt(const Json &v) {
   if (v.is_number_unsigned())

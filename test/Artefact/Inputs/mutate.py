@@ -3,7 +3,8 @@
 mutate.py IN OUT KIND [ARG]: truncate N | flip OFFSET | version V | garbage |
 trailing | payload JSON-EDIT (valid header and checksum around an edited
 payload: 'drop:KEY' removes a top-level key, 'node-forward' makes a node read
-a later one, 'unknown-op' renames an op a layer uses)."""
+a later one, 'unknown-op' renames an op a layer uses, 'set:a.0.b=JSON' sets
+one value, 'deep:N' nests an input shape N operations deep)."""
 import json
 import sys
 import zlib
@@ -43,6 +44,22 @@ def main():
             nodes[3]["inputs"] = [len(nodes) - 1]
         elif arg == "unknown-op":
             p["ops"]["conv_renamed"] = p["ops"].pop("conv")
+        elif arg.startswith("set:"):
+            # set:a.0.b=JSON sets p["a"][0]["b"]
+            path, value = arg[4:].split("=", 1)
+            keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+            parent = p
+            for k in keys[:-1]:
+                parent = parent[k]
+            parent[keys[-1]] = json.loads(value)
+        elif arg.startswith("deep:"):
+            # deep:N: the first input's shape[0] becomes a tree N operations deep
+            # (written as text: json.dumps itself cannot nest that deep)
+            n = int(arg[5:])
+            p["spaces"][0]["inputs"][0]["shape"][0] = "DEEP"
+            deep = '{"op":"arith.addi","args":[' * n + "1" + ",1]}" * n
+            write(dst, json.dumps(p).replace('"DEEP"', deep, 1))
+            return
         write(dst, json.dumps(p))
     else:
         sys.exit("mutate.py: unknown kind " + kind)

@@ -357,3 +357,27 @@ TEST(Expr, EveryTreeOfEveryStdlibSpaceAndExample) {
 }
 
 } // namespace
+
+// The reader refuses ops the evaluator does not know (scalarOpArity): each
+// op it knows must evaluate with that many operands, and an op outside it
+// must be unknown to the evaluator too.
+TEST(Expr, EveryKnownOpEvaluates) {
+  std::vector<std::string> names = scalarOpNames();
+  ASSERT_GT(names.size(), 60u);
+  for (const std::string &name : names) {
+    int n = scalarOpArity(name);
+    ASSERT_GT(n, 0) << name;
+    Json args = Json::array();
+    for (int i = 0; i < n; ++i)
+      args.push_back(name == "nas.string_eq" ? Json("a") : name == "arith.select" && i == 0 ? Json(true) : Json(2));
+    Json tree{{"op", name}, {"args", args}};
+    if (name == "arith.cmpi" || name == "arith.cmpf")
+      tree["predicate"] = name == "arith.cmpi" ? "slt" : "olt";
+    EXPECT_NO_THROW(evaluate(tree, Env{})) << name;
+  }
+  EXPECT_EQ(scalarOpArity("arith.frob"), -1);
+  EXPECT_THROW(evaluate(Json{{"op", "arith.frob"}, {"args", Json::array({1, 2})}}, Env{}), EvalError);
+  EXPECT_TRUE(knownPredicate("arith.cmpi", "uge"));
+  EXPECT_FALSE(knownPredicate("arith.cmpi", "olt"));
+  EXPECT_TRUE(knownPredicate("arith.cmpf", "une"));
+}

@@ -44,6 +44,15 @@ struct Env {
 /// The value of a scalar tree: a JSON integer, float, boolean or string.
 Json evaluate(const Json &tree, const Env &env);
 
+/// The number of operands the scalar op `name` takes (arith, math,
+/// nas.string_eq, as evaluate() implements them), or -1 for an op it does
+/// not know: the artefact reader refuses those before anything runs.
+int scalarOpArity(const std::string &name);
+/// Every op scalarOpArity knows.
+std::vector<std::string> scalarOpNames();
+/// Whether `predicate` is one of arith.cmpi's (or arith.cmpf's) predicates.
+bool knownPredicate(const std::string &op, const std::string &predicate);
+
 /// Whether a tree reads a metric anywhere (a constraint over metrics is a
 /// hard limit checked after evaluation; one over decisions prunes the space).
 bool readsMetric(const Json &tree);
