@@ -99,6 +99,54 @@ SearchDriver::SearchDriver(const Space &space, const Json &search, Strategy &str
     : space_(space), search_(search), strategy_(strategy), estimator_(estimator), store_(store),
       options_(std::move(options)) {}
 
+void SearchDriver::checkStoredRow(const Record &r, const std::string &path) const {
+  auto bad = [&](const std::string &what) {
+    return StoreError(path + ": row seq " + std::to_string(r.seq) + ": " + what);
+  };
+  // The architecture as stored: positions within this space's domains.
+  const std::vector<size_t> &discrete = space_.discrete();
+  if (r.arch.choice.size() != discrete.size() || r.arch.real.size() != space_.continuous().size())
+    throw bad("the architecture has " + std::to_string(r.arch.choice.size()) + "+" +
+              std::to_string(r.arch.real.size()) + " decisions; space " + space_.name() + " has " +
+              std::to_string(discrete.size()) + "+" + std::to_string(space_.continuous().size()));
+  for (size_t k = 0; k < discrete.size(); ++k) {
+    const runtime::Decision &d = space_.decisions()[discrete[k]];
+    if (r.arch.choice[k] < 0 || r.arch.choice[k] >= int64_t(d.domain.size()))
+      throw bad("decision '" + d.name + "' is at position " + std::to_string(r.arch.choice[k]) + " of " +
+                std::to_string(d.domain.size()));
+  }
+  for (size_t k = 0; k < space_.continuous().size(); ++k) {
+    const runtime::Decision &d = space_.decisions()[space_.continuous()[k]];
+    double v = r.arch.real[k];
+    if (!(v >= d.lo && v <= d.hi))
+      throw bad("decision '" + d.name + "' is " + fmt(v, "%.17g") + ", outside [" + fmt(d.lo, "%g") + ", " +
+                fmt(d.hi, "%g") + "]");
+  }
+  Architecture parsed;
+  try {
+    parsed = space_.parseId(r.id);
+  } catch (const std::exception &e) {
+    throw bad("id '" + r.id + "' is not an architecture of space " + space_.name() + ": " + e.what());
+  }
+  if (space_.fullId(space_.canonical(parsed)) != r.id || !(space_.canonical(parsed) == r.arch))
+    throw bad("id '" + r.id + "' does not name the stored architecture (" + space_.fullId(r.arch) + ")");
+  if (Space::hash(r.id) != r.hash)
+    throw bad("hash " + r.hash + " is not the id's (" + Space::hash(r.id) + ")");
+  // The score follows from the row: the first objective (negated when
+  // minimized) for a feasible evaluation without error, else -inf.
+  double expected = -kInf;
+  const Json objectives = search_.value("objectives", Json::array());
+  if (r.eval.error.empty() && r.feasible && !r.objectives.empty() && !objectives.empty()) {
+    bool minimize = objectives[0].value("direction", "maximize") == "minimize";
+    expected = minimize ? -r.objectives[0] : r.objectives[0];
+    if (std::isnan(expected))
+      expected = -kInf;
+  }
+  if (!(r.score == expected))
+    throw bad("score " + fmt(r.score, "%.17g") + " is not what the row's objectives give (" +
+              fmt(expected, "%.17g") + ")");
+}
+
 SearchResult SearchDriver::run() {
   using Clock = std::chrono::steady_clock;
   SearchSettings set = settings(search_, options_);
@@ -126,8 +174,16 @@ SearchResult SearchDriver::run() {
     if (!stored.empty()) {
       std::optional<Json> snap = store_->snapshot();
       if (!snap)
-        throw StoreError(store_->path() + ": evaluations but no strategy snapshot");
-      strategy_.restore(*snap);
+        throw StoreError(store_->path() + ": " + std::to_string(stored.size()) +
+                         " evaluations but no strategy snapshot");
+      for (const Record &r : stored)
+        checkStoredRow(r, store_->path());
+      try {
+        strategy_.restore(*snap);
+      } catch (const std::exception &e) {
+        throw StoreError(store_->path() + ": the strategy snapshot (after row seq " +
+                         std::to_string(stored.back().seq) + ") does not restore: " + e.what());
+      }
       for (Record &r : stored) {
         before += r.seconds;
         if (!r.cached)

@@ -4,16 +4,45 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <ctime>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace nasc::search;
 namespace runtime = nasc::runtime;
 
 namespace {
 
-constexpr const char *kFormat = "nasc-search-store 1";
+// 2: every row and the snapshot carry a checksum of their contents.
+constexpr const char *kFormat = "nasc-search-store 2";
+
+std::string real17(double v) {
+  if (std::isnan(v))
+    return "nan";
+  if (std::isinf(v))
+    return v < 0 ? "-inf" : "inf";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+/// FNV-1a 64 of a row's columns as stored (text, numbers at full
+/// precision), separated so that no two rows share a text: what detects a
+/// hand-edited score or ID and a damaged page (not a forger, who can
+/// recompute it).
+std::string checksumOf(const std::vector<std::string> &columns) {
+  std::string all;
+  for (const std::string &c : columns) {
+    all += c;
+    all += '\x1f';
+  }
+  return nasc::runtime::Space::hash(all);
+}
 
 class Stmt {
 public:
@@ -65,13 +94,38 @@ Json figures(const std::map<std::string, double> &m) {
   return o;
 }
 
-std::map<std::string, double> figuresFrom(const std::string &text) {
+/// Reading one row; errors say which column is wrong (the caller adds the
+/// file and the row).
+struct ColumnError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+Json parseColumn(const std::string &column, const std::string &text) {
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception &) {
+    throw ColumnError(column + ": not JSON: '" + (text.size() > 40 ? text.substr(0, 37) + "..." : text) + "'");
+  }
+}
+
+double numberOf(const std::string &column, const Json &v) {
+  try {
+    if (v.is_number() || v.is_string())
+      return scoreFromJson(v);
+  } catch (const std::exception &) {
+  }
+  throw ColumnError(column + ": expected a number, found " + v.dump());
+}
+
+std::map<std::string, double> figuresFrom(const std::string &column, const std::string &text) {
   std::map<std::string, double> m;
   if (text.empty())
     return m;
-  Json j = Json::parse(text); // items() of a temporary would dangle
+  Json j = parseColumn(column, text); // items() of a temporary would dangle
+  if (!j.is_object())
+    throw ColumnError(column + ": expected an object of numbers, found " + j.dump());
   for (auto &[k, v] : j.items())
-    m[k] = scoreFromJson(v);
+    m[k] = numberOf(column + "." + k, v);
   return m;
 }
 
@@ -99,13 +153,60 @@ std::optional<std::string> Store::metaValue(const std::string &key) const {
   return std::nullopt;
 }
 
+/// The folder a store lives in, for messages.
+static std::string folderOf(const std::string &path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+}
+
+void Store::lock() {
+  // One writer per run: a lock file beside the store, held (flock) for the
+  // store's lifetime and released by the kernel when the process dies, so
+  // a killed run leaves nothing to clean up. SQLite's own locks are
+  // per transaction and would let two searches interleave their rows.
+  std::string lockPath = path_ + ".lock";
+  lockFd_ = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lockFd_ < 0)
+    throw StoreError(lockPath + ": cannot create the run's lock file: " + std::strerror(errno));
+  if (::flock(lockFd_, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    char buf[32] = {0};
+    ssize_t n = ::pread(lockFd_, buf, sizeof buf - 1, 0);
+    std::string pid = n > 0 ? std::string(buf, size_t(n)) : std::string();
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' '))
+      pid.pop_back();
+    ::close(lockFd_);
+    lockFd_ = -1;
+    if (err == EWOULDBLOCK)
+      throw StoreError("run folder " + folderOf(path_) + " is in use by another search" +
+                       (pid.empty() ? std::string() : " (process " + pid + ")") + " holding " + lockPath +
+                       ": wait for it to finish, or pass another --out folder");
+    throw StoreError(lockPath + ": cannot lock: " + std::strerror(err));
+  }
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(lockFd_, 0) != 0 || ::pwrite(lockFd_, pid.data(), pid.size(), 0) < 0) {
+    // The lock holds without the note; only the message to a second
+    // process loses the pid.
+  }
+}
+
 Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path_(path) {
+  lock();
   struct stat st;
-  bool existed = ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
+  bool present = ::stat(path.c_str(), &st) == 0;
+  bool existed = present && st.st_size > 0;
+  if (present && !existed && resume) {
+    ::close(lockFd_);
+    lockFd_ = -1;
+    throw StoreError(path + ": empty file (0 bytes), not a search store: nothing to resume (the run's store was "
+                     "truncated or never written; pass a new --out folder to start afresh)");
+  }
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "cannot open";
     sqlite3_close(db_);
     db_ = nullptr;
+    ::close(lockFd_);
+    lockFd_ = -1;
     throw StoreError(path + ": " + msg);
   }
   try {
@@ -131,7 +232,8 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
     if (hasMeta) {
       if (metaValue("format").value_or("") != kFormat)
         throw StoreError(path + ": not a nasc search store of this version (format '" +
-                         metaValue("format").value_or("?") + "')");
+                         metaValue("format").value_or("?") + "', this runtime writes '" + kFormat +
+                         "'): pass a new --out folder");
       Stmt c(db_, "SELECT count(*) FROM evaluations", path_);
       c.step();
       int64_t n = c.integer(0);
@@ -163,9 +265,10 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
          "  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, hash TEXT NOT NULL, architecture TEXT NOT NULL,"
          "  metrics TEXT NOT NULL, report TEXT NOT NULL, objectives TEXT NOT NULL, score REAL,"
          "  feasible INTEGER NOT NULL, violated TEXT NOT NULL, error TEXT NOT NULL, cached INTEGER NOT NULL,"
-         "  seconds REAL NOT NULL, timestamp TEXT NOT NULL);"
+         "  seconds REAL NOT NULL, timestamp TEXT NOT NULL, checksum TEXT NOT NULL);"
          "CREATE INDEX evaluations_id ON evaluations(id);"
-         "CREATE TABLE snapshot(one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, state TEXT NOT NULL);");
+         "CREATE TABLE snapshot(one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, state TEXT NOT NULL,"
+         "  checksum TEXT NOT NULL);");
     setMeta("format", kFormat);
     setMeta("search", meta.search);
     setMeta("fingerprint", meta.fingerprint);
@@ -177,6 +280,8 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
+    ::close(lockFd_);
+    lockFd_ = -1;
     throw;
   }
 }
@@ -184,73 +289,165 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
 Store::~Store() {
   if (db_)
     sqlite3_close(db_);
+  if (lockFd_ >= 0)
+    ::close(lockFd_); // releases the lock
 }
+
+namespace {
+/// The columns of a row as the checksum reads them.
+std::vector<std::string> rowColumns(int64_t seq, const std::string &id, const std::string &hash,
+                                    const std::string &architecture, const std::string &metrics,
+                                    const std::string &report, const std::string &objectives, double score,
+                                    int64_t feasible, const std::string &violated, const std::string &error,
+                                    int64_t cached, double seconds, const std::string &timestamp) {
+  return {std::to_string(seq), id,       hash,  architecture, metrics, report, objectives, real17(score),
+          std::to_string(feasible), violated, error, std::to_string(cached), real17(seconds), timestamp};
+}
+} // namespace
 
 std::vector<Record> Store::records() const {
   std::vector<Record> out;
   Stmt s(db_,
          "SELECT seq, id, hash, architecture, metrics, report, objectives, score, feasible, violated, error, cached,"
-         " seconds, timestamp FROM evaluations ORDER BY seq",
+         " seconds, timestamp, checksum FROM evaluations ORDER BY seq",
          path_);
   while (s.step()) {
     Record r;
     r.seq = s.integer(0);
-    r.id = s.text(1);
-    r.hash = s.text(2);
-    r.arch = architectureFromJson(Json::parse(s.text(3)));
-    r.eval.metrics = figuresFrom(s.text(4));
-    r.eval.report = figuresFrom(s.text(5));
-    for (const Json &v : Json::parse(s.text(6)))
-      r.objectives.push_back(scoreFromJson(v));
-    r.score = s.real(7);
-    r.feasible = s.integer(8) != 0;
-    r.violated = s.text(9);
-    r.eval.error = s.text(10);
-    r.cached = s.integer(11) != 0;
-    r.seconds = s.real(12);
-    r.timestamp = s.text(13);
+    auto bad = [&](const std::string &what) {
+      return StoreError(path_ + ": row seq " + std::to_string(r.seq) + ": " + what);
+    };
+    int64_t expected = int64_t(out.size()) + 1;
+    if (r.seq != expected)
+      throw bad(r.seq > expected ? "the sequence has a gap: row seq " + std::to_string(expected) + " is missing"
+                                 : "the sequence starts at " + std::to_string(r.seq) + ", not 1");
+    std::vector<std::string> columns =
+        rowColumns(r.seq, s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.real(7),
+                   s.integer(8), s.text(9), s.text(10), s.integer(11), s.real(12), s.text(13));
+    if (checksumOf(columns) != s.text(14))
+      throw bad("checksum " + checksumOf(columns) + " does not match the stored " + s.text(14) +
+                ": the row was edited or damaged after it was written");
+    try {
+      r.id = s.text(1);
+      r.hash = s.text(2);
+      Json arch = parseColumn("architecture", s.text(3));
+      if (!arch.is_object() || !arch.contains("choice") || !arch["choice"].is_array())
+        throw ColumnError("architecture: expected {\"choice\": [...], \"real\": [...]}, found " + s.text(3));
+      try {
+        r.arch = architectureFromJson(arch);
+      } catch (const Json::exception &) {
+        throw ColumnError("architecture: expected whole numbers in 'choice' and numbers in 'real', found " +
+                          s.text(3));
+      }
+      r.eval.metrics = figuresFrom("metrics", s.text(4));
+      r.eval.report = figuresFrom("report", s.text(5));
+      Json objectives = parseColumn("objectives", s.text(6));
+      if (!objectives.is_array())
+        throw ColumnError("objectives: expected an array, found " + s.text(6));
+      for (size_t i = 0; i < objectives.size(); ++i)
+        r.objectives.push_back(numberOf("objectives[" + std::to_string(i) + "]", objectives[i]));
+      r.score = s.real(7);
+      if (std::isnan(r.score))
+        throw ColumnError("score: expected a number (or -inf for a failure), found none");
+      if (std::isinf(r.score) && r.score > 0)
+        throw ColumnError("score: +inf is not a score");
+      for (int c : {8, 11})
+        if (s.integer(c) != 0 && s.integer(c) != 1)
+          throw ColumnError(std::string(c == 8 ? "feasible" : "cached") + ": expected 0 or 1, found " +
+                            std::to_string(s.integer(c)));
+      r.feasible = s.integer(8) != 0;
+      r.violated = s.text(9);
+      r.eval.error = s.text(10);
+      r.cached = s.integer(11) != 0;
+      r.seconds = s.real(12);
+      if (!(r.seconds >= 0) || std::isinf(r.seconds))
+        throw ColumnError("seconds: expected a duration, found " + real17(r.seconds));
+      r.timestamp = s.text(13);
+    } catch (const ColumnError &e) {
+      throw bad(e.what());
+    }
     out.push_back(std::move(r));
   }
   return out;
 }
 
 std::optional<Json> Store::snapshot() const {
-  Stmt s(db_, "SELECT state FROM snapshot WHERE one = 1", path_);
-  if (s.step())
-    return Json::parse(s.text(0));
-  return std::nullopt;
+  Stmt s(db_, "SELECT seq, state, checksum FROM snapshot WHERE one = 1", path_);
+  if (!s.step())
+    return std::nullopt;
+  int64_t seq = s.integer(0);
+  std::string state = s.text(1);
+  std::string where = path_ + ": the strategy snapshot (after row seq " + std::to_string(seq) + ")";
+  if (checksumOf({std::to_string(seq), state}) != s.text(2))
+    throw StoreError(where + ": checksum does not match: it was edited or damaged after it was written");
+  Stmt last(db_, "SELECT coalesce(max(seq), 0) FROM evaluations", path_);
+  last.step();
+  if (last.integer(0) != seq)
+    throw StoreError(where + ": belongs to row seq " + std::to_string(seq) + ", but the last row is seq " +
+                     std::to_string(last.integer(0)));
+  try {
+    return Json::parse(state);
+  } catch (const Json::exception &) {
+    throw StoreError(where + ": not JSON");
+  }
 }
 
 void Store::append(const Record &r, const Json &snapshot) {
   Json objectives = Json::array();
   for (double v : r.objectives)
     objectives.push_back(scoreToJson(v));
-  exec("BEGIN IMMEDIATE");
+  std::string architecture = toJson(r.arch).dump(), metrics = figures(r.eval.metrics).dump(),
+              report = figures(r.eval.report).dump(), objectivesText = objectives.dump(),
+              timestamp = r.timestamp.empty() ? utcTimestamp() : r.timestamp, state = snapshot.dump();
+  // SQLite stores a NaN as NULL: a NaN score reads back as none, and the
+  // checksum is of what reads back.
+  double score = std::isnan(r.score) ? std::nan("") : r.score;
+  std::string checksum = checksumOf(rowColumns(r.seq, r.id, r.hash, architecture, metrics, report, objectivesText,
+                                               score, int64_t(r.feasible), r.violated, r.eval.error,
+                                               int64_t(r.cached), r.seconds, timestamp));
   try {
+    exec("BEGIN IMMEDIATE");
+  } catch (const StoreError &e) {
+    throw StoreError("cannot store evaluation seq " + std::to_string(r.seq) + ": " + e.what());
+  }
+  try {
+    Stmt taken(db_, "SELECT count(*) FROM evaluations WHERE seq = ?", path_);
+    taken.bind(1, r.seq);
+    taken.step();
+    if (taken.integer(0) > 0)
+      throw StoreError(path_ + ": row seq " + std::to_string(r.seq) +
+                       " is already stored: the rows do not belong to the run being continued");
     Stmt(db_,
          "INSERT INTO evaluations(seq, id, hash, architecture, metrics, report, objectives, score, feasible,"
-         " violated, error, cached, seconds, timestamp) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         " violated, error, cached, seconds, timestamp, checksum) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
          path_)
         .bind(1, r.seq)
         .bind(2, r.id)
         .bind(3, r.hash)
-        .bind(4, toJson(r.arch).dump())
-        .bind(5, figures(r.eval.metrics).dump())
-        .bind(6, figures(r.eval.report).dump())
-        .bind(7, objectives.dump())
+        .bind(4, architecture)
+        .bind(5, metrics)
+        .bind(6, report)
+        .bind(7, objectivesText)
         .bind(8, r.score)
         .bind(9, int64_t(r.feasible))
         .bind(10, r.violated)
         .bind(11, r.eval.error)
         .bind(12, int64_t(r.cached))
         .bind(13, r.seconds)
-        .bind(14, r.timestamp.empty() ? utcTimestamp() : r.timestamp)
+        .bind(14, timestamp)
+        .bind(15, checksum)
         .step();
-    Stmt(db_, "INSERT OR REPLACE INTO snapshot(one, seq, state) VALUES(1, ?, ?)", path_)
+    Stmt(db_, "INSERT OR REPLACE INTO snapshot(one, seq, state, checksum) VALUES(1, ?, ?, ?)", path_)
         .bind(1, r.seq)
-        .bind(2, snapshot.dump())
+        .bind(2, state)
+        .bind(3, checksumOf({std::to_string(r.seq), state}))
         .step();
     exec("COMMIT");
+  } catch (const StoreError &e) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    // A row of that seq already there means another writer, or a store
+    // whose rows do not match the run being resumed.
+    throw StoreError("cannot store evaluation seq " + std::to_string(r.seq) + " in " + e.what());
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;

@@ -403,3 +403,51 @@ TEST(Driver, TimeLimitAndErrors) {
 }
 
 } // namespace
+
+TEST(Store, OneWriterPerPathAndAnEmptyFileIsNotAFreshStart) {
+  Nb201 &nb = nb201();
+  std::string path = nasc_test::tempDir() + "/locked.db";
+  StoreMeta meta = SearchDriver::storeMeta(nb.space, nb.search, {});
+  {
+    Store first(path, meta, false);
+    // A second store on the path, even in this process, is refused by the
+    // lock before SQLite is touched.
+    std::string second = errorOf([&] { Store(path, meta, true); });
+    EXPECT_NE(second.find("is in use by another search (process " + std::to_string(getpid()) + ")"),
+              std::string::npos)
+        << second;
+    EXPECT_NE(second.find(path + ".lock"), std::string::npos) << second;
+  }
+  // Released with the first: resuming now works.
+  EXPECT_EQ(errorOf([&] { Store(path, meta, true); }), "(no error)");
+  // A 0-byte store under resume is an error; without resume a new run.
+  std::string empty = nasc_test::writeFile("empty.db", "");
+  std::string e = errorOf([&] { Store(empty, meta, true); });
+  EXPECT_NE(e.find("empty file (0 bytes), not a search store: nothing to resume"), std::string::npos) << e;
+  EXPECT_EQ(errorOf([&] { Store(empty, meta, false); }), "(no error)");
+}
+
+TEST(Store, EditedRowsAreNamedByFileAndRow) {
+  Nb201 &nb = nb201();
+  std::string path = nasc_test::tempDir() + "/edited.db";
+  DriverOptions opt;
+  opt.budget = 6;
+  StoreMeta meta = SearchDriver::storeMeta(nb.space, nb.search, opt);
+  {
+    Store store(path, meta, false);
+    runNb201(6, &store);
+  }
+  auto edit = [&](const std::string &sql) {
+    sqlite3 *db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  };
+  edit("UPDATE evaluations SET score = score + 1 WHERE seq = 4");
+  Store store(path, meta, true);
+  std::string e = errorOf([&] { store.records(); });
+  EXPECT_NE(e.find(path + ": row seq 4: checksum"), std::string::npos) << e;
+  // The driver's resume says the same (the store file, the row).
+  e = errorOf([&] { runNb201(10, &store, true); });
+  EXPECT_NE(e.find(path + ": row seq 4: checksum"), std::string::npos) << e;
+}

@@ -80,6 +80,12 @@ public:
                              const std::string &strategy = "", const Json &strategyArgs = nullptr);
 
 private:
+  /// A stored row before a resume trusts it: its architecture lies in this
+  /// space's domains, its id parses here and names it, its hash is the
+  /// id's, its score is what its objectives give. StoreError naming `path`
+  /// and the row otherwise.
+  void checkStoredRow(const Record &r, const std::string &path) const;
+
   const Space &space_;
   const Json &search_;
   Strategy &strategy_;

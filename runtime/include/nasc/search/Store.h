@@ -6,8 +6,10 @@
 //   evaluations(seq, ...)       one row per evaluation, in order
 //   snapshot(one=1, seq, state) the strategy's save() after the last tell
 // Each evaluation and the snapshot that follows it are written in one
-// transaction (synchronous=FULL): a killed process loses at most the
-// evaluation in flight, and the snapshot always matches the rows.
+// transaction (WAL, synchronous=NORMAL): a killed process loses at most the
+// evaluation in flight, and the snapshot always matches the rows. Rows and
+// the snapshot carry a checksum of their contents; one process at a time
+// holds the store (a lock file beside it).
 //
 //===----------------------------------------------------------------------===//
 #ifndef NASC_SEARCH_STORE_H
@@ -58,19 +60,27 @@ struct StoreMeta {
 
 class Store {
 public:
-  /// Opens or creates `path`. Without `resume`, a file that already holds a
-  /// run is refused (StoreError: pass --resume or a new path). With
-  /// `resume`, the stored run's fingerprint, strategy and seed must equal
-  /// `meta`'s (its budget is updated); a missing file starts a new run.
+  /// Opens or creates `path`, holding an exclusive lock on `path`.lock
+  /// (flock) until destroyed: a second Store on the same path, in this
+  /// process or another, is refused (StoreError naming the folder). Without
+  /// `resume`, a file that already holds a run is refused (pass --resume
+  /// or a new path). With `resume`, the stored run's fingerprint, strategy
+  /// and seed must equal `meta`'s (its budget is updated); a missing file
+  /// starts a new run, an empty (0-byte) one is an error.
   Store(const std::string &path, const StoreMeta &meta, bool resume);
   ~Store();
   Store(const Store &) = delete;
   Store &operator=(const Store &) = delete;
 
   const std::string &path() const { return path_; }
-  /// The stored run's evaluations, in order (empty for a new run).
+  /// The stored run's evaluations, in order (empty for a new run). Each
+  /// row is checked: seq contiguous from 1, its checksum, every column's
+  /// type (JSON where JSON is stored, a number or -inf as the score);
+  /// StoreError "PATH: row seq N: what is wrong" otherwise. Whether IDs
+  /// belong to the space is the driver's check (it has the space).
   std::vector<Record> records() const;
-  /// The strategy state saved with the last evaluation, if any.
+  /// The strategy state saved with the last evaluation, if any (checked:
+  /// its checksum, and that it belongs to the last row).
   std::optional<Json> snapshot() const;
   /// Appends one evaluation and replaces the snapshot, in one transaction.
   void append(const Record &r, const Json &snapshot);
@@ -82,6 +92,8 @@ public:
 private:
   std::string path_;
   sqlite3 *db_ = nullptr;
+  int lockFd_ = -1; ///< PATH.lock, flock()ed while the store is open
+  void lock();
   void exec(const std::string &sql);
   void setMeta(const std::string &key, const std::string &value);
 };
