@@ -435,11 +435,11 @@ int main(int argc, char **argv) {
       } else if (arg == "--format") {
         options.format = reader.value();
       } else if (arg == "-o") {
-        options.output = reader.value();
+        options.output = reader.value("a file");
       } else if (arg == "--emit") {
         options.emit = reader.value();
       } else if (arg == "--stdlib") {
-        options.stdlib = reader.value();
+        options.stdlib = reader.value("a directory");
       } else if (arg.size() > 1 && arg[0] == '-') {
         return usageError("unknown option '" + arg + "'");
       } else if (options.command.empty()) {

@@ -104,14 +104,14 @@ const std::string &ArgReader::next() {
   return flag_;
 }
 
-std::string ArgReader::value() {
+std::string ArgReader::value(const std::string &what) {
   if (inline_) {
     std::string v = *inline_;
     inline_.reset();
     return v;
   }
   if (i_ >= args_.size())
-    throw OptionError(flag_ + " needs a value");
+    throw OptionError(flag_ + " needs " + what);
   return args_[i_++];
 }
 

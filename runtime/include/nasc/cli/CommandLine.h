@@ -60,8 +60,9 @@ public:
   /// The next argument's flag part (the whole argument when it has no '=').
   const std::string &next();
   /// The value of the flag just read: after '=', else the next argument.
-  /// Throws OptionError ("--budget needs a value").
-  std::string value();
+  /// Throws OptionError ("--budget needs a value"; `what` replaces "a
+  /// value").
+  std::string value(const std::string &what = "a value");
   /// Whether the flag just read came with "=value" (a switch such as
   /// --resume must not).
   bool hasInlineValue() const { return inline_.has_value(); }
