@@ -85,7 +85,8 @@ FailureOr<uint64_t> parseMask(Operation *op, StringRef name, StringRef text, std
 }
 
 /// Replaces input choice `op` by the candidates `mask` picks, in its users:
-/// sums and concatenations take them as operands, an item its own pick.
+/// sums and concatenations take them as operands, an item its own pick, a
+/// count their number.
 LogicalResult fixInputChoice(Operation *op, uint64_t mask) {
   SmallVector<Value> picked;
   for (auto [i, v] : llvm::enumerate(candidatesOf(op)))
@@ -105,6 +106,13 @@ LogicalResult fixInputChoice(Operation *op, uint64_t mask) {
                                  << op->getAttrOfType<StringAttr>("name").getValue() << "', and this "
                                  << user->getName() << " has nothing else";
       user->setOperands(operands);
+      continue;
+    }
+    if (auto count = dyn_cast<CountOp>(user)) {
+      OpBuilder b(count);
+      count.getResult().replaceAllUsesWith(
+          b.create<arith::ConstantIntOp>(count.getLoc(), static_cast<int64_t>(picked.size()), 64));
+      count->erase();
       continue;
     }
     APInt index;
