@@ -104,6 +104,25 @@ Module *ModuleLoader::loadFile(const std::string &path, const ImportDecl *import
     return it->second.module.get();
   }
 
+  // Only regular files of at most kMaxSourceBytes: reading /dev/zero or a
+  // pipe never ends (docs/language.md, "Limits").
+  llvm::sys::fs::file_status status;
+  if (!llvm::sys::fs::status(path, status) && llvm::sys::fs::exists(status)) {
+    std::string problem;
+    if (!llvm::sys::fs::is_regular_file(status))
+      problem = "not a regular file";
+    else if (status.getSize() > kMaxSourceBytes)
+      problem = "file is larger than the " + std::to_string(kMaxSourceBytes >> 20) + " MiB limit";
+    if (!problem.empty()) {
+      anyFailure = true;
+      if (importedFrom)
+        emitError(context, importedFrom->nameLoc) << "cannot import '" << importedFrom->name << "' ('" << path
+                                                  << "'): " << problem;
+      else
+        llvm::errs() << path << ": error: " << problem << "\n";
+      return nullptr;
+    }
+  }
   auto bufferOrErr = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!bufferOrErr) {
     anyFailure = true;

@@ -6,6 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "nasc/Parser.h"
+
+#include "SourceLimits.h"
 #include "nasc/Diagnostics.h"
 
 #include "NasLexer.h"
@@ -13,8 +15,10 @@
 #include "antlr4-runtime.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
+#include <map>
 
 using namespace nasc;
 using nasc_grammar::NasLexer;
@@ -95,26 +99,45 @@ class Columns {
 public:
   explicit Columns(llvm::StringRef buffer) : buffer(buffer) {
     lineStarts.push_back(0);
-    for (size_t i = 0; i < buffer.size(); ++i)
-      if (buffer[i] == '\n')
+    bool ascii = true;
+    for (size_t i = 0; i < buffer.size(); ++i) {
+      ascii &= static_cast<unsigned char>(buffer[i]) < 0x80;
+      if (buffer[i] == '\n') {
+        asciiLine.push_back(ascii);
         lineStarts.push_back(i + 1);
+        ascii = true;
+      }
+    }
+    asciiLine.push_back(ascii);
   }
 
   /// The 1-based byte column of code point `cp` (0-based) on `line` (1-based).
+  /// Constant time on ASCII lines; other lines map their code points once,
+  /// so a long line costs linear time, not quadratic.
   unsigned byteColumn(size_t line, size_t cp) const {
-    if (line == 0 || line > lineStarts.size())
+    if (line == 0 || line > lineStarts.size() || asciiLine[line - 1])
       return cp + 1;
-    size_t start = lineStarts[line - 1], pos = start;
-    for (size_t seen = 0; seen < cp && pos < buffer.size() && buffer[pos] != '\n'; ++seen) {
-      unsigned char c = buffer[pos];
-      pos += c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    std::vector<unsigned> &offsets = codePointOffsets[line];
+    if (offsets.empty()) {
+      size_t start = lineStarts[line - 1];
+      size_t pos = start;
+      while (pos < buffer.size() && buffer[pos] != '\n') {
+        offsets.push_back(pos - start);
+        unsigned char c = buffer[pos];
+        pos += c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+      }
+      offsets.push_back(std::min(pos, buffer.size()) - start); // the end of the line
     }
-    return pos - start + 1;
+    if (cp < offsets.size())
+      return offsets[cp] + 1;
+    return offsets.back() + (cp - offsets.size() + 1) + 1;
   }
 
 private:
   llvm::StringRef buffer;
   std::vector<size_t> lineStarts;
+  std::vector<bool> asciiLine;
+  mutable std::map<size_t, std::vector<unsigned>> codePointOffsets;
 };
 
 /// Reports through the diagnostic engine, and only the first error of each
@@ -743,12 +766,43 @@ std::unique_ptr<Module> nasc::parseModule(llvm::SourceMgr &sourceMgr, unsigned b
   Columns columns(buffer->getBuffer());
   ErrorReporter reporter(context, file, columns);
 
+  // ANTLR aborts the process on bytes that are not UTF-8: refuse them first.
+  if (std::optional<size_t> bad = firstInvalidUtf8(buffer->getBuffer())) {
+    llvm::StringRef before = buffer->getBuffer().take_front(*bad);
+    size_t lineStart = before.rfind('\n');
+    lineStart = lineStart == llvm::StringRef::npos ? 0 : lineStart + 1;
+    emitError(context, Loc{file, static_cast<unsigned>(before.count('\n') + 1),
+                           static_cast<unsigned>(*bad - lineStart + 1)})
+        << llvm::formatv("invalid UTF-8 byte 0x{0:X-2}; .nas sources are UTF-8",
+                         static_cast<unsigned char>(buffer->getBuffer()[*bad]));
+    return nullptr;
+  }
+
   antlr4::ANTLRInputStream input(buffer->getBufferStart(), buffer->getBufferSize());
   NasLexer lexer(&input);
   lexer.removeErrorListeners();
   SilentListener listener(reporter);
   lexer.addErrorListener(&listener);
   antlr4::CommonTokenStream tokens(&lexer);
+
+  // The parser, the AST builder and the checker recurse once per nesting
+  // level: a nesting limit keeps any input within the stack.
+  tokens.fill();
+  NestingTracker nesting;
+  for (antlr4::Token *token : tokens.getTokens()) {
+    if (token->getType() == antlr4::Token::EOF || nesting.next(token->getText()))
+      continue;
+    Loc at{file, static_cast<unsigned>(token->getLine()),
+           columns.byteColumn(token->getLine(), token->getCharPositionInLine())};
+    if (nesting.chainTooLong())
+      emitError(context, at) << "expression chains more than " << kMaxChain
+                             << " binary operators; split it with 'let'";
+    else
+      emitError(context, at) << "expression nested more than " << kMaxNesting
+                             << " levels deep (parentheses, brackets, and chains of 'if', '**' and prefix operators "
+                                "each count one); split it with 'let'";
+    return nullptr;
+  }
   NasParser parser(&tokens);
   parser.removeErrorListeners();
 

@@ -14,6 +14,10 @@
 
 namespace nasc {
 
+/// The largest .nas source nasc reads, the main file or an import (the same
+/// as the command line's limit, nasc_cli's kSourceLimit).
+constexpr uint64_t kMaxSourceBytes = uint64_t(64) << 20;
+
 /// Owns the source buffers and the ASTs of one compilation: the main file and
 /// every file it imports, each loaded once.
 class ModuleLoader {

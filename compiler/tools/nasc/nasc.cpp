@@ -8,6 +8,7 @@
 #include "nas/Artefact.h"
 #include "nasc/cli/CommandLine.h"
 #include "nasc/ASTDump.h"
+#include "nasc/LargeStack.h"
 #include "nasc/Lint.h"
 #include "nasc/MLIRGen.h"
 #include "nasc/Pipeline.h"
@@ -378,6 +379,8 @@ void adviseHugePageHeap() {
 }
 #endif
 
+static int runCommand(int argc, char **argv);
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   // A compile allocates in many small pieces and frees most of it between
@@ -388,6 +391,12 @@ int main(int argc, char **argv) {
   adviseHugePageHeap();
   mallopt(M_TOP_PAD, 16 << 20);
 #endif
+  // Checking and lowering recurse once per level of a source's expressions
+  // (within the parser's limits): run them on a stack sized for that.
+  return nasc::runOnLargeStack([&] { return runCommand(argc, argv); });
+}
+
+static int runCommand(int argc, char **argv) {
   Options options;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty())
