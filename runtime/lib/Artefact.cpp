@@ -204,6 +204,10 @@ private:
       decisionRef(t, "decision", where, scope, "");
       return;
     }
+    if (t.contains("count")) { // how many an `any of` choice picks
+      decisionRef(t, "count", where, scope, "subset");
+      return;
+    }
     if (t.contains("choose")) {
       const DecisionInfo &d = decisionRef(t, "choose", where, scope, "categorical");
       const json &of = array(field(t, "of", where), at(where, "of"));

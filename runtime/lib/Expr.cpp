@@ -129,6 +129,16 @@ Json eval(const Json &tree, const Env &env) {
       fail("decision '" + name + "' has no value");
     return eval(d->second, env);
   }
+  if (auto it = tree.find("count"); it != tree.end()) {
+    // An `any of` choice's value is the mask of the inputs it picks.
+    const std::string &name = it->get_ref<const std::string &>();
+    if (!env.decisions)
+      fail("decision '" + name + "' is read, but no decisions are given");
+    auto d = env.decisions->find(name);
+    if (d == env.decisions->end())
+      fail("decision '" + name + "' has no value");
+    return Json(static_cast<int64_t>(__builtin_popcountll(static_cast<uint64_t>(asInt(d->second)))));
+  }
   if (auto it = tree.find("choose"); it != tree.end()) {
     const std::string &name = it->get_ref<const std::string &>();
     if (!env.decisions)

@@ -98,6 +98,8 @@ void decisionsRead(const Json &tree, std::set<std::string> &out) {
       out.insert(it->get<std::string>());
     if (auto it = tree.find("choose"); it != tree.end() && it->is_string())
       out.insert(it->get<std::string>());
+    if (auto it = tree.find("count"); it != tree.end() && it->is_string())
+      out.insert(it->get<std::string>());
     for (auto &[k, v] : tree.items())
       decisionsRead(v, out);
   } else if (tree.is_array()) {
