@@ -104,10 +104,11 @@ Module *ModuleLoader::loadFile(const std::string &path, const ImportDecl *import
     return it->second.module.get();
   }
 
-  // Only regular files of at most kMaxSourceBytes: reading /dev/zero or a
-  // pipe never ends (docs/language.md, "Limits").
+  // Imports are regular files of at most kMaxSourceBytes: reading /dev/zero
+  // or a pipe never ends (docs/language.md, "Limits"). The command line
+  // checks the main file itself (and takes /dev/null as an empty file).
   llvm::sys::fs::file_status status;
-  if (!llvm::sys::fs::status(path, status) && llvm::sys::fs::exists(status)) {
+  if (importedFrom && !llvm::sys::fs::status(path, status) && llvm::sys::fs::exists(status)) {
     std::string problem;
     if (!llvm::sys::fs::is_regular_file(status))
       problem = "not a regular file";
@@ -115,11 +116,8 @@ Module *ModuleLoader::loadFile(const std::string &path, const ImportDecl *import
       problem = "file is larger than the " + std::to_string(kMaxSourceBytes >> 20) + " MiB limit";
     if (!problem.empty()) {
       anyFailure = true;
-      if (importedFrom)
-        emitError(context, importedFrom->nameLoc) << "cannot import '" << importedFrom->name << "' ('" << path
-                                                  << "'): " << problem;
-      else
-        llvm::errs() << path << ": error: " << problem << "\n";
+      emitError(context, importedFrom->nameLoc) << "cannot import '" << importedFrom->name << "' ('" << path
+                                                << "'): " << problem;
       return nullptr;
     }
   }
