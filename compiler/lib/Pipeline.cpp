@@ -93,11 +93,17 @@ struct DecisionInfo {
   int64_t size = 0; // 0: continuous or unknown
   bool conditional = false;
   std::string when; // conditional: when an architecture uses it
+  /// For tools (info --json): the values as IDs write them (categorical),
+  /// the bounds (ranges), the count and candidates (input choices).
+  llvm::json::Object domainJson;
 };
 
 /// How condition `c` reads: which decisions pick what.
 std::string describeCondition(const nas::ActiveCondition &c, const nas::SpaceActivity &activity,
                               const llvm::StringMap<nas::SwitchOp> &switches) {
+  // An edge of an input choice: used where the choice picks it.
+  if (c.picks)
+    return "'" + c.switchId + "' picks input " + std::to_string(c.lo);
   std::vector<std::string> quoted;
   for (const std::string &n : activity.controllers(c.switchId))
     quoted.push_back("'" + n + "'");
@@ -148,6 +154,10 @@ std::vector<DecisionInfo> decisionsOf(nas::SpaceOp space) {
         parts.push_back(!label.empty() ? label : constantText(c.getAlternatives()[i]));
       }
       d.domain = "[" + llvm::join(parts, ", ") + "]";
+      llvm::json::Array values;
+      for (size_t i = 0; i < c.getAlternatives().size(); ++i)
+        values.push_back(nas::decisionValueText(c, mlir::Builder(c).getI64IntegerAttr(i)));
+      d.domainJson["values"] = std::move(values);
     } else if (auto r = llvm::dyn_cast<nas::RangeOp>(op)) {
       bool isFloat = r.getType().isF64();
       d = {r.getName().str(), isFloat ? "float range" : "int range", "", 0};
@@ -157,8 +167,19 @@ std::vector<DecisionInfo> decisionsOf(nas::SpaceOp space) {
         llvm::APInt lo, hi, step;
         if (mlir::matchPattern(r.getLo(), mlir::m_ConstantInt(&lo)) &&
             mlir::matchPattern(r.getHi(), mlir::m_ConstantInt(&hi)) &&
-            mlir::matchPattern(r.getStep(), mlir::m_ConstantInt(&step)) && step.getSExtValue() > 0)
+            mlir::matchPattern(r.getStep(), mlir::m_ConstantInt(&step)) && step.getSExtValue() > 0) {
           d.size = (hi.getSExtValue() - lo.getSExtValue()) / step.getSExtValue() + 1;
+          d.domainJson["lo"] = lo.getSExtValue();
+          d.domainJson["hi"] = hi.getSExtValue();
+          d.domainJson["step"] = step.getSExtValue();
+        }
+      } else {
+        mlir::FloatAttr lo, hi;
+        if (mlir::matchPattern(r.getLo(), mlir::m_Constant(&lo)) && mlir::matchPattern(r.getHi(), mlir::m_Constant(&hi))) {
+          d.domainJson["lo"] = lo.getValueAsDouble();
+          d.domainJson["hi"] = hi.getValueAsDouble();
+          d.domainJson["log"] = r.getLog();
+        }
       }
       if (r.getLog())
         d.domain += " log";
@@ -171,11 +192,14 @@ std::vector<DecisionInfo> decisionsOf(nas::SpaceOp space) {
         for (int64_t i = 0; i < k.getSExtValue(); ++i)
           c = c * (n - i) / (i + 1);
         d.size = c;
+        d.domainJson["count"] = k.getSExtValue();
       }
+      d.domainJson["candidates"] = static_cast<int64_t>(p.getCandidates().size());
     } else if (auto s = llvm::dyn_cast<nas::SubsetOp>(op)) {
       d = {s.getName().str(), "input subset", "any of " + std::to_string(s.getCandidates().size()), 0};
       if (s.getCandidates().size() < 62)
         d.size = int64_t(1) << s.getCandidates().size();
+      d.domainJson["candidates"] = static_cast<int64_t>(s.getCandidates().size());
     } else {
       return;
     }
@@ -339,13 +363,17 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
       unique = {llvm::toString(*benchmark, 10, false), llvm::toString(*algebraic, 10, false)};
     if (json) {
       llvm::json::Array ds;
-      for (const DecisionInfo &d : decisions)
-        ds.push_back(llvm::json::Object{{"name", d.name},
-                                        {"kind", d.kind},
-                                        {"domain", d.domain},
-                                        {"size", d.size},
-                                        {"conditional", d.conditional},
-                                        {"when", d.conditional ? llvm::json::Value(d.when) : nullptr}});
+      for (const DecisionInfo &d : decisions) {
+        llvm::json::Object o{{"name", d.name},
+                             {"kind", d.kind},
+                             {"domain", d.domain},
+                             {"size", d.size},
+                             {"conditional", d.conditional},
+                             {"when", d.conditional ? llvm::json::Value(d.when) : nullptr}};
+        for (auto &[key, value] : d.domainJson)
+          o[key] = value;
+        ds.push_back(std::move(o));
+      }
       llvm::json::Value uniqueJson = nullptr;
       if (unique)
         uniqueJson = llvm::json::Object{{"benchmark", unique->first}, {"algebraic", unique->second}};
