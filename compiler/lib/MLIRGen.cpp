@@ -622,7 +622,17 @@ private:
   GenValue select(mlir::Value cond, const GenValue &a, const GenValue &b, mlir::Location l) {
     if (a.isList || b.isList) {
       if (!a.isList || !b.isList || a.list.size() != b.list.size())
-        return fail(Loc{}, "an 'if' between lists needs two lists of one length");
+      {
+        auto describe = [](const GenValue &v) {
+          if (!v.isList)
+            return std::string("not a list");
+          return std::to_string(v.list.size()) + (v.list.size() == 1 ? " element" : " elements");
+        };
+        mlir::emitError(l) << "an 'if' between lists needs two lists of one length (here " << describe(a)
+                           << " and " << describe(b) << ")";
+        failed = true;
+        return GenValue();
+      }
       std::vector<GenValue> out;
       for (size_t i = 0; i < a.list.size(); ++i) {
         GenValue v = select(cond, a.list[i], b.list[i], l);

@@ -104,7 +104,7 @@ LogicalResult fixInputChoice(Operation *op, uint64_t mask) {
       if (operands.empty())
         return user->emitError() << "this architecture picks no input for '"
                                  << op->getAttrOfType<StringAttr>("name").getValue() << "', and this "
-                                 << user->getName() << " has nothing else";
+                                 << (isa<SumOp>(user) ? "sum" : "concat") << " has nothing else";
       user->setOperands(operands);
       continue;
     }
