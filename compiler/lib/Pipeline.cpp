@@ -250,11 +250,29 @@ static nas::SpaceOp selectSpace(mlir::ModuleOp module, llvm::StringRef spaceName
     else if (searchSpaces.size() == 1)
       space = searchSpaces.front();
   }
+  // Said at the first network (the module itself has no place in a file).
   if (!space)
-    mlir::emitError(module.getLoc()) << (spaceName.empty() ? "say which space with --space: "
+    mlir::emitError(spaces.empty() ? module.getLoc() : spaces.front().getLoc()) << (spaceName.empty() ? "say which space with --space: "
                                                            : "no space '" + spaceName.str() + "'; the spaces are ")
                                      << llvm::join(names, ", ");
   return space;
+}
+
+/// Warns at each requirement over decisions that `decisions` breaks where
+/// it binds (a requirement over metrics is judged when evaluating).
+static void warnBrokenRequirements(nas::SpaceOp space, const nas::DecisionValues &decisions,
+                                   llvm::StringRef id) {
+  nas::SpaceActivity activity(space);
+  llvm::StringMap<int64_t> indices = activity.switchIndices(decisions);
+  space.walk([&](nas::RequireOp r) {
+    auto holds = llvm::dyn_cast_or_null<mlir::IntegerAttr>(nas::evaluate(r.getCondition(), decisions));
+    if (!holds || !holds.getValue().isZero() || !nas::SpaceActivity::holds(nas::activeConditions(r), indices))
+      return;
+    auto diag = mlir::emitWarning(r.getLoc()) << "architecture '" << id << "' breaks this requirement";
+    if (r.getMessage())
+      diag << ": " << *r.getMessage();
+    diag << "; a search never proposes it";
+  });
 }
 
 /// The decisions an ID names in `space`, or an error naming the ID.
@@ -331,6 +349,8 @@ mlir::LogicalResult nasc::printArchitectures(mlir::ModuleOp module, llvm::String
     if (mlir::failed(decisions))
       return mlir::failure();
     std::string canonical = nas::architectureId(space, *decisions);
+    if (!hasInputChoices) // fixing the network (below) reports it
+      warnBrokenRequirements(space, *decisions, canonical);
     mlir::FailureOr<nas::Cost> cost = hasInputChoices ? fixedCost(module, space, id) : costs->cost(*decisions);
     os << canonical << "\t" << nas::architectureHash(canonical) << "\t";
     if (mlir::succeeded(cost))

@@ -8,6 +8,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <map>
 
 using namespace mlir;
@@ -129,6 +130,12 @@ LogicalResult fixInputChoice(Operation *op, uint64_t mask) {
   return success();
 }
 
+/// Whether two value texts are the same number (`4.0` and `4`).
+bool sameNumber(StringRef a, StringRef b) {
+  double x, y;
+  return !a.getAsDouble(x) && !b.getAsDouble(y) && x == y;
+}
+
 } // namespace
 
 std::string mlir::nas::architectureId(SpaceOp space, const DecisionValues &decisions) {
@@ -184,7 +191,7 @@ FailureOr<DecisionValues> mlir::nas::parseArchitectureId(SpaceOp space, StringRe
       std::vector<std::string> known;
       for (size_t i = 0; i < c.getAlternatives().size(); ++i) {
         known.push_back(alternativeText(c, i));
-        if (known.back() == value)
+        if (known.back() == value || sameNumber(known.back(), value))
           found = i;
       }
       if (found < 0) {
@@ -204,18 +211,42 @@ FailureOr<DecisionValues> mlir::nas::parseArchitectureId(SpaceOp space, StringRe
     }
     int64_t v;
     auto values = domainValues(it->second);
-    if (value.getAsInteger(10, v) || !values ||
+    double d;
+    // A number by its value: `4.0` is `4`.
+    if (value.getAsInteger(10, v) && !value.getAsDouble(d) && d == std::floor(d) && std::abs(d) < 9.0e15)
+      v = static_cast<int64_t>(d);
+    else if (value.getAsInteger(10, v))
+      values.reset();
+    if (!values ||
         llvm::none_of(*values, [&](Attribute a) { return cast<IntegerAttr>(a).getInt() == v; })) {
       error = "decision '" + name.str() + "' cannot be '" + value.str() + "'";
       return failure();
     }
     out[name.str()] = b.getI64IntegerAttr(v);
   }
+  // Decisions left out read as their first value, which is right only where
+  // the architecture does not use them (an edge no node picks, a block not
+  // chosen): a used one must be given.
+  std::vector<std::string> missing;
   for (auto &[name, op] : byName)
     if (!out.count(name)) {
-      error = "decision '" + name + "' is not given";
-      return failure();
+      auto values = domainValues(op);
+      if (!values || values->empty()) {
+        error = "decision '" + name + "' is not given";
+        return failure();
+      }
+      out[name] = values->front();
+      missing.push_back(name);
     }
+  if (!missing.empty()) {
+    SpaceActivity activity(space);
+    llvm::StringMap<int64_t> indices = activity.switchIndices(out);
+    for (const std::string &name : missing)
+      if (activity.active(name, indices)) {
+        error = "decision '" + name + "' is not given, and this architecture uses it";
+        return failure();
+      }
+  }
   // A pick's count may itself be a decision: check it once all are known.
   for (auto &[name, op] : byName)
     if (auto pick = dyn_cast<PickOp>(op)) {
