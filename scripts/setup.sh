@@ -6,6 +6,8 @@ set -euo pipefail
 PACKAGES=(
   # compiler toolchain and build
   cmake ninja-build g++ pkg-config lld-19 ccache
+  # fuzzing and sanitizer builds (scripts/fuzz.sh, scripts/sanitize.sh): clang with libFuzzer, ASan, UBSan
+  clang-19 libclang-rt-19-dev
   # LLVM/MLIR 19 (all four by name: libmlir-19-dev pulls neither tools nor llvm-dev)
   llvm-19-dev llvm-19-tools libmlir-19-dev mlir-19-tools
   zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev uuid-dev
