@@ -1,7 +1,8 @@
 //===- fuzz_compile.cpp - libFuzzer target: lowering to the artefact ------===//
 //
 // Check, code generation, lowering and the artefact writer. Every artefact
-// the compiler writes must pass the runtime's reader: a rejection aborts (a crash for libFuzzer), printing the reader's error.
+// the compiler writes must pass the runtime's reader: a rejection aborts
+// (a crash for libFuzzer), printing the reader's error.
 //
 //===----------------------------------------------------------------------===//
 #include "FrontEnd.h"

@@ -4,6 +4,7 @@
 // image, row-major, which is already the [C, H, W] layout of a tensor.
 //
 //===----------------------------------------------------------------------===//
+#include "Formats.h"
 #include "Io.h"
 
 #include "nasc/data/Dataset.h"
@@ -13,28 +14,14 @@
 namespace nasc::data {
 namespace {
 
-constexpr int64_t kPixels = 3 * 32 * 32;
+constexpr int64_t kPixels = detail::kCifarPixels;
+using Labels = detail::CifarFormat;
 
-struct Labels {
-  int bytes;          // label bytes per record
-  int fine;           // which of them is the label we keep
-  int64_t classes;    // bound of the kept label
-  int64_t coarse = 0; // CIFAR-100: bound of the other (coarse) label
-};
-
+// detail::checkCifar validates every byte the copy below reads.
 Dataset parseCifar(const std::string &path, const Labels &fmt) {
   std::vector<uint8_t> bytes = detail::readFile(path);
   const int64_t record = fmt.bytes + kPixels;
-  const int64_t size = static_cast<int64_t>(bytes.size());
-  if (size == 0)
-    throw DataError("'" + path + "': empty file (expected records of " + std::to_string(record) + " bytes)");
-  if (size % record != 0) {
-    int64_t want = (size / record + 1) * record;
-    throw DataError("'" + path + "': truncated file: expected " + std::to_string(want) + " bytes (" +
-                    std::to_string(size / record + 1) + " records of " + std::to_string(record) + "), got " +
-                    std::to_string(size));
-  }
-  const int64_t n = size / record;
+  const int64_t n = detail::checkCifar(bytes, path, fmt);
   Dataset ds;
   ds.images = torch::empty({n, 3, 32, 32}, torch::kUInt8);
   ds.labels = torch::empty({n}, torch::kInt64);
@@ -42,14 +29,7 @@ Dataset parseCifar(const std::string &path, const Labels &fmt) {
   int64_t *lab = ds.labels.data_ptr<int64_t>();
   for (int64_t r = 0; r < n; ++r) {
     const uint8_t *rec = bytes.data() + r * record;
-    int64_t label = rec[fmt.fine];
-    if (label >= fmt.classes)
-      throw DataError("'" + path + "': label out of range (label " + std::to_string(label) + " at record " +
-                      std::to_string(r) + ", classes " + std::to_string(fmt.classes) + ")");
-    if (fmt.bytes == 2 && rec[1 - fmt.fine] >= fmt.coarse)
-      throw DataError("'" + path + "': coarse label out of range (label " + std::to_string(rec[1 - fmt.fine]) +
-                      " at record " + std::to_string(r) + ", coarse classes " + std::to_string(fmt.coarse) + ")");
-    lab[r] = label;
+    lab[r] = rec[fmt.fine];
     std::memcpy(img + r * kPixels, rec + fmt.bytes, kPixels);
   }
   ds.classes = fmt.classes;

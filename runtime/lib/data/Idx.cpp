@@ -5,70 +5,22 @@
 // through zlib, which passes raw (not gzipped) files through unchanged.
 //
 //===----------------------------------------------------------------------===//
+#include "Formats.h"
 #include "Io.h"
 
 #include "nasc/data/Dataset.h"
 
-#include <cstdio>
 #include <cstring>
 
 namespace nasc::data {
 namespace {
 
-constexpr uint32_t kImagesMagic = 0x00000803, kLabelsMagic = 0x00000801;
-
-uint32_t be32(const uint8_t *p) {
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-}
-
-std::string hex(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", v);
-  return buf;
-}
+constexpr uint32_t kImagesMagic = detail::kIdxImagesMagic, kLabelsMagic = detail::kIdxLabelsMagic;
 
 // Checks the magic and the total length; returns the dimensions.
 std::vector<int64_t> readHeader(const std::vector<uint8_t> &bytes, const std::string &path, uint32_t magic,
                                 const char *kind) {
-  const int rank = magic == kImagesMagic ? 3 : 1;
-  const int64_t header = 4 + 4 * rank;
-  const int64_t size = static_cast<int64_t>(bytes.size());
-  if (size < 4)
-    throw DataError("'" + path + "': truncated file: expected at least " + std::to_string(header) +
-                    " bytes (IDX header), got " + std::to_string(size));
-  uint32_t got = be32(bytes.data());
-  if (got != magic) {
-    std::string hint;
-    if (got == kLabelsMagic || got == kImagesMagic)
-      hint = got == kLabelsMagic ? ": a label file, not an image file" : ": an image file, not a label file";
-    else if (bytes[0] == 0x1f && bytes[1] == 0x8b)
-      hint = ": gzip data inside gzip data?";
-    throw DataError("'" + path + "': wrong magic number " + hex(got) + " (expected " + hex(magic) + ", " + kind +
-                    ")" + hint);
-  }
-  if (size < header)
-    throw DataError("'" + path + "': truncated file: expected at least " + std::to_string(header) +
-                    " bytes (IDX header), got " + std::to_string(size));
-  std::vector<int64_t> dims;
-  // Bounded so the product below cannot overflow on a corrupt header:
-  // count < 2^32, rows * cols <= 2^24.
-  for (int d = 0; d < rank; ++d) {
-    int64_t v = be32(bytes.data() + 4 + 4 * d);
-    if (d > 0 && (v == 0 || v > 4096))
-      throw DataError("'" + path + "': bad image dimension " + std::to_string(v));
-    dims.push_back(v);
-  }
-  int64_t want = header;
-  int64_t per = 1;
-  for (int d = 1; d < rank; ++d)
-    per *= dims[d];
-  want += dims[0] * per;
-  if (size != want) {
-    std::string what = size < want ? "truncated file: " : "trailing data: ";
-    throw DataError("'" + path + "': " + what + "expected " + std::to_string(want) + " bytes (" +
-                    std::to_string(dims[0]) + (rank == 3 ? " images" : " labels") + "), got " + std::to_string(size));
-  }
-  return dims;
+  return detail::checkIdx(bytes, path, magic, kind);
 }
 
 // The first of name, name.gz, and the same with '.' before idx (as some
@@ -109,13 +61,9 @@ Dataset loadIdx(const std::string &root, bool train, int64_t classes) {
   Dataset ds;
   ds.labels = torch::empty({n}, torch::kInt64);
   int64_t *lab = ds.labels.data_ptr<int64_t>();
-  for (int64_t r = 0; r < n; ++r) {
-    int64_t label = lb[8 + r];
-    if (label >= classes)
-      throw DataError("'" + labelsPath + "': label out of range (label " + std::to_string(label) + " at record " +
-                      std::to_string(r) + ", classes " + std::to_string(classes) + ")");
-    lab[r] = label;
-  }
+  detail::checkIdxLabels(lb, labelsPath, classes);
+  for (int64_t r = 0; r < n; ++r)
+    lab[r] = lb[8 + r];
   ds.images = torch::empty({n, 1, idims[1], idims[2]}, torch::kUInt8);
   std::memcpy(ds.images.data_ptr<uint8_t>(), ib.data() + 16, static_cast<size_t>(n * idims[1] * idims[2]));
   ds.classes = classes;
