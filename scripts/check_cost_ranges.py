@@ -4,6 +4,8 @@ params and FLOPs (nasc info --archs, the compiler's cost model) lie inside
 the reported `params: lo .. hi` and `flops: lo .. hi`; for spaces of at most
 --enumerate architectures (without float decisions) every architecture is
 costed and the range must equal the enumerated minimum and maximum.
+Architectures that break a requirement over decisions (nasc warns) are not
+in the space and are left out.
 
 Usage: scripts/check_cost_ranges.py [--nasc build/bin/nasc] [--samples N]
        [--enumerate N] [--seed S] FILE.nas...
@@ -66,9 +68,11 @@ def costs(nasc, path, space, ids):
         os.unlink(name)
     if r.returncode != 0:
         return None, r.stderr
+    # An architecture that breaks a requirement is warned about: not in the space.
+    broken = set(re.findall(r"architecture '([^']*)' breaks this requirement", r.stderr))
     for line in r.stdout.strip().split("\n"):
         parts = line.split("\t")
-        if len(parts) == 4:
+        if len(parts) == 4 and parts[0] not in broken:
             out.append((parts[0], float(parts[2]), float(parts[3])))
     return out, r.stderr
 

@@ -123,8 +123,23 @@ public:
     std::optional<DecisionDomains> domains = spaceDomains(space, kMaxCostEnumerated);
     if (!domains)
       return std::nullopt;
+    // Architectures that break a requirement over decisions are not in
+    // the space: their costs do not count.
+    SmallVector<RequireOp> requirements;
+    space.walk([&](RequireOp r) { requirements.push_back(r); });
+    std::optional<SpaceActivity> activity;
+    if (!requirements.empty())
+      activity.emplace(space);
     std::optional<std::pair<Cost, Cost>> range;
     bool complete = forEachCombination(*domains, [&](const DecisionValues &d) {
+      if (activity) {
+        llvm::StringMap<int64_t> indices = activity->switchIndices(d);
+        for (RequireOp r : requirements) {
+          auto holds = dyn_cast_or_null<IntegerAttr>(evaluate(r.getCondition(), d));
+          if (holds && holds.getValue().isZero() && SpaceActivity::holds(activeConditions(r), indices))
+            return true; // not an architecture of the space
+        }
+      }
       std::optional<Cost> c = cost(d);
       if (!c)
         return false;
