@@ -33,6 +33,36 @@ Json arg(const Json &setting, const char *key, const Json &fallback, const runti
   return fallback;
 }
 
+/// Saves `module` to `file` through a temporary file beside it and a
+/// rename: a process killed while saving leaves the previous file (or
+/// none), never a truncated one that a resumed search would trip over.
+template <class Module> void saveAtomically(const Module &module, const std::string &file) {
+  std::string tmp = file + ".tmp";
+  torch::save(module, tmp);
+  std::filesystem::rename(tmp, file);
+}
+
+/// Loads `file` (weights this run saved, `what` they are) into `module`.
+/// A file that does not load (damaged, truncated, from another space) is
+/// an error naming it that stops the search: scoring architectures with
+/// it, or training again over it, would give another run.
+template <class Module> void loadKept(Module &module, const std::string &file, const std::string &what) {
+  std::string why;
+  try {
+    torch::load(module, file);
+    return;
+  } catch (const c10::Error &e) {
+    why = e.what_without_backtrace();
+  } catch (const std::exception &e) {
+    why = e.what();
+  }
+  if (size_t eol = why.find('\n'); eol != std::string::npos)
+    why.resize(eol);
+  throw search::FatalEstimatorError(file + ": cannot load " + what + " (" + why +
+                                    "): the file is damaged or from another run; delete it to train again, "
+                                    "or pass a new --out folder");
+}
+
 } // namespace
 
 struct TrainingEstimator::Impl {
@@ -146,7 +176,7 @@ struct TrainingEstimator::Impl {
     supernet->to(options.device);
     std::string file = weightsFile("supernet");
     if (!file.empty() && std::filesystem::exists(file)) {
-      torch::load(supernet, file); // a resumed search does not train it again
+      loadKept(supernet, file, "the trained supernet"); // a resumed search does not train it again
       supernetTrained = true;
       return;
     }
@@ -163,7 +193,7 @@ struct TrainingEstimator::Impl {
       *options.log << "supernet: trained in " << int(now() - start) << " s\n";
     if (!file.empty()) {
       std::filesystem::create_directories(options.weightsDir);
-      torch::save(supernet, file);
+      saveAtomically(supernet, file);
     }
     supernetTrained = true;
   }
@@ -249,7 +279,7 @@ Evaluation TrainingEstimator::evaluate(const Architecture &a, const std::map<std
     e.metrics["train_accuracy"] = t.accuracy;
     if (std::string file = m.weightsFile(m.weightsKey(a)); !file.empty()) {
       std::filesystem::create_directories(m.options.weightsDir);
-      torch::save(net, file);
+      saveAtomically(net, file);
     }
   }
   e.metrics["train_seconds"] = now() - start;
@@ -291,7 +321,7 @@ Evaluation TrainingEstimator::finish(const Architecture &best, const std::map<st
     net->inheritFrom(*m.supernet);
     recalibrateBatchNorm(*net, d.train, d.norm, 64, 8, m.options.device, m.seedFor(best));
   } else if (!kept.empty() && std::filesystem::exists(kept)) {
-    torch::load(net, kept);
+    loadKept(net, kept, "the best architecture's trained weights");
   } else {
     nn::train(*net, d.train, d.norm, m.trainOptions(best, d));
   }
@@ -302,7 +332,7 @@ Evaluation TrainingEstimator::finish(const Architecture &best, const std::map<st
   e.report["test_samples"] = double(t.samples);
   e.metrics["params"] = double(countParameters(*net));
   if (!weightsPath.empty())
-    torch::save(net, weightsPath);
+    saveAtomically(net, weightsPath);
   return e;
 }
 

@@ -276,6 +276,8 @@ SearchResult SearchDriver::run() {
             hyper[d.name] = values.at(d.name);
         try {
           o.eval = estimator_.evaluate(r.arch, hyper);
+        } catch (const FatalEstimatorError &) {
+          throw; // not this architecture's outcome: nothing is stored for it
         } catch (const std::exception &e) {
           o.eval.error = e.what();
         }

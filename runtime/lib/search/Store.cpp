@@ -201,82 +201,65 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
     throw StoreError(path + ": empty file (0 bytes), not a search store: nothing to resume (the run's store was "
                      "truncated or never written; pass a new --out folder to start afresh)");
   }
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
-    std::string msg = db_ ? sqlite3_errmsg(db_) : "cannot open";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    ::close(lockFd_);
-    lockFd_ = -1;
-    throw StoreError(path + ": " + msg);
-  }
   try {
-    sqlite3_busy_timeout(db_, 5000);
+    if (existed) {
+      open(path_);
+      bool hasMeta = false;
+      {
+        Stmt s(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", path_);
+        if (!s.step()) // a file that is not SQLite fails here
+          throw StoreError(path + ": cannot read it");
+        hasMeta = s.integer(0) > 0;
+      }
+      if (!hasMeta) {
+        Stmt s(db_, "SELECT count(*) FROM sqlite_master", path_);
+        s.step();
+        if (s.integer(0) > 0)
+          throw StoreError(path + ": an SQLite database, but not a nasc search store: pass a new path");
+      }
+      if (hasMeta) {
+        if (metaValue("format").value_or("") != kFormat)
+          throw StoreError(path + ": not a nasc search store of this version (format '" +
+                           metaValue("format").value_or("?") + "', this runtime writes '" + kFormat +
+                           "'): pass a new --out folder");
+        Stmt c(db_, "SELECT count(*) FROM evaluations", path_);
+        c.step();
+        int64_t n = c.integer(0);
+        std::string what = "search '" + metaValue("search").value_or("?") + "' (" + std::to_string(n) +
+                           " evaluations, " + (metaValue("finished") ? "finished" : "unfinished") + ")";
+        if (!resume)
+          throw StoreError(path + " already holds " + what +
+                           ": pass --resume to continue it, or a new path to start another run");
+        std::string mismatch;
+        if (metaValue("fingerprint").value_or("") != meta.fingerprint)
+          mismatch = "a different search or space (fingerprint " + metaValue("fingerprint").value_or("?") +
+                     ", this one is " + meta.fingerprint + ")";
+        else if (metaValue("strategy").value_or("") != meta.strategy)
+          mismatch = "strategy '" + metaValue("strategy").value_or("?") + "', not '" + meta.strategy + "'";
+        else if (metaValue("seed").value_or("") != std::to_string(meta.seed))
+          mismatch = "seed " + metaValue("seed").value_or("?") + ", not " + std::to_string(meta.seed);
+        if (!mismatch.empty())
+          throw StoreError("cannot resume " + path + ": it holds " + what + " with " + mismatch +
+                           "; pass a new path to start another run");
+        // Nothing is written yet: the rows and the snapshot are checked
+        // first (records(), the driver), and a refused resume must leave
+        // the file as it was. The new budget and the cleared `finished`
+        // mark go in with the first evaluation appended (or finish()).
+        pendingResume_ = true;
+        resumeBudget_ = meta.budget;
+        exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+        return;
+      }
+      // An SQLite file with nothing in it (no table): made anew below.
+      sqlite3_close(db_);
+      db_ = nullptr;
+    }
+    create(meta);
     // Write-ahead log, synced at checkpoints: a commit survives the process
     // being killed the moment it returns (what resume needs) without an
     // fsync per evaluation, which made a 150-evaluation table search take
     // 3 s instead of 0.1 s. Only a power loss can take the last commits.
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-    bool hasMeta = false;
-    {
-      Stmt s(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", path_);
-      if (!s.step()) // a file that is not SQLite fails here
-        throw StoreError(path + ": cannot read it");
-      hasMeta = s.integer(0) > 0;
-    }
-    if (existed && !hasMeta) {
-      Stmt s(db_, "SELECT count(*) FROM sqlite_master", path_);
-      s.step();
-      if (s.integer(0) > 0)
-        throw StoreError(path + ": an SQLite database, but not a nasc search store: pass a new path");
-    }
-    if (hasMeta) {
-      if (metaValue("format").value_or("") != kFormat)
-        throw StoreError(path + ": not a nasc search store of this version (format '" +
-                         metaValue("format").value_or("?") + "', this runtime writes '" + kFormat +
-                         "'): pass a new --out folder");
-      Stmt c(db_, "SELECT count(*) FROM evaluations", path_);
-      c.step();
-      int64_t n = c.integer(0);
-      std::string what = "search '" + metaValue("search").value_or("?") + "' (" + std::to_string(n) +
-                         " evaluations, " + (metaValue("finished") ? "finished" : "unfinished") + ")";
-      if (!resume)
-        throw StoreError(path + " already holds " + what +
-                         ": pass --resume to continue it, or a new path to start another run");
-      std::string mismatch;
-      if (metaValue("fingerprint").value_or("") != meta.fingerprint)
-        mismatch = "a different search or space (fingerprint " + metaValue("fingerprint").value_or("?") +
-                   ", this one is " + meta.fingerprint + ")";
-      else if (metaValue("strategy").value_or("") != meta.strategy)
-        mismatch = "strategy '" + metaValue("strategy").value_or("?") + "', not '" + meta.strategy + "'";
-      else if (metaValue("seed").value_or("") != std::to_string(meta.seed))
-        mismatch = "seed " + metaValue("seed").value_or("?") + ", not " + std::to_string(meta.seed);
-      if (!mismatch.empty())
-        throw StoreError("cannot resume " + path + ": it holds " + what + " with " + mismatch +
-                         "; pass a new path to start another run");
-      exec("BEGIN");
-      setMeta("budget", std::to_string(meta.budget));
-      exec("DELETE FROM meta WHERE key = 'finished'");
-      exec("COMMIT");
-      return;
-    }
-    exec("BEGIN");
-    exec("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-         "CREATE TABLE evaluations("
-         "  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, hash TEXT NOT NULL, architecture TEXT NOT NULL,"
-         "  metrics TEXT NOT NULL, report TEXT NOT NULL, objectives TEXT NOT NULL, score REAL,"
-         "  feasible INTEGER NOT NULL, violated TEXT NOT NULL, error TEXT NOT NULL, cached INTEGER NOT NULL,"
-         "  seconds REAL NOT NULL, timestamp TEXT NOT NULL, checksum TEXT NOT NULL);"
-         "CREATE INDEX evaluations_id ON evaluations(id);"
-         "CREATE TABLE snapshot(one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, state TEXT NOT NULL,"
-         "  checksum TEXT NOT NULL);");
-    setMeta("format", kFormat);
-    setMeta("search", meta.search);
-    setMeta("fingerprint", meta.fingerprint);
-    setMeta("strategy", meta.strategy);
-    setMeta("seed", std::to_string(meta.seed));
-    setMeta("budget", std::to_string(meta.budget));
-    setMeta("created", utcTimestamp());
-    exec("COMMIT");
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
@@ -284,6 +267,61 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
     lockFd_ = -1;
     throw;
   }
+}
+
+void Store::open(const std::string &file) {
+  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "cannot open";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError(file + ": " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+}
+
+void Store::create(const StoreMeta &meta) {
+  // Made complete under another name, then renamed into place: a process
+  // killed while creating the store leaves no store (a resume starts
+  // afresh, as nothing was evaluated) rather than an empty or half-made
+  // file that --resume would refuse. The lock is held: no one else writes
+  // PATH.new.
+  std::string fresh = path_ + ".new";
+  ::unlink(fresh.c_str());
+  ::unlink((fresh + "-journal").c_str());
+  open(fresh);
+  exec("BEGIN");
+  exec("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+       "CREATE TABLE evaluations("
+       "  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, hash TEXT NOT NULL, architecture TEXT NOT NULL,"
+       "  metrics TEXT NOT NULL, report TEXT NOT NULL, objectives TEXT NOT NULL, score REAL,"
+       "  feasible INTEGER NOT NULL, violated TEXT NOT NULL, error TEXT NOT NULL, cached INTEGER NOT NULL,"
+       "  seconds REAL NOT NULL, timestamp TEXT NOT NULL, checksum TEXT NOT NULL);"
+       "CREATE INDEX evaluations_id ON evaluations(id);"
+       "CREATE TABLE snapshot(one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, state TEXT NOT NULL,"
+       "  checksum TEXT NOT NULL);");
+  setMeta("format", kFormat);
+  setMeta("search", meta.search);
+  setMeta("fingerprint", meta.fingerprint);
+  setMeta("strategy", meta.strategy);
+  setMeta("seed", std::to_string(meta.seed));
+  setMeta("budget", std::to_string(meta.budget));
+  setMeta("created", utcTimestamp());
+  exec("COMMIT");
+  sqlite3_close(db_);
+  db_ = nullptr;
+  if (::rename(fresh.c_str(), path_.c_str()) != 0) {
+    int err = errno;
+    ::unlink(fresh.c_str());
+    throw StoreError(path_ + ": cannot create the store: " + std::strerror(err));
+  }
+  open(path_);
+}
+
+void Store::applyResume() {
+  if (!pendingResume_)
+    return;
+  setMeta("budget", std::to_string(resumeBudget_));
+  exec("DELETE FROM meta WHERE key = 'finished'");
 }
 
 Store::~Store() {
@@ -442,7 +480,9 @@ void Store::append(const Record &r, const Json &snapshot) {
         .bind(2, state)
         .bind(3, checksumOf({std::to_string(r.seq), state}))
         .step();
+    applyResume();
     exec("COMMIT");
+    pendingResume_ = false;
   } catch (const StoreError &e) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     // A row of that seq already there means another writer, or a store
@@ -455,9 +495,21 @@ void Store::append(const Record &r, const Json &snapshot) {
 }
 
 void Store::finish(const std::string &reason) {
+  // A finished run resumed with nothing to add (same budget, same reason
+  // to stop) is left exactly as it was.
+  if (pendingResume_ && metaValue("budget") == std::to_string(resumeBudget_)) {
+    std::optional<std::string> was = metaValue("finished");
+    std::string suffix = " " + reason;
+    if (was && was->size() >= suffix.size() && was->compare(was->size() - suffix.size(), suffix.size(), suffix) == 0) {
+      pendingResume_ = false;
+      return;
+    }
+  }
   exec("BEGIN");
+  applyResume();
   setMeta("finished", utcTimestamp() + " " + reason);
   exec("COMMIT");
+  pendingResume_ = false;
 }
 
 bool Store::finished() const { return metaValue("finished").has_value(); }

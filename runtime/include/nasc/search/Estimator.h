@@ -12,6 +12,7 @@
 #include "nasc/runtime/Space.h"
 
 #include <map>
+#include <stdexcept>
 #include <string>
 
 namespace nasc::search {
@@ -30,6 +31,16 @@ struct Evaluation {
   /// Non-empty when the architecture could not be evaluated (the search goes
   /// on; the architecture scores -inf).
   std::string error;
+};
+
+/// An error that stops the search instead of failing one evaluation: the
+/// estimator cannot go on at all (a kept checkpoint it cannot read). The
+/// driver lets it through and stores nothing for the evaluation in flight,
+/// so a resume after the cause is removed continues as if it never happened;
+/// any other exception from evaluate() is that architecture's error.
+class FatalEstimatorError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
 };
 
 class Estimator {

@@ -65,8 +65,10 @@ public:
   /// process or another, is refused (StoreError naming the folder). Without
   /// `resume`, a file that already holds a run is refused (pass --resume
   /// or a new path). With `resume`, the stored run's fingerprint, strategy
-  /// and seed must equal `meta`'s (its budget is updated); a missing file
-  /// starts a new run, an empty (0-byte) one is an error.
+  /// and seed must equal `meta`'s (its budget is updated with the first
+  /// write: opening writes nothing); a missing file starts a new run, an
+  /// empty (0-byte) one is an error. A new store appears complete or not
+  /// at all (made as PATH.new, then renamed).
   Store(const std::string &path, const StoreMeta &meta, bool resume);
   ~Store();
   Store(const Store &) = delete;
@@ -93,7 +95,16 @@ private:
   std::string path_;
   sqlite3 *db_ = nullptr;
   int lockFd_ = -1; ///< PATH.lock, flock()ed while the store is open
+  /// Resumed: the new budget and the cleared `finished` mark are written
+  /// with the first append() or finish(), not when the store is opened (a
+  /// resume refused for a damaged row must leave the file untouched).
+  bool pendingResume_ = false;
+  uint64_t resumeBudget_ = 0;
   void lock();
+  void open(const std::string &file);
+  /// A new store, made complete as PATH.new and renamed to PATH.
+  void create(const StoreMeta &meta);
+  void applyResume();
   void exec(const std::string &sql);
   void setMeta(const std::string &key, const std::string &value);
 };

@@ -1,0 +1,131 @@
+//===- StoreResumeTest.cpp - What opening a store writes, and when --------===//
+//
+// A resume that is refused (a damaged row, a foreign snapshot) must leave
+// the store byte for byte as it was, and a process killed while creating a
+// store must not leave a file that --resume refuses (bench/kill_resume.py
+// kills searches at random moments).
+//
+//===----------------------------------------------------------------------===//
+#include "TestSupport.h"
+#include "nasc/search/Driver.h"
+#include "nasc/search/Store.h"
+#include "nasc/search/Strategy.h"
+
+#include <gtest/gtest.h>
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace nasc::runtime;
+using namespace nasc::search;
+
+namespace {
+
+struct Nb201 {
+  const Artefact &art = nasc_test::compiled(nasc_test::sourceDir() + "/examples/nb201_evolution.nas");
+  Json search = art.searches().at(0);
+  Space space{art.space("NB201Evolution.space"), &search};
+};
+
+Nb201 &nb201() {
+  static Nb201 nb;
+  return nb;
+}
+
+StoreMeta metaWithBudget(uint64_t budget) {
+  DriverOptions opt;
+  opt.budget = budget;
+  return SearchDriver::storeMeta(nb201().space, nb201().search, opt);
+}
+
+Record recordOf(uint64_t seq, Rng &rng) {
+  Record r;
+  r.seq = int64_t(seq);
+  r.arch = nb201().space.canonical(nb201().space.sample(rng));
+  r.id = nb201().space.fullId(r.arch);
+  r.hash = Space::hash(r.id);
+  r.eval.metrics = {{"accuracy", 80.0 + double(seq)}};
+  r.objectives = {80.0 + double(seq)};
+  r.score = 80.0 + double(seq);
+  return r;
+}
+
+std::string bytesOf(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+} // namespace
+
+TEST(StoreResume, OpeningForResumeWritesNothingUntilTheFirstWrite) {
+  std::string path = nasc_test::tempDir() + "/lazy.db";
+  Rng rng(3);
+  {
+    Store store(path, metaWithBudget(3), false);
+    for (uint64_t i = 1; i <= 3; ++i)
+      store.append(recordOf(i, rng), Json{{"after", i}});
+    store.finish("budget");
+  }
+  std::string before = bytesOf(path);
+  ASSERT_FALSE(before.empty());
+  { // Opened with another budget and closed: what a refused resume does.
+    Store store(path, metaWithBudget(9), true);
+    EXPECT_EQ(store.records().size(), 3u);
+    EXPECT_TRUE(store.finished());
+    EXPECT_EQ(store.metaValue("budget").value_or(""), "3");
+  }
+  EXPECT_EQ(bytesOf(path), before) << "opening for --resume changed the store";
+  { // Resumed with nothing to add (same budget): left as it was.
+    Store store(path, metaWithBudget(3), true);
+    store.finish("budget");
+  }
+  EXPECT_EQ(bytesOf(path), before) << "a finished run resumed with nothing to add was rewritten";
+  { // The first evaluation appended brings the new budget and clears the mark.
+    Store store(path, metaWithBudget(5), true);
+    store.append(recordOf(4, rng), Json{{"after", 4}});
+    EXPECT_FALSE(store.finished());
+    EXPECT_EQ(store.metaValue("budget").value_or(""), "5");
+    store.finish("budget");
+    EXPECT_TRUE(store.finished());
+  }
+  { // A smaller budget with nothing to add: finish() records it.
+    Store store(path, metaWithBudget(2), true);
+    store.finish("budget");
+    EXPECT_EQ(store.metaValue("budget").value_or(""), "2");
+  }
+}
+
+TEST(StoreResume, ANewStoreAppearsWholeOrNotAtAll) {
+  std::string dir = nasc_test::tempDir() + "/whole";
+  std::filesystem::create_directories(dir);
+  std::string path = dir + "/search.db";
+  // What a process killed while creating the store leaves: the half-made
+  // store under its temporary name (here: junk), no store.
+  std::ofstream(path + ".new") << "half a store";
+  std::ofstream(path + ".new-journal") << "its journal";
+  {
+    Store store(path, metaWithBudget(2), /*resume=*/true); // nothing to resume: a new run
+    EXPECT_TRUE(store.records().empty());
+    EXPECT_EQ(store.metaValue("format").value_or(""), "nasc-search-store 2");
+  }
+  EXPECT_FALSE(std::filesystem::exists(path + ".new"));
+  EXPECT_FALSE(std::filesystem::exists(path + ".new-journal"));
+  // An SQLite file with no tables in it (what the old code left when killed
+  // between creating the file and committing its tables) is made anew too.
+  std::string bare = dir + "/bare.db";
+  sqlite3 *db = nullptr;
+  ASSERT_EQ(sqlite3_open(bare.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  ASSERT_GT(std::filesystem::file_size(bare), 0u);
+  {
+    Store store(bare, metaWithBudget(2), /*resume=*/true);
+    EXPECT_TRUE(store.records().empty());
+    EXPECT_EQ(store.metaValue("format").value_or(""), "nasc-search-store 2");
+  }
+}
