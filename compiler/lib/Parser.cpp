@@ -723,7 +723,8 @@ private:
       return std::make_unique<FloatExpr>(l, value);
     }
     if (auto *d = dynamic_cast<NasParser::DurationLitContext *>(p)) {
-      llvm::StringRef spelling = d->getText();
+      std::string text = d->getText();
+      llvm::StringRef spelling = text;
       size_t unitStart = spelling.find_first_not_of("0123456789_");
       std::string digits = spelling.substr(0, unitStart).str();
       digits.erase(std::remove(digits.begin(), digits.end(), '_'), digits.end());
