@@ -377,8 +377,11 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
     auto size = space->getAttrOfType<mlir::StringAttr>("size");
     bool continuous = space->hasAttr("continuous");
     std::optional<std::pair<std::string, std::string>> unique;
-    mlir::FailureOr<llvm::APInt> benchmark = nas::countUnique(space, nas::Equivalence::Benchmark, kMaxEnumerated);
-    mlir::FailureOr<llvm::APInt> algebraic = nas::countUnique(space, nas::Equivalence::Algebraic, kMaxEnumerated);
+    std::string notCounted;
+    mlir::FailureOr<llvm::APInt> benchmark =
+        nas::countUnique(space, nas::Equivalence::Benchmark, kMaxEnumerated, &notCounted);
+    mlir::FailureOr<llvm::APInt> algebraic =
+        nas::countUnique(space, nas::Equivalence::Algebraic, kMaxEnumerated, &notCounted);
     if (mlir::succeeded(benchmark) && mlir::succeeded(algebraic))
       unique = {llvm::toString(*benchmark, 10, false), llvm::toString(*algebraic, 10, false)};
     if (json) {
@@ -402,6 +405,7 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
                                           {"size", size ? size.str() : std::string("?")},
                                           {"feasible", feasibleJson(space)},
                                           {"unique", std::move(uniqueJson)},
+                                          {"unique_not_counted", unique ? llvm::json::Value(nullptr) : notCounted},
                                           {"continuous", continuous},
                                           {"decisions", std::move(ds)}});
       continue;
@@ -412,9 +416,7 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
     if (unique)
       os << "  unique: " << unique->first << " (benchmark rule), " << unique->second << " (algebraic rule)\n";
     else
-      os << "  unique: not counted (input choices or float decisions, an owner whose use depends on another "
-            "owner's decisions, or more than "
-         << kMaxEnumerated << " combinations in one owner)\n";
+      os << "  unique: not counted: " << notCounted << "\n";
     if (auto feasible = space->getAttrOfType<mlir::StringAttr>("feasible")) {
       os << "  feasible: " << feasible.getValue() << " architectures meet the requirements over decisions\n";
       if (auto never = space->getAttrOfType<mlir::ArrayAttr>("never_feasible"))

@@ -8,7 +8,7 @@
 
 // A limit below the space's size leaves it uncounted.
 // RUN: nasc compile --emit=mlir-lowered %stdlib/spaces/nb201.nas | nas-opt --nas-count-unique=limit=1000 --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=LIMIT
-// LIMIT: remark: space 'NasBench201.space': unique architectures not counted (input choices or float decisions, an owner whose use depends on another owner's decisions, or too many combinations)
+// LIMIT: remark: space 'NasBench201.space': unique architectures not counted: 'nb201_cell' has more than 1000 combinations of its own decisions
 
 // The owner map the rules work from: NB201's cells are one owner.
 // RUN: nasc compile --emit=mlir-lowered %stdlib/spaces/nb201.nas | FileCheck %s --check-prefix=OWNERS
@@ -28,7 +28,34 @@
 // Not by owner when one owner's decisions decide which other owners are
 // used (Deep's depth decides which Cell copies count).
 // RUN: nasc compile --emit=mlir-lowered %S/../Shapes/Inputs/nested-blocks.nas | nas-opt --nas-count-unique=limit=10 --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=NESTED
-// NESTED: remark: space 'Net.space': unique architectures not counted
+// NESTED: remark: space 'Net.space': unique architectures not counted: whether 'Deep#0/Cell#0.0/k' is used depends on 'Deep#0/depth', a decision of 'Deep#0' (counted only where the network's own decisions decide it)
+
+// An instance that decides nothing (MnasLayer) is part of its caller's
+// form, with the arguments its caller's decisions give it. Per block:
+// conv_op x expand (expand only for mbconv: 4) x kernel 2 x se 2, times the
+// distinct widths (b1: 16 or 24 channels, as 0.75 and 1.0 both round to 16;
+// b2: 3), times n: b1 n=0 1, n=1 32, n=2 x skip 64 -> 97; b2 n=1 48,
+// n=2 96, n=3 96 -> 240; 97 x 240 = 23,280. Enumeration (186,624
+// architectures) and the by-owner count (limit 1000) agree.
+// RUN: nasc info %S/Inputs/mnas-two-blocks.nas | FileCheck %s --check-prefix=MNAS
+// MNAS: size: 186624 architectures
+// MNAS-NEXT: unique: 23280 (benchmark rule), 23280 (algebraic rule)
+// RUN: nasc compile --emit=mlir-lowered %S/Inputs/mnas-two-blocks.nas | nas-opt --nas-count-unique=limit=1000 --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=MNAS-OWNER
+// MNAS-OWNER: remark: space 'Two.space': unique architectures: 23280 (benchmark rule), 23280 (algebraic rule)
+// The whole MnasNet space, by owner, equals the count by hand: blocks with
+// 1 base layer and 2 distinct widths 97, 1 layer and 3 widths 145, 2 layers
+// 240, 3 or 4 layers 288: 97 x 240 x 288^4 x 145.
+// RUN: nasc info %stdlib/spaces/mnasnet.nas | FileCheck %s --check-prefix=MNASNET
+// MNASNET: unique: 23223139408281600 (benchmark rule), 23223139408281600 (algebraic rule)
+
+// Owner parameters computed from the space's parameters (EfficientNet's
+// width = 1.1 ** phi) are known to the owner: one architecture, one form.
+// RUN: nasc info %stdlib/spaces/efficientnet.nas | FileCheck %s --check-prefix=EFF
+// EFF: unique: 1 (benchmark rule), 1 (algebraic rule)
+
+// Each reason for not counting is named.
+// RUN: nasc info %stdlib/spaces/darts.nas | FileCheck %s --check-prefix=DARTS
+// DARTS: unique: not counted: input choice 'normal/in3' (input choices have no canonical form yet)
 // The vision transformer: every layer configuration is a different function.
 // RUN: nasc info %stdlib/spaces/transformer.nas | FileCheck %s --check-prefix=VIT
 // VIT: unique: 1876276224 (benchmark rule), 1876276224 (algebraic rule)

@@ -98,15 +98,17 @@ enum class Equivalence {
 /// as Evaluate.h takes them: categorical index, range value). Equal forms
 /// compute the same function. Fails on constructs not handled yet (input
 /// choices).
-FailureOr<std::string> canonicalForm(SpaceOp space, const DecisionValues &decisions, Equivalence rule);
+FailureOr<std::string> canonicalForm(SpaceOp space, const DecisionValues &decisions, Equivalence rule,
+                                     std::string *whyNot = nullptr);
 
 /// The number of distinct canonical forms over every architecture: by
 /// enumeration for spaces of at most `limit` architectures, else by owner
 /// (the network and each owner enumerated alone, at most `limit` each, and
 /// multiplied; Equivalence.cpp says when that is exact). Fails when neither
 /// applies (input choices, float decisions, owners whose use depends on
-/// another owner's decisions).
-FailureOr<APInt> countUnique(SpaceOp space, Equivalence rule, uint64_t limit);
+/// another owner's decisions); then `whyNot`, if given, says which reason
+/// applies and names the decision or owner.
+FailureOr<APInt> countUnique(SpaceOp space, Equivalence rule, uint64_t limit, std::string *whyNot = nullptr);
 
 } // namespace mlir::nas
 

@@ -45,6 +45,13 @@ using namespace mlir::nas;
 
 namespace {
 
+/// Whether owner `prefix` (or an owner inside it) has decisions of its own.
+bool ownsDecisions(const DecisionValues &all, StringRef prefix) {
+  std::string owner = prefix.str() + "/";
+  return llvm::any_of(all, [&](const auto &d) { return StringRef(d.first).starts_with(owner); });
+}
+
+
 constexpr llvm::StringLiteral kZero = "#";
 
 struct Term {
@@ -61,14 +68,29 @@ public:
   /// The canonical form of template `t`'s output for this owner, whose
   /// constant parameters are `params`.
   FailureOr<std::string> run(TemplateOp t, DictionaryAttr params) {
+    FailureOr<Term> out = runTerm(t, params, {});
+    if (failed(out))
+      return failure();
+    return out->text;
+  }
+
+  /// The same with the inputs' terms given (an owner inlined into its
+  /// caller's form) or, when `inputs` is empty, as atoms.
+  FailureOr<Term> runTerm(TemplateOp t, DictionaryAttr params, ArrayRef<Term> inputs) {
     Block &body = t.getBody().front();
+    auto defaults = t.getParamDefaults();
     for (unsigned i = 0; i < body.getNumArguments(); ++i) {
       bool isParam = i < t.getNumParams();
       StringRef name = cast<StringAttr>(isParam ? t.getParamNames()[i] : t.getInputNames()[i - t.getNumParams()]);
-      memo[body.getArgument(i)] = Term{(isParam ? "p:" : "in:") + name.str(), {}};
-      if (isParam && params)
-        if (Attribute value = params.get(name))
-          known[body.getArgument(i)] = value;
+      memo[body.getArgument(i)] = !isParam && !inputs.empty() ? inputs[i - t.getNumParams()]
+                                                              : Term{(isParam ? "p:" : "in:") + name.str(), {}};
+      if (!isParam)
+        continue;
+      Attribute value = params ? params.get(name) : Attribute();
+      if (!value && defaults && !isa<UnitAttr>((*defaults)[i]))
+        value = (*defaults)[i];
+      if (value)
+        known[body.getArgument(i)] = value;
     }
     // Local decision names, as the template's ops carry them.
     std::string owner = prefix.empty() ? "" : prefix.str() + "/";
@@ -81,11 +103,11 @@ public:
       if (auto inst = dyn_cast<InstanceOp>(op); inst && inst.getSharing() == Sharing::independent)
         ordinals[inst] = counts[inst.getTemplateName()]++;
     auto output = cast<OutputOp>(body.getTerminator());
-    FailureOr<Term> out = term(output.getValue());
-    if (failed(out))
-      return failure();
-    return out->text;
+    return term(output.getValue());
   }
+
+  /// Why run() failed: what in the owner's body has no canonical form.
+  std::string why;
 
 private:
   SymbolTable &symbols;
@@ -100,6 +122,13 @@ private:
   Attribute eval(Value v) { return evaluate(v, local, &known); }
 
   Term zero() { return Term{kZero.str(), {}}; }
+
+  /// Fails with a reason (the first one stays).
+  LogicalResult fail(const Twine &reason) {
+    if (why.empty())
+      why = reason.str();
+    return failure();
+  }
 
   /// How a layer value is fixed under this architecture.
   struct Layer {
@@ -130,7 +159,7 @@ private:
     if (auto l = dyn_cast<LayerOp>(def)) {
       auto opdef = symbols.lookup<OpDefOp>(l.getOp());
       if (!opdef)
-        return failure();
+        return fail("operation '" + l.getOp() + "' has no definition");
       auto traits = opdef.getOpTraits();
       if (llvm::is_contained(traits, StringAttr::get(def->getContext(), "zero")))
         return Layer{Layer::Zero};
@@ -147,7 +176,7 @@ private:
     if (auto c = dyn_cast<CategoricalOp>(def)) {
       auto chosen = local.find(c.getName().str());
       if (chosen == local.end())
-        return failure();
+        return fail("choice '" + c.getName() + "' is not among its owner's decisions");
       int64_t i = cast<IntegerAttr>(chosen->second).getInt();
       std::string altLabel;
       if (auto labels = c.getLabels())
@@ -160,7 +189,7 @@ private:
     if (auto s = dyn_cast<arith::SelectOp>(def)) {
       auto cond = dyn_cast_or_null<IntegerAttr>(eval(s.getCondition()));
       if (!cond)
-        return failure();
+        return fail("an 'if' between layers whose condition its owner's decisions do not fix");
       return layer(cond.getInt() ? s.getTrueValue() : s.getFalseValue(), label);
     }
     if (auto inst = dyn_cast<InstanceOp>(def)) {
@@ -171,13 +200,13 @@ private:
     if (auto r = dyn_cast<RepeatOp>(def)) {
       auto count = dyn_cast_or_null<IntegerAttr>(eval(r.getCount()));
       if (!count)
-        return failure();
+        return fail("a repetition whose count its owner's decisions do not fix");
       Layer l{Layer::Repeat};
       l.count = count.getInt();
       l.inner = r.getLayer();
       return l;
     }
-    return failure();
+    return fail("a layer made by '" + def->getName().getStringRef() + "'");
   }
 
   /// The owner prefix of instance `inst` in this body (copy `copy` of a
@@ -199,21 +228,24 @@ private:
     return "";
   }
 
-  FailureOr<Term> applyLayer(const Layer &l, ArrayRef<Term> inputs, int64_t copy = -1) {
+  FailureOr<Term> applyLayer(Layer l, ArrayRef<Term> inputs, int64_t copy = -1) {
     switch (l.kind) {
     case Layer::Zero:
       return zero();
     case Layer::Identity:
       if (inputs.size() != 1)
-        return failure();
+        return fail("an identity layer applied to " + Twine(inputs.size()) + " inputs");
       return inputs[0];
     case Layer::Op:
       if (inputs.size() != 1)
-        return failure();
+        return fail("a layer '" + l.label + "' applied to " + Twine(inputs.size()) + " inputs");
       if (inputs[0].isZero())
         return zero();
       return Term{"(" + inputs[0].text + ")@" + l.label, {}};
     case Layer::Instance: {
+      std::string child = childPrefix(l.instance, copy);
+      if (l.instance.getSharing() != Sharing::root && !ownsDecisions(all, child))
+        return inlineInstance(l.instance, child, inputs);
       // Its body is canonicalized as an owner of its own.
       std::vector<std::string> texts;
       for (const Term &t : inputs)
@@ -222,7 +254,7 @@ private:
     }
     case Layer::Repeat: {
       if (inputs.size() != 1)
-        return failure();
+        return fail("a repetition applied to " + Twine(inputs.size()) + " inputs");
       FailureOr<Layer> inner = layer(l.inner);
       if (failed(inner))
         return failure();
@@ -237,6 +269,24 @@ private:
     }
     }
     return failure();
+  }
+
+  /// An instance that decides nothing is part of its caller's form, with
+  /// the parameters its caller gives it here (they may depend on the
+  /// caller's decisions: MnasNet's MnasLayer).
+  FailureOr<Term> inlineInstance(InstanceOp inst, const std::string &child, ArrayRef<Term> inputs) {
+    auto t = symbols.lookup<TemplateOp>(inst.getTemplateName());
+    if (!t)
+      return fail("an instance of '" + inst.getTemplateName() + "', which is not defined");
+    SmallVector<NamedAttribute> params;
+    for (auto [arg, name] : llvm::zip(inst.getArgs(), inst.getNames()))
+      if (Attribute a = eval(arg))
+        params.push_back(NamedAttribute(cast<StringAttr>(name), a));
+    OwnerForm inner(symbols, rule, all, child);
+    FailureOr<Term> out = inner.runTerm(t, DictionaryAttr::get(inst.getContext(), params), inputs);
+    if (failed(out))
+      return fail(inner.why);
+    return *out;
   }
 
   Term sum(std::vector<Term> terms) {
@@ -299,8 +349,13 @@ private:
     } else if (isa_and_nonnull<SumOp, ConcatOp>(def)) {
       std::vector<Term> inputs;
       for (Value in : def->getOperands()) {
-        if (!isa<nas::TensorType>(in.getType()))
-          return failure(); // input choices are not enumerated yet
+        if (!isa<nas::TensorType>(in.getType())) {
+          std::string choice = "an input choice";
+          if (Operation *pick = in.getDefiningOp())
+            if (auto name = pick->getAttrOfType<StringAttr>("name"))
+              choice = "input choice '" + name.str() + "'";
+          return fail(choice + " (input choices have no canonical form yet)");
+        }
         FailureOr<Term> t = term(in);
         if (failed(t))
           return failure();
@@ -314,6 +369,17 @@ private:
           texts.push_back(t.text);
         result = Term{"cat[" + llvm::join(texts, ",") + "]", {}};
       }
+    } else if (auto sel = dyn_cast_or_null<arith::SelectOp>(def)) {
+      // `if c then x else y` between tensors: the branch this owner takes.
+      auto cond = dyn_cast_or_null<IntegerAttr>(eval(sel.getCondition()));
+      if (!cond)
+        return fail("an 'if' between tensors whose condition its owner's decisions do not fix");
+      result = term(cond.getInt() ? sel.getTrueValue() : sel.getFalseValue());
+      if (failed(result))
+        return failure();
+      return *result; // memoized under the branch's value
+    } else if (def) {
+      return fail("a value made by '" + def->getName().getStringRef() + "'");
     }
     if (succeeded(result))
       memo[v] = compact(*result);
@@ -323,35 +389,43 @@ private:
 
 } // namespace
 
-FailureOr<std::string> mlir::nas::canonicalForm(SpaceOp space, const DecisionValues &decisions, Equivalence rule) {
+FailureOr<std::string> mlir::nas::canonicalForm(SpaceOp space, const DecisionValues &decisions, Equivalence rule,
+                                                std::string *whyNot) {
   auto module = space->getParentOfType<ModuleOp>();
   SymbolTable symbols(module);
   auto network = symbols.lookup<TemplateOp>(space.getNetwork());
   if (!network)
     return failure();
-  std::vector<std::string> parts;
-  FailureOr<std::string> root =
-      OwnerForm(symbols, rule, decisions, "").run(network, space->getAttrOfType<DictionaryAttr>("nas.root_params"));
-  if (failed(root))
+  auto failWith = [&](const std::string &owner, const std::string &why) {
+    if (whyNot)
+      *whyNot = (owner.empty() ? "the network has " : "'" + owner + "' has ") + why;
     return failure();
+  };
+  std::vector<std::string> parts;
+  OwnerForm rootForm(symbols, rule, decisions, "");
+  FailureOr<std::string> root = rootForm.run(network, space->getAttrOfType<DictionaryAttr>("nas.root_params"));
+  if (failed(root))
+    return failWith("", rootForm.why);
   parts.push_back(*root);
   if (auto owners = space->getAttrOfType<DictionaryAttr>("nas.owners"))
     for (NamedAttribute owner : owners) { // sorted by name
+      if (!ownsDecisions(decisions, owner.getName()))
+        continue; // part of its caller's form
       auto entry = cast<ArrayAttr>(owner.getValue());
       auto t = symbols.lookup<TemplateOp>(cast<FlatSymbolRefAttr>(entry[0]).getValue());
       if (!t)
         return failure();
-      FailureOr<std::string> form =
-          OwnerForm(symbols, rule, decisions, owner.getName()).run(t, cast<DictionaryAttr>(entry[1]));
+      OwnerForm ownerForm(symbols, rule, decisions, owner.getName());
+      FailureOr<std::string> form = ownerForm.run(t, cast<DictionaryAttr>(entry[1]));
       if (failed(form))
-        return failure();
+        return failWith(owner.getName().str(), ownerForm.why);
       parts.push_back(owner.getName().str() + "=" + *form);
     }
   return llvm::join(parts, ";");
 }
 
 /// Every architecture's form, enumerated: spaces of at most `limit`.
-static FailureOr<APInt> countByEnumeration(SpaceOp space, Equivalence rule, uint64_t limit) {
+static FailureOr<APInt> countByEnumeration(SpaceOp space, Equivalence rule, uint64_t limit, std::string &whyNot) {
   std::optional<DecisionDomains> domains = spaceDomains(space, limit);
   if (!domains)
     return failure();
@@ -360,7 +434,7 @@ static FailureOr<APInt> countByEnumeration(SpaceOp space, Equivalence rule, uint
   bool complete = forEachCombination(*domains, [&](const DecisionValues &a) {
     if (!activity.isCanonical(a))
       return true; // the same architecture as with its unused decisions at their first values
-    FailureOr<std::string> form = canonicalForm(space, a, rule);
+    FailureOr<std::string> form = canonicalForm(space, a, rule, &whyNot);
     if (failed(form))
       return false;
     forms.insert(std::move(*form));
@@ -380,7 +454,11 @@ static FailureOr<APInt> countByEnumeration(SpaceOp space, Equivalence rule, uint
 /// are enumerated alone (at most `limit` each). Fails when an owner's use
 /// depends on another owner's decisions, or one network form goes with two
 /// different sets of used owners (their products could overlap).
-static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t limit) {
+static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t limit, std::string &whyNot) {
+  auto fail = [&](const Twine &reason) {
+    whyNot = reason.str();
+    return failure();
+  };
   auto module = space->getParentOfType<ModuleOp>();
   SymbolTable symbols(module);
   auto network = symbols.lookup<TemplateOp>(space.getNetwork());
@@ -392,7 +470,7 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
   std::map<std::string, DecisionDomains> byOwner;
   std::map<std::string, std::string> ownerOf;
   std::map<std::string, Attribute> first;
-  bool enumerable = true;
+  std::string notEnumerable;
   std::set<std::string> seen;
   space.walk([&](Operation *op) {
     if (!isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op))
@@ -401,10 +479,16 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
     if (!seen.insert(name).second)
       return;
     std::optional<std::vector<Attribute>> values = domainValues(op);
-    if (isa<PickOp, SubsetOp>(op) || !values || values->empty() || values->size() > limit) {
-      enumerable = false; // input choices have no canonical form yet; floats are not structure
+    // Input choices have no canonical form yet; floats are not structure.
+    if (notEnumerable.empty() && isa<PickOp, SubsetOp>(op))
+      notEnumerable = "input choice '" + name + "' (input choices have no canonical form yet)";
+    else if (notEnumerable.empty() && (!values || values->empty()))
+      notEnumerable = "decision '" + name + "' takes float values";
+    else if (notEnumerable.empty() && values->size() > limit)
+      notEnumerable = "decision '" + name + "' has " + std::to_string(values->size()) + " values, more than " +
+                      std::to_string(limit);
+    if (!notEnumerable.empty())
       return;
-    }
     std::string owner;
     if (owners)
       for (NamedAttribute o : owners)
@@ -414,8 +498,8 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
     first[name] = values->front();
     byOwner[owner].push_back({name, *values});
   });
-  if (!enumerable)
-    return failure();
+  if (!notEnumerable.empty())
+    return fail(notEnumerable);
   SpaceActivity activity(space);
   // Which owners each assignment of the network's decisions uses must be
   // decided by the network's decisions alone.
@@ -424,7 +508,8 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
       for (const ActiveCondition &c : set)
         for (const std::string &controller : activity.controllers(c))
           if (ownerOf.count(controller) && !ownerOf[controller].empty())
-            return failure();
+            return fail("whether '" + name + "' is used depends on '" + controller + "', a decision of '" +
+                        ownerOf[controller] + "' (counted only where the network's own decisions decide it)");
   auto product = [&](const DecisionDomains &d) {
     uint64_t n = 1;
     for (auto &[name, values] : d)
@@ -438,21 +523,26 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
   if (owners)
     for (NamedAttribute o : owners) {
       std::string key = o.getName().str();
+      if (!ownsDecisions(base, key))
+        continue; // part of its caller's form
       auto entry = cast<ArrayAttr>(o.getValue());
       auto t = symbols.lookup<TemplateOp>(cast<FlatSymbolRefAttr>(entry[0]).getValue());
       if (!t)
         return failure();
       const DecisionDomains &d = byOwner[key];
       if (product(d) > limit)
-        return failure();
+        return fail("'" + key + "' has more than " + Twine(limit) + " combinations of its own decisions");
       std::unordered_set<std::string> forms;
       bool ok = forEachCombination(d, [&](const DecisionValues &a) {
         DecisionValues all = base;
         for (auto &[n, v] : a)
           all[n] = v;
-        FailureOr<std::string> form = OwnerForm(symbols, rule, all, key).run(t, cast<DictionaryAttr>(entry[1]));
-        if (failed(form))
+        OwnerForm ownerForm(symbols, rule, all, key);
+        FailureOr<std::string> form = ownerForm.run(t, cast<DictionaryAttr>(entry[1]));
+        if (failed(form)) {
+          whyNot = "'" + key + "' has " + ownerForm.why;
           return false;
+        }
         forms.insert(std::move(*form));
         return true;
       });
@@ -464,7 +554,7 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
   // it uses.
   const DecisionDomains &rootDecisions = byOwner[""];
   if (product(rootDecisions) > limit)
-    return failure();
+    return fail("the network has more than " + Twine(limit) + " combinations of its own decisions");
   std::map<std::string, std::set<std::string>> usedBy; // network form -> owners used
   bool consistent = true;
   bool ok = forEachCombination(rootDecisions, [&](const DecisionValues &a) {
@@ -473,10 +563,12 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
       all[n] = v;
     if (!activity.isCanonical(all))
       return true;
-    FailureOr<std::string> form =
-        OwnerForm(symbols, rule, all, "").run(network, space->getAttrOfType<DictionaryAttr>("nas.root_params"));
-    if (failed(form))
+    OwnerForm rootForm(symbols, rule, all, "");
+    FailureOr<std::string> form = rootForm.run(network, space->getAttrOfType<DictionaryAttr>("nas.root_params"));
+    if (failed(form)) {
+      whyNot = "the network has " + rootForm.why;
       return false;
+    }
     llvm::StringMap<int64_t> indices = activity.switchIndices(all);
     std::set<std::string> used;
     for (auto &[key, count] : distinct)
@@ -486,8 +578,10 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
     consistent &= inserted || it->second == used;
     return true;
   });
-  if (!ok || !consistent)
+  if (!ok)
     return failure();
+  if (!consistent)
+    return fail("one form of the network uses different sets of owners under different decisions");
   APInt total(64, 0);
   for (auto &[form, used] : usedBy) {
     APInt n(64, 1);
@@ -502,11 +596,15 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
   return total.zextOrTrunc(std::max(64u, total.getActiveBits()));
 }
 
-FailureOr<APInt> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint64_t limit) {
-  FailureOr<APInt> enumerated = countByEnumeration(space, rule, limit);
+FailureOr<APInt> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint64_t limit, std::string *whyNot) {
+  std::string enumerationWhy, ownerWhy;
+  FailureOr<APInt> enumerated = countByEnumeration(space, rule, limit, enumerationWhy);
   if (succeeded(enumerated))
     return enumerated;
-  return countByOwner(space, rule, limit);
+  FailureOr<APInt> byOwner = countByOwner(space, rule, limit, ownerWhy);
+  if (failed(byOwner) && whyNot)
+    *whyNot = !ownerWhy.empty() ? ownerWhy : !enumerationWhy.empty() ? enumerationWhy : "a construct nasc cannot count";
+  return byOwner;
 }
 
 namespace {
@@ -515,9 +613,9 @@ struct NasCountUniquePass : public mlir::nas::impl::NasCountUniqueBase<NasCountU
   void runOnOperation() override {
     for (SpaceOp space : getOperation().getOps<SpaceOp>()) {
       Builder b(space);
-      std::string summary;
+      std::string summary, whyNot;
       for (auto [rule, name] : {std::pair{Equivalence::Benchmark, "benchmark"}, {Equivalence::Algebraic, "algebraic"}}) {
-        FailureOr<APInt> unique = countUnique(space, rule, limit);
+        FailureOr<APInt> unique = countUnique(space, rule, limit, &whyNot);
         if (failed(unique))
           continue;
         std::string digits = llvm::toString(*unique, 10, /*Signed=*/false);
@@ -525,7 +623,7 @@ struct NasCountUniquePass : public mlir::nas::impl::NasCountUniqueBase<NasCountU
         summary += (summary.empty() ? "" : ", ") + digits + " (" + name + " rule)";
       }
       space.emitRemark() << "space '" << space.getSymName() << "': "
-                         << (summary.empty() ? "unique architectures not counted (input choices or float decisions, an owner whose use depends on another owner's decisions, or too many combinations)"
+                         << (summary.empty() ? "unique architectures not counted: " + whyNot
                                              : "unique architectures: " + summary);
     }
   }

@@ -168,8 +168,7 @@ private:
     // The network's own parameters, for per-owner equivalence.
     llvm::SmallVector<NamedAttribute> rootParams;
     for (unsigned i = 0; i < network.getNumParams(); ++i) {
-      Attribute a;
-      if (matchPattern(map.lookup(body.getArgument(i)), m_Constant(&a)))
+      if (Attribute a = evaluate(map.lookup(body.getArgument(i)), {}))
         rootParams.push_back(b.getNamedAttr(cast<StringAttr>(network.getParamNames()[i]), a));
     }
     space->setAttr("nas.root_params", b.getDictionaryAttr(rootParams));
@@ -424,13 +423,15 @@ private:
     apply.getResult().replaceAllUsesWith(out.getResult());
     apply.erase();
   }
-  /// The parameters of an instance that are constants, by name.
+  /// The parameters of an instance that no decision changes, by name.
   static DictionaryAttr constantParams(Builder &b, TemplateOp t, InstanceOp inst) {
     llvm::SmallVector<NamedAttribute> params;
     for (unsigned i = 0; i < t.getNumParams(); ++i) {
       Value v = inst ? argument(inst, t, i) : Value();
-      Attribute a;
-      if (v && matchPattern(v, m_Constant(&a)))
+      // Folded now or not yet (EfficientNet's width = beta ** phi), as
+      // long as no decision is needed.
+      Attribute a = v ? evaluate(v, {}) : Attribute();
+      if (a)
         params.push_back(b.getNamedAttr(cast<StringAttr>(t.getParamNames()[i]), a));
     }
     return b.getDictionaryAttr(params);
