@@ -24,7 +24,9 @@
 // alternative of every choice the arguments depend on.
 //
 // Convolutions and pools pad 'same' (padding = dilation * (kernel - 1) / 2),
-// which needs odd kernels.
+// which needs odd kernels for convolutions; pools also take even kernels
+// (a 2x2 pool), padded as TensorFlow's 'SAME' does: the missing rows and
+// columns split with the extra one at the bottom and right.
 
 // ---- convolutions ------------------------------------------------------------
 
@@ -124,7 +126,6 @@ op factorized_reduce(out: int = in_channels) = "factorized_reduce" {
 
 op max_pool(kernel: int = 3, stride: int = 1) = "max_pool2d" {
   require kernel >= 1, "kernel size must be at least 1";
-  require kernel % 2 == 1, "'same' padding needs an odd kernel size";
   require stride >= 1, "stride must be at least 1";
   stride = stride;
   flops = in_channels * kernel * kernel * ceil(in_h / stride) * ceil(in_w / stride);
@@ -135,7 +136,6 @@ op max_pool(kernel: int = 3, stride: int = 1) = "max_pool2d" {
 // as in NAS-Bench-201 and DARTS).
 op avg_pool(kernel: int = 3, stride: int = 1) = "avg_pool2d" {
   require kernel >= 1, "kernel size must be at least 1";
-  require kernel % 2 == 1, "'same' padding needs an odd kernel size";
   require stride >= 1, "stride must be at least 1";
   stride = stride;
   flops = in_channels * kernel * kernel * ceil(in_h / stride) * ceil(in_w / stride);
@@ -173,6 +173,14 @@ op batch_norm(affine: bool = true) = "batch_norm2d" {
   trait normalization;
 }
 
+// Instance norm: each sample's channels normalized over their positions
+// (style transfer, TransNAS-Bench-101's decoders); no running statistics.
+op instance_norm(affine: bool = true) = "instance_norm2d" {
+  params = if affine then 2 * in_channels else 0;
+  flops = in_channels * in_h * in_w;
+  trait normalization;
+}
+
 // Layer norm over the channels of each position (each token).
 op layer_norm(affine: bool = true) = "layer_norm" {
   params = if affine then 2 * in_channels else 0;
@@ -181,6 +189,11 @@ op layer_norm(affine: bool = true) = "layer_norm" {
 }
 
 op relu() = "relu" {
+  trait activation, parameter_free;
+}
+
+// min(max(x, 0), 6) (MobileNetV2, ProxylessNAS).
+op relu6() = "relu6" {
   trait activation, parameter_free;
 }
 
@@ -201,6 +214,12 @@ op gelu() = "gelu" {
   trait activation, parameter_free;
 }
 
+// x * tanh(softplus(x)) (Misra 2019).
+op mish() = "mish" {
+  flops = in_channels * in_h * in_w;
+  trait activation, parameter_free;
+}
+
 op sigmoid() = "sigmoid" {
   trait activation, parameter_free;
 }
@@ -214,43 +233,82 @@ op dropout(p: float = 0.5) = "dropout" {
 
 // ---- blocks ----------------------------------------------------------------------
 
+// ShuffleNet's channel shuffle: the channels, seen as groups x (C / groups),
+// transposed, so the next grouped convolution mixes every group.
+op channel_shuffle(groups: int = 2) = "channel_shuffle" {
+  require groups >= 1, "groups must be at least 1";
+  require in_channels % groups == 0, "groups must divide the input channels";
+  trait parameter_free;
+}
+
 // Squeeze-and-excitation: global pool, FC to max(1, round(base * ratio)),
-// ReLU, FC back to in_channels, sigmoid, rescale. `base` is the channel count
-// the squeeze width is taken from (MnasNet/EfficientNet use the block input's).
-op squeeze_excite(ratio: float = 0.25, base: int = in_channels) = "squeeze_excite" {
+// ReLU, FC back to in_channels, gate, rescale. `base` is the channel count
+// the squeeze width is taken from (MnasNet/EfficientNet use the block input's);
+// `gate` is "sigmoid" or MobileNetV3's "hard_sigmoid" (relu6(x + 3) / 6).
+op squeeze_excite(ratio: float = 0.25, base: int = in_channels, gate: string = "sigmoid") = "squeeze_excite" {
   require ratio > 0.0 && ratio <= 1.0, "squeeze ratio must be in (0, 1]";
   require base >= 1, "base must be at least 1";
+  require gate == "sigmoid" || gate == "hard_sigmoid", "gate must be \"sigmoid\" or \"hard_sigmoid\"";
   params = 2 * in_channels * max(1, round(base * ratio)) + max(1, round(base * ratio)) + in_channels;
   flops = 2 * in_channels * in_h * in_w + 2 * in_channels * max(1, round(base * ratio));
   trait attention;
 }
 
-// MobileNetV2/MnasNet/EfficientNet inverted bottleneck: 1x1 expansion to
-// in_channels * expand (left out when expand = 1), BN, act; depthwise
-// k x k (stride), BN, act; optional squeeze-and-excite (ratio se_ratio of
-// in_channels); 1x1 projection to `out`, BN. With skip, the input is added
-// when stride = 1 and out = in_channels. act is "relu" or "swish".
+// MobileNetV2/MnasNet/EfficientNet inverted bottleneck (also ProxylessNAS's,
+// FBNet's and MobileNetV3/Once-for-All's): 1x1 expansion to
+// mid = in_channels * expand, BN, act; depthwise k x k (stride), BN, act;
+// optional squeeze-and-excite; 1x1 projection to `out`, BN. With skip, the
+// input is added when stride = 1 and out = in_channels.
+//   act          "relu", "relu6" (MobileNetV2, ProxylessNAS), "swish"
+//                (MnasNet/EfficientNet) or "hard_swish" (MobileNetV3)
+//   groups       groups of both 1x1 convolutions (FBNet's g2 blocks); with
+//                more than one, the channels are shuffled after the expansion
+//   expand_conv  the expansion convolution; left out at expand = 1 unless
+//                asked for (FBNet keeps it, MobileNetV2 drops it)
+//   se_width     the squeeze width: round(base * se_ratio), at least 1, where
+//                base is in_channels, or mid with se_expanded (MobileNetV3);
+//                with se_divisor d > 1 it is MobileNetV3's make_divisible:
+//                floor(base * se_ratio) rounded to the nearest multiple of d,
+//                at least d, plus d when that lost more than 10 %
+//   se_gate      "sigmoid", or "hard_sigmoid" (MobileNetV3)
 op mbconv(out: int = in_channels, expand: int = 6, kernel: int = 3, stride: int = 1, se: bool = false,
-          se_ratio: float = 0.25, act: string = "relu", skip: bool = true) = "mbconv" {
+          se_ratio: float = 0.25, act: string = "relu", skip: bool = true, groups: int = 1,
+          expand_conv: bool = expand != 1, se_expanded: bool = false, se_divisor: int = 1,
+          se_width: int =
+            if se_divisor == 1
+            then max(1, round((if se_expanded then in_channels * expand else in_channels) * se_ratio))
+            else (if max(se_divisor, floor((floor((if se_expanded then in_channels * expand else in_channels) * se_ratio)
+                                             + se_divisor / 2) / se_divisor) * se_divisor)
+                     < 0.9 * floor((if se_expanded then in_channels * expand else in_channels) * se_ratio)
+                  then se_divisor else 0)
+                 + max(se_divisor, floor((floor((if se_expanded then in_channels * expand else in_channels) * se_ratio)
+                                          + se_divisor / 2) / se_divisor) * se_divisor),
+          se_gate: string = "sigmoid") = "mbconv" {
   require out >= 1, "mbconv needs at least one output channel";
   require expand >= 1, "the expansion ratio must be at least 1";
+  require expand_conv || expand == 1, "an expansion ratio other than 1 needs the expansion convolution";
   require kernel >= 1, "kernel size must be at least 1";
   require kernel % 2 == 1, "'same' padding needs an odd kernel size";
   require stride >= 1, "stride must be at least 1";
+  require groups >= 1, "groups must be at least 1";
+  require in_channels % groups == 0, "groups must divide the input channels";
+  require out % groups == 0, "groups must divide the output channels";
   require se_ratio > 0.0 && se_ratio <= 1.0, "squeeze ratio must be in (0, 1]";
-  require act == "relu" || act == "swish", "act must be \"relu\" or \"swish\"";
+  require se_divisor >= 1, "se_divisor must be at least 1";
+  require se_width >= 1, "the squeeze width must be at least 1";
+  require act == "relu" || act == "relu6" || act == "swish" || act == "hard_swish",
+          "act must be \"relu\", \"relu6\", \"swish\" or \"hard_swish\"";
+  require se_gate == "sigmoid" || se_gate == "hard_sigmoid", "se_gate must be \"sigmoid\" or \"hard_sigmoid\"";
   out_channels = out;
   stride = stride;
-  params = (if expand == 1 then 0 else in_channels * in_channels * expand + 2 * in_channels * expand)
+  params = (if expand_conv then round(in_channels / groups) * in_channels * expand + 2 * in_channels * expand else 0)
          + in_channels * expand * kernel * kernel + 2 * in_channels * expand
-         + (if se then 2 * in_channels * expand * max(1, round(in_channels * se_ratio))
-                       + max(1, round(in_channels * se_ratio)) + in_channels * expand
-                  else 0)
-         + in_channels * expand * out + 2 * out;
-  flops = (if expand == 1 then 0 else in_channels * in_channels * expand * in_h * in_w)
-        + (in_channels * expand * kernel * kernel + in_channels * expand * out)
+         + (if se then 2 * in_channels * expand * se_width + se_width + in_channels * expand else 0)
+         + round(in_channels * expand / groups) * out + 2 * out;
+  flops = (if expand_conv then round(in_channels / groups) * in_channels * expand * in_h * in_w else 0)
+        + (in_channels * expand * kernel * kernel + round(in_channels * expand / groups) * out)
           * ceil(in_h / stride) * ceil(in_w / stride)
-        + (if se then 2 * in_channels * expand * max(1, round(in_channels * se_ratio))
+        + (if se then 2 * in_channels * expand * se_width
                       + 2 * in_channels * expand * ceil(in_h / stride) * ceil(in_w / stride)
                  else 0);
   trait convolution;

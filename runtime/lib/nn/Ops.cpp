@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
 
 namespace nasc::nn {
@@ -140,9 +141,29 @@ private:
 
 // ---- pooling, identity, zero -------------------------------------------------------
 
+/// TensorFlow's 'SAME' padding of one dimension for an even kernel:
+/// {before, after} so that the output has ceil(size / stride) positions.
+std::pair<int64_t, int64_t> samePad(int64_t size, int64_t k, int64_t s) {
+  int64_t total = std::max<int64_t>(0, ((size + s - 1) / s - 1) * s + k - size);
+  return {total / 2, total - total / 2};
+}
+
 std::shared_ptr<Layer> pool(const ResolvedOp &op, bool max) {
   int64_t k = I(op, "kernel"), s = I(op, "stride");
   auto l = std::make_shared<Chain>();
+  if (k % 2 == 0) { // even kernel: pad explicitly, the padding counted by neither pool
+    l->fn([=](const at::Tensor &x) {
+      auto [top, bottom] = samePad(x.size(2), k, s);
+      auto [left, right] = samePad(x.size(3), k, s);
+      F::PadFuncOptions pad({left, right, top, bottom});
+      if (max)
+        return torch::max_pool2d(F::pad(x, pad.value(-std::numeric_limits<double>::infinity())), {k, k}, {s, s});
+      // the mean over the window's real positions: window sums over window counts
+      at::Tensor ones = torch::ones({1, 1, x.size(2), x.size(3)}, x.options());
+      return torch::avg_pool2d(F::pad(x, pad), {k, k}, {s, s}) / torch::avg_pool2d(F::pad(ones, pad), {k, k}, {s, s});
+    });
+    return l;
+  }
   if (max)
     l->fn([=](const at::Tensor &x) { return torch::max_pool2d(x, {k, k}, {s, s}, {k / 2, k / 2}); });
   else
@@ -195,19 +216,40 @@ private:
 
 // ---- blocks --------------------------------------------------------------------------
 
+using Activation = std::function<at::Tensor(const at::Tensor &)>;
+
+/// The activations an op names by string ("relu", "relu6", "swish", "hard_swish").
+Activation activation(const std::string &name) {
+  if (name == "relu6")
+    return [](const at::Tensor &x) { return torch::hardtanh(x, 0.0, 6.0); };
+  if (name == "swish")
+    return [](const at::Tensor &x) { return torch::silu(x); };
+  if (name == "hard_swish")
+    return [](const at::Tensor &x) { return torch::hardswish(x); };
+  if (name == "relu")
+    return reluRecorded;
+  throw std::invalid_argument("unknown activation '" + name + "'");
+}
+
+at::Tensor channelShuffle(const at::Tensor &x, int64_t groups) {
+  int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+  return x.view({b, groups, c / groups, h, w}).transpose(1, 2).reshape({b, c, h, w});
+}
+
 class SqueezeExcite : public Layer {
 public:
-  SqueezeExcite(int64_t c, int64_t squeezed) {
+  SqueezeExcite(int64_t c, int64_t squeezed, bool hardGate = false) : hardGate_(hardGate) {
     reduce_ = register_module("reduce", conv(c, squeezed, 1, 1, 1, 1, 1, true));
     expand_ = register_module("expand", conv(squeezed, c, 1, 1, 1, 1, 1, true));
   }
   at::Tensor forward(const at::Tensor &x) override {
-    at::Tensor s = x.mean({2, 3}, /*keepdim=*/true);
-    return x * torch::sigmoid(expand_->forward(torch::relu(reduce_->forward(s))));
+    at::Tensor s = expand_->forward(torch::relu(reduce_->forward(x.mean({2, 3}, /*keepdim=*/true))));
+    return x * (hardGate_ ? torch::hardsigmoid(s) : torch::sigmoid(s));
   }
 
 private:
   torch::nn::Conv2d reduce_{nullptr}, expand_{nullptr};
+  bool hardGate_;
 };
 
 int64_t squeezeWidth(double base, double ratio) { return std::max<int64_t>(1, std::llround(base * ratio)); }
@@ -216,16 +258,19 @@ class MBConv : public Layer {
 public:
   explicit MBConv(const ResolvedOp &op) {
     int64_t c = op.in[0], e = I(op, "expand"), k = I(op, "kernel"), out = I(op, "out"), s = I(op, "stride");
-    bool swish = asString(op.param("act")) == "swish";
-    auto act = [swish](const at::Tensor &x) { return swish ? torch::silu(x) : reluRecorded(x); };
+    int64_t g = I(op, "groups");
+    Activation act = activation(asString(op.param("act")));
     int64_t mid = c * e;
     body_ = std::make_shared<Chain>();
-    if (e != 1)
-      body_->add(conv(c, mid, 1, 1)).add(bn(mid)).fn(act);
+    if (B(op, "expand_conv")) {
+      body_->add(conv(c, mid, 1, 1, 1, 1, g)).add(bn(mid)).fn(act);
+      if (g > 1) // FBNet: shuffle so the grouped projection sees every group
+        body_->fn([g](const at::Tensor &x) { return channelShuffle(x, g); });
+    }
     body_->add(conv(mid, mid, k, k, s, 1, mid)).add(bn(mid)).fn(act);
     if (B(op, "se"))
-      body_->add(std::make_shared<SqueezeExcite>(mid, squeezeWidth(c, D(op, "se_ratio"))));
-    body_->add(conv(mid, out, 1, 1)).add(bn(out));
+      body_->add(std::make_shared<SqueezeExcite>(mid, I(op, "se_width"), asString(op.param("se_gate")) == "hard_sigmoid"));
+    body_->add(conv(mid, out, 1, 1, 1, 1, g)).add(bn(out));
     register_module("body", body_);
     residual_ = B(op, "skip") && s == 1 && out == c;
   }
@@ -385,9 +430,22 @@ const std::map<std::string, Factory> &factories() {
          l->add(bn(op.in[0], B(op, "affine")));
          return l;
        }},
+      {"instance_norm2d",
+       [](const ResolvedOp &op) {
+         auto l = std::make_shared<Chain>();
+         l->add(torch::nn::InstanceNorm2d(torch::nn::InstanceNorm2dOptions(op.in[0]).affine(B(op, "affine"))));
+         return l;
+       }},
       {"layer_norm",
        [](const ResolvedOp &op) { return std::make_shared<ChannelLayerNorm>(op.in[0], B(op, "affine")); }},
       {"relu", [](const ResolvedOp &) { return elementwise(reluRecorded); }},
+      {"relu6", [](const ResolvedOp &) { return elementwise(activation("relu6")); }},
+      {"mish", [](const ResolvedOp &) { return elementwise([](const at::Tensor &x) { return torch::mish(x); }); }},
+      {"channel_shuffle",
+       [](const ResolvedOp &op) {
+         int64_t g = I(op, "groups");
+         return elementwise([g](const at::Tensor &x) { return channelShuffle(x, g); });
+       }},
       {"swish", [](const ResolvedOp &) { return elementwise([](const at::Tensor &x) { return torch::silu(x); }); }},
       {"hard_swish",
        [](const ResolvedOp &) { return elementwise([](const at::Tensor &x) { return torch::hardswish(x); }); }},
@@ -397,7 +455,8 @@ const std::map<std::string, Factory> &factories() {
       {"dropout", [](const ResolvedOp &op) { return std::make_shared<Dropout>(D(op, "p")); }},
       {"squeeze_excite",
        [](const ResolvedOp &op) {
-         return std::make_shared<SqueezeExcite>(op.in[0], squeezeWidth(double(I(op, "base")), D(op, "ratio")));
+         return std::make_shared<SqueezeExcite>(op.in[0], squeezeWidth(double(I(op, "base")), D(op, "ratio")),
+                                                asString(op.param("gate")) == "hard_sigmoid");
        }},
       {"mbconv", [](const ResolvedOp &op) { return std::make_shared<MBConv>(op); }},
       {"linear",

@@ -47,6 +47,9 @@ std::vector<Case> cases() {
       {"conv_bn_relu", {{"out", 6}, {"kernel", 3}, {"kernel_w", 5}}, {4, 8, 8}},
       {"factorized_reduce", {{"out", 6}}, {4, 7, 7}},
       {"max_pool", {{"kernel", 3}, {"stride", 2}}, {4, 7, 7}},
+      {"max_pool", {{"kernel", 2}, {"stride", 2}}, {4, 7, 7}},
+      {"avg_pool", {{"kernel", 2}, {"stride", 2}}, {4, 7, 6}},
+      {"avg_pool", {{"kernel", 4}}, {4, 5, 5}},
       {"avg_pool", {{"kernel", 3}}, {4, 6, 6}},
       {"global_avg_pool", Json::object(), {4, 5, 3}},
       {"identity", Json::object(), {4, 5, 5}},
@@ -54,6 +57,11 @@ std::vector<Case> cases() {
       {"batch_norm", Json::object(), {4, 5, 5}},
       {"batch_norm", {{"affine", false}}, {4, 5, 5}},
       {"layer_norm", Json::object(), {4, 3, 3}},
+      {"instance_norm", Json::object(), {4, 3, 3}},
+      {"instance_norm", {{"affine", false}}, {4, 3, 3}},
+      {"relu6", Json::object(), {4, 3, 3}},
+      {"mish", Json::object(), {4, 3, 3}},
+      {"channel_shuffle", {{"groups", 2}}, {4, 3, 3}},
       {"relu", Json::object(), {4, 3, 3}},
       {"swish", Json::object(), {4, 3, 3}},
       {"hard_swish", Json::object(), {4, 3, 3}},
@@ -61,6 +69,17 @@ std::vector<Case> cases() {
       {"sigmoid", Json::object(), {4, 3, 3}},
       {"dropout", {{"p", 0.5}}, {4, 3, 3}},
       {"squeeze_excite", {{"ratio", 0.25}}, {8, 4, 4}},
+      {"squeeze_excite", {{"ratio", 0.5}, {"gate", "hard_sigmoid"}}, {8, 4, 4}},
+      // ProxylessNAS (relu6), FBNet (expansion conv at e = 1, grouped 1x1s with
+      // a shuffle), MobileNetV3/OFA (hard swish, SE on the expanded width
+      // rounded to a multiple of 8 with a hard-sigmoid gate)
+      {"mbconv", {{"out", 8}, {"expand", 3}, {"kernel", 7}, {"act", "relu6"}}, {8, 8, 8}},
+      {"mbconv", {{"out", 8}, {"expand", 1}, {"expand_conv", true}, {"groups", 2}}, {8, 8, 8}},
+      {"mbconv", {{"out", 8}, {"expand", 3}, {"kernel", 5}, {"groups", 2}, {"stride", 2}}, {4, 8, 8}},
+      {"mbconv",
+       {{"out", 16}, {"expand", 6}, {"kernel", 5}, {"act", "hard_swish"}, {"se", true}, {"se_expanded", true},
+        {"se_divisor", 8}, {"se_gate", "hard_sigmoid"}},
+       {16, 6, 6}},
       {"mbconv", {{"out", 4}, {"expand", 6}, {"kernel", 5}, {"se", true}, {"act", "swish"}}, {4, 8, 8}},
       {"mbconv", {{"out", 8}, {"expand", 1}, {"kernel", 3}, {"stride", 2}}, {4, 8, 8}},
       {"linear", {{"out", 5}}, {4, 1, 1}},
@@ -123,6 +142,38 @@ TEST(Ops, SamePaddingMatchesTheStrideRule) {
       at::Tensor y = nn::makeLayer(r)->forward(torch::randn({1, 4, h, h}));
       EXPECT_EQ(y.size(2), (h + 1) / 2) << op << " on " << h;
     }
+}
+
+TEST(Ops, EvenPoolsPadLikeTensorFlowSame) {
+  // A 2x2 (or 4x4) pool gives ceil(H / stride); padding changes neither the
+  // maximum of negative values nor the mean of a constant map.
+  const Json &ops = stdlibArtefact().ops();
+  runtime::Env env;
+  for (int64_t h : {5, 6, 7, 8})
+    for (const char *op : {"max_pool", "avg_pool"})
+      for (int64_t k : {2, 4}) {
+        runtime::ResolvedOp r = runtime::resolveOp(ops, op, consts({{"kernel", k}, {"stride", 2}}), env, {3, h, h});
+        at::Tensor y = nn::makeLayer(r)->forward(torch::full({1, 3, h, h}, -5.0));
+        EXPECT_EQ(y.size(2), (h + 1) / 2) << op << " " << k << " on " << h;
+        EXPECT_EQ(r.out[1], (h + 1) / 2);
+        EXPECT_TRUE(torch::allclose(y, torch::full_like(y, -5.0))) << op << " " << k << " on " << h;
+      }
+}
+
+TEST(Ops, SqueezeWidthFollowsMobileNetV3Rounding) {
+  // make_divisible(floor(base * ratio), d): nearest multiple of d, at least d,
+  // plus d when rounding lost more than 10 %; base is the expanded width with
+  // se_expanded. {in, expand, divisor, expected}.
+  const Json &ops = stdlibArtefact().ops();
+  runtime::Env env;
+  struct W { int64_t in, expand, divisor, width; };
+  for (W w : std::vector<W>{{40, 3, 8, 32}, {11, 4, 8, 16}, {8, 1, 8, 8}, {40, 3, 1, 30}, {18, 2, 8, 16}}) {
+    SCOPED_TRACE(std::to_string(w.in) + " x " + std::to_string(w.expand) + " / " + std::to_string(w.divisor));
+    Json args = consts({{"expand", w.expand}, {"se", true}, {"se_expanded", true}, {"se_divisor", w.divisor}});
+    runtime::ResolvedOp r = runtime::resolveOp(ops, "mbconv", args, env, {w.in, 4, 4});
+    EXPECT_EQ(runtime::asInt(r.param("se_width")), w.width);
+    EXPECT_EQ(nn::countParameters(*nn::makeLayer(r)), int64_t(r.params));
+  }
 }
 
 TEST(Ops, UnknownKernelIsAClearError) {
