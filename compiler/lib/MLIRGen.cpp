@@ -383,8 +383,12 @@ private:
       return GenValue();
     const NamedStmt *s = it->second;
     GenValue v;
-    if (auto *b = llvm::dyn_cast<BindingStmt>(s))
+    if (auto *b = llvm::dyn_cast<BindingStmt>(s)) {
       v = genExpr(*b->value);
+      // A named layer reads by its name in architecture IDs, as a global const does.
+      if (!v.isList && v.value && llvm::isa<nas::LayerType>(v.value.getType()))
+        v.label = name;
+    }
     else if (auto *c = llvm::dyn_cast<ChoiceStmt>(s))
       v = genChoice(*c);
     scope->inProgress.erase(name);

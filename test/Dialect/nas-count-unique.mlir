@@ -59,3 +59,11 @@
 // The vision transformer: every layer configuration is a different function.
 // RUN: nasc info %stdlib/spaces/transformer.nas | FileCheck %s --check-prefix=VIT
 // VIT: unique: 1876276224 (benchmark rule), 1876276224 (algebraic rule)
+
+// An alternative is what builds it, not how it is displayed: three mbconvs
+// shown alike as "mbconv(...)" differ (kernel, groups), the fourth (a named
+// let) equals the first; two dropouts differ in the seventh digit. 3 x 2.
+// RUN: nasc info %S/Inputs/unique-alike-labels.nas | FileCheck %s --check-prefix=ALIKE
+// ALIKE: size: 8 architectures
+// ALIKE-NEXT: unique: 6 (benchmark rule), 6 (algebraic rule)
+// ALIKE: Layer#0/pick: categorical [mbconv(...), mbconv(...), mbconv(...), a]

@@ -31,6 +31,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -143,8 +144,11 @@ private:
     if (Attribute a = eval(v)) {
       if (auto i = dyn_cast<IntegerAttr>(a))
         return std::to_string(i.getInt());
-      if (auto f = dyn_cast<FloatAttr>(a))
-        return std::to_string(f.getValueAsDouble());
+      if (auto f = dyn_cast<FloatAttr>(a)) { // round-trip precision: 0.1234567 and 0.1234568 differ
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.17g", f.getValueAsDouble());
+        return buf;
+      }
       if (auto s = dyn_cast<StringAttr>(a))
         return "\"" + s.str() + "\"";
     }
@@ -178,13 +182,14 @@ private:
       if (chosen == local.end())
         return fail("choice '" + c.getName() + "' is not among its owner's decisions");
       int64_t i = cast<IntegerAttr>(chosen->second).getInt();
-      std::string altLabel;
-      if (auto labels = c.getLabels())
-        altLabel = cast<StringAttr>((*labels)[i]).str();
-      // An unlabelled alternative is told apart by its position.
-      if (altLabel.empty())
-        altLabel = c.getName().str() + "#" + std::to_string(i);
-      return layer(c.getAlternatives()[i], altLabel);
+      // An alternative is what builds it (op and arguments), never its
+      // display label: two alternatives shown alike ("mbconv(...)") may
+      // differ. One whose arguments are not all known is told apart by its
+      // position, so distinct layers are never merged.
+      FailureOr<Layer> alt = layer(c.getAlternatives()[i]);
+      if (succeeded(alt) && alt->kind == Layer::Op && StringRef(alt->label).contains('?'))
+        alt->label = c.getName().str() + "#" + std::to_string(i);
+      return alt;
     }
     if (auto s = dyn_cast<arith::SelectOp>(def)) {
       auto cond = dyn_cast_or_null<IntegerAttr>(eval(s.getCondition()));
