@@ -25,10 +25,13 @@
 // RUN: nasc compile --emit=mlir-lowered %S/../Runtime/Inputs/choice-of-blocks.nas | nas-opt --nas-count-unique=limit=4 --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=BLOCKS
 // RUN: nasc compile --emit=mlir-lowered %S/../Runtime/Inputs/choice-of-blocks.nas | nas-opt --nas-count-unique --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=BLOCKS
 // BLOCKS: remark: space 'Blocks.space': unique architectures: 7 (benchmark rule), 7 (algebraic rule)
-// Not by owner when one owner's decisions decide which other owners are
-// used (Deep's depth decides which Cell copies count).
+// By owner, recursively, when one owner's decisions decide which nested
+// owners are used (Deep's depth decides which Cell copies count): Deep
+// 2 + 4 + 8, Wide 3 (mode changes no layer), conv 1: 18, as enumeration
+// (the default limit) finds.
 // RUN: nasc compile --emit=mlir-lowered %S/../Shapes/Inputs/nested-blocks.nas | nas-opt --nas-count-unique=limit=10 --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=NESTED
-// NESTED: remark: space 'Net.space': unique architectures not counted: whether 'Deep#0/Cell#0.0/k' is used depends on 'Deep#0/depth', a decision of 'Deep#0' (counted only where the network's own decisions decide it)
+// RUN: nasc compile --emit=mlir-lowered %S/../Shapes/Inputs/nested-blocks.nas | nas-opt --nas-count-unique --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=NESTED
+// NESTED: remark: space 'Net.space': unique architectures: 18 (benchmark rule), 18 (algebraic rule)
 
 // An instance that decides nothing (MnasLayer) is part of its caller's
 // form, with the arguments its caller's decisions give it. Per block:
@@ -67,3 +70,17 @@
 // ALIKE: size: 8 architectures
 // ALIKE-NEXT: unique: 6 (benchmark rule), 6 (algebraic rule)
 // ALIKE: Layer#0/pick: categorical [mbconv(...), mbconv(...), mbconv(...), a]
+
+// Owners inside owners: an OFA stage's depth decides which of its layers (each
+// an owner of its kernel and expansion) count. Enumerated and by owner (limit
+// 100: the stage has 3 forms, each layer 9) alike; and the whole OFA space,
+// 7,371^5, by owner.
+// RUN: nasc info %S/Inputs/ofa-one-stage.nas | FileCheck %s --check-prefix=OFA1
+// RUN: nasc compile --emit=mlir-lowered %S/Inputs/ofa-one-stage.nas | nas-opt --nas-count-unique=limit=100 --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=OFA1-OWNER
+// OFA1: space OneStage.space
+// OFA1-NEXT: size: 7371 architectures
+// OFA1-NEXT: unique: 7371 (benchmark rule), 7371 (algebraic rule)
+// OFA1-OWNER: remark: space 'OneStage.space': unique architectures: 7371 (benchmark rule), 7371 (algebraic rule)
+// RUN: nasc info %stdlib/spaces/ofa.nas | FileCheck %s --check-prefix=OFA
+// OFA: size: 21758655492572485851 architectures
+// OFA-NEXT: unique: 21758655492572485851 (benchmark rule), 21758655492572485851 (algebraic rule)

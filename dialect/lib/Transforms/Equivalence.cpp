@@ -32,6 +32,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -58,8 +59,16 @@ constexpr llvm::StringLiteral kZero = "#";
 struct Term {
   std::string text;
   std::vector<std::string> summands; // algebraic sums: their flat terms
+  std::set<std::string> atoms;       // the owners (instance keys) this value is made by
   bool isZero() const { return text == kZero; }
 };
+
+std::set<std::string> atomsOf(ArrayRef<Term> terms) {
+  std::set<std::string> out;
+  for (const Term &t : terms)
+    out.insert(t.atoms.begin(), t.atoms.end());
+  return out;
+}
 
 class OwnerForm {
 public:
@@ -246,16 +255,24 @@ private:
         return fail("a layer '" + l.label + "' applied to " + Twine(inputs.size()) + " inputs");
       if (inputs[0].isZero())
         return zero();
-      return Term{"(" + inputs[0].text + ")@" + l.label, {}};
+      return Term{"(" + inputs[0].text + ")@" + l.label, {}, inputs[0].atoms};
     case Layer::Instance: {
       std::string child = childPrefix(l.instance, copy);
       if (l.instance.getSharing() != Sharing::root && !ownsDecisions(all, child))
         return inlineInstance(l.instance, child, inputs);
-      // Its body is canonicalized as an owner of its own.
-      std::vector<std::string> texts;
+      // Its body is canonicalized as an owner of its own; the arguments its
+      // caller's decisions give it are part of the caller's form.
+      std::vector<std::string> texts, args;
       for (const Term &t : inputs)
         texts.push_back(t.text);
-      return Term{"[" + childPrefix(l.instance, copy) + "](" + llvm::join(texts, ",") + ")", {}};
+      for (auto [arg, name] : llvm::zip(l.instance.getArgs(), l.instance.getNames()))
+        args.push_back(cast<StringAttr>(name).str() + "=" + argText(arg));
+      std::set<std::string> atoms = atomsOf(inputs);
+      atoms.insert(child);
+      return Term{"[" + child + (args.empty() ? "" : "|" + llvm::join(args, ",")) + "](" + llvm::join(texts, ",") +
+                      ")",
+                  {},
+                  std::move(atoms)};
     }
     case Layer::Repeat: {
       if (inputs.size() != 1)
@@ -300,7 +317,7 @@ private:
       for (const Term &t : terms)
         texts.push_back(t.text);
       std::sort(texts.begin(), texts.end());
-      return Term{llvm::join(texts, "+"), {}};
+      return Term{llvm::join(texts, "+"), {}, atomsOf(terms)};
     }
     std::vector<std::string> flat;
     for (const Term &t : terms) {
@@ -314,9 +331,9 @@ private:
     if (flat.empty())
       return zero();
     if (flat.size() == 1)
-      return Term{flat[0], {}};
+      return Term{flat[0], {}, atomsOf(terms)};
     std::sort(flat.begin(), flat.end());
-    return Term{"{" + llvm::join(flat, "|") + "}", flat};
+    return Term{"{" + llvm::join(flat, "|") + "}", flat, atomsOf(terms)};
   }
 
   /// Long terms become content hashes (see the file comment).
@@ -372,7 +389,7 @@ private:
         std::vector<std::string> texts;
         for (const Term &t : inputs)
           texts.push_back(t.text);
-        result = Term{"cat[" + llvm::join(texts, ",") + "]", {}};
+        result = Term{"cat[" + llvm::join(texts, ",") + "]", {}, atomsOf(inputs)};
       }
     } else if (auto sel = dyn_cast_or_null<arith::SelectOp>(def)) {
       // `if c then x else y` between tensors: the branch this owner takes.
@@ -452,13 +469,13 @@ static FailureOr<APInt> countByEnumeration(SpaceOp space, Equivalence rule, uint
 
 /// By owner, for larger spaces. An architecture's form is the network's
 /// form (over the network's own decisions) and one form per owner (over
-/// that owner's decisions only: nested instances are atoms), so when every
-/// decision that decides which owners are used is the network's own, the
-/// distinct architectures are: for each distinct network form, the product
-/// of the distinct forms of the owners it uses. Each owner and the network
-/// are enumerated alone (at most `limit` each). Fails when an owner's use
-/// depends on another owner's decisions, or one network form goes with two
-/// different sets of used owners (their products could overlap).
+/// that owner's decisions only: nested instances are atoms, with the
+/// arguments the caller gives them). An owner's form says which nested
+/// owners it is made of, and a nested owner's form depends on its own
+/// decisions alone, so the distinct architectures below an owner are, summed
+/// over its distinct forms, the product of the distinct architectures below
+/// each owner that form uses; the network is the top owner. Each owner is
+/// enumerated alone (at most `limit` combinations of its own decisions).
 static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t limit, std::string &whyNot) {
   auto fail = [&](const Twine &reason) {
     whyNot = reason.str();
@@ -505,16 +522,14 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
   });
   if (!notEnumerable.empty())
     return fail(notEnumerable);
-  SpaceActivity activity(space);
-  // Which owners each assignment of the network's decisions uses must be
-  // decided by the network's decisions alone.
-  for (auto &[name, sets] : activity.conditionalDecisions())
-    for (const auto &set : sets)
-      for (const ActiveCondition &c : set)
-        for (const std::string &controller : activity.controllers(c))
-          if (ownerOf.count(controller) && !ownerOf[controller].empty())
-            return fail("whether '" + name + "' is used depends on '" + controller + "', a decision of '" +
-                        ownerOf[controller] + "' (counted only where the network's own decisions decide it)");
+  // Distinct forms of each owner over its own decisions, each with the
+  // owners (nested instances) it is made of; the network is owner "".
+  struct Forms {
+    TemplateOp t;
+    DictionaryAttr params;
+    std::map<std::string, std::set<std::string>> atoms; // form -> owners it uses
+  };
+  std::map<std::string, Forms> forms;
   auto product = [&](const DecisionDomains &d) {
     uint64_t n = 1;
     for (auto &[name, values] : d)
@@ -523,8 +538,31 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
     return n;
   };
   DecisionValues base = first; // everything at its first value
-  // Distinct forms of each owner over its own decisions.
-  std::map<std::string, APInt> distinct;
+  auto enumerate = [&](const std::string &key, TemplateOp t, DictionaryAttr params) -> LogicalResult {
+    const DecisionDomains &d = byOwner[key];
+    if (product(d) > limit)
+      return fail((key.empty() ? "the network has" : "'" + key + "' has") + " more than " + Twine(limit) +
+                  " combinations of its own decisions");
+    Forms &f = forms[key];
+    f.t = t;
+    f.params = params;
+    bool ok = forEachCombination(d, [&](const DecisionValues &a) {
+      DecisionValues all = base;
+      for (auto &[n, v] : a)
+        all[n] = v;
+      OwnerForm ownerForm(symbols, rule, all, key);
+      FailureOr<Term> form = ownerForm.runTerm(t, params, {});
+      if (failed(form)) {
+        whyNot = (key.empty() ? "the network has " : "'" + key + "' has ") + ownerForm.why;
+        return false;
+      }
+      f.atoms.emplace(form->text, form->atoms);
+      return true;
+    });
+    return success(ok);
+  };
+  if (failed(enumerate("", network, space->getAttrOfType<DictionaryAttr>("nas.root_params"))))
+    return failure();
   if (owners)
     for (NamedAttribute o : owners) {
       std::string key = o.getName().str();
@@ -534,71 +572,42 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
       auto t = symbols.lookup<TemplateOp>(cast<FlatSymbolRefAttr>(entry[0]).getValue());
       if (!t)
         return failure();
-      const DecisionDomains &d = byOwner[key];
-      if (product(d) > limit)
-        return fail("'" + key + "' has more than " + Twine(limit) + " combinations of its own decisions");
-      std::unordered_set<std::string> forms;
-      bool ok = forEachCombination(d, [&](const DecisionValues &a) {
-        DecisionValues all = base;
-        for (auto &[n, v] : a)
-          all[n] = v;
-        OwnerForm ownerForm(symbols, rule, all, key);
-        FailureOr<std::string> form = ownerForm.run(t, cast<DictionaryAttr>(entry[1]));
-        if (failed(form)) {
-          whyNot = "'" + key + "' has " + ownerForm.why;
-          return false;
-        }
-        forms.insert(std::move(*form));
-        return true;
-      });
-      if (!ok)
+      if (failed(enumerate(key, t, cast<DictionaryAttr>(entry[1]))))
         return failure();
-      distinct[key] = APInt(64, forms.size());
     }
-  // The network's own decisions: each distinct network form with the owners
-  // it uses.
-  const DecisionDomains &rootDecisions = byOwner[""];
-  if (product(rootDecisions) > limit)
-    return fail("the network has more than " + Twine(limit) + " combinations of its own decisions");
-  std::map<std::string, std::set<std::string>> usedBy; // network form -> owners used
-  bool consistent = true;
-  bool ok = forEachCombination(rootDecisions, [&](const DecisionValues &a) {
-    DecisionValues all = base;
-    for (auto &[n, v] : a)
-      all[n] = v;
-    if (!activity.isCanonical(all))
-      return true;
-    OwnerForm rootForm(symbols, rule, all, "");
-    FailureOr<std::string> form = rootForm.run(network, space->getAttrOfType<DictionaryAttr>("nas.root_params"));
-    if (failed(form)) {
-      whyNot = "the network has " + rootForm.why;
-      return false;
+  // Distinct architectures made from owner `key`: for each of its distinct
+  // forms, the product over the owners that form uses (nested owners are
+  // atoms of it, whose own forms vary independently). Owners nest, so this
+  // recurses (a stage choosing its depth, whose layers choose their ops).
+  std::map<std::string, APInt> memo;
+  std::function<FailureOr<APInt>(const std::string &)> count = [&](const std::string &key) -> FailureOr<APInt> {
+    if (auto it = memo.find(key); it != memo.end())
+      return it->second;
+    auto f = forms.find(key);
+    if (f == forms.end()) {
+      whyNot = "'" + key + "' is used but was not enumerated";
+      return failure();
     }
-    llvm::StringMap<int64_t> indices = activity.switchIndices(all);
-    std::set<std::string> used;
-    for (auto &[key, count] : distinct)
-      if (llvm::any_of(byOwner[key], [&](auto &d) { return activity.active(d.first, indices); }))
-        used.insert(key);
-    auto [it, inserted] = usedBy.try_emplace(*form, used);
-    consistent &= inserted || it->second == used;
-    return true;
-  });
-  if (!ok)
-    return failure();
-  if (!consistent)
-    return fail("one form of the network uses different sets of owners under different decisions");
-  APInt total(64, 0);
-  for (auto &[form, used] : usedBy) {
-    APInt n(64, 1);
-    for (const std::string &key : used) {
-      const APInt &d = distinct[key];
-      unsigned width = std::max(n.getActiveBits() + d.getActiveBits() + 1, 64u);
-      n = n.zextOrTrunc(width) * d.zextOrTrunc(width);
+    APInt total(64, 0);
+    for (auto &[form, atoms] : f->second.atoms) {
+      APInt n(64, 1);
+      for (const std::string &child : atoms) {
+        if (child == key)
+          continue; // the network's own instance (shared as the root)
+        FailureOr<APInt> d = count(child);
+        if (failed(d))
+          return failure();
+        unsigned width = std::max(n.getActiveBits() + d->getActiveBits() + 1, 64u);
+        n = n.zextOrTrunc(width) * d->zextOrTrunc(width);
+      }
+      unsigned width = std::max(std::max(n.getActiveBits(), total.getActiveBits()) + 1, 64u);
+      total = total.zextOrTrunc(width) + n.zextOrTrunc(width);
     }
-    unsigned width = std::max(std::max(n.getActiveBits(), total.getActiveBits()) + 1, 64u);
-    total = total.zextOrTrunc(width) + n.zextOrTrunc(width);
-  }
-  return total.zextOrTrunc(std::max(64u, total.getActiveBits()));
+    total = total.zextOrTrunc(std::max(64u, total.getActiveBits()));
+    memo.emplace(key, total);
+    return total;
+  };
+  return count("");
 }
 
 FailureOr<APInt> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint64_t limit, std::string *whyNot) {
