@@ -84,3 +84,21 @@
 // RUN: nasc info %stdlib/spaces/ofa.nas | FileCheck %s --check-prefix=OFA
 // OFA: size: 21758655492572485851 architectures
 // OFA-NEXT: unique: 21758655492572485851 (benchmark rule), 21758655492572485851 (algebraic rule)
+
+// Skip placement (FBNet, ProxylessNAS): an owner whose form can be the
+// identity is composed into its caller's form by content, so [a, skip] and
+// [skip, a] are one network. Enumerated (Stage, Down) and by owner (Down at
+// limit 1000: its first layer an atom of 9 forms, times 585), alike.
+// RUN: nasc info %S/Inputs/skip-placement.nas | FileCheck %s --check-prefix=SKIP
+// SKIP: space Stage.space
+// SKIP-NEXT: size: 729 architectures
+// SKIP-NEXT: unique: 585 (benchmark rule), 585 (algebraic rule)
+// SKIP: space Down.space
+// SKIP-NEXT: size: 6561 architectures
+// SKIP-NEXT: unique: 5265 (benchmark rule), 5265 (algebraic rule)
+// RUN: nasc compile --emit=mlir-lowered %S/Inputs/skip-placement.nas | nas-opt --nas-count-unique=limit=1000 --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=SKIP-OWNER
+// SKIP-OWNER: remark: space 'FBNet.space': unique architectures: 327700343401999790625 (benchmark rule), 327700343401999790625 (algebraic rule)
+// SKIP-OWNER: remark: space 'Down.space': unique architectures: 5265 (benchmark rule), 5265 (algebraic rule)
+// And where the caller with its skippable owners' forms is too large:
+// RUN: nasc compile --emit=mlir-lowered %S/Inputs/skip-placement.nas | nas-opt --nas-count-unique=limit=100 --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=SKIP-LIMIT
+// SKIP-LIMIT: remark: space 'Stage.space': unique architectures not counted: 'FBNetStage#0' has more than 100 combinations of its own decisions and the forms of the owners inside it that can be skipped ('FBNetStage#0/FBNetLayer#1.0', ...)

@@ -63,6 +63,12 @@ struct Term {
   bool isZero() const { return text == kZero; }
 };
 
+/// A transparent owner's form (see countByOwner), composed into its caller's.
+struct ChildForm {
+  std::string text;
+  std::set<std::string> atoms;
+};
+
 std::set<std::string> atomsOf(ArrayRef<Term> terms) {
   std::set<std::string> out;
   for (const Term &t : terms)
@@ -72,8 +78,13 @@ std::set<std::string> atomsOf(ArrayRef<Term> terms) {
 
 class OwnerForm {
 public:
-  OwnerForm(SymbolTable &symbols, Equivalence rule, const DecisionValues &all, StringRef prefix)
-      : symbols(symbols), rule(rule), all(all), prefix(prefix) {}
+  /// `transparent`: the owners that can be skipped (their form can be the
+  /// identity or zero), whose forms are composed into this one rather than
+  /// being atoms of it; `given`: their forms, when the caller chose them
+  /// (else computed from `all`).
+  OwnerForm(SymbolTable &symbols, Equivalence rule, const DecisionValues &all, StringRef prefix,
+            const std::set<std::string> *transparent = nullptr, const std::map<std::string, ChildForm> *given = nullptr)
+      : symbols(symbols), rule(rule), all(all), prefix(prefix), transparent(transparent), given(given) {}
 
   /// The canonical form of template `t`'s output for this owner, whose
   /// constant parameters are `params`.
@@ -124,6 +135,8 @@ private:
   Equivalence rule;
   const DecisionValues &all;
   StringRef prefix;
+  const std::set<std::string> *transparent;
+  const std::map<std::string, ChildForm> *given;
   DecisionValues local;
   llvm::DenseMap<Value, Term> memo;
   llvm::DenseMap<Value, Attribute> known; // parameters with constant values
@@ -260,6 +273,8 @@ private:
       std::string child = childPrefix(l.instance, copy);
       if (l.instance.getSharing() != Sharing::root && !ownsDecisions(all, child))
         return inlineInstance(l.instance, child, inputs);
+      if (transparent && transparent->count(child))
+        return composeInstance(l.instance, child, inputs);
       // Its body is canonicalized as an owner of its own; the arguments its
       // caller's decisions give it are part of the caller's form.
       std::vector<std::string> texts, args;
@@ -304,11 +319,46 @@ private:
     for (auto [arg, name] : llvm::zip(inst.getArgs(), inst.getNames()))
       if (Attribute a = eval(arg))
         params.push_back(NamedAttribute(cast<StringAttr>(name), a));
-    OwnerForm inner(symbols, rule, all, child);
+    OwnerForm inner(symbols, rule, all, child, transparent, given);
     FailureOr<Term> out = inner.runTerm(t, DictionaryAttr::get(inst.getContext(), params), inputs);
     if (failed(out))
       return fail(inner.why);
     return *out;
+  }
+
+  /// An owner that can be skipped, by its form's content: the identity
+  /// passes its input, zero is zero, any other form applies to the inputs,
+  /// so equal forms of two different owners compare equal ([a, skip] and
+  /// [skip, a] in a stage are one network).
+  FailureOr<Term> composeInstance(InstanceOp inst, const std::string &child, ArrayRef<Term> inputs) {
+    auto t = symbols.lookup<TemplateOp>(inst.getTemplateName());
+    if (!t)
+      return fail("an instance of '" + inst.getTemplateName() + "', which is not defined");
+    ChildForm form;
+    if (given && given->count(child)) {
+      form = given->at(child);
+    } else {
+      SmallVector<NamedAttribute> params;
+      for (auto [arg, name] : llvm::zip(inst.getArgs(), inst.getNames()))
+        if (Attribute a = eval(arg))
+          params.push_back(NamedAttribute(cast<StringAttr>(name), a));
+      OwnerForm inner(symbols, rule, all, child, transparent);
+      FailureOr<Term> out = inner.runTerm(t, DictionaryAttr::get(inst.getContext(), params), {});
+      if (failed(out))
+        return fail(inner.why);
+      form = {out->text, out->atoms};
+    }
+    if (form.text == kZero)
+      return zero();
+    for (auto [i, name] : llvm::enumerate(t.getInputNames()))
+      if (form.text == "in:" + cast<StringAttr>(name).str() && i < inputs.size())
+        return inputs[i];
+    std::vector<std::string> texts;
+    for (const Term &in : inputs)
+      texts.push_back(in.text);
+    std::set<std::string> atoms = atomsOf(inputs);
+    atoms.insert(form.atoms.begin(), form.atoms.end());
+    return Term{"<" + form.text + ">(" + llvm::join(texts, ",") + ")", {}, std::move(atoms)};
   }
 
   Term sum(std::vector<Term> terms) {
@@ -411,8 +461,172 @@ private:
 
 } // namespace
 
-FailureOr<std::string> mlir::nas::canonicalForm(SpaceOp space, const DecisionValues &decisions, Equivalence rule,
-                                                std::string *whyNot) {
+namespace {
+
+/// Every owner with decisions (its own or nested ones) and its distinct
+/// forms over its own decisions, each with the owners it is made of (its
+/// atoms); the network is owner "".
+struct OwnerForms {
+  struct Owner {
+    std::string key;
+    TemplateOp t;
+    DictionaryAttr params;
+    std::map<std::string, std::set<std::string>> forms; // form -> atoms
+  };
+  std::vector<Owner> owners;               // nested owners first, the network last
+  std::set<std::string> transparent;       // owners whose form can be the identity or zero
+};
+
+/// The decisions of `space` by owner ("" for the network's own): the
+/// longest owner key that prefixes the name. Fails, saying why, on a
+/// decision that cannot be enumerated.
+FailureOr<std::map<std::string, DecisionDomains>> decisionsByOwner(SpaceOp space, uint64_t limit,
+                                                                   DecisionValues &first, std::string &whyNot) {
+  auto owners = space->getAttrOfType<DictionaryAttr>("nas.owners");
+  std::map<std::string, DecisionDomains> byOwner;
+  std::set<std::string> seen;
+  space.walk([&](Operation *op) {
+    if (!whyNot.empty() || !isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op))
+      return;
+    std::string name = op->getAttrOfType<StringAttr>("name").str();
+    if (!seen.insert(name).second)
+      return;
+    std::optional<std::vector<Attribute>> values = domainValues(op);
+    // Input choices have no canonical form yet; floats are not structure.
+    if (isa<PickOp, SubsetOp>(op))
+      whyNot = "input choice '" + name + "' (input choices have no canonical form yet)";
+    else if (!values || values->empty())
+      whyNot = "decision '" + name + "' takes float values";
+    else if (values->size() > limit)
+      whyNot = "decision '" + name + "' has " + std::to_string(values->size()) + " values, more than " +
+               std::to_string(limit);
+    if (!whyNot.empty())
+      return;
+    std::string owner;
+    if (owners)
+      for (NamedAttribute o : owners)
+        if (StringRef(name).starts_with((o.getName().getValue() + "/").str()) && o.getName().size() > owner.size())
+          owner = o.getName().str();
+    first[name] = values->front();
+    byOwner[owner].push_back({name, *values});
+  });
+  if (!whyNot.empty())
+    return failure();
+  return byOwner;
+}
+
+/// Each owner's distinct forms, nested owners first. An owner that can be
+/// skipped (a form that is the identity or zero) is not an atom of its
+/// caller: [a, skip] and [skip, a] are one network, which only the caller's
+/// form sees. So the caller is enumerated over its own decisions and each
+/// such owner's distinct forms, composed into its body by content.
+FailureOr<OwnerForms> enumerateOwners(SpaceOp space, Equivalence rule, uint64_t limit, std::string &whyNot) {
+  auto fail = [&](const Twine &reason) {
+    whyNot = reason.str();
+    return failure();
+  };
+  auto module = space->getParentOfType<ModuleOp>();
+  SymbolTable symbols(module);
+  auto network = symbols.lookup<TemplateOp>(space.getNetwork());
+  auto owners = space->getAttrOfType<DictionaryAttr>("nas.owners");
+  if (!network)
+    return failure();
+  DecisionValues base; // everything at its first value
+  FailureOr<std::map<std::string, DecisionDomains>> byOwner = decisionsByOwner(space, limit, base, whyNot);
+  if (failed(byOwner))
+    return failure();
+  OwnerForms result;
+  if (owners)
+    for (NamedAttribute o : owners) {
+      std::string key = o.getName().str();
+      if (!ownsDecisions(base, key))
+        continue; // part of its caller's form
+      auto entry = cast<ArrayAttr>(o.getValue());
+      auto t = symbols.lookup<TemplateOp>(cast<FlatSymbolRefAttr>(entry[0]).getValue());
+      if (!t)
+        return failure();
+      result.owners.push_back({key, t, cast<DictionaryAttr>(entry[1]), {}});
+    }
+  // A nested owner's key extends its caller's, so longer keys go first.
+  std::stable_sort(result.owners.begin(), result.owners.end(),
+                   [](const auto &a, const auto &b) { return a.key.size() > b.key.size(); });
+  result.owners.push_back({"", network, space->getAttrOfType<DictionaryAttr>("nas.root_params"), {}});
+  auto callerOf = [&](const std::string &key) {
+    std::string caller;
+    for (const auto &o : result.owners)
+      if (!o.key.empty() && o.key.size() > caller.size() && StringRef(key).starts_with(o.key + "/"))
+        caller = o.key;
+    return caller;
+  };
+  std::map<std::string, std::vector<const OwnerForms::Owner *>> skippable; // caller -> its transparent owners
+  for (auto &o : result.owners) {
+    const DecisionDomains &own = (*byOwner)[o.key];
+    const auto &children = skippable[o.key];
+    uint64_t n = 1;
+    for (auto &[name, values] : own)
+      if ((n *= values.size()) > limit)
+        break;
+    for (const auto *c : children)
+      if (n <= limit)
+        n *= c->forms.size();
+    if (n > limit) {
+      std::string what = o.key.empty() ? "the network" : "'" + o.key + "'";
+      if (children.empty())
+        return fail(what + " has more than " + Twine(limit) + " combinations of its own decisions");
+      return fail(what + " has more than " + Twine(limit) +
+                  " combinations of its own decisions and the forms of the owners inside it that can be skipped ('" +
+                  children.front()->key + "'" + (children.size() > 1 ? ", ..." : "") + ")");
+    }
+    std::set<std::string> inputs;
+    for (Attribute name : o.t.getInputNames())
+      inputs.insert("in:" + cast<StringAttr>(name).str());
+    bool isTransparent = false;
+    std::map<std::string, ChildForm> given;
+    std::vector<std::map<std::string, std::set<std::string>>::const_iterator> pos;
+    for (const auto *c : children)
+      pos.push_back(c->forms.begin());
+    bool ok = forEachCombination(own, [&](const DecisionValues &a) {
+      DecisionValues all = base;
+      for (auto &[name, v] : a)
+        all[name] = v;
+      // Every combination of the skippable owners' forms, as a mixed-radix count.
+      for (size_t k = 0; k < children.size(); ++k)
+        pos[k] = children[k]->forms.begin();
+      while (true) {
+        for (size_t k = 0; k < children.size(); ++k)
+          given[children[k]->key] = {pos[k]->first, pos[k]->second};
+        OwnerForm ownerForm(symbols, rule, all, o.key, &result.transparent, &given);
+        FailureOr<Term> form = ownerForm.runTerm(o.t, o.params, {});
+        if (failed(form)) {
+          whyNot = (o.key.empty() ? "the network has " : "'" + o.key + "' has ") + ownerForm.why;
+          return false;
+        }
+        isTransparent |= form->isZero() || inputs.count(form->text);
+        o.forms.emplace(form->text, form->atoms);
+        size_t k = 0;
+        for (; k < children.size(); ++k) {
+          if (++pos[k] != children[k]->forms.end())
+            break;
+          pos[k] = children[k]->forms.begin();
+        }
+        if (k == children.size())
+          return true;
+      }
+    });
+    if (!ok)
+      return failure();
+    if (isTransparent && !o.key.empty()) {
+      result.transparent.insert(o.key);
+      skippable[callerOf(o.key)].push_back(&o);
+    }
+  }
+  return result;
+}
+
+/// One architecture's form: the network's form and each owner's that is
+/// not composed into its caller's (`transparent`), by name.
+FailureOr<std::string> canonicalFormWith(SpaceOp space, const DecisionValues &decisions, Equivalence rule,
+                                         const std::set<std::string> &transparent, std::string *whyNot) {
   auto module = space->getParentOfType<ModuleOp>();
   SymbolTable symbols(module);
   auto network = symbols.lookup<TemplateOp>(space.getNetwork());
@@ -424,20 +638,20 @@ FailureOr<std::string> mlir::nas::canonicalForm(SpaceOp space, const DecisionVal
     return failure();
   };
   std::vector<std::string> parts;
-  OwnerForm rootForm(symbols, rule, decisions, "");
+  OwnerForm rootForm(symbols, rule, decisions, "", &transparent);
   FailureOr<std::string> root = rootForm.run(network, space->getAttrOfType<DictionaryAttr>("nas.root_params"));
   if (failed(root))
     return failWith("", rootForm.why);
   parts.push_back(*root);
   if (auto owners = space->getAttrOfType<DictionaryAttr>("nas.owners"))
     for (NamedAttribute owner : owners) { // sorted by name
-      if (!ownsDecisions(decisions, owner.getName()))
+      if (!ownsDecisions(decisions, owner.getName()) || transparent.count(owner.getName().str()))
         continue; // part of its caller's form
       auto entry = cast<ArrayAttr>(owner.getValue());
       auto t = symbols.lookup<TemplateOp>(cast<FlatSymbolRefAttr>(entry[0]).getValue());
       if (!t)
         return failure();
-      OwnerForm ownerForm(symbols, rule, decisions, owner.getName());
+      OwnerForm ownerForm(symbols, rule, decisions, owner.getName(), &transparent);
       FailureOr<std::string> form = ownerForm.run(t, cast<DictionaryAttr>(entry[1]));
       if (failed(form))
         return failWith(owner.getName().str(), ownerForm.why);
@@ -447,16 +661,19 @@ FailureOr<std::string> mlir::nas::canonicalForm(SpaceOp space, const DecisionVal
 }
 
 /// Every architecture's form, enumerated: spaces of at most `limit`.
-static FailureOr<APInt> countByEnumeration(SpaceOp space, Equivalence rule, uint64_t limit, std::string &whyNot) {
+FailureOr<APInt> countByEnumeration(SpaceOp space, Equivalence rule, uint64_t limit, std::string &whyNot) {
   std::optional<DecisionDomains> domains = spaceDomains(space, limit);
   if (!domains)
+    return failure();
+  FailureOr<OwnerForms> owners = enumerateOwners(space, rule, limit, whyNot);
+  if (failed(owners))
     return failure();
   std::unordered_set<std::string> forms;
   SpaceActivity activity(space);
   bool complete = forEachCombination(*domains, [&](const DecisionValues &a) {
     if (!activity.isCanonical(a))
       return true; // the same architecture as with its unused decisions at their first values
-    FailureOr<std::string> form = canonicalForm(space, a, rule, &whyNot);
+    FailureOr<std::string> form = canonicalFormWith(space, a, rule, owners->transparent, &whyNot);
     if (failed(form))
       return false;
     forms.insert(std::move(*form));
@@ -470,126 +687,30 @@ static FailureOr<APInt> countByEnumeration(SpaceOp space, Equivalence rule, uint
 /// By owner, for larger spaces. An architecture's form is the network's
 /// form (over the network's own decisions) and one form per owner (over
 /// that owner's decisions only: nested instances are atoms, with the
-/// arguments the caller gives them). An owner's form says which nested
-/// owners it is made of, and a nested owner's form depends on its own
-/// decisions alone, so the distinct architectures below an owner are, summed
-/// over its distinct forms, the product of the distinct architectures below
-/// each owner that form uses; the network is the top owner. Each owner is
-/// enumerated alone (at most `limit` combinations of its own decisions).
-static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t limit, std::string &whyNot) {
-  auto fail = [&](const Twine &reason) {
-    whyNot = reason.str();
+/// arguments the caller gives them), except owners that can be skipped,
+/// whose forms are composed into their caller's. An owner's form says which
+/// owners it is made of, and an owner's form depends on its own decisions
+/// alone, so the distinct architectures below an owner are, summed over its
+/// distinct forms, the product of those below each owner that form uses;
+/// the network is the top owner. Each owner is enumerated alone.
+FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t limit, std::string &whyNot) {
+  FailureOr<OwnerForms> owners = enumerateOwners(space, rule, limit, whyNot);
+  if (failed(owners))
     return failure();
-  };
-  auto module = space->getParentOfType<ModuleOp>();
-  SymbolTable symbols(module);
-  auto network = symbols.lookup<TemplateOp>(space.getNetwork());
-  auto owners = space->getAttrOfType<DictionaryAttr>("nas.owners");
-  if (!network)
-    return failure();
-  // Decisions by owner ("" for the network's own): the longest owner key
-  // that prefixes the name.
-  std::map<std::string, DecisionDomains> byOwner;
-  std::map<std::string, std::string> ownerOf;
-  std::map<std::string, Attribute> first;
-  std::string notEnumerable;
-  std::set<std::string> seen;
-  space.walk([&](Operation *op) {
-    if (!isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op))
-      return;
-    std::string name = op->getAttrOfType<StringAttr>("name").str();
-    if (!seen.insert(name).second)
-      return;
-    std::optional<std::vector<Attribute>> values = domainValues(op);
-    // Input choices have no canonical form yet; floats are not structure.
-    if (notEnumerable.empty() && isa<PickOp, SubsetOp>(op))
-      notEnumerable = "input choice '" + name + "' (input choices have no canonical form yet)";
-    else if (notEnumerable.empty() && (!values || values->empty()))
-      notEnumerable = "decision '" + name + "' takes float values";
-    else if (notEnumerable.empty() && values->size() > limit)
-      notEnumerable = "decision '" + name + "' has " + std::to_string(values->size()) + " values, more than " +
-                      std::to_string(limit);
-    if (!notEnumerable.empty())
-      return;
-    std::string owner;
-    if (owners)
-      for (NamedAttribute o : owners)
-        if (StringRef(name).starts_with((o.getName().getValue() + "/").str()) && o.getName().size() > owner.size())
-          owner = o.getName().str();
-    ownerOf[name] = owner;
-    first[name] = values->front();
-    byOwner[owner].push_back({name, *values});
-  });
-  if (!notEnumerable.empty())
-    return fail(notEnumerable);
-  // Distinct forms of each owner over its own decisions, each with the
-  // owners (nested instances) it is made of; the network is owner "".
-  struct Forms {
-    TemplateOp t;
-    DictionaryAttr params;
-    std::map<std::string, std::set<std::string>> atoms; // form -> owners it uses
-  };
-  std::map<std::string, Forms> forms;
-  auto product = [&](const DecisionDomains &d) {
-    uint64_t n = 1;
-    for (auto &[name, values] : d)
-      if ((n *= values.size()) > limit)
-        return limit + 1;
-    return n;
-  };
-  DecisionValues base = first; // everything at its first value
-  auto enumerate = [&](const std::string &key, TemplateOp t, DictionaryAttr params) -> LogicalResult {
-    const DecisionDomains &d = byOwner[key];
-    if (product(d) > limit)
-      return fail((key.empty() ? "the network has" : "'" + key + "' has") + " more than " + Twine(limit) +
-                  " combinations of its own decisions");
-    Forms &f = forms[key];
-    f.t = t;
-    f.params = params;
-    bool ok = forEachCombination(d, [&](const DecisionValues &a) {
-      DecisionValues all = base;
-      for (auto &[n, v] : a)
-        all[n] = v;
-      OwnerForm ownerForm(symbols, rule, all, key);
-      FailureOr<Term> form = ownerForm.runTerm(t, params, {});
-      if (failed(form)) {
-        whyNot = (key.empty() ? "the network has " : "'" + key + "' has ") + ownerForm.why;
-        return false;
-      }
-      f.atoms.emplace(form->text, form->atoms);
-      return true;
-    });
-    return success(ok);
-  };
-  if (failed(enumerate("", network, space->getAttrOfType<DictionaryAttr>("nas.root_params"))))
-    return failure();
-  if (owners)
-    for (NamedAttribute o : owners) {
-      std::string key = o.getName().str();
-      if (!ownsDecisions(base, key))
-        continue; // part of its caller's form
-      auto entry = cast<ArrayAttr>(o.getValue());
-      auto t = symbols.lookup<TemplateOp>(cast<FlatSymbolRefAttr>(entry[0]).getValue());
-      if (!t)
-        return failure();
-      if (failed(enumerate(key, t, cast<DictionaryAttr>(entry[1]))))
-        return failure();
-    }
-  // Distinct architectures made from owner `key`: for each of its distinct
-  // forms, the product over the owners that form uses (nested owners are
-  // atoms of it, whose own forms vary independently). Owners nest, so this
-  // recurses (a stage choosing its depth, whose layers choose their ops).
+  std::map<std::string, const OwnerForms::Owner *> byKey;
+  for (const auto &o : owners->owners)
+    byKey[o.key] = &o;
   std::map<std::string, APInt> memo;
   std::function<FailureOr<APInt>(const std::string &)> count = [&](const std::string &key) -> FailureOr<APInt> {
     if (auto it = memo.find(key); it != memo.end())
       return it->second;
-    auto f = forms.find(key);
-    if (f == forms.end()) {
+    auto o = byKey.find(key);
+    if (o == byKey.end()) {
       whyNot = "'" + key + "' is used but was not enumerated";
       return failure();
     }
     APInt total(64, 0);
-    for (auto &[form, atoms] : f->second.atoms) {
+    for (auto &[form, atoms] : o->second->forms) {
       APInt n(64, 1);
       for (const std::string &child : atoms) {
         if (child == key)
@@ -608,6 +729,20 @@ static FailureOr<APInt> countByOwner(SpaceOp space, Equivalence rule, uint64_t l
     return total;
   };
   return count("");
+}
+
+} // namespace
+
+FailureOr<std::string> mlir::nas::canonicalForm(SpaceOp space, const DecisionValues &decisions, Equivalence rule,
+                                                std::string *whyNot) {
+  std::string why;
+  FailureOr<OwnerForms> owners = enumerateOwners(space, rule, UINT64_MAX, why);
+  if (failed(owners)) {
+    if (whyNot)
+      *whyNot = why;
+    return failure();
+  }
+  return canonicalFormWith(space, decisions, rule, owners->transparent, whyNot);
 }
 
 FailureOr<APInt> mlir::nas::countUnique(SpaceOp space, Equivalence rule, uint64_t limit, std::string *whyNot) {
