@@ -17,8 +17,10 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <array>
 #include <cmath>
 #include <map>
+#include <set>
 
 using namespace nasc;
 using nasc_grammar::NasLexer;
@@ -192,6 +194,116 @@ std::pair<unsigned, unsigned> endOf(antlr4::Token *token) {
   return {line, cp};
 }
 
+/// Whether `type` is a keyword: a literal token spelled with letters.
+bool isKeyword(const antlr4::dfa::Vocabulary &vocab, size_t type) {
+  std::string literal = vocab.getLiteralName(type);
+  return literal.size() > 2 && std::isalpha(static_cast<unsigned char>(literal[1]));
+}
+
+/// The rule call that `ctx` returns to, if it names one.
+antlr4::atn::RuleTransition *callOf(const antlr4::atn::ATN &atn, antlr4::RuleContext *ctx) {
+  if (ctx->invokingState >= atn.states.size())
+    return nullptr;
+  antlr4::atn::ATNState *state = atn.states[ctx->invokingState];
+  if (state->transitions.size() != 1 ||
+      state->transitions[0]->getSerializationType() != antlr4::atn::Transition::RULE)
+    return nullptr;
+  return static_cast<antlr4::atn::RuleTransition *>(state->transitions[0]);
+}
+
+/// Whether every context from `ctx` up is still a call its parent made: a
+/// context kept from earlier in the parse may since have been wrapped by a
+/// left-recursive rule (`x` becoming the left operand of `x + y`), which
+/// leaves it an invoking state that is no rule call.
+bool consistent(const antlr4::atn::ATN &atn, antlr4::RuleContext *ctx) {
+  for (; ctx && ctx->invokingState != antlr4::atn::ATNState::INVALID_STATE_NUMBER;
+       ctx = dynamic_cast<antlr4::RuleContext *>(ctx->parent)) {
+    antlr4::atn::RuleTransition *call = callOf(atn, ctx);
+    auto *parent = dynamic_cast<antlr4::RuleContext *>(ctx->parent);
+    if (!call || !parent || call->ruleIndex != ctx->getRuleIndex() ||
+        atn.states[ctx->invokingState]->ruleIndex != parent->getRuleIndex())
+      return false;
+  }
+  return ctx != nullptr;
+}
+
+/// Whether a name could stand at token `name`, the tokens from `from` up to
+/// it read as they are and the token after it following it, when the parser
+/// is at `state` in `ctx` with token `from` next. The ATN is walked through
+/// rule calls and returns (`ctx` says where each rule returns to) to every
+/// transition on an identifier. Told apart this way, `choice op: [...]` is a
+/// keyword used as a name, while `node y =` followed by `output y;` on the
+/// next line is a missing expression before a statement.
+class NameLookahead {
+public:
+  /// `as`: what token `name` is read as, an identifier or itself.
+  NameLookahead(antlr4::Parser *parser, size_t from, size_t name, size_t as = NasLexer::ID)
+      : atn(parser->getATN()), stream(parser->getTokenStream()), from(from), name(name), as(as) {}
+
+  bool fits(antlr4::atn::ATNState *state, antlr4::RuleContext *ctx, size_t at = 0, size_t depth = 0) {
+    if (depth > kMaxDepth || visited.size() > kMaxStates || !visited.insert({state->stateNumber, ctx, at}).second)
+      return false;
+    if (state->getStateType() == antlr4::atn::ATNState::RULE_STOP) {
+      // The rule ends: go on where `ctx` says it was called from.
+      antlr4::atn::RuleTransition *call = ctx ? callOf(atn, ctx) : nullptr;
+      return call && fits(call->followState, dynamic_cast<antlr4::RuleContext *>(ctx->parent), at, depth + 1);
+    }
+    for (antlr4::atn::Transition *t : state->transitions) {
+      if (t->getSerializationType() == antlr4::atn::Transition::RULE) {
+        frames.push_back(std::make_unique<antlr4::RuleContext>(ctx, state->stateNumber));
+        if (fits(t->target, frames.back().get(), at, depth + 1))
+          return true;
+      } else if (t->isEpsilon()) {
+        if (fits(t->target, ctx, at, depth + 1))
+          return true;
+      } else if (from + at < name) {
+        if (t->matches(type(from + at), antlr4::Token::MIN_USER_TOKEN_TYPE, atn.maxTokenType) &&
+            fits(t->target, ctx, at + 1, depth + 1))
+          return true;
+      } else if (t->matches(as, antlr4::Token::MIN_USER_TOKEN_TYPE, atn.maxTokenType) &&
+                 atn.nextTokens(t->target, ctx).contains(type(name + 1))) {
+        rule = state->ruleIndex;
+        if (ctx && ctx->invokingState < atn.states.size())
+          caller = atn.states[ctx->invokingState]->ruleIndex;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /// Whether the name that fits is one a declaration introduces (a
+  /// constant, op, template, parameter, node, choice...), not a use of one.
+  bool declares() const {
+    switch (rule) {
+    case NasParser::RuleConstDecl: case NasParser::RuleOpDecl: case NasParser::RuleExternDecl:
+    case NasParser::RuleMetricDecl: case NasParser::RuleTemplateDecl: case NasParser::RuleStmt:
+    case NasParser::RuleChoiceDecl: case NasParser::RuleSearchDecl: case NasParser::RuleSearchItem:
+      return true;
+    case NasParser::RuleParamName:
+      return caller == NasParser::RuleParam;
+    default:
+      return false;
+    }
+  }
+  /// Whether the name that fits is read in an expression.
+  bool reads() const { return rule == NasParser::RulePrimary; }
+
+private:
+  size_t type(size_t index) const {
+    return stream->get(std::min(index, stream->size() - 1))->getType();
+  }
+
+  // Bounds on the walk (the recursion depth, and the states seen): the
+  // grammar's closures are far smaller.
+  static constexpr size_t kMaxDepth = 1000, kMaxStates = 20000;
+  const antlr4::atn::ATN &atn;
+  antlr4::TokenStream *stream;
+  size_t from, name, as;
+  size_t rule = SIZE_MAX, caller = SIZE_MAX; // of the name that fits, and its caller
+  std::set<std::tuple<size_t, antlr4::RuleContext *, size_t>> visited;
+  std::vector<std::unique_ptr<antlr4::RuleContext>> frames;
+};
+
 class NasErrorStrategy : public antlr4::DefaultErrorStrategy {
 public:
   explicit NasErrorStrategy(ErrorReporter &reporter) : reporter(reporter) {}
@@ -200,6 +312,10 @@ public:
   /// declaration instead of ANTLR's default, which recovers in the `module`
   /// rule (its follow set is only end-of-file) and drops the rest of the file.
   void sync(antlr4::Parser *parser) override {
+    if (!inErrorRecoveryMode(parser) && keywordAsName(parser))
+      return;
+    decisions[decisionCount++ % decisions.size()] = {parser->getState(), parser->getContext(),
+                                                     parser->getTokenStream()->index()};
     if (parser->getContext()->getRuleIndex() == NasParser::RuleModule) {
       antlr4::misc::IntervalSet expecting = parser->getExpectedTokens();
       if (expecting.contains(parser->getTokenStream()->LA(1)))
@@ -231,6 +347,31 @@ public:
       reporter.boundary();
   }
 
+  /// A keyword where the parser matches a name: reported, then taken as
+  /// the name it was meant to be.
+  antlr4::Token *recoverInline(antlr4::Parser *parser) override {
+    if (!inErrorRecoveryMode(parser)) {
+      if (keywordAsName(parser)) {
+        antlr4::Token *name = parser->getCurrentToken();
+        parser->consume();
+        return name;
+      }
+      // A decision went the wrong way before the keyword: in `f(1, op)` the
+      // ',' was taken for a trailing one (the arguments end there rather
+      // than fail). No name fits here any more; ask the last decisions
+      // before the keyword. Reported there, ANTLR's recovery goes on quietly.
+      size_t next = parser->getTokenStream()->index();
+      for (size_t i = 1; i <= std::min(decisionCount, decisions.size()); ++i) {
+        const Decision &d = decisions[(decisionCount - i) % decisions.size()];
+        if (d.index < next && keywordAsName(parser, d.state, d.ctx, d.index, next)) {
+          beginErrorCondition(parser); // the mistake is reported (or was, at its declaration)
+          break;
+        }
+      }
+    }
+    return DefaultErrorStrategy::recoverInline(parser);
+  }
+
 protected:
   /// Never delete a statement's end to make an expression fit: in `x = ;`
   /// ANTLR would drop the ';' and parse the next statement's name as the
@@ -246,6 +387,12 @@ protected:
                                  const antlr4::NoViableAltException &e) override {
     antlr4::Token *token = e.getOffendingToken();
     if (reportBadToken(token))
+      return;
+    // `[1, op]`: the decision at ',' (another element, or the list's end)
+    // failed on the keyword after it.
+    if (e.getOffendingToken() != e.getStartToken() &&
+        keywordAsName(parser, e.getOffendingState(), e.getCtx(), e.getStartToken()->getTokenIndex(),
+                      token->getTokenIndex()))
       return;
     at(token, "unexpected " + describeToken(token) +
                   expectedSuffix(parser, e.getExpectedTokens()));
@@ -289,6 +436,62 @@ protected:
   }
 
 private:
+  /// `choice op: [1, 2];`: a keyword where a name is expected, followed by
+  /// what may follow the name. ANTLR would say "expected identifier, found
+  /// 'op'" and then stumble over the rest of the statement; this says what
+  /// is wrong and reads the keyword as the name, so that the statement
+  /// parses on and the next mistake is reported as itself. A keyword
+  /// reported once as a declared name is taken silently where an expression
+  /// reads it (`choice op: ...` then `x |> op`): the declaration is the one
+  /// mistake.
+  ///
+  /// The parser is at `state` in `ctx` with token `from` next; the keyword
+  /// is token `name` (the same, or a later one when a decision that looks
+  /// ahead failed on it).
+  bool keywordAsName(antlr4::Parser *parser, size_t state, antlr4::RuleContext *ctx, size_t from,
+                     size_t name) {
+    antlr4::Token *token = parser->getTokenStream()->get(name);
+    auto *writable = dynamic_cast<antlr4::WritableToken *>(token);
+    if (!writable || !ctx || state >= parser->getATN().states.size() ||
+        !isKeyword(parser->getVocabulary(), token->getType()) || !consistent(parser->getATN(), ctx))
+      return false;
+    NameLookahead lookahead(parser, from, name);
+    if (!lookahead.fits(parser->getATN().states[state], ctx))
+      return false;
+    if (!lookahead.reads() || !declaredKeywords.count(token->getText()))
+      at(token, "'" + token->getText() + "' is a keyword and cannot be used as a name");
+    if (lookahead.declares())
+      declaredKeywords.insert(token->getText());
+    writable->setType(NasLexer::ID);
+    return true;
+  }
+
+  /// The keyword is the next token. Where it may stand as itself, it is a
+  /// name only when what follows it fits a name and does not fit the
+  /// keyword: `f(node)`, where `node` would start `node=x`, or
+  /// `choice = 3;` in a search, where it would start a choice.
+  bool keywordAsName(antlr4::Parser *parser) {
+    antlr4::TokenStream *stream = parser->getTokenStream();
+    size_t next = stream->index();
+    if (!isKeyword(parser->getVocabulary(), stream->LA(1)))
+      return false;
+    // Most places take no name (a statement's start): say so cheaply.
+    antlr4::atn::ATNState *state = parser->getATN().states[parser->getState()];
+    const antlr4::misc::IntervalSet &here = parser->getATN().nextTokens(state);
+    if (!here.contains(size_t(NasLexer::ID)) &&
+        !(here.contains(antlr4::Token::EPSILON) && parser->getExpectedTokens().contains(size_t(NasLexer::ID))))
+      return false;
+    if (NameLookahead(parser, next, next, stream->LA(1)).fits(state, parser->getContext()))
+      return false;
+    if (!keywordAsName(parser, parser->getState(), parser->getContext(), next, next))
+      return false;
+    // Read as a name, the keyword leaves nothing to recover from: what goes
+    // wrong next is a mistake of its own (`search network { choice = 3; }`
+    // is two).
+    reporter.boundary();
+    return true;
+  }
+
   /// A missing ';' or '}' ends the statement as far as reporting goes: the
   /// parser goes on as if it were there, so the next mistake is a new one.
   void endsStatement(antlr4::Parser *parser, const antlr4::misc::IntervalSet &expected) {
@@ -343,6 +546,18 @@ private:
   }
 
   ErrorReporter &reporter;
+  /// Keywords reported as the names of declarations.
+  std::set<std::string> declaredKeywords;
+  /// The last places the parser synchronised before a decision: its state,
+  /// context (the parser keeps every context until the parse ends) and
+  /// next token.
+  struct Decision {
+    size_t state = 0;
+    antlr4::RuleContext *ctx = nullptr;
+    size_t index = SIZE_MAX;
+  };
+  std::array<Decision, 4> decisions;
+  size_t decisionCount = 0;
 };
 
 /// The lexer never fails (unknown characters become UNKNOWN_CHAR tokens that
