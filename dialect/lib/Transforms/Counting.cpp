@@ -218,9 +218,12 @@ public:
       structural.insert(names.begin(), names.end());
       unite(names);
     }
+    std::map<std::string, size_t> controls; // decisions each controller links to itself
     for (auto &[name, sets] : activity.conditionalDecisions())
       for (const std::vector<ActiveCondition> &conditions : sets) {
         std::vector<std::string> linked = controllersOf(conditions);
+        for (const std::string &c : linked)
+          ++controls[c];
         structural.insert(linked.begin(), linked.end()); // an input choice's mask, say
         linked.insert(linked.begin(), name);
         unite(linked);
@@ -266,14 +269,13 @@ public:
       uint64_t combinations = 1;
       for (const std::string &n : enumerated) {
         const Decision &d = decisions.at(n);
-        if (!d.values || d.values->empty() || (combinations *= d.values->size()) > kComponentLimit ||
+        bool enumerable = d.values && !d.values->empty();
+        if (!enumerable || (combinations *= d.values->size()) > kComponentLimit ||
             (total + combinations) > kTotalLimit) {
-          if (report) {
-            InFlightDiagnostic diag = d.op->emitError()
-                                      << "cannot count the space: decisions " << describe(enumerated)
-                                      << " decide which blocks are used, or are constrained together, and have "
-                                      << "more than " << kComponentLimit << " combinations to enumerate";
-          }
+          // At a choice in the source (each decision op keeps its choice's
+          // location), never at an op that happens to use it.
+          if (report)
+            reportTooMany(d, n, enumerated, enumerable, combinations <= kComponentLimit, controls);
           return failure();
         }
         domains.push_back({n, *d.values});
@@ -331,6 +333,55 @@ private:
       if (domains[i].first == name)
         return i;
     return 0;
+  }
+  /// Why decision `name` (`d`), enumerated with the others of its
+  /// component (`linked`), stops the count: its own values cannot be
+  /// enumerated (the error is at it), or the component has too many
+  /// combinations, or all components together (`inAll`) have: the error is
+  /// then at the decision that links the most others to itself (`controls`:
+  /// a repetition's depth over the layers it decides), whose choice is where
+  /// the space can be changed.
+  void reportTooMany(const Decision &d, const std::string &name, ArrayRef<std::string> linked, bool enumerable,
+                     bool inAll, const std::map<std::string, size_t> &controls) const {
+    auto what = [&](const Decision &x, const std::string &n) {
+      return (isa<PickOp, SubsetOp>(x.op) ? "input choice '" : "decision '") + n + "'";
+    };
+    std::string together = linked.size() == 1 ? "" : " together with " + describe(others(linked, name));
+    if (!enumerable) {
+      InFlightDiagnostic diag = d.op->emitError() << "cannot count the space: " << what(d, name);
+      if (d.size.ugt(kComponentLimit))
+        diag << " has " << SpaceSize{d.size, 1, false}.str()
+             << (isa<PickOp, SubsetOp>(d.op) ? " combinations of inputs" : " values") << ", more than "
+             << kComponentLimit << " to enumerate, and decides which "
+             << (isa<PickOp, SubsetOp>(d.op) ? "inputs" : "blocks") << " are used" << together;
+      else
+        diag << " is a float range and decides which blocks are used" << together
+             << ": its values cannot be enumerated";
+      return;
+    }
+    std::string key = name;
+    for (const std::string &n : linked) {
+      auto it = controls.find(n), best = controls.find(key);
+      if (it != controls.end() && (best == controls.end() || it->second > best->second))
+        key = n;
+    }
+    const Decision &at = decisions.at(key);
+    std::vector<std::string> rest = others(linked, key);
+    InFlightDiagnostic diag = at.op->emitError() << "cannot count the space: " << what(at, key);
+    if (!rest.empty())
+      diag << " and the " << rest.size() << (rest.size() == 1 ? " decision" : " decisions")
+           << " linked with it (" << describe(rest) << ") decide";
+    else
+      diag << " decides";
+    diag << " which blocks are used, with more than " << (inAll ? kTotalLimit : kComponentLimit)
+         << " combinations to enumerate" << (inAll ? " together with the space's other such decisions" : "");
+  }
+  static std::vector<std::string> others(ArrayRef<std::string> names, const std::string &name) {
+    std::vector<std::string> out;
+    for (const std::string &n : names)
+      if (n != name)
+        out.push_back(n);
+    return out;
   }
   static std::string describe(ArrayRef<std::string> names) {
     std::vector<std::string> quoted;

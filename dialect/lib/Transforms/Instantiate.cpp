@@ -417,7 +417,10 @@ private:
       indices.push_back(b.create<arith::ConstantIntOp>(loc, k, 64));
       outputs.push_back(applyBranch(b, loc, alt, apply.getInputs(), outer, id, k));
     }
-    auto index = b.create<CategoricalOp>(loc, b.getI64Type(), choice.getNameAttr(), indices, choice.getLabelsAttr());
+    // The decision keeps its choice's location (not the application's): a
+    // diagnostic about it points at the `choice` in the source.
+    auto index = b.create<CategoricalOp>(choice.getLoc(), b.getI64Type(), choice.getNameAttr(), indices,
+                                         choice.getLabelsAttr());
     setConditions(index, conditionsOf({choice}));
     auto out = b.create<SwitchOp>(loc, index, outputs, id);
     apply.getResult().replaceAllUsesWith(out.getResult());
