@@ -134,14 +134,6 @@ def template_for(kind, quick):
     return template, (short if quick else full)
 
 
-# A known issue outside the runtime, reported without failing the run
-# (--strict fails it): `nasc search` (compiler/tools/nasc/nasc.cpp,
-# runRuntime) writes the compiled artefact to OUT/space.nasa before it
-# execs nasc-run, which then refuses the store; the refused search's
-# artefact stays in the run folder.
-KNOWN_ARTEFACT = "known issue: nasc search compiles into OUT/space.nasa before nasc-run checks the store"
-
-
 class Failure(Exception):
     pass
 
@@ -417,7 +409,9 @@ def damage_checks(runner, kind, source, ref_folder, work):
 
     # Nothing is overwritten by a search that is refused: a new search
     # without --resume over a finished run folder, from a source that
-    # differs only in its seed (another artefact).
+    # differs only in its seed (another artefact). `nasc search` compiles
+    # beside OUT/space.nasa and nasc-run puts it in place only when the
+    # store first changes: the run's artefact stays, and no temporary.
     d = fresh("no-resume")
     other = os.path.join(work, f"{kind}-seed1.nas")
     with open(source) as f:
@@ -429,16 +423,13 @@ def damage_checks(runner, kind, source, ref_folder, work):
                                                "new search over a finished run (no --resume)",
                                                os.path.join(d, "search.db"), [], also=("--resume",))
     after = tree_digest(d)
-    changed = sorted(k for k in before if after.get(k) != before[k] and k != "space.nasa")
+    changed = sorted(k for k in before if after.get(k) != before[k])
     if changed:
         problems.append("overwritten: " + ", ".join(changed))
+    added = sorted(k for k in after if k not in before)
+    if added:
+        problems.append("left behind: " + ", ".join(added))
     results.append((name, problems, first))
-    # The artefact alone, apart: `nasc search` compiles the source into
-    # OUT/space.nasa before nasc-run opens (and refuses) the store.
-    problems = []
-    if after.get("space.nasa") != before.get("space.nasa"):
-        problems.append("overwritten: space.nasa (the refused search's artefact replaced the run's)")
-    results.append(("  ... and the run's artefact is as it was", problems, KNOWN_ARTEFACT if problems else ""))
     return results
 
 
@@ -456,7 +447,6 @@ def main():
     parser.add_argument("--data", default=os.path.join(os.path.dirname(ROOT), "shared", "data"))
     parser.add_argument("--work", help="keep the run folders here (default: a temporary folder, removed)")
     parser.add_argument("--no-damage", action="store_true", help="skip the damage checks")
-    parser.add_argument("--strict", action="store_true", help="known issues fail the run too")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
 
@@ -525,9 +515,8 @@ def main():
             summary.append((kind, args.runs, kill_times, kill_rows, same, done_before, ref_wall, len(ref["rows"])))
             if not args.no_damage:
                 for name, problems, first in damage_checks(runner, kind, source, ref_folder, work):
-                    known = first == KNOWN_ARTEFACT and not args.strict
-                    damage.append((kind, name, problems, first, known))
-                    if problems and not known:
+                    damage.append((kind, name, problems, first))
+                    if problems:
                         failures.append(f"{kind}: {name}: " + "; ".join(problems) + f"\n      ({first})")
     except Failure as e:
         failures.append(str(e))
@@ -545,8 +534,8 @@ def main():
     if damage:
         print()
         print("damage checks (each must fail with status 1, name the file, change nothing):")
-        for kind, name, problems, first, known in damage:
-            verdict = "ok  " if not problems else "KNOWN" if known else "FAIL"
+        for kind, name, problems, first in damage:
+            verdict = "ok  " if not problems else "FAIL"
             print(f"  {verdict:5} {kind:9} {name:48} {first[:150]}")
             for p in problems:
                 print(f"       {p}")

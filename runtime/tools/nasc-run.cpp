@@ -24,6 +24,7 @@
 #include <iomanip>
 #include <iostream>
 #include <regex>
+#include <stdexcept>
 
 using namespace nasc;
 using runtime::Json;
@@ -58,6 +59,13 @@ options:
   --device cpu|cuda      default: cuda when available, else cpu
   --latency-batch N      batch size of the measured `latency` metric (default 1)
   --source FILE.nas      the file the artefact was compiled from (best.nas imports it)
+  --install-artefact FILE
+                         SPACE.nasa is a temporary beside FILE (nasc search and
+                         nasc train compile into one): it is renamed to FILE when
+                         the run first changes its store (train: once the
+                         architecture is read, unless the folder holds a search's
+                         store), and removed otherwise, so that a refused run
+                         leaves the folder's artefact as it was
   --quiet                no progress bar
 
 Every option also takes the form --option=VALUE. Numbers are decimal digits:
@@ -66,12 +74,52 @@ Every option also takes the form --option=VALUE. Numbers are decimal digits:
 )";
 
 struct Options {
-  std::string command, artefact, search, strategy, estimator, out, source, arch, device;
+  std::string command, artefact, search, strategy, estimator, out, source, arch, device, installArtefact;
   std::optional<uint64_t> budget, seed;
   std::optional<double> timeLimit;
   int64_t epochs = 0, latencyBatch = 1;
   bool resume = false, quiet = false;
 };
+
+/// The artefact a run was given as a temporary (--install-artefact FILE):
+/// renamed to FILE once the run takes its folder, removed if it never does
+/// (the run was refused, a bad option included, or failed before changing
+/// anything). Reads the options when it acts: made before they are parsed.
+class PendingArtefact {
+public:
+  explicit PendingArtefact(const Options &o) : o(o) {}
+  PendingArtefact(const PendingArtefact &) = delete;
+  PendingArtefact &operator=(const PendingArtefact &) = delete;
+  ~PendingArtefact() {
+    std::error_code ec;
+    if (!o.installArtefact.empty() && !o.artefact.empty() && !installed)
+      std::filesystem::remove(o.artefact, ec);
+  }
+  void install() {
+    if (o.installArtefact.empty() || installed)
+      return;
+    std::error_code ec;
+    std::filesystem::rename(o.artefact, o.installArtefact, ec);
+    if (ec)
+      throw std::runtime_error(o.installArtefact + ": cannot install the compiled artefact " + o.artefact +
+                               " there: " + ec.message());
+    installed = true;
+  }
+
+private:
+  const Options &o;
+  bool installed = false;
+};
+
+/// The run's artefact. One that nasc compiled into a temporary is named in
+/// messages ("... has no search block") by its source, or else by where it
+/// goes, not by the temporary's name.
+runtime::Artefact loadArtefact(const Options &o) {
+  runtime::Artefact a = runtime::loadArtefact(o.artefact);
+  if (!o.installArtefact.empty())
+    a.path = o.source.empty() ? o.installArtefact : o.source;
+  return a;
+}
 
 int usage(const std::string &message) {
   std::cerr << "nasc-run: error: " << message << "\nrun 'nasc-run --help' for usage\n";
@@ -140,8 +188,8 @@ void printMetrics(const char *what, const std::map<std::string, double> &m) {
   std::cout << "\n";
 }
 
-int runSearch(const Options &o) {
-  runtime::Artefact artefact = runtime::loadArtefact(o.artefact);
+int runSearch(const Options &o, PendingArtefact &pending) {
+  runtime::Artefact artefact = loadArtefact(o);
   Json search = pickSearch(artefact, o.search);
   if (!o.estimator.empty())
     search["settings"]["estimator"] = {
@@ -191,6 +239,9 @@ int runSearch(const Options &o) {
   // same folder is refused before it touches weights/ or anything else.
   search::Store store(out + "/search.db",
                       search::SearchDriver::storeMeta(space, search, dopt, strategyName, strategyArgs), o.resume);
+  // The folder's artefact is the store's: replaced when the store is (a
+  // resume refused for a damaged row, or with nothing to add, keeps both).
+  store.onFirstWrite([&] { pending.install(); });
   torch::Device device = deviceOf(o.device);
   nn::useAllCores();
 
@@ -252,8 +303,8 @@ int runSearch(const Options &o) {
   return 0;
 }
 
-int runTrain(const Options &o) {
-  runtime::Artefact artefact = runtime::loadArtefact(o.artefact);
+int runTrain(const Options &o, PendingArtefact &pending) {
+  runtime::Artefact artefact = loadArtefact(o);
   const Json &search = pickSearch(artefact, o.search);
   runtime::Space space(artefact.space(search.at("settings").at("space").at("space").get<std::string>()), &search);
   runtime::Architecture a = space.parseId(o.arch);
@@ -270,6 +321,9 @@ int runTrain(const Options &o) {
   eopt.log = &std::cerr;
   std::string out = o.out.empty() ? "nasc-out/train" : o.out;
   std::filesystem::create_directories(out);
+  // A search's run folder keeps the search's artefact (its store's).
+  if (!std::filesystem::exists(out + "/search.db"))
+    pending.install();
   eopt.weightsDir = out + "/weights"; // finish() reloads them instead of training again
   nn::TrainingEstimator trainer(artefact.ops(), space, block, eopt);
   search::Evaluation e = trainer.evaluate(a, space.values(a));
@@ -285,6 +339,7 @@ int runTrain(const Options &o) {
 
 int main(int argc, char **argv) {
   Options o;
+  PendingArtefact pending(o);
   cli::ArgReader args(std::vector<std::string>(argv + 1, argv + argc));
   std::string a;
   try {
@@ -313,6 +368,8 @@ int main(int argc, char **argv) {
         o.out = args.value();
       else if (a == "--source")
         o.source = args.value();
+      else if (a == "--install-artefact")
+        o.installArtefact = args.value();
       else if (a == "--arch")
         o.arch = args.value();
       else if (a == "--device")
@@ -340,7 +397,7 @@ int main(int argc, char **argv) {
   if (o.command == "train" && o.arch.empty())
     return usage("'train' needs --arch ID (see nasc info FILE --arch)");
   try {
-    return o.command == "search" ? runSearch(o) : runTrain(o);
+    return o.command == "search" ? runSearch(o, pending) : runTrain(o, pending);
   } catch (const std::exception &e) {
     std::cerr << "nasc: error: " << e.what() << "\n";
     return 1;

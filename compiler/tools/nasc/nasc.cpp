@@ -286,7 +286,7 @@ int runOnFile(const Options &options, const std::string &file) {
 
 } // namespace
 
-/// `nasc search|train FILE.nas ...`: compiles FILE to OUT/space.nasa and
+/// `nasc search|train FILE.nas ...`: compiles FILE for OUT/space.nasa and
 /// hands over to nasc-run (beside this binary), which links LibTorch.
 int runRuntime(const char *argv0, std::vector<std::string> args) {
   // nasc-run's options that take a value (as --flag value or --flag=value):
@@ -331,17 +331,26 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
     llvm::errs() << "nasc: error: cannot create '" << out << "': " << ec.message() << "\n";
     return 1;
   }
+  // The run folder's artefact belongs to its store: compiled here under a
+  // name of this process's own, it replaces OUT/space.nasa only once
+  // nasc-run has taken the folder (--install-artefact). A search refused
+  // there (the folder in use, a store and no --resume, a resume of another
+  // space or seed) removes it and leaves the folder as it was.
+  std::string artefact = out + "/space.nasa";
   Options compile;
   compile.command = "compile";
   compile.emit = "artefact";
   compile.stdlib = stdlib;
-  compile.output = out + "/space.nasa";
-  if (int status = runOnFile(compile, source))
+  compile.output = artefact + "." + std::to_string(getpid()) + ".new";
+  if (int status = runOnFile(compile, source)) {
+    llvm::sys::fs::remove(compile.output);
     return status;
+  }
   std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&usageError);
   llvm::SmallString<256> runtime(llvm::sys::path::parent_path(exe));
   llvm::sys::path::append(runtime, "nasc-run");
-  std::vector<std::string> forwarded{runtime.str().str(), args[0], compile.output, "--source", source};
+  std::vector<std::string> forwarded{runtime.str().str(), args[0], compile.output, "--source", source,
+                                     "--install-artefact", artefact};
   forwarded.insert(forwarded.end(), rest.begin(), rest.end());
   if (!hasOut)
     forwarded.insert(forwarded.end(), {"--out", out});
@@ -351,7 +360,9 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
   argvOut.push_back(nullptr);
   llvm::outs().flush();
   execv(argvOut[0], argvOut.data());
-  llvm::errs() << "nasc: error: cannot run the runtime '" << argvOut[0] << "': " << strerror(errno)
+  int error = errno;
+  llvm::sys::fs::remove(compile.output);
+  llvm::errs() << "nasc: error: cannot run the runtime '" << argvOut[0] << "': " << strerror(error)
                << " (build the nasc-run target)\n";
   return 1;
 }

@@ -255,6 +255,7 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
       db_ = nullptr;
     }
     create(meta);
+    written_ = true;
     // Write-ahead log, synced at checkpoints: a commit survives the process
     // being killed the moment it returns (what resume needs) without an
     // fsync per evaluation, which made a 150-evaluation table search take
@@ -430,7 +431,22 @@ std::optional<Json> Store::snapshot() const {
   }
 }
 
+void Store::onFirstWrite(std::function<void()> f) {
+  firstWrite_ = std::move(f);
+  if (written_)
+    beforeWrite();
+}
+
+void Store::beforeWrite() {
+  if (firstWrite_) {
+    firstWrite_(); // may throw: nothing is written then, and it runs again before the next write
+    firstWrite_ = nullptr;
+  }
+  written_ = true;
+}
+
 void Store::append(const Record &r, const Json &snapshot) {
+  beforeWrite();
   Json objectives = Json::array();
   for (double v : r.objectives)
     objectives.push_back(scoreToJson(v));
@@ -505,6 +521,7 @@ void Store::finish(const std::string &reason) {
       return;
     }
   }
+  beforeWrite();
   exec("BEGIN");
   applyResume();
   setMeta("finished", utcTimestamp() + " " + reason);

@@ -129,3 +129,49 @@ TEST(StoreResume, ANewStoreAppearsWholeOrNotAtAll) {
     EXPECT_EQ(store.metaValue("format").value_or(""), "nasc-search-store 2");
   }
 }
+
+// What goes with the rows in the run folder (nasc-run: the artefact) is
+// replaced when the store first changes: at once for a new store, at the
+// first write of a resumed one, never for a resume that writes nothing.
+TEST(StoreResume, FirstWriteHookRunsOnlyWhenTheStoreChanges) {
+  std::string path = nasc_test::tempDir() + "/hook.db";
+  Rng rng(5);
+  int calls = 0;
+  {
+    Store store(path, metaWithBudget(2), false);
+    store.onFirstWrite([&] { ++calls; });
+    EXPECT_EQ(calls, 1) << "a new store was written when created";
+    store.append(recordOf(1, rng), Json{{"after", 1}});
+    store.append(recordOf(2, rng), Json{{"after", 2}});
+    store.finish("budget");
+    EXPECT_EQ(calls, 1);
+  }
+  std::string before = bytesOf(path);
+  { // Refused after opening (a damaged row, say): nothing written, no call.
+    Store store(path, metaWithBudget(4), true);
+    store.onFirstWrite([&] { ++calls; });
+  }
+  { // Nothing to add: no call.
+    Store store(path, metaWithBudget(2), true);
+    store.onFirstWrite([&] { ++calls; });
+    store.finish("budget");
+  }
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(bytesOf(path), before);
+  { // The hook throws: nothing is written, and it runs again before the next write.
+    Store store(path, metaWithBudget(4), true);
+    bool fail = true;
+    store.onFirstWrite([&] {
+      ++calls;
+      if (fail)
+        throw std::runtime_error("cannot install");
+    });
+    EXPECT_THROW(store.append(recordOf(3, rng), Json{{"after", 3}}), std::runtime_error);
+    EXPECT_EQ(bytesOf(path), before);
+    fail = false;
+    store.append(recordOf(3, rng), Json{{"after", 3}});
+    store.append(recordOf(4, rng), Json{{"after", 4}});
+    EXPECT_EQ(calls, 3);
+    EXPECT_EQ(store.records().size(), 4u);
+  }
+}

@@ -17,6 +17,7 @@
 
 #include "nasc/search/Estimator.h"
 
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -88,6 +89,14 @@ public:
   void append(const Record &r, const Json &snapshot);
   /// Marks the run finished (with why it stopped).
   void finish(const std::string &reason);
+  /// Runs `f` once, just before this process first changes the store: at
+  /// once for a store it created; for a resumed one, before the first
+  /// append() or the finish() that changes it (never, when a resume is
+  /// refused or has nothing to add). What goes with the rows in the run
+  /// folder (nasc-run: the compiled artefact) is replaced then, so that a
+  /// refused run leaves the folder as it was. If `f` throws, the store is
+  /// not changed.
+  void onFirstWrite(std::function<void()> f);
   bool finished() const;
   std::optional<std::string> metaValue(const std::string &key) const;
 
@@ -100,6 +109,9 @@ private:
   /// resume refused for a damaged row must leave the file untouched).
   bool pendingResume_ = false;
   uint64_t resumeBudget_ = 0;
+  bool written_ = false; ///< this process changed (or created) the store
+  std::function<void()> firstWrite_;
+  void beforeWrite();
   void lock();
   void open(const std::string &file);
   /// A new store, made complete as PATH.new and renamed to PATH.
