@@ -315,6 +315,7 @@ mlir::LogicalResult nasc::fixModule(mlir::ModuleOp module, llvm::StringRef space
   if (mlir::succeeded(cost)) {
     space->setAttr("params", b.getDenseF64ArrayAttr({cost->params, cost->params}));
     space->setAttr("flops", b.getDenseF64ArrayAttr({cost->flops, cost->flops}));
+    space->setAttr("nas.cost_exact", b.getBoolAttr(true));
   }
   return mlir::success();
 }
@@ -428,9 +429,17 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
     }
     auto params = space->getAttrOfType<mlir::DenseF64ArrayAttr>("params");
     auto flops = space->getAttrOfType<mlir::DenseF64ArrayAttr>("flops");
-    if (params && flops)
-      os << llvm::formatv("  params: {0:F0} .. {1:F0}\n  flops: {2:F0} .. {3:F0} (multiply-accumulates per sample)\n",
-                          params[0], params[1], flops[0], flops[1]);
+    if (params && flops) {
+      // Exact: the least and greatest over the architectures that keep the
+      // requirements; else bounds every architecture lies within.
+      auto exact = space->getAttrOfType<mlir::BoolAttr>("nas.cost_exact");
+      bool isExact = exact && exact.getValue();
+      os << llvm::formatv("  params: {0:F0} .. {1:F0} ({4})\n  flops: {2:F0} .. {3:F0} (multiply-accumulates per "
+                          "sample), {5}\n",
+                          params[0], params[1], flops[0], flops[1],
+                          isExact ? "exact: the least and greatest architecture" : "bounds: not every one is reached",
+                          isExact ? "exact" : "bounds");
+    }
     else
       os << "  params, flops: not known (a layer's shape or cost formula is not known)\n";
     if (auto memory = space->getAttrOfType<mlir::DenseF64ArrayAttr>("supernet_memory")) {

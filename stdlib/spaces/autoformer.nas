@@ -39,9 +39,7 @@
 // which counts the reference code's modules. The smallest network (192
 // wide, 12 layers of 3 heads and ratio 3.5) has 5,273,512 parameters here
 // (5,366,056 in the code), the largest (240 wide, 14 layers of 4 heads and
-// ratio 4) 10,409,272 (10,517,272). `nasc info`'s range, 378,664 ..
-// 10,409,272, is exact at the top; its bottom counts no encoder layer at all
-// (the range does not use the depth's minimum of 12).
+// ratio 4) 10,409,272 (10,517,272): `nasc info`'s exact range.
 //
 // The AutoFormer-T the paper reports (5.7 M parameters) is not
 // in this space: the retraining configuration (a copy of the code's

@@ -32,11 +32,8 @@
 // against Inputs/nats_sss_reference_params.py, which counts the reference
 // code's modules: the largest network, 64:64:64:64:64, has 713,674; the
 // smallest, 8:8:8:8:8, has 11,714; nasc's per-architecture counts agree with
-// the reference on every network it checks. `nasc info`'s range is
-// 11,714 .. 722,122: its upper end is a bound, not the maximum, because it
-// adds the two skip projections (8,448 parameters at 64 channels) that exist
-// only where a cell's input and output widths differ, while the widest
-// network has none.
+// the reference on every network it checks. `nasc info`'s range,
+// 11,714 .. 713,674, is exact.
 //
 // Not modelled: the channel-masking supernets that NATS-Bench's size-search
 // methods (TAS, FBNet-V2, TuNAS) train; nasc's differentiable supernet needs

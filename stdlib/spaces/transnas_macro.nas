@@ -64,10 +64,9 @@
 // doubles, last) to 40,190,315 ("64-224333-basic" and its reorderings of the
 // first three codes); nasc's per-architecture counts agree with the reference
 // on every architecture the test checks (e.g. "64-1234-basic": 3,419,499).
-// `nasc info`'s range, 4,875 .. 716,060,523, is taken over all 6,400
-// decision vectors, the infeasible ones included: its top is the 6-doubling
-// "64-222222-basic" at 4,096 channels, and its bottom is a loose bound (the
-// cheapest vector, "64-1111-basic", has 616,235; the stem alone 19,488).
+// `nasc info`'s range, 998,635 .. 40,190,315, is exact over the feasible
+// architectures (the infeasible 6-doubling "64-222222-basic" would have
+// 716,060,523).
 
 import "std/ops";
 

@@ -60,9 +60,10 @@ private:
 /// The cost of one architecture (builds a SpaceCostModel).
 FailureOr<Cost> architectureCost(SpaceOp space, const DecisionValues &decisions);
 
-/// Bounds on the cost over every architecture of `space`: exact for spaces
-/// of at most 4,096 decision vectors (each costed), else interval arithmetic
-/// (sound, not always tight).
+/// The cost range over every architecture of `space` that keeps its
+/// requirements: exact where variable elimination over the cost terms can
+/// have it (ExactRange.h), else interval arithmetic (sound, not always
+/// tight).
 FailureOr<std::pair<Cost, Cost>> spaceCostRange(SpaceOp space);
 
 /// What the requirements over decisions leave of a space.

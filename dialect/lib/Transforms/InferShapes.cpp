@@ -13,6 +13,7 @@
 // architecture get a `shape` attribute.
 //
 //===----------------------------------------------------------------------===//
+#include "ExactRange.h"
 #include "nas/Activity.h"
 #include "nas/Evaluate.h"
 #include "nas/NasPasses.h"
@@ -91,12 +92,14 @@ public:
         space->setAttr("flops", b.getDenseF64ArrayAttr({r[1]->lo, r[1]->hi}));
       }
       // Intervals are loose where decisions correlate (a depth and the
-      // widths of the copies it keeps); a small space is costed one
-      // architecture at a time instead, which is exact.
-      if (auto exact = enumeratedCostRange()) {
+      // widths of the copies it keeps) and ignore requirements; the exact
+      // range replaces them wherever it can be had.
+      std::optional<std::pair<Cost, Cost>> exact = exactCostRange();
+      if (exact) {
         space->setAttr("params", b.getDenseF64ArrayAttr({exact->first.params, exact->second.params}));
         space->setAttr("flops", b.getDenseF64ArrayAttr({exact->first.flops, exact->second.flops}));
       }
+      space->setAttr("nas.cost_exact", b.getBoolAttr(exact.has_value()));
       if (r[2] && r[3] && r[4])
         space->setAttr("supernet_memory", b.getDenseF64ArrayAttr({r[2]->hi, r[3]->hi, r[4]->hi}));
     }
@@ -115,41 +118,23 @@ public:
     return Cost{p.getValueAsDouble(), f.getValueAsDouble()};
   }
 
-  /// The least and greatest cost over every decision vector, by costing each
-  /// (spaces of at most kMaxCostEnumerated; none for larger ones or ones
-  /// with input choices).
-  std::optional<std::pair<Cost, Cost>> enumeratedCostRange() {
-    constexpr uint64_t kMaxCostEnumerated = 4096;
-    std::optional<DecisionDomains> domains = spaceDomains(space, kMaxCostEnumerated);
-    if (!domains)
+  /// The least and greatest cost over every architecture that keeps the
+  /// space's requirements, exactly (see ExactRange.h); none when that would
+  /// take too long or a term cannot be evaluated, or no architecture is
+  /// feasible.
+  std::optional<std::pair<Cost, Cost>> exactCostRange() {
+    if (!costKnown || !totalParams)
       return std::nullopt;
-    // Architectures that break a requirement over decisions are not in
-    // the space: their costs do not count.
     SmallVector<RequireOp> requirements;
     space.walk([&](RequireOp r) { requirements.push_back(r); });
-    std::optional<SpaceActivity> activity;
-    if (!requirements.empty())
-      activity.emplace(space);
-    std::optional<std::pair<Cost, Cost>> range;
-    bool complete = forEachCombination(*domains, [&](const DecisionValues &d) {
-      if (activity) {
-        llvm::StringMap<int64_t> indices = activity->switchIndices(d);
-        for (RequireOp r : requirements) {
-          auto holds = dyn_cast_or_null<IntegerAttr>(evaluate(r.getCondition(), d));
-          if (holds && holds.getValue().isZero() && SpaceActivity::holds(activeConditions(r), indices))
-            return true; // not an architecture of the space
-        }
-      }
-      std::optional<Cost> c = cost(d);
-      if (!c)
-        return false;
-      if (!range)
-        range = std::pair{*c, *c};
-      range->first = {std::min(range->first.params, c->params), std::min(range->first.flops, c->flops)};
-      range->second = {std::max(range->second.params, c->params), std::max(range->second.flops, c->flops)};
-      return true;
-    });
-    return complete ? range : std::nullopt;
+    SpaceActivity activity(space);
+    std::optional<Interval> p = exactRange(totalParams, requirements, activity);
+    if (!p || p->lo > p->hi)
+      return std::nullopt;
+    std::optional<Interval> f = exactRange(totalFlops, requirements, activity);
+    if (!f || f->lo > f->hi)
+      return std::nullopt;
+    return std::pair{Cost{p->lo, f->lo}, Cost{p->hi, f->hi}};
   }
 
   /// Bounds on the cost over every architecture.
@@ -262,6 +247,31 @@ private:
     }
     totalParams = totalParams ? make<arith::AddFOp>(loc, totalParams, p) : p;
     totalFlops = totalFlops ? make<arith::AddFOp>(loc, totalFlops, f) : f;
+  }
+
+  /// How many decisions `v` reads (memoized).
+  llvm::DenseMap<Value, size_t> decisionCounts;
+  size_t decisionCount(Value v) {
+    auto it = decisionCounts.find(v);
+    if (it != decisionCounts.end())
+      return it->second;
+    SmallVector<Operation *> ds;
+    decisionsOf(v, ds);
+    return decisionCounts[v] = ds.size();
+  }
+
+  /// Whether every value is the same integer or float constant.
+  static bool sameConstant(ArrayRef<Value> values) {
+    Attribute first;
+    for (Value v : values) {
+      Attribute a;
+      if (!matchPattern(v, m_Constant(&a)))
+        return false;
+      if (first && a != first)
+        return false;
+      first = a;
+    }
+    return bool(first);
   }
 
   static bool isDecision(Operation *op) { return isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op); }
@@ -589,7 +599,11 @@ private:
       }
       if (supernet)
         *supernet = Supernet{allWeights, allActivations};
-      auto pick = [&](ValueRange values) {
+      // Alternatives that agree need no pick: a shape or cost that reads no
+      // decision it does not depend on keeps exact cost ranges cheap.
+      auto pick = [&](ValueRange values) -> Value {
+        if (llvm::all_equal(values) || sameConstant(SmallVector<Value>(values)))
+          return values.front();
         return make<CategoricalOp>(loc, values.front().getType(), c.getNameAttr(), values, ArrayAttr());
       };
       if (params)
@@ -603,7 +617,11 @@ private:
       Shape f = layerShape(s.getFalseValue(), inputs, loc, &fp, &ff, &fsn);
       if (!t.known() || !f.known() || !tp || !fp || !ts.weights || !fsn.weights)
         return Shape();
-      auto sel = [&](Value x, Value y) { return make<arith::SelectOp>(loc, s.getCondition(), x, y); };
+      auto sel = [&](Value x, Value y) -> Value {
+        if (x == y || sameConstant({x, y}))
+          return x;
+        return make<arith::SelectOp>(loc, s.getCondition(), x, y);
+      };
       if (supernet)
         *supernet = Supernet{sel(ts.weights, fsn.weights), sel(ts.activations, fsn.activations)};
       if (params)
@@ -708,7 +726,22 @@ private:
       if (!combinerInputs(sum.getInputs(), items))
         return;
       sameShape(items, loc, "sum");
-      shapes[sum.getResult()] = Shape{items[0].c, items[0].h, items[0].w, nullptr, {}};
+      // The rules make every input's shape equal where the sum is used; the
+      // one reading the fewest decisions keeps later costs from depending on
+      // how earlier layers were chosen (a skip's input reads the whole chain).
+      auto simplest = [&](auto dim) {
+        Value best;
+        size_t fewest = SIZE_MAX;
+        for (const Shape &item : items) {
+          size_t n = decisionCount(dim(item));
+          if (n < fewest)
+            best = dim(item), fewest = n;
+        }
+        return best;
+      };
+      shapes[sum.getResult()] = Shape{simplest([](const Shape &x) { return x.c; }),
+                                      simplest([](const Shape &x) { return x.h; }),
+                                      simplest([](const Shape &x) { return x.w; }), nullptr, {}};
       return;
     }
     if (auto concat = dyn_cast<ConcatOp>(op)) {
@@ -737,7 +770,11 @@ private:
       Shape t = shapeOf(sel.getTrueValue()), f = shapeOf(sel.getFalseValue());
       if (!t.known() || !f.known())
         return;
-      auto pick = [&](Value x, Value y) { return make<arith::SelectOp>(loc, sel.getCondition(), x, y); };
+      auto pick = [&](Value x, Value y) -> Value {
+        if (x == y || sameConstant({x, y}))
+          return x;
+        return make<arith::SelectOp>(loc, sel.getCondition(), x, y);
+      };
       shapes[sel.getResult()] = Shape{pick(t.c, f.c), pick(t.h, f.h), pick(t.w, f.w), nullptr, {}};
       return;
     }
@@ -926,7 +963,7 @@ FailureOr<std::pair<Cost, Cost>> mlir::nas::spaceCostRange(SpaceOp space) {
   SymbolTable symbols(space->getParentOfType<ModuleOp>());
   ShapeInference inference(space, symbols);
   inference.build();
-  if (auto exact = inference.enumeratedCostRange())
+  if (auto exact = inference.exactCostRange())
     return *exact;
   if (auto range = inference.costRange())
     return *range;

@@ -1,0 +1,332 @@
+//===- ExactRange.cpp - Least and greatest value of a sum over a space ----===//
+//
+// Min-sum (and max-sum) variable elimination: each term (and requirement)
+// is a table over the few decisions it reads; eliminating a decision
+// replaces the tables that read it by one over their other decisions,
+// holding the least (greatest) sum over the eliminated decision's values.
+// Chains of coupled blocks (each block's width read by the next) cost a
+// table per link, not the product of the chain.
+//
+//===----------------------------------------------------------------------===//
+#include "ExactRange.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <set>
+
+using namespace mlir;
+using namespace mlir::nas;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// A table over decisions `vars` (the first varies fastest): the least and
+/// greatest partial sum for each of their combinations.
+struct Factor {
+  std::vector<int> vars;
+  std::vector<double> lo, hi;
+};
+
+class Eliminator {
+public:
+  Eliminator(const SpaceActivity &activity, uint64_t tableLimit, uint64_t budget)
+      : activity(activity), tableLimit(tableLimit), budget(budget) {}
+
+  std::vector<std::string> names;
+  std::vector<std::vector<Attribute>> domains;
+  std::map<std::string, int> index;
+  std::vector<Factor> factors;
+  double constLo = 0, constHi = 0;
+
+  /// The indices of decisions `ops`, registering new ones; false when one
+  /// has no finite domain.
+  bool addDecisions(ArrayRef<Operation *> ops, std::vector<int> &out) {
+    for (Operation *op : ops) {
+      std::string name = op->getAttrOfType<StringAttr>("name").str();
+      auto it = index.find(name);
+      if (it == index.end()) {
+        std::optional<std::vector<Attribute>> values = domainValues(op);
+        if (!values || values->empty())
+          return false;
+        it = index.emplace(name, int(names.size())).first;
+        names.push_back(name);
+        domains.push_back(std::move(*values));
+      }
+      out.push_back(it->second);
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return true;
+  }
+
+  /// Tabulates a term (`value`) or a requirement (`require`) over `vars`;
+  /// `rest` fixes the other decisions it reads, which do not change it.
+  bool tabulate(Value value, RequireOp require, const std::vector<int> &vars, const DecisionValues &rest = {}) {
+    uint64_t size = tableSize(vars);
+    if (size > tableLimit || (work += size) > budget)
+      return false;
+    Factor f{vars, std::vector<double>(size), std::vector<double>(size)};
+    std::vector<size_t> at(vars.size(), 0);
+    for (uint64_t k = 0; k < size; ++k) {
+      DecisionValues d = rest;
+      for (size_t j = 0; j < vars.size(); ++j)
+        d[names[vars[j]]] = domains[vars[j]][at[j]];
+      Evaluator eval(d);
+      if (require) {
+        auto holds = dyn_cast_or_null<IntegerAttr>(eval(require.getCondition()));
+        if (!holds)
+          return false;
+        bool broken = holds.getValue().isZero() &&
+                      SpaceActivity::holds(activeConditions(require), activity.switchIndices(d));
+        f.lo[k] = broken ? kInf : 0;
+        f.hi[k] = broken ? -kInf : 0;
+      } else {
+        Attribute a = eval(value);
+        double v;
+        if (auto x = dyn_cast_or_null<FloatAttr>(a))
+          v = x.getValueAsDouble();
+        else if (auto n = dyn_cast_or_null<IntegerAttr>(a))
+          v = double(n.getInt());
+        else
+          return false;
+        f.lo[k] = f.hi[k] = v;
+      }
+      for (size_t j = 0; j < vars.size() && ++at[j] == domains[vars[j]].size(); ++j)
+        at[j] = 0;
+    }
+    if (vars.empty()) {
+      constLo += f.lo[0];
+      constHi += f.hi[0];
+    } else {
+      factors.push_back(std::move(f));
+    }
+    return true;
+  }
+
+  /// Eliminates every decision; the least and greatest total.
+  std::optional<Interval> run() {
+    std::set<int> left;
+    for (const Factor &f : factors)
+      left.insert(f.vars.begin(), f.vars.end());
+    while (!left.empty()) {
+      // The decision whose elimination makes the smallest table.
+      int best = -1;
+      uint64_t bestSize = UINT64_MAX;
+      for (int x : left) {
+        uint64_t size = tableSize(neighbours(x));
+        if (size < bestSize)
+          best = x, bestSize = size;
+      }
+      if (bestSize > tableLimit || !eliminate(best))
+        return std::nullopt;
+      left.erase(best);
+    }
+    double lo = constLo, hi = constHi;
+    for (const Factor &f : factors)
+      lo += f.lo[0], hi += f.hi[0];
+    return Interval{lo, hi};
+  }
+
+private:
+  const SpaceActivity &activity;
+  uint64_t tableLimit, budget, work = 0;
+
+  uint64_t tableSize(const std::vector<int> &vars) const {
+    uint64_t n = 1;
+    for (int v : vars)
+      if ((n *= domains[v].size()) > tableLimit)
+        return tableLimit + 1;
+    return n;
+  }
+
+  /// The decisions sharing a table with `x`, without it.
+  std::vector<int> neighbours(int x) const {
+    std::set<int> out;
+    for (const Factor &f : factors)
+      if (std::binary_search(f.vars.begin(), f.vars.end(), x))
+        out.insert(f.vars.begin(), f.vars.end());
+    out.erase(x);
+    return {out.begin(), out.end()};
+  }
+
+  bool eliminate(int x) {
+    std::vector<int> vars = neighbours(x);
+    std::vector<Factor> with, rest;
+    for (Factor &f : factors)
+      (std::binary_search(f.vars.begin(), f.vars.end(), x) ? with : rest).push_back(std::move(f));
+    uint64_t size = tableSize(vars);
+    if ((work += size * domains[x].size() * with.size()) > budget)
+      return false;
+    // Where each table's entry sits, from the current value of each decision.
+    std::vector<size_t> value(names.size(), 0);
+    auto entry = [&](const Factor &f) {
+      size_t k = 0, stride = 1;
+      for (int v : f.vars) {
+        k += value[v] * stride;
+        stride *= domains[v].size();
+      }
+      return k;
+    };
+    Factor out{vars, std::vector<double>(size), std::vector<double>(size)};
+    std::vector<size_t> at(vars.size(), 0);
+    for (uint64_t k = 0; k < size; ++k) {
+      for (size_t j = 0; j < vars.size(); ++j)
+        value[vars[j]] = at[j];
+      double lo = kInf, hi = -kInf;
+      for (size_t xv = 0; xv < domains[x].size(); ++xv) {
+        value[x] = xv;
+        double sl = 0, sh = 0;
+        for (const Factor &f : with) {
+          size_t e = entry(f);
+          sl += f.lo[e];
+          sh += f.hi[e];
+        }
+        lo = std::min(lo, sl);
+        hi = std::max(hi, sh);
+      }
+      out.lo[k] = lo;
+      out.hi[k] = hi;
+      for (size_t j = 0; j < vars.size() && ++at[j] == domains[vars[j]].size(); ++j)
+        at[j] = 0;
+    }
+    rest.push_back(std::move(out));
+    factors = std::move(rest);
+    return true;
+  }
+};
+
+/// The decisions `v` really depends on: like decisionsOf, but an `if`
+/// whose condition takes one value over its decisions' whole domains reads
+/// only the branch it takes (a repetition count min(n, 1) with n in 1..3).
+/// The others may be given any value of their domain.
+class EffectiveDecisions {
+public:
+  const std::vector<Operation *> &of(Value v, int depth = 0) {
+    if (auto it = memo.find(v); it != memo.end())
+      return it->second;
+    std::vector<Operation *> out;
+    Operation *def = v.getDefiningOp();
+    if (depth > 2000) { // very deep: what decisionsOf says
+      SmallVector<Operation *> ds;
+      decisionsOf(v, ds);
+      out.assign(ds.begin(), ds.end());
+    } else if (!def) {
+    } else if (auto sel = dyn_cast<arith::SelectOp>(def); sel && constantCondition(sel.getCondition(), depth)) {
+      out = of(*constantCondition(sel.getCondition(), depth) ? sel.getTrueValue() : sel.getFalseValue(), depth + 1);
+    } else if (auto count = dyn_cast<CountOp>(def)) {
+      SmallVector<Operation *> ds;
+      decisionsOf(v, ds);
+      out.assign(ds.begin(), ds.end());
+    } else {
+      if (isa<CategoricalOp, RangeOp>(def))
+        out.push_back(def);
+      for (Value operand : def->getOperands()) {
+        const std::vector<Operation *> &sub = of(operand, depth + 1);
+        out.insert(out.end(), sub.begin(), sub.end());
+      }
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
+    return memo[v] = std::move(out);
+  }
+
+private:
+  llvm::DenseMap<Value, std::vector<Operation *>> memo;
+  llvm::DenseMap<Value, std::optional<bool>> conditions;
+
+  /// The condition's value when it is the same over every combination of
+  /// the (few) decisions it depends on.
+  std::optional<bool> constantCondition(Value cond, int depth) {
+    if (auto it = conditions.find(cond); it != conditions.end())
+      return it->second;
+    std::optional<bool> result;
+    SmallVector<Operation *> reads;
+    decisionsOf(cond, reads);
+    DecisionDomains domains;
+    uint64_t n = 1;
+    for (Operation *d : reads) {
+      std::optional<std::vector<Attribute>> values = domainValues(d);
+      if (!values || values->empty() || (n *= values->size()) > 4096) {
+        n = 0;
+        break;
+      }
+      domains.push_back({d->getAttrOfType<StringAttr>("name").str(), std::move(*values)});
+    }
+    if (n) {
+      std::optional<bool> seen;
+      bool same = forEachCombination(domains, [&](const DecisionValues &d) {
+        auto c = dyn_cast_or_null<IntegerAttr>(evaluate(cond, d));
+        if (!c || (seen && *seen != !c.getValue().isZero()))
+          return false;
+        seen = !c.getValue().isZero();
+        return true;
+      });
+      if (same)
+        result = seen;
+    }
+    (void)depth;
+    return conditions[cond] = result;
+  }
+};
+
+void collectTerms(Value v, std::vector<Value> &out) {
+  if (auto add = v.getDefiningOp<arith::AddFOp>()) {
+    collectTerms(add.getLhs(), out);
+    collectTerms(add.getRhs(), out);
+    return;
+  }
+  out.push_back(v);
+}
+
+} // namespace
+
+std::optional<Interval> mlir::nas::exactRange(Value total, ArrayRef<RequireOp> requirements,
+                                              const SpaceActivity &activity, uint64_t tableLimit, uint64_t budget) {
+  Eliminator solver(activity, tableLimit, budget);
+  // Decisions by name, for the ones a requirement's condition of use reads.
+  std::map<std::string, Operation *> byName;
+  if (Operation *space = total.getParentRegion() ? total.getParentRegion()->getParentOp() : nullptr)
+    space->walk([&](Operation *op) {
+      if (isa<CategoricalOp, RangeOp, PickOp, SubsetOp>(op))
+        byName.try_emplace(op->getAttrOfType<StringAttr>("name").str(), op);
+    });
+  std::vector<Value> terms;
+  collectTerms(total, terms);
+  EffectiveDecisions effective;
+  for (Value t : terms) {
+    const std::vector<Operation *> &ds = effective.of(t);
+    SmallVector<Operation *> reads;
+    decisionsOf(t, reads);
+    DecisionValues rest;
+    for (Operation *d : reads)
+      if (!llvm::is_contained(ds, d)) {
+        std::optional<std::vector<Attribute>> values = domainValues(d);
+        if (!values || values->empty())
+          return std::nullopt;
+        rest[d->getAttrOfType<StringAttr>("name").str()] = values->front();
+      }
+    std::vector<int> vars;
+    if (!solver.addDecisions(ds, vars) || !solver.tabulate(t, RequireOp(), vars, rest))
+      return std::nullopt;
+  }
+  for (RequireOp r : requirements) {
+    SmallVector<Operation *> ds;
+    decisionsOf(r.getCondition(), ds);
+    // Where it binds is part of what it reads.
+    for (const ActiveCondition &c : activeConditions(r))
+      for (const std::string &name : activity.controllers(c)) {
+        auto it = byName.find(name);
+        if (it == byName.end())
+          return std::nullopt;
+        ds.push_back(it->second);
+      }
+    std::vector<int> vars;
+    if (!solver.addDecisions(ds, vars) || !solver.tabulate(Value(), r, vars))
+      return std::nullopt;
+  }
+  return solver.run();
+}
