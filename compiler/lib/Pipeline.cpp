@@ -151,7 +151,11 @@ std::vector<DecisionInfo> decisionsOf(nas::SpaceOp space) {
       for (size_t i = 0; i < c.getAlternatives().size(); ++i) {
         auto labels = c.getLabels();
         std::string label = labels ? llvm::cast<mlir::StringAttr>((*labels)[i]).str() : "";
-        parts.push_back(!label.empty() ? label : constantText(c.getAlternatives()[i]));
+        std::string text = !label.empty() ? label : constantText(c.getAlternatives()[i]);
+        // What --arch takes for an alternative with no label or constant ("#1").
+        if (text == "?")
+          text = nas::decisionValueText(c, mlir::Builder(c).getI64IntegerAttr(i));
+        parts.push_back(text);
       }
       d.domain = "[" + llvm::join(parts, ", ") + "]";
       llvm::json::Array values;
