@@ -13,6 +13,7 @@
 #include "nasc/Diagnostics.h"
 
 #include "nas/NasDialect.h"
+#include "nas/Evaluate.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -262,12 +263,17 @@ private:
     for (const StmtPtr &s : t.body)
       if (auto *in = llvm::dyn_cast<InputStmt>(s.get()))
         inputs.push_back(in->name);
-    // Parameter defaults are constants: recorded so a network can be
-    // instantiated as it stands.
+    // Parameter defaults are constants, possibly computed from earlier
+    // parameters' defaults: recorded so a network can be instantiated as it
+    // stands.
     llvm::SmallVector<mlir::Attribute> defaults;
     bool anyDefault = false;
+    std::vector<std::pair<const Param *, mlir::Attribute>> earlier;
     for (const Param &p : t.params) {
       mlir::Attribute a = p.defaultValue ? constantAttr(*p.defaultValue) : nullptr;
+      if (!a && p.defaultValue)
+        a = foldDefault(p, earlier);
+      earlier.emplace_back(&p, a);
       anyDefault |= a != nullptr;
       defaults.push_back(a ? a : builder.getUnitAttr());
     }
@@ -854,15 +860,24 @@ private:
       pendingSharing.reset();
       if (!genArgs(t->params, args, values, argNames, l))
         return GenValue();
-      // Every parameter is passed: defaults are filled in here.
-      for (const Param &p : t->params)
-        if (!llvm::is_contained(argNames, p.name) && p.defaultValue) {
-          GenValue v = genDefault(*p.defaultValue);
-          if (!v.value)
-            return GenValue();
-          values.push_back(coerce(v.value, typeOf(p.type), l));
-          argNames.push_back(p.name);
+      // Every parameter is passed: defaults are filled in here, in
+      // parameter order, each seeing the earlier parameters' values.
+      Scope params;
+      for (const Param &p : t->params) {
+        auto given = llvm::find(argNames, p.name);
+        if (given != argNames.end()) {
+          params.values[p.name] = GenValue::of(values[given - argNames.begin()]);
+          continue;
         }
+        if (!p.defaultValue)
+          continue;
+        GenValue v = genDefault(*p.defaultValue, params);
+        if (!v.value)
+          return GenValue();
+        values.push_back(coerce(v.value, typeOf(p.type), l));
+        argNames.push_back(p.name);
+        params.values[p.name] = GenValue::of(values.back());
+      }
       auto op = builder.create<nas::InstanceOp>(
           l, sharing, sharing == nas::Sharing::shared ? builder.getStringAttr(key) : mlir::StringAttr(),
           t->name, values, names(argNames));
@@ -885,15 +900,47 @@ private:
     return fail(where, "'" + d->name + "' cannot be called");
   }
 
-  /// A template parameter's default, generated at the call (defaults are
-  /// constants, so no local names are needed).
-  GenValue genDefault(const Expr &e) {
-    Scope empty;
+  /// A template parameter's default, generated at the call: it may use the
+  /// earlier parameters (in `params`), and global constants.
+  GenValue genDefault(const Expr &e, Scope &params) {
     Scope *saved = scope;
-    scope = &empty;
+    scope = &params;
     GenValue v = genExpr(e);
     scope = saved;
     return v;
+  }
+
+  /// The constant value of `p`'s default computed from the earlier
+  /// parameters' default values (`earlier`; null: not known), or null.
+  mlir::Attribute foldDefault(const Param &p,
+                              const std::vector<std::pair<const Param *, mlir::Attribute>> &earlier) {
+    mlir::Block scratch;
+    mlir::OpBuilder::InsertionGuard guard(builder);
+    builder.setInsertionPointToEnd(&scratch);
+    mlir::Location l = loc(p.loc);
+    Scope s;
+    for (auto &[q, a] : earlier) {
+      mlir::Type type = typeOf(q->type);
+      if (!type)
+        continue;
+      mlir::Value v = a ? materializeAttr(a, l) : mlir::Value();
+      s.values[q->name] = GenValue::of(v ? v : scratch.addArgument(type, l));
+    }
+    GenValue v = genDefault(*p.defaultValue, s);
+    if (!v.value)
+      return nullptr;
+    mlir::Attribute a = nas::evaluate(coerce(v.value, typeOf(p.type), l), {});
+    return a && !llvm::isa<mlir::UnitAttr>(a) ? a : nullptr;
+  }
+
+  mlir::Value materializeAttr(mlir::Attribute a, mlir::Location l) {
+    if (auto s = llvm::dyn_cast<mlir::StringAttr>(a))
+      return builder.create<nas::StringOp>(l, s.getValue());
+    if (auto b = llvm::dyn_cast<mlir::BoolAttr>(a))
+      return builder.create<mlir::arith::ConstantIntOp>(l, b.getValue(), 1);
+    if (auto typed = llvm::dyn_cast<mlir::TypedAttr>(a))
+      return builder.create<mlir::arith::ConstantOp>(l, typed);
+    return nullptr;
   }
 
   /// A sum or concat of `any of` choices alone has nothing to combine when

@@ -433,8 +433,30 @@ private:
       sym.used = true;
       scope.syms.emplace(p.name, sym);
     }
-    for (const Param &p : params) {
+    for (size_t i = 0; i < params.size(); ++i) {
+      const Param &p = params[i];
       if (!p.defaultValue)
+        continue;
+      // A default is evaluated with the earlier parameters only.
+      std::vector<const NameExpr *> names;
+      collectNames(p.defaultValue.get(), names);
+      bool forward = false;
+      for (const NameExpr *n : names) {
+        auto later = std::find_if(params.begin() + i, params.end(),
+                                  [&](const Param &q) { return q.name == n->name; });
+        if (later == params.end())
+          continue;
+        forward = true;
+        if (&*later == &p) {
+          sink.error(n->getLoc(), "default value of parameter '" + p.name + "' uses the parameter itself");
+        } else {
+          auto diag = sink.error(n->getLoc(), "default value of parameter '" + p.name + "' uses parameter '" +
+                                                  n->name + "', which is declared after it; a default may use "
+                                                  "only earlier parameters");
+          sink.note(diag, later->loc, "'" + n->name + "' is declared here");
+        }
+      }
+      if (forward)
         continue;
       Info def = check(*p.defaultValue, ctx);
       Type want = scope.syms.count(p.name) ? scope.syms[p.name].info.type : Type::of(TK::Error);
