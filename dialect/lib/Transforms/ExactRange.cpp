@@ -234,8 +234,32 @@ public:
     return memo[v] = std::move(out);
   }
 
+  /// Every decision `v` reads (decisionsOf, memoized across terms: terms
+  /// share the long chains of shapes they are computed from).
+  const std::vector<Operation *> &reads(Value v, int depth = 0) {
+    if (auto it = readMemo.find(v); it != readMemo.end())
+      return it->second;
+    std::vector<Operation *> out;
+    Operation *def = v.getDefiningOp();
+    if (depth > 2000 || (def && isa<CountOp>(def))) {
+      SmallVector<Operation *> ds;
+      decisionsOf(v, ds);
+      out.assign(ds.begin(), ds.end());
+    } else if (def) {
+      if (isa<CategoricalOp, RangeOp>(def))
+        out.push_back(def);
+      for (Value operand : def->getOperands()) {
+        const std::vector<Operation *> &sub = reads(operand, depth + 1);
+        out.insert(out.end(), sub.begin(), sub.end());
+      }
+      std::sort(out.begin(), out.end());
+      out.erase(std::unique(out.begin(), out.end()), out.end());
+    }
+    return readMemo[v] = std::move(out);
+  }
+
 private:
-  llvm::DenseMap<Value, std::vector<Operation *>> memo;
+  llvm::DenseMap<Value, std::vector<Operation *>> memo, readMemo;
   llvm::DenseMap<Value, std::optional<bool>> conditions;
 
   /// The condition's value when it is the same over every combination of
@@ -297,22 +321,38 @@ std::optional<Interval> mlir::nas::exactRange(Value total, ArrayRef<RequireOp> r
   std::vector<Value> terms;
   collectTerms(total, terms);
   EffectiveDecisions effective;
+  // Every term's table is sized before any is filled: a space with one
+  // table too large is given up on before the (costly) evaluations.
+  struct Planned {
+    Value term;
+    std::vector<int> vars;
+    DecisionValues rest;
+  };
+  std::vector<Planned> plan;
+  uint64_t entries = 0;
   for (Value t : terms) {
     const std::vector<Operation *> &ds = effective.of(t);
-    SmallVector<Operation *> reads;
-    decisionsOf(t, reads);
-    DecisionValues rest;
-    for (Operation *d : reads)
-      if (!llvm::is_contained(ds, d)) {
+    Planned p{t, {}, {}};
+    for (Operation *d : effective.reads(t))
+      if (!std::binary_search(ds.begin(), ds.end(), d)) {
         std::optional<std::vector<Attribute>> values = domainValues(d);
         if (!values || values->empty())
           return std::nullopt;
-        rest[d->getAttrOfType<StringAttr>("name").str()] = values->front();
+        p.rest[d->getAttrOfType<StringAttr>("name").str()] = values->front();
       }
-    std::vector<int> vars;
-    if (!solver.addDecisions(ds, vars) || !solver.tabulate(t, RequireOp(), vars, rest))
+    if (!solver.addDecisions(ds, p.vars))
       return std::nullopt;
+    uint64_t size = 1;
+    for (int v : p.vars)
+      if ((size *= solver.domains[v].size()) > tableLimit)
+        return std::nullopt;
+    if ((entries += size) > tableLimit * 16)
+      return std::nullopt;
+    plan.push_back(std::move(p));
   }
+  for (const Planned &p : plan)
+    if (!solver.tabulate(p.term, RequireOp(), p.vars, p.rest))
+      return std::nullopt;
   for (RequireOp r : requirements) {
     SmallVector<Operation *> ds;
     decisionsOf(r.getCondition(), ds);
