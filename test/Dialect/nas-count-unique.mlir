@@ -38,10 +38,11 @@
 // conv_op x expand (expand only for mbconv: 4) x kernel 2 x se 2, times the
 // distinct widths (b1: 16 or 24 channels, as 0.75 and 1.0 both round to 16;
 // b2: 3), times n: b1 n=0 1, n=1 32, n=2 x skip 64 -> 97; b2 n=1 48,
-// n=2 96, n=3 96 -> 240; 97 x 240 = 23,280. Enumeration (186,624
-// architectures) and the by-owner count (limit 1000) agree.
+// n=2 96, n=3 96 -> 240; 97 x 240 = 23,280. Enumeration and the by-owner
+// count (limit 1000) agree. Size: skip is used only when n >= 2 (b1: 72 +
+// 72 + 144, b2: 72 + 144 + 144): 288 x 360 = 103,680 architectures.
 // RUN: nasc info %S/Inputs/mnas-two-blocks.nas | FileCheck %s --check-prefix=MNAS
-// MNAS: size: 186624 architectures
+// MNAS: size: 103680 architectures
 // MNAS-NEXT: unique: 23280 (benchmark rule), 23280 (algebraic rule)
 // RUN: nasc compile --emit=mlir-lowered %S/Inputs/mnas-two-blocks.nas | nas-opt --nas-count-unique=limit=1000 --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=MNAS-OWNER
 // MNAS-OWNER: remark: space 'Two.space': unique architectures: 23280 (benchmark rule), 23280 (algebraic rule)

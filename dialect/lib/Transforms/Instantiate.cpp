@@ -11,6 +11,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <set>
+
 namespace mlir::nas {
 #define GEN_PASS_DEF_NASINSTANTIATE
 #include "nas/NasPasses.h.inc"
@@ -364,6 +366,16 @@ private:
     return false;
   }
 
+  /// Whether a branch of a condition over layers reads a decision (a
+  /// layer's argument): applied once per branch, the decision then counts
+  /// only where its branch is taken (markDataFlowConditions).
+  static bool branchReadsDecision(arith::SelectOp sel) {
+    SmallVector<Operation *> decisions;
+    decisionsOf(sel.getTrueValue(), decisions);
+    decisionsOf(sel.getFalseValue(), decisions);
+    return !decisions.empty();
+  }
+
   /// Alternative `layer` applied to `inputs` as branch `k` of switch `id`:
   /// an instance (or a decision among layers) gets its own copy, used only
   /// when the switch picks k, so the copy's decisions count only there.
@@ -426,6 +438,318 @@ private:
     apply.getResult().replaceAllUsesWith(out.getResult());
     apply.erase();
   }
+  /// `if c then t else f` over feature maps (`arith.select`) becomes
+  /// `nas.switch (c ? 0 : 1) [t, f]`, as a condition over blocks does, so
+  /// what only one branch uses can be conditioned on it.
+  void tensorSelectsToSwitches(SpaceOp space) {
+    SmallVector<arith::SelectOp> selects;
+    space.walk([&](arith::SelectOp sel) {
+      if (isa<nas::TensorType>(sel.getType()))
+        selects.push_back(sel);
+    });
+    // One index per condition: `if`s on one condition are one switch index.
+    llvm::DenseMap<Value, Value> indexOf;
+    for (arith::SelectOp sel : selects) {
+      OpBuilder b(sel);
+      Location loc = sel.getLoc();
+      std::string id = "if#" + std::to_string(switches++);
+      Value &index = indexOf[sel.getCondition()];
+      if (!index) {
+        Value zero = b.create<arith::ConstantIntOp>(loc, 0, 64), one = b.create<arith::ConstantIntOp>(loc, 1, 64);
+        index = b.create<arith::SelectOp>(loc, sel.getCondition(), zero, one);
+      }
+      auto sw = b.create<SwitchOp>(loc, index, ValueRange{sel.getTrueValue(), sel.getFalseValue()}, id);
+      for (NamedAttribute a : sel->getDiscardableAttrs())
+        sw->setAttr(a.getName(), a.getValue());
+      sel.getResult().replaceAllUsesWith(sw.getResult());
+      sel.erase();
+    }
+  }
+
+  /// `if b then (if a then x else z) else (if a then y else z)` is
+  /// `if a then (if b then x else y) else z`: an `if` whose branches are
+  /// both `if`s on one condition is rewritten with that condition outside,
+  /// and an `if` whose branches are one value is that value, so the order
+  /// the `if`s were written in does not change which decisions are used.
+  void liftCommonConditions(SpaceOp space) {
+    // Only switches no condition names yet (those of `if`s over feature
+    // maps) may be replaced.
+    std::set<std::string> named;
+    space.walk([&](Operation *op) {
+      for (const ActiveCondition &c : activeConditions(op))
+        named.insert(c.switchId);
+    });
+    auto isIf = [&](SwitchOp sw) {
+      return sw && sw.getId().starts_with("if#") && sw.getAlternatives().size() == 2 && !named.count(sw.getId().str());
+    };
+    for (bool changed = true; changed;) {
+      changed = false;
+      SmallVector<SwitchOp> ifs;
+      space.walk([&](SwitchOp sw) {
+        if (isIf(sw))
+          ifs.push_back(sw);
+      });
+      for (SwitchOp outer : ifs) {
+        Value alts[2] = {outer.getAlternatives()[0], outer.getAlternatives()[1]};
+        if (alts[0] == alts[1]) {
+          outer.getResult().replaceAllUsesWith(alts[0]);
+          outer.erase();
+          changed = true;
+          break;
+        }
+        auto a = alts[0].getDefiningOp<SwitchOp>(), b = alts[1].getDefiningOp<SwitchOp>();
+        if (!isIf(a) || !isIf(b) || a.getIndex() != b.getIndex())
+          continue;
+        OpBuilder builder(outer);
+        Location loc = outer.getLoc();
+        SmallVector<Value> branches;
+        for (unsigned k = 0; k < 2; ++k) {
+          Value x = a.getAlternatives()[k], y = b.getAlternatives()[k];
+          if (x == y) {
+            branches.push_back(x);
+            continue;
+          }
+          auto inner = builder.create<SwitchOp>(loc, outer.getIndex(), ValueRange{x, y},
+                                                "if#" + std::to_string(switches++));
+          inner->setDiscardableAttrs(outer->getDiscardableAttrDictionary());
+          branches.push_back(inner);
+        }
+        auto lifted = builder.create<SwitchOp>(loc, a.getIndex(), branches, "if#" + std::to_string(switches++));
+        lifted->setDiscardableAttrs(outer->getDiscardableAttrDictionary());
+        outer.getResult().replaceAllUsesWith(lifted.getResult());
+        outer.erase();
+        for (SwitchOp old : {a, b})
+          if (old && old->use_empty())
+            old.erase();
+        changed = true;
+        break;
+      }
+    }
+  }
+
+  /// A conjunction of switch conditions: switch id -> index in [lo, hi].
+  using Conjunction = std::map<std::string, std::pair<int64_t, int64_t>>;
+  /// A disjunction of them: when a value is needed.
+  using Disjunction = std::vector<Conjunction>;
+  static constexpr size_t kMaxConjunctions = 64;
+
+  /// Index `id` in [lo, hi] added to `c`; false when `c` cannot hold then.
+  static bool conjoin(Conjunction &c, const std::string &id, int64_t lo, int64_t hi) {
+    auto [it, inserted] = c.emplace(id, std::make_pair(lo, hi));
+    if (!inserted) {
+      it->second.first = std::max(it->second.first, lo);
+      it->second.second = std::min(it->second.second, hi);
+    }
+    return it->second.first <= it->second.second;
+  }
+
+  /// Whether `a` implies `b`.
+  static bool implies(const Conjunction &a, const Conjunction &b) {
+    for (auto &[id, range] : b) {
+      auto it = a.find(id);
+      if (it == a.end() || it->second.first < range.first || it->second.second > range.second)
+        return false;
+    }
+    return true;
+  }
+
+  /// `d` in a short form: conditions covering a switch's every index
+  /// dropped, implied conjunctions dropped, and conjunctions that differ in
+  /// one switch's adjacent ranges merged (copies k..n of a repetition are
+  /// "at least k"; both branches of an `if` are no condition).
+  static void simplify(Disjunction &d, const llvm::StringMap<int64_t> &top) {
+    auto dropFull = [&](Conjunction &c) {
+      for (auto it = c.begin(); it != c.end();)
+        it = it->second.first <= 0 && it->second.second >= top.lookup(it->first) ? c.erase(it) : std::next(it);
+    };
+    for (Conjunction &c : d)
+      dropFull(c);
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (size_t i = 0; i < d.size() && !changed; ++i)
+        for (size_t j = 0; j < d.size() && !changed; ++j) {
+          if (i == j)
+            continue;
+          if (implies(d[i], d[j])) {
+            d.erase(d.begin() + i);
+            changed = true;
+            break;
+          }
+          if (d[i].size() != d[j].size())
+            continue;
+          const std::string *differs = nullptr;
+          bool mergeable = true;
+          for (auto &[id, range] : d[i]) {
+            auto it = d[j].find(id);
+            if (it == d[j].end()) {
+              mergeable = false;
+              break;
+            }
+            if (it->second == range)
+              continue;
+            if (differs || range.second + 1 < it->second.first || it->second.second + 1 < range.first) {
+              mergeable = false;
+              break;
+            }
+            differs = &id;
+          }
+          if (!mergeable || !differs)
+            continue;
+          auto &a = d[i][*differs];
+          const auto &b = d[j][*differs];
+          a = {std::min(a.first, b.first), std::max(a.second, b.second)};
+          dropFull(d[i]);
+          d.erase(d.begin() + j);
+          changed = true;
+        }
+    }
+  }
+
+  /// Sets `op`'s conditions to `c` and its input-choice conditions: those
+  /// it had first, in their order, then the others in switch order.
+  static void setConjunction(Operation *op, const Conjunction &c, const llvm::StringMap<int64_t> &top,
+                             const llvm::StringMap<int64_t> &order) {
+    Builder b(op->getContext());
+    auto attr = [&](const std::string &id, const std::pair<int64_t, int64_t> &range) {
+      return activeConditionAttr(b, id, range.first,
+                                 range.second >= top.lookup(id) ? std::nullopt
+                                                                : std::optional<int64_t>(range.second));
+    };
+    SmallVector<Attribute> conditions;
+    std::set<std::string> done;
+    for (const ActiveCondition &a : activeConditions(op)) {
+      if (a.picks) {
+        conditions.push_back(pickConditionAttr(b, a.switchId, a.lo));
+      } else if (auto it = c.find(a.switchId); it != c.end() && done.insert(a.switchId).second) {
+        conditions.push_back(attr(it->first, it->second));
+      }
+    }
+    std::vector<std::pair<int64_t, std::string>> rest;
+    for (auto &[id, range] : c)
+      if (!done.count(id))
+        rest.push_back({order.lookup(id), id});
+    llvm::sort(rest);
+    for (auto &[o, id] : rest)
+      conditions.push_back(attr(id, c.at(id)));
+    op->setAttr(kActiveIf, b.getArrayAttr(conditions));
+  }
+
+  /// Conditions decisions on the data flow: a decision is used where some
+  /// use of it reaches the output (or a requirement that binds), and a use
+  /// reaches it through a switch's alternative k only when the switch's
+  /// index is k. When every path of a decision passes such alternatives,
+  /// the decision is conditional (`nas.active_if`), whatever order the
+  /// `if`s were written in.
+  void markDataFlowConditions(SpaceOp space) {
+    Block &block = space.getBody().front();
+    // Switches on one index value (two `if`s on one condition) are one
+    // condition: named by the first.
+    llvm::StringMap<int64_t> top, order;
+    llvm::StringMap<std::string> same;
+    std::map<std::pair<void *, size_t>, std::string> byIndex;
+    space.walk([&](SwitchOp sw) {
+      size_t n = sw.getAlternatives().size();
+      auto [it, first] = byIndex.emplace(std::make_pair(sw.getIndex().getAsOpaquePointer(), n), sw.getId().str());
+      same[sw.getId()] = it->second;
+      if (!first)
+        return;
+      top[sw.getId()] = static_cast<int64_t>(n) - 1;
+      order[sw.getId()] = static_cast<int64_t>(order.size());
+    });
+    if (top.empty())
+      return;
+    llvm::DenseMap<Operation *, Disjunction> needed;
+    auto own = [&](Operation *op) {
+      Conjunction c;
+      for (const ActiveCondition &a : activeConditions(op))
+        if (!a.picks && same.count(a.switchId)) {
+          std::string id = same.lookup(a.switchId);
+          conjoin(c, id, a.lo, a.hi.value_or(top.lookup(id)));
+        }
+      return c;
+    };
+    for (Operation &op : llvm::reverse(block)) {
+      Disjunction need;
+      if (isa<RequireOp>(op))
+        continue; // binds where the decisions it reads are used (below)
+      if (op.getNumResults() == 0)
+        need.push_back(own(&op));
+      else if (auto it = needed.find(&op); it != needed.end())
+        need = std::move(it->second);
+      if (need.empty())
+        continue;
+      simplify(need, top);
+      if (need.size() > kMaxConjunctions)
+        need = {Conjunction()};
+      if (isDecision(&op)) {
+        // Exactly one way to be used, and a condition to it: conditional.
+        if (need.size() == 1 && !need[0].empty()) {
+          Conjunction c = own(&op);
+          bool possible = true;
+          for (auto &[id, range] : need[0])
+            possible &= conjoin(c, id, range.first, range.second);
+          if (possible)
+            setConjunction(&op, c, top, order);
+        }
+      }
+      auto sw = dyn_cast<SwitchOp>(&op);
+      for (OpOperand &operand : op.getOpOperands()) {
+        Operation *def = operand.get().getDefiningOp();
+        if (!def || def->getBlock() != &block)
+          continue;
+        Disjunction &into = needed[def];
+        unsigned k = operand.getOperandNumber();
+        for (const Conjunction &c : need) {
+          Conjunction copy = c;
+          if (sw && k >= 1 && !conjoin(copy, same.lookup(sw.getId()), k - 1, k - 1))
+            continue;
+          into.push_back(std::move(copy));
+        }
+        if (into.size() > kMaxConjunctions) {
+          simplify(into, top);
+          if (into.size() > kMaxConjunctions)
+            into = {Conjunction()};
+        }
+      }
+    }
+    // A requirement whose decisions are all conditional binds only where
+    // they are used: under what each of their conditions implies (per
+    // switch, the hull of their ranges), as one inside an `if`'s block.
+    space.walk([&](RequireOp r) {
+      SmallVector<Operation *> decisions;
+      decisionsOf(r.getCondition(), decisions);
+      if (decisions.empty())
+        return;
+      std::optional<Conjunction> common;
+      for (Operation *d : decisions) {
+        Conjunction c = own(d);
+        if (c.empty())
+          return; // used unconditionally: the requirement binds as it stands
+        if (!common) {
+          common = c;
+          continue;
+        }
+        for (auto it = common->begin(); it != common->end();) {
+          auto other = c.find(it->first);
+          if (other == c.end()) {
+            it = common->erase(it);
+            continue;
+          }
+          it->second = {std::min(it->second.first, other->second.first),
+                        std::max(it->second.second, other->second.second)};
+          ++it;
+        }
+      }
+      if (!common || common->empty())
+        return;
+      Conjunction c = own(r);
+      for (auto &[id, range] : *common)
+        if (!conjoin(c, id, range.first, range.second))
+          return;
+      setConjunction(r, c, top, order);
+    });
+  }
+
   /// The parameters of an instance that no decision changes, by name.
   static DictionaryAttr constantParams(Builder &b, TemplateOp t, InstanceOp inst) {
     llvm::SmallVector<NamedAttribute> params;
@@ -501,7 +825,7 @@ private:
           inlineChoice(apply, choice);
           changed = true;
         } else if (auto sel = apply.getLayer().getDefiningOp<arith::SelectOp>();
-                   sel && selectsInstance(sel.getResult())) {
+                   sel && (selectsInstance(sel.getResult()) || branchReadsDecision(sel))) {
           inlineCondition(apply, sel);
           changed = true;
         }
@@ -510,6 +834,9 @@ private:
       if (!changed)
         break;
     }
+    tensorSelectsToSwitches(space);
+    liftCommonConditions(space);
+    markDataFlowConditions(space);
     // What could not be flattened stays a layer; say so.
     space.walk([&](InstanceOp inst) {
       inst.emitRemark() << "instance of '" << inst.getTemplateName()
