@@ -79,6 +79,11 @@ static Attribute evaluate(Value value, const DecisionValues &decisions, llvm::De
 
 Attribute Evaluator::operator()(Value value) { return ::evaluate(value, decisions, memo); }
 
+Attribute mlir::nas::evaluateWith(Value value, const DecisionValues &decisions,
+                                  llvm::DenseMap<Value, Attribute> &memo) {
+  return ::evaluate(value, decisions, memo);
+}
+
 Attribute mlir::nas::evaluate(Value value, const DecisionValues &decisions,
                               const llvm::DenseMap<Value, Attribute> *known) {
   llvm::DenseMap<Value, Attribute> memo;

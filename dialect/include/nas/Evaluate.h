@@ -35,6 +35,12 @@ private:
 Attribute evaluate(Value value, const DecisionValues &decisions,
                    const llvm::DenseMap<Value, Attribute> *known = nullptr);
 
+/// The same with a memo the caller keeps: values in it are taken as they
+/// are, and what is evaluated is added (to evaluate many decision vectors
+/// that differ in a few decisions, erase the values those decisions reach
+/// between calls).
+Attribute evaluateWith(Value value, const DecisionValues &decisions, llvm::DenseMap<Value, Attribute> &memo);
+
 /// The decision ops `value` depends on: categorical, range, and the `any of`
 /// input choices whose count (`nas.count`) it reads.
 void decisionsOf(Value value, llvm::SmallVectorImpl<Operation *> &out);

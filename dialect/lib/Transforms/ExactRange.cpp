@@ -65,19 +65,22 @@ public:
 
   /// Tabulates a term (`value`) or a requirement (`require`) over `vars`;
   /// `rest` fixes the other decisions it reads, which do not change it.
-  bool tabulate(Value value, RequireOp require, const std::vector<int> &vars, const DecisionValues &rest = {}) {
+  /// `known`: values of the term's parts that read none of `vars`, the
+  /// same in every entry (evaluated once); `varying`: the parts that do,
+  /// forgotten between entries.
+  bool tabulate(Value value, RequireOp require, const std::vector<int> &vars, const DecisionValues &rest = {},
+                llvm::DenseMap<Value, Attribute> *known = nullptr, ArrayRef<Value> varying = {}) {
     uint64_t size = tableSize(vars);
     if (size > tableLimit || (work += size) > budget)
       return false;
     Factor f{vars, std::vector<double>(size), std::vector<double>(size)};
     std::vector<size_t> at(vars.size(), 0);
+    DecisionValues d = rest;
     for (uint64_t k = 0; k < size; ++k) {
-      DecisionValues d = rest;
       for (size_t j = 0; j < vars.size(); ++j)
         d[names[vars[j]]] = domains[vars[j]][at[j]];
-      Evaluator eval(d);
       if (require) {
-        auto holds = dyn_cast_or_null<IntegerAttr>(eval(require.getCondition()));
+        auto holds = dyn_cast_or_null<IntegerAttr>(evaluate(require.getCondition(), d));
         if (!holds)
           return false;
         bool broken = holds.getValue().isZero() &&
@@ -85,7 +88,14 @@ public:
         f.lo[k] = broken ? kInf : 0;
         f.hi[k] = broken ? -kInf : 0;
       } else {
-        Attribute a = eval(value);
+        Attribute a;
+        if (known) {
+          for (Value v : varying)
+            known->erase(v);
+          a = evaluateWith(value, d, *known);
+        } else {
+          a = evaluate(value, d);
+        }
         double v;
         if (auto x = dyn_cast_or_null<FloatAttr>(a))
           v = x.getValueAsDouble();
@@ -103,6 +113,42 @@ public:
       constHi += f.hi[0];
     } else {
       factors.push_back(std::move(f));
+    }
+    return true;
+  }
+
+  /// Whether eliminating over tables reading `varSets` keeps every table
+  /// within the limit (the same order run() takes, on the variable sets
+  /// alone: cheap, so a space that cannot be had exactly is given up on
+  /// before any table is filled).
+  bool feasible(std::vector<std::vector<int>> varSets) const {
+    std::set<int> left;
+    for (const auto &vs : varSets)
+      left.insert(vs.begin(), vs.end());
+    while (!left.empty()) {
+      int best = -1;
+      std::vector<int> bestVars;
+      uint64_t bestSize = UINT64_MAX;
+      for (int x : left) {
+        std::set<int> around;
+        for (const auto &vs : varSets)
+          if (std::binary_search(vs.begin(), vs.end(), x))
+            around.insert(vs.begin(), vs.end());
+        around.erase(x);
+        std::vector<int> vars(around.begin(), around.end());
+        uint64_t size = tableSize(vars);
+        if (size < bestSize)
+          best = x, bestSize = size, bestVars = std::move(vars);
+      }
+      if (bestSize > tableLimit)
+        return false;
+      std::vector<std::vector<int>> rest;
+      for (auto &vs : varSets)
+        if (!std::binary_search(vs.begin(), vs.end(), best))
+          rest.push_back(std::move(vs));
+      rest.push_back(std::move(bestVars));
+      varSets = std::move(rest);
+      left.erase(best);
     }
     return true;
   }
@@ -274,7 +320,7 @@ private:
     uint64_t n = 1;
     for (Operation *d : reads) {
       std::optional<std::vector<Attribute>> values = domainValues(d);
-      if (!values || values->empty() || (n *= values->size()) > 4096) {
+      if (!values || values->empty() || (n *= values->size()) > 64) {
         n = 0;
         break;
       }
@@ -350,9 +396,8 @@ std::optional<Interval> mlir::nas::exactRange(Value total, ArrayRef<RequireOp> r
       return std::nullopt;
     plan.push_back(std::move(p));
   }
-  for (const Planned &p : plan)
-    if (!solver.tabulate(p.term, RequireOp(), p.vars, p.rest))
-      return std::nullopt;
+  // Requirements: tables too (0, or ruled out where one breaks).
+  std::vector<std::pair<RequireOp, std::vector<int>>> rules;
   for (RequireOp r : requirements) {
     SmallVector<Operation *> ds;
     decisionsOf(r.getCondition(), ds);
@@ -365,8 +410,51 @@ std::optional<Interval> mlir::nas::exactRange(Value total, ArrayRef<RequireOp> r
         ds.push_back(it->second);
       }
     std::vector<int> vars;
-    if (!solver.addDecisions(ds, vars) || !solver.tabulate(Value(), r, vars))
+    if (!solver.addDecisions(ds, vars))
+      return std::nullopt;
+    rules.push_back({r, std::move(vars)});
+  }
+  {
+    std::vector<std::vector<int>> varSets;
+    for (const Planned &p : plan)
+      if (!p.vars.empty())
+        varSets.push_back(p.vars);
+    for (auto &[r, vars] : rules)
+      if (!vars.empty())
+        varSets.push_back(vars);
+    if (!solver.feasible(std::move(varSets)))
       return std::nullopt;
   }
+  for (const Planned &p : plan) {
+    // The parts of the term that read none of its table's decisions (the
+    // long chain of shapes before a layer) are evaluated once.
+    const std::vector<Operation *> &tableDecisions = effective.of(p.term);
+    llvm::DenseMap<Value, Attribute> known, shared;
+    SmallVector<Value> varying;
+    llvm::DenseSet<Value> seen;
+    SmallVector<Value> work{p.term};
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      if (!seen.insert(v).second)
+        continue;
+      const std::vector<Operation *> &r = effective.reads(v);
+      bool invariant = llvm::none_of(
+          r, [&](Operation *d) { return std::binary_search(tableDecisions.begin(), tableDecisions.end(), d); });
+      if (invariant && v != p.term) {
+        if (Attribute a = evaluateWith(v, p.rest, shared))
+          known[v] = a;
+        continue;
+      }
+      varying.push_back(v);
+      if (Operation *def = v.getDefiningOp())
+        for (Value operand : def->getOperands())
+          work.push_back(operand);
+    }
+    if (!solver.tabulate(p.term, RequireOp(), p.vars, p.rest, &known, varying))
+      return std::nullopt;
+  }
+  for (auto &[r, vars] : rules)
+    if (!solver.tabulate(Value(), r, vars))
+      return std::nullopt;
   return solver.run();
 }
