@@ -15,9 +15,13 @@
 //   layers    the MobileNetV2 layer count -1, +0 or +1 (a block may vanish
 //             only where its stride is 1, i.e. where its count can reach 0)
 //
-// Counting: 3 * 2 * 2 * 2 * 2 * 3 * 3 = 432 decision vectors per block
-// (`expand` is only read by mbconv, so 288 distinct blocks), and 432^7
-// ~ 2.8e18 decision vectors (288^7 ~ 1.6e17 distinct networks). The paper
+// Counting: 3 * 2 * 2 * 2 * 2 * 3 * 3 = 432 decision vectors per block,
+// less where a decision is unused: `skip` only matters when the block has a
+// second layer (blocks 1 and 7 have 288, block 2 has 360), so the size is
+// 288 x 360 x 432^4 x 288 ~ 1.04e18 (test/stdlib/space-sizes.test). Unique
+// networks: 23,223,139,408,281,600 = 97 x 240 x 288^4 x 145 (`expand` is
+// only read by mbconv; small blocks' widths 0.75 and 1.0 round alike; a
+// block of 0 layers is one network whatever else it says). The paper
 // folds expansion into the op (conv, sep_conv, mbconv3, mbconv6) and has 3
 // skip ops (pooling, identity, none), also S = 432 per block; the pooling
 // skip is not modelled here.
