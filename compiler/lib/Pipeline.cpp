@@ -319,7 +319,6 @@ mlir::LogicalResult nasc::fixModule(mlir::ModuleOp module, llvm::StringRef space
   if (mlir::succeeded(cost)) {
     space->setAttr("params", b.getDenseF64ArrayAttr({cost->params, cost->params}));
     space->setAttr("flops", b.getDenseF64ArrayAttr({cost->flops, cost->flops}));
-    space->setAttr("nas.cost_exact", b.getBoolAttr(true));
   }
   return mlir::success();
 }
@@ -433,11 +432,14 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
     }
     auto params = space->getAttrOfType<mlir::DenseF64ArrayAttr>("params");
     auto flops = space->getAttrOfType<mlir::DenseF64ArrayAttr>("flops");
+    // Exact: the least and greatest over the architectures that keep the
+    // requirements; else the bounds every architecture lies within.
+    bool isExact = false;
+    if (auto range = nas::spaceCostRange(space, &isExact); mlir::succeeded(range) && (isExact || !params || !flops)) {
+        params = mlir::DenseF64ArrayAttr::get(space.getContext(), {range->first.params, range->second.params});
+        flops = mlir::DenseF64ArrayAttr::get(space.getContext(), {range->first.flops, range->second.flops});
+      }
     if (params && flops) {
-      // Exact: the least and greatest over the architectures that keep the
-      // requirements; else bounds every architecture lies within.
-      auto exact = space->getAttrOfType<mlir::BoolAttr>("nas.cost_exact");
-      bool isExact = exact && exact.getValue();
       os << llvm::formatv("  params: {0:F0} .. {1:F0} ({4})\n  flops: {2:F0} .. {3:F0} (multiply-accumulates per "
                           "sample), {5}\n",
                           params[0], params[1], flops[0], flops[1],

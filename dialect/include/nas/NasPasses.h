@@ -62,9 +62,9 @@ FailureOr<Cost> architectureCost(SpaceOp space, const DecisionValues &decisions)
 
 /// The cost range over every architecture of `space` that keeps its
 /// requirements: exact where variable elimination over the cost terms can
-/// have it (ExactRange.h), else interval arithmetic (sound, not always
-/// tight).
-FailureOr<std::pair<Cost, Cost>> spaceCostRange(SpaceOp space);
+/// have it (ExactRange.h; `exact` says so), else interval arithmetic (sound,
+/// not always tight: what nas-infer-shapes attaches as `params`/`flops`).
+FailureOr<std::pair<Cost, Cost>> spaceCostRange(SpaceOp space, bool *exact = nullptr);
 
 /// What the requirements over decisions leave of a space.
 struct Feasibility {

@@ -92,14 +92,9 @@ public:
         space->setAttr("flops", b.getDenseF64ArrayAttr({r[1]->lo, r[1]->hi}));
       }
       // Intervals are loose where decisions correlate (a depth and the
-      // widths of the copies it keeps) and ignore requirements; the exact
-      // range replaces them wherever it can be had.
-      std::optional<std::pair<Cost, Cost>> exact = exactCostRange();
-      if (exact) {
-        space->setAttr("params", b.getDenseF64ArrayAttr({exact->first.params, exact->second.params}));
-        space->setAttr("flops", b.getDenseF64ArrayAttr({exact->first.flops, exact->second.flops}));
-      }
-      space->setAttr("nas.cost_exact", b.getBoolAttr(exact.has_value()));
+      // widths of the copies it keeps) and ignore requirements. The exact
+      // range (spaceCostRange) costs seconds on large spaces, so only
+      // `nasc info` asks for it; compiling stays fast.
       if (r[2] && r[3] && r[4])
         space->setAttr("supernet_memory", b.getDenseF64ArrayAttr({r[2]->hi, r[3]->hi, r[4]->hi}));
     }
@@ -959,12 +954,17 @@ FailureOr<Cost> mlir::nas::architectureCost(SpaceOp space, const DecisionValues 
   return SpaceCostModel(space).cost(decisions);
 }
 
-FailureOr<std::pair<Cost, Cost>> mlir::nas::spaceCostRange(SpaceOp space) {
+FailureOr<std::pair<Cost, Cost>> mlir::nas::spaceCostRange(SpaceOp space, bool *exact) {
   SymbolTable symbols(space->getParentOfType<ModuleOp>());
   ShapeInference inference(space, symbols);
   inference.build();
-  if (auto exact = inference.exactCostRange())
-    return *exact;
+  if (exact)
+    *exact = false;
+  if (auto range = inference.exactCostRange()) {
+    if (exact)
+      *exact = true;
+    return *range;
+  }
   if (auto range = inference.costRange())
     return *range;
   return failure();
