@@ -463,6 +463,16 @@ private:
           v = coerce(v, builder.getF64Type(), l);
       if (alternatives.empty())
         return fail(d.loc, "choice '" + c.name + "' has no alternatives");
+      // An elided label two alternatives share ("mbconv(...)") would make
+      // IDs ambiguous: those alternatives go by position (#1). (Alternatives
+      // spelled alike are the same layer; nas-merge-alternatives merges them.)
+      for (size_t i = 0; i < labels.size(); ++i)
+        if (labels[i].contains("(...)") && llvm::count(labels, labels[i]) > 1) {
+          llvm::StringRef shared = labels[i];
+          for (llvm::StringRef &l : labels)
+            if (l == shared)
+              l = "";
+        }
       type = alternatives.front().getType();
       auto op = builder.create<nas::CategoricalOp>(l, type, c.name, alternatives,
                                                    anyLabel ? builder.getStrArrayAttr(labels) : mlir::ArrayAttr());

@@ -70,7 +70,8 @@
 // RUN: nasc info %S/Inputs/unique-alike-labels.nas | FileCheck %s --check-prefix=ALIKE
 // ALIKE: size: 8 architectures
 // ALIKE-NEXT: unique: 6 (benchmark rule), 6 (algebraic rule)
-// ALIKE: Layer#0/pick: categorical [mbconv(...), mbconv(...), mbconv(...), a]
+// Alternatives whose display labels coincide go by position in IDs.
+// ALIKE: Layer#0/pick: categorical [#0, #1, #2, a]
 
 // Owners inside owners: an OFA stage's depth decides which of its layers (each
 // an owner of its kernel and expansion) count. Enumerated and by owner (limit
