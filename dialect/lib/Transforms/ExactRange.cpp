@@ -251,66 +251,47 @@ private:
 /// The others may be given any value of their domain.
 class EffectiveDecisions {
 public:
-  const std::vector<Operation *> &of(Value v, int depth = 0) {
-    if (auto it = memo.find(v); it != memo.end())
-      return it->second;
-    std::vector<Operation *> out;
-    Operation *def = v.getDefiningOp();
-    if (depth > 2000) { // very deep: what decisionsOf says
-      SmallVector<Operation *> ds;
-      decisionsOf(v, ds);
-      out.assign(ds.begin(), ds.end());
-    } else if (!def) {
-    } else if (auto sel = dyn_cast<arith::SelectOp>(def); sel && constantCondition(sel.getCondition(), depth)) {
-      out = of(*constantCondition(sel.getCondition(), depth) ? sel.getTrueValue() : sel.getFalseValue(), depth + 1);
-    } else if (auto count = dyn_cast<CountOp>(def)) {
-      SmallVector<Operation *> ds;
-      decisionsOf(v, ds);
-      out.assign(ds.begin(), ds.end());
-    } else {
-      if (isa<CategoricalOp, RangeOp>(def))
-        out.push_back(def);
-      for (Value operand : def->getOperands()) {
-        const std::vector<Operation *> &sub = of(operand, depth + 1);
-        out.insert(out.end(), sub.begin(), sub.end());
-      }
-      std::sort(out.begin(), out.end());
-      out.erase(std::unique(out.begin(), out.end()), out.end());
-    }
-    return memo[v] = std::move(out);
-  }
+  const std::vector<Operation *> &of(Value v) { return walk(v, /*fold=*/true, 0); }
 
   /// Every decision `v` reads (decisionsOf, memoized across terms: terms
   /// share the long chains of shapes they are computed from).
-  const std::vector<Operation *> &reads(Value v, int depth = 0) {
-    if (auto it = readMemo.find(v); it != readMemo.end())
+  const std::vector<Operation *> &reads(Value v) { return walk(v, /*fold=*/false, 0); }
+
+private:
+  /// Both walks: `fold` takes only the branch of an `if` whose condition is
+  /// constant over its decisions' domains.
+  const std::vector<Operation *> &walk(Value v, bool fold, int depth) {
+    auto &table = fold ? memo : readMemo;
+    if (auto it = table.find(v); it != table.end())
       return it->second;
     std::vector<Operation *> out;
     Operation *def = v.getDefiningOp();
-    if (depth > 2000 || (def && isa<CountOp>(def))) {
+    auto sel = def ? dyn_cast<arith::SelectOp>(def) : arith::SelectOp();
+    if (depth > 2000 || (def && isa<CountOp>(def))) { // very deep, or a pick's count: what decisionsOf says
       SmallVector<Operation *> ds;
       decisionsOf(v, ds);
       out.assign(ds.begin(), ds.end());
+    } else if (fold && sel && constantCondition(sel.getCondition())) {
+      out = walk(*constantCondition(sel.getCondition()) ? sel.getTrueValue() : sel.getFalseValue(), fold, depth + 1);
     } else if (def) {
       if (isa<CategoricalOp, RangeOp>(def))
         out.push_back(def);
       for (Value operand : def->getOperands()) {
-        const std::vector<Operation *> &sub = reads(operand, depth + 1);
+        const std::vector<Operation *> &sub = walk(operand, fold, depth + 1);
         out.insert(out.end(), sub.begin(), sub.end());
       }
       std::sort(out.begin(), out.end());
       out.erase(std::unique(out.begin(), out.end()), out.end());
     }
-    return readMemo[v] = std::move(out);
+    return (fold ? memo : readMemo)[v] = std::move(out);
   }
 
-private:
   llvm::DenseMap<Value, std::vector<Operation *>> memo, readMemo;
   llvm::DenseMap<Value, std::optional<bool>> conditions;
 
   /// The condition's value when it is the same over every combination of
   /// the (few) decisions it depends on.
-  std::optional<bool> constantCondition(Value cond, int depth) {
+  std::optional<bool> constantCondition(Value cond) {
     if (auto it = conditions.find(cond); it != conditions.end())
       return it->second;
     std::optional<bool> result;
@@ -338,7 +319,6 @@ private:
       if (same)
         result = seen;
     }
-    (void)depth;
     return conditions[cond] = result;
   }
 };
