@@ -10,6 +10,7 @@
 #include "nasc/cli/CommandLine.h"
 #include "nasc/data/DataError.h"
 #include "nasc/nn/Estimators.h"
+#include "nasc/nn/OneShot.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/runtime/Export.h"
 #include "nasc/search/Driver.h"
@@ -66,6 +67,8 @@ options:
                          architecture is read, unless the folder holds a search's
                          store), and removed otherwise, so that a refused run
                          leaves the folder's artefact as it was
+  --derive-only          one-shot methods (darts): derive and export the
+                         architecture without training it standalone
   --quiet                no progress bar
 
 Every option also takes the form --option=VALUE. Numbers are decimal digits:
@@ -78,7 +81,7 @@ struct Options {
   std::optional<uint64_t> budget, seed;
   std::optional<double> timeLimit;
   int64_t epochs = 0, latencyBatch = 1;
-  bool resume = false, quiet = false;
+  bool resume = false, quiet = false, deriveOnly = false;
 };
 
 /// The artefact a run was given as a temporary (--install-artefact FILE):
@@ -188,6 +191,24 @@ void printMetrics(const char *what, const std::map<std::string, double> &m) {
   std::cout << "\n";
 }
 
+/// Writes OUT/best.nas: `arch` with every parameter written out.
+void exportBest(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
+                const runtime::Architecture &arch, const std::string &name, const std::string &id) {
+  std::string out = o.out.empty() ? "nasc-out/" + name : o.out;
+  // The searched file is imported only when it declares ops of its own
+  // (else `nasc info best.nas` would list its spaces too).
+  std::vector<std::string> imports{"std/ops"};
+  if (!o.source.empty()) {
+    std::string text = cli::readFileLimited(o.source, cli::kSourceLimit);
+    if (std::regex_search(text, std::regex(R"((^|\n)[ \t]*op[ \t]+[A-Za-z_])")))
+      imports.push_back(std::filesystem::absolute(o.source).string());
+  }
+  std::ofstream(out + "/best.nas") << runtime::exportNas(
+      artefact.ops(), space, arch, name + "Best", imports,
+      {"The best architecture of search " + name + " (" + space.name() + ")", "ID: " + id,
+       "Exported by nasc-run; every parameter written out, no choices left."});
+}
+
 int runSearch(const Options &o, PendingArtefact &pending) {
   runtime::Artefact artefact = loadArtefact(o);
   Json search = pickSearch(artefact, o.search);
@@ -206,31 +227,23 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   Json strategyArgs = o.strategy.empty() ? settings.strategyArgs : Json::object();
   if (strategyName.empty())
     strategyName = "random";
-  if (strategyName == "spos") {
-    // Single-path one-shot (Guo et al. 2020) is a composition: a supernet
-    // trained by uniform path sampling, then an evolutionary search over
-    // subnetworks that inherit its weights. Here: the supernet estimator
-    // and regularized evolution, population x generations evaluations.
-    auto num = [&](const char *key, double fallback) {
-      return strategyArgs.contains(key) ? strategyArgs[key].get<double>() : fallback;
-    };
-    int64_t population = int64_t(num("population", 50)), generations = int64_t(num("generations", 20)),
-            epochs = int64_t(num("epochs", 120));
-    double rate = num("mutation_rate", 0.1);
-    search["settings"]["estimator"] = {{"extern", "supernet"},
-                                       {"kind", "estimator"},
-                                       {"impl", "supernet"},
-                                       {"args", {{"mode", {{"const", "uniform"}}},
-                                                 {"epochs", {{"const", epochs}}}}}};
-    strategyName = "evolution";
-    strategyArgs = Json{{"population", population},
-                        {"sample", std::max<int64_t>(2, population / 4)},
-                        {"mutation_rate", rate}};
-    if (!dopt.budget && !search.at("settings").contains("evaluations"))
-      dopt.budget = uint64_t(population * generations);
+  // One-shot methods (darts, spos, ...) own their loop; the others are
+  // ask/tell strategies the driver runs.
+  std::unique_ptr<nn::OneShotMethod> oneShot;
+  if (nn::isOneShot(strategyName)) {
+    oneShot = nn::makeOneShot(strategyName, strategyArgs);
+    oneShot->prepare(search, dopt);
     settings = search::SearchDriver::settings(search, dopt);
-    std::cerr << "nasc: spos = a uniform single-path supernet (" << epochs << " epochs) + evolution (population "
-              << population << ")\n";
+  } else if (o.deriveOnly) {
+    throw cli::OptionError("--derive-only: strategy '" + strategyName +
+                           "' does not derive an architecture (one-shot methods do: " +
+                           [] {
+                             std::string all;
+                             for (const std::string &n : nn::oneShotNames())
+                               all += (all.empty() ? "" : ", ") + n;
+                             return all;
+                           }() +
+                           ")");
   }
 
   std::string out = o.out.empty() ? "nasc-out/" + name : o.out;
@@ -245,27 +258,49 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   torch::Device device = deviceOf(o.device);
   nn::useAllCores();
 
+  nn::EstimatorOptions eopt;
+  eopt.device = device;
+  eopt.seed = settings.seed;
+  eopt.weightsDir = out + "/weights";
+  eopt.latencyBatch = o.latencyBatch;
+  eopt.log = o.quiet ? nullptr : &std::cerr;
   std::unique_ptr<search::Estimator> estimator;
   nn::TrainingEstimator *trainer = nullptr;
-  if (!settings.estimator.is_null() && settings.estimator.at("impl") == "table") {
-    estimator = search::TableEstimator::fromSetting(space, settings.estimator);
+  search::SearchResult result;
+  if (oneShot) {
+    std::cerr << "nasc: search " << name << ": space " << space.name() << " (" << space.json().value("size", "?")
+              << " architectures), one-shot method " << strategyName << ", device " << device.str()
+              << ", run kept in " << out << "\n";
+    nn::OneShotRun run{artefact.ops(), space, search, dopt, store, eopt, !o.deriveOnly};
+    nn::OneShotResult r = oneShot->run(run);
+    if (r.derived) { // derived, not trained: export it as it is
+      store.finish("derived");
+      std::string id = space.id(*r.derived);
+      std::cout << "search " << name << ": derived by " << strategyName << "\nderived: " << id << "\n  hash: "
+                << space.hash(id) << "\n";
+      exportBest(o, artefact, space, *r.derived, name, id);
+      std::cout << "exported: " << out << "/best.nas\n";
+      return 0;
+    }
+    result = std::move(r.search);
+    trainer = r.estimator.get();
+    estimator = std::move(r.estimator);
   } else {
-    nn::EstimatorOptions eopt;
-    eopt.device = device;
-    eopt.seed = settings.seed;
-    eopt.weightsDir = out + "/weights";
-    eopt.latencyBatch = o.latencyBatch;
-    eopt.log = o.quiet ? nullptr : &std::cerr;
-    auto t = std::make_unique<nn::TrainingEstimator>(artefact.ops(), space, search, eopt);
-    trainer = t.get();
-    estimator = std::move(t);
+    if (!settings.estimator.is_null() && settings.estimator.at("impl") == "table") {
+      estimator = search::TableEstimator::fromSetting(space, settings.estimator);
+    } else {
+      auto t = std::make_unique<nn::TrainingEstimator>(artefact.ops(), space, search, eopt);
+      trainer = t.get();
+      estimator = std::move(t);
+    }
+    std::unique_ptr<search::Strategy> strategy =
+        search::makeStrategy(strategyName, space, strategyArgs, settings.seed);
+    std::cerr << "nasc: search " << name << ": space " << space.name() << " (" << space.json().value("size", "?")
+              << " architectures), strategy " << strategyName << ", " << settings.budget << " evaluations, device "
+              << device.str() << ", run kept in " << out << "\n";
+    search::SearchDriver driver(space, search, *strategy, *estimator, &store, dopt);
+    result = driver.run();
   }
-  std::unique_ptr<search::Strategy> strategy = search::makeStrategy(strategyName, space, strategyArgs, settings.seed);
-  std::cerr << "nasc: search " << name << ": space " << space.name() << " (" << space.json().value("size", "?")
-            << " architectures), strategy " << strategyName << ", " << settings.budget << " evaluations, device "
-            << device.str() << ", run kept in " << out << "\n";
-  search::SearchDriver driver(space, search, *strategy, *estimator, &store, dopt);
-  search::SearchResult result = driver.run();
   if (!result.best) {
     std::cerr << "nasc: error: no architecture met the constraints in " << result.records.size() << " evaluations\n";
     return 1;
@@ -287,18 +322,7 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   }
   if (!report.report.empty())
     printMetrics("reported", report.report);
-  // The searched file is imported only when it declares ops of its own
-  // (else `nasc info best.nas` would list its spaces too).
-  std::vector<std::string> imports{"std/ops"};
-  if (!o.source.empty()) {
-    std::string text = cli::readFileLimited(o.source, cli::kSourceLimit);
-    if (std::regex_search(text, std::regex(R"((^|\n)[ \t]*op[ \t]+[A-Za-z_])")))
-      imports.push_back(std::filesystem::absolute(o.source).string());
-  }
-  std::ofstream(out + "/best.nas") << runtime::exportNas(
-      artefact.ops(), space, best.arch, name + "Best",
-      imports, {"The best architecture of search " + name + " (" + space.name() + ")", "ID: " + best.id,
-                "Exported by nasc-run; every parameter written out, no choices left."});
+  exportBest(o, artefact, space, best.arch, name, best.id);
   std::cout << "exported: " << out << "/best.nas" << (trained ? ", weights " + out + "/best.pt" : "") << "\n";
   return 0;
 }
@@ -374,10 +398,10 @@ int main(int argc, char **argv) {
         o.arch = args.value();
       else if (a == "--device")
         o.device = checkDevice(args.value());
-      else if (a == "--resume" || a == "--quiet") {
+      else if (a == "--resume" || a == "--quiet" || a == "--derive-only") {
         if (args.hasInlineValue())
           return usage(a + " takes no value");
-        (a == "--resume" ? o.resume : o.quiet) = true;
+        (a == "--resume" ? o.resume : a == "--quiet" ? o.quiet : o.deriveOnly) = true;
       } else if (!a.empty() && a[0] == '-')
         return usage("unknown option '" + a + "'");
       else if (o.command.empty())

@@ -63,7 +63,67 @@ template <class Module> void loadKept(Module &module, const std::string &file, c
                                     "or pass a new --out folder");
 }
 
+const Json &datasetSetting(const Json &search) {
+  const Json &s = search.at("settings");
+  if (!s.contains("dataset") || s["dataset"].is_null())
+    throw std::invalid_argument("search '" + search.at("name").get<std::string>() +
+                                "' has no dataset: training estimators need one");
+  return s["dataset"];
+}
+
+/// What tells two loads of a dataset setting apart.
+std::string dataKey(const Space &space, const Json &search, const Architecture &a) {
+  const Json &ds = datasetSetting(search);
+  std::map<std::string, Json> values = space.values(a);
+  runtime::Env env;
+  env.decisions = &values;
+  return ds.at("impl").get<std::string>() + "|" + asString(arg(ds, "root", "", env)) + "|" +
+         std::to_string(asDouble(arg(ds, "valid_fraction", 0.1, env))) + "|" +
+         std::to_string(asInt(arg(ds, "size", 0, env)));
+}
+
+/// The images of `d` have the shape of `a`'s input.
+void checkInput(const Space &space, const SearchData &d, const Architecture &a) {
+  std::map<std::string, Json> values = space.values(a);
+  runtime::Env env;
+  env.decisions = &values;
+  const Json &s = space.json().at("inputs").at(0).at("shape");
+  int64_t c = asInt(runtime::evaluate(s[0], env)), h = asInt(runtime::evaluate(s[1], env)),
+          w = asInt(runtime::evaluate(s[2], env));
+  if (c != d.train.channels() || h != d.train.height() || w != d.train.width())
+    throw std::invalid_argument("the space's input is " + std::to_string(c) + "x" + std::to_string(h) + "x" +
+                                std::to_string(w) + " but dataset '" + d.train.name + "' has " +
+                                std::to_string(d.train.channels()) + "x" + std::to_string(d.train.height()) + "x" +
+                                std::to_string(d.train.width()) + " images");
+}
+
 } // namespace
+
+SearchData loadSearchData(const Space &space, const Json &search, const Architecture &a, uint64_t seed,
+                          double subset) {
+  const Json &ds = datasetSetting(search);
+  std::map<std::string, Json> values = space.values(a);
+  runtime::Env env;
+  env.decisions = &values;
+  std::string impl = ds.at("impl").get<std::string>();
+  std::string root = asString(arg(ds, "root", "", env));
+  double validFraction = asDouble(arg(ds, "valid_fraction", 0.1, env));
+  int64_t size = asInt(arg(ds, "size", 0, env));
+  SearchData d;
+  data::Dataset all = data::loadDataset(impl, root, /*train=*/true, size);
+  std::tie(d.train, d.valid) = data::splitTrainValid(all, validFraction, seed);
+  if (data::hasTestSplit(impl, root))
+    d.test = data::loadDataset(impl, root, /*train=*/false, size);
+  if (subset < 1.0)
+    d.train = data::subset(d.train, subset, seed);
+  d.norm = data::channelStats(d.train);
+  if (impl == "cifar10" || impl == "cifar100")
+    d.augment = {4, true}; // the standard CIFAR pad-crop and flip
+  else if (impl == "image_folder")
+    d.augment = {0, true};
+  checkInput(space, d, a);
+  return d;
+}
 
 struct TrainingEstimator::Impl {
   Json ops;
@@ -79,11 +139,7 @@ struct TrainingEstimator::Impl {
   /// The data one architecture trains on. A dataset setting may read the
   /// search's decisions (EfficientNet's resolution follows phi): one load
   /// per distinct setting, kept.
-  struct Data {
-    data::Dataset train, valid, test;
-    data::Normalization norm;
-    data::Augment augment;
-  };
+  using Data = SearchData;
   std::map<std::string, Data> loaded;
   std::shared_ptr<Network> supernet;
   bool supernetTrained = false;
@@ -120,44 +176,13 @@ struct TrainingEstimator::Impl {
   /// The data `a` trains on (loaded on first use), checked against the
   /// shape of `a`'s input.
   const Data &dataFor(const Architecture &a) {
-    const Json &ds = setting("dataset");
-    if (ds.is_null())
-      throw std::invalid_argument("search '" + search.at("name").get<std::string>() +
-                                  "' has no dataset: training estimators need one");
-    std::map<std::string, Json> values = space.values(a);
-    runtime::Env env;
-    env.decisions = &values;
-    std::string impl = ds.at("impl").get<std::string>();
-    std::string root = asString(arg(ds, "root", "", env));
-    double validFraction = asDouble(arg(ds, "valid_fraction", 0.1, env));
-    int64_t size = asInt(arg(ds, "size", 0, env));
-    std::string key = impl + "|" + root + "|" + std::to_string(validFraction) + "|" + std::to_string(size);
+    std::string key = dataKey(space, search, a);
     auto it = loaded.find(key);
-    if (it == loaded.end()) {
-      Data d;
-      data::Dataset all = data::loadDataset(impl, root, /*train=*/true, size);
-      std::tie(d.train, d.valid) = data::splitTrainValid(all, validFraction, options.seed);
-      if (data::hasTestSplit(impl, root))
-        d.test = data::loadDataset(impl, root, /*train=*/false, size);
-      if (subsetFraction < 1.0)
-        d.train = data::subset(d.train, subsetFraction, options.seed);
-      d.norm = data::channelStats(d.train);
-      if (impl == "cifar10" || impl == "cifar100")
-        d.augment = {4, true}; // the standard CIFAR pad-crop and flip
-      else if (impl == "image_folder")
-        d.augment = {0, true};
-      it = loaded.emplace(key, std::move(d)).first;
-    }
-    const Data &d = it->second;
-    const Json &s = space.json().at("inputs").at(0).at("shape");
-    int64_t c = asInt(runtime::evaluate(s[0], env)), h = asInt(runtime::evaluate(s[1], env)),
-            w = asInt(runtime::evaluate(s[2], env));
-    if (c != d.train.channels() || h != d.train.height() || w != d.train.width())
-      throw std::invalid_argument("the space's input is " + std::to_string(c) + "x" + std::to_string(h) + "x" +
-                                  std::to_string(w) + " but dataset '" + d.train.name + "' has " +
-                                  std::to_string(d.train.channels()) + "x" + std::to_string(d.train.height()) + "x" +
-                                  std::to_string(d.train.width()) + " images");
-    return d;
+    if (it == loaded.end())
+      it = loaded.emplace(key, loadSearchData(space, search, a, options.seed, subsetFraction)).first;
+    else
+      checkInput(space, it->second, a);
+    return it->second;
   }
 
   /// Trained weights are kept per architecture and hyperparameters (two

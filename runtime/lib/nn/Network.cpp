@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <functional>
 #include <set>
 #include <stdexcept>
 
@@ -367,13 +369,123 @@ void Network::overrideMixWeights(const std::string &decision, const at::Tensor &
 }
 
 Architecture Network::derive() const {
+  const Json &nodes = space_.json().at("nodes");
+  std::map<std::string, size_t> position; // decision name -> index in discrete()
+  for (size_t d = 0; d < space_.discrete().size(); ++d)
+    position[space_.decisions()[space_.discrete()[d]].name] = d;
+  // Which alternatives of each mixed choice are `zero` ops.
+  std::map<std::string, std::vector<bool>> zeroAlternative;
+  std::function<void(const Json &)> visit = [&](const Json &t) {
+    if (!t.is_object())
+      return;
+    if (t.contains("choose")) {
+      std::vector<bool> zero;
+      for (const Json &alt : t["of"]) {
+        bool z = false;
+        if (alt.contains("op") && ops_.contains(alt["op"].get<std::string>())) {
+          const Json &traits = ops_[alt["op"].get<std::string>()].value("traits", Json::array());
+          z = std::find(traits.begin(), traits.end(), Json("zero")) != traits.end();
+        }
+        zero.push_back(z);
+        visit(alt);
+      }
+      zeroAlternative.emplace(t["choose"].get<std::string>(), std::move(zero));
+    }
+    if (t.contains("then"))
+      visit(t["then"]), visit(t["else"]);
+    if (t.contains("layer"))
+      visit(t["layer"]);
+  };
+  for (const Json &node : nodes)
+    if (kindOf(node) == "apply")
+      visit(node.at("layer"));
+
   Architecture a = arch_;
-  for (size_t d = 0; d < space_.discrete().size(); ++d) {
-    auto it = alphas_.find(space_.decisions()[space_.discrete()[d]].name);
-    if (it != alphas_.end())
-      a.choice[d] = it->second.argmax().item<int64_t>();
+  // Per mixed choice: its strongest non-zero alternative, that weight, and
+  // the weight of its zero alternatives.
+  struct Strength {
+    int64_t best = 0;
+    double weight = 0, zero = 0;
+  };
+  std::map<std::string, Strength> strength;
+  for (auto &[name, alpha] : alphas_) {
+    at::Tensor w = mixWeights(name).detach().to(torch::kCPU, torch::kDouble).contiguous();
+    const std::vector<bool> &zero = zeroAlternative.at(name);
+    Strength s;
+    s.best = -1;
+    for (int64_t i = 0; i < w.numel(); ++i) {
+      double v = w[i].item<double>();
+      if (size_t(i) < zero.size() && zero[i])
+        s.zero = std::max(s.zero, v);
+      else if (s.best < 0 || v > s.weight)
+        s.best = i, s.weight = v;
+    }
+    if (s.best < 0) // every alternative is zero
+      s.best = w.argmax().item<int64_t>(), s.weight = s.zero;
+    strength[name] = s;
+    if (auto p = position.find(name); p != position.end())
+      a.choice[p->second] = s.best;
   }
-  return a;
+  // Input choices over mixed candidates.
+  for (const Json &node : nodes) {
+    std::string kind = kindOf(node);
+    if ((kind != "pick" && kind != "subset") || !node.contains("decision"))
+      continue;
+    auto p = position.find(node["decision"].get<std::string>());
+    if (p == position.end())
+      continue;
+    std::vector<const Strength *> candidates;
+    for (const Json &j : node.at("inputs")) {
+      const Json &c = nodes.at(j.get<size_t>());
+      const Strength *s = nullptr;
+      if (kindOf(c) == "apply" && c.at("layer").contains("choose"))
+        if (auto it = strength.find(c["layer"]["choose"].get<std::string>()); it != strength.end())
+          s = &it->second;
+      candidates.push_back(s);
+    }
+    if (std::find(candidates.begin(), candidates.end(), nullptr) != candidates.end())
+      continue; // a candidate that is not a mixed operation: nothing to rank it by
+    std::vector<size_t> order(candidates.size());
+    for (size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t x, size_t y) { return candidates[x]->weight > candidates[y]->weight; });
+    const runtime::Decision &d = space_.decisions()[space_.discrete()[p->second]];
+    int64_t mask = 0;
+    if (kind == "pick") {
+      int64_t k = __builtin_popcountll(uint64_t(d.domain.at(0)));
+      for (int64_t i = 0; i < k && i < int64_t(order.size()); ++i)
+        mask |= int64_t(1) << order[i];
+    } else {
+      for (size_t i = 0; i < candidates.size(); ++i)
+        if (candidates[i]->weight > candidates[i]->zero)
+          mask |= int64_t(1) << i;
+      if (mask == 0 && !order.empty())
+        mask = int64_t(1) << order[0];
+    }
+    auto at = std::find(d.domain.begin(), d.domain.end(), mask);
+    if (at != d.domain.end())
+      a.choice[p->second] = at - d.domain.begin();
+  }
+  return space_.canonical(a);
+}
+
+std::map<std::string, std::vector<double>> Network::mixWeightsByChoice() const {
+  std::map<std::string, std::vector<double>> out;
+  for (auto &[name, alpha] : alphas_) {
+    at::Tensor w = mixWeights(name).detach().to(torch::kCPU, torch::kDouble).contiguous();
+    out[name] = std::vector<double>(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
+  }
+  return out;
+}
+
+std::map<std::string, double> Network::mixEntropies() const {
+  std::map<std::string, double> out;
+  for (auto &[name, alpha] : alphas_) {
+    at::Tensor w = mixWeights(name).detach().to(torch::kDouble);
+    out[name] = -(w * torch::log(w.clamp_min(1e-300))).sum().item<double>();
+  }
+  return out;
 }
 
 size_t Network::inheritFrom(const Network &supernet) {

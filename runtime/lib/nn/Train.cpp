@@ -66,19 +66,25 @@ TrainOptions optionsFromSetting(const Json &optimizer, const runtime::Env &env) 
   return o;
 }
 
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const std::vector<at::Tensor> &weights, const TrainOptions &o) {
+  if (o.optimizer == "sgd")
+    return std::make_unique<torch::optim::SGD>(
+        weights, torch::optim::SGDOptions(o.lr).momentum(o.momentum).nesterov(o.nesterov).weight_decay(o.weight_decay));
+  if (o.optimizer == "adam")
+    return std::make_unique<torch::optim::Adam>(
+        weights, torch::optim::AdamOptions(o.lr).betas({o.beta1, o.beta2}).weight_decay(o.weight_decay));
+  return std::make_unique<torch::optim::AdamW>(
+      weights, torch::optim::AdamWOptions(o.lr).betas({o.beta1, o.beta2}).weight_decay(o.weight_decay));
+}
+
+double scheduledLr(const TrainOptions &o, int64_t step, int64_t total) {
+  return o.cosine ? 0.5 * o.lr * (1 + std::cos(M_PI * double(step) / double(total))) : o.lr;
+}
+
 Measured train(Network &net, const data::Dataset &ds, const data::Normalization &norm, const TrainOptions &o,
                const StepPaths &stepPaths) {
   std::vector<at::Tensor> weights = net.weightParameters();
-  std::unique_ptr<torch::optim::Optimizer> opt;
-  if (o.optimizer == "sgd")
-    opt = std::make_unique<torch::optim::SGD>(
-        weights, torch::optim::SGDOptions(o.lr).momentum(o.momentum).nesterov(o.nesterov).weight_decay(o.weight_decay));
-  else if (o.optimizer == "adam")
-    opt = std::make_unique<torch::optim::Adam>(
-        weights, torch::optim::AdamOptions(o.lr).betas({o.beta1, o.beta2}).weight_decay(o.weight_decay));
-  else
-    opt = std::make_unique<torch::optim::AdamW>(
-        weights, torch::optim::AdamWOptions(o.lr).betas({o.beta1, o.beta2}).weight_decay(o.weight_decay));
+  std::unique_ptr<torch::optim::Optimizer> opt = makeOptimizer(weights, o);
 
   data::Loader loader(ds, o.batch_size, /*shuffle=*/true, o.seed, o.augment, norm, o.device);
   int64_t perEpoch = loader.numBatches();
@@ -97,7 +103,7 @@ Measured train(Network &net, const data::Dataset &ds, const data::Normalization 
       std::vector<runtime::Architecture> paths;
       if (stepPaths)
         paths = stepPaths(step);
-      double lr = o.cosine ? 0.5 * o.lr * (1 + std::cos(M_PI * double(step) / double(total))) : o.lr;
+      double lr = scheduledLr(o, step, total);
       for (auto &group : opt->param_groups())
         group.options().set_lr(lr);
       opt->zero_grad();

@@ -510,6 +510,52 @@ void Store::append(const Record &r, const Json &snapshot) {
   }
 }
 
+void Store::appendEpoch(int64_t epoch, const Json &figures) {
+  beforeWrite();
+  std::string text = figures.dump();
+  exec("BEGIN IMMEDIATE");
+  try {
+    exec("CREATE TABLE IF NOT EXISTS epochs(epoch INTEGER PRIMARY KEY, figures TEXT NOT NULL,"
+         " checksum TEXT NOT NULL)");
+    Stmt(db_, "INSERT OR REPLACE INTO epochs(epoch, figures, checksum) VALUES(?, ?, ?)", path_)
+        .bind(1, epoch)
+        .bind(2, text)
+        .bind(3, checksumOf({std::to_string(epoch), text}))
+        .step();
+    applyResume();
+    exec("COMMIT");
+    pendingResume_ = false;
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<Json> Store::epochs() const {
+  std::vector<Json> out;
+  {
+    Stmt t(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'epochs'", path_);
+    t.step();
+    if (t.integer(0) == 0)
+      return out;
+  }
+  Stmt s(db_, "SELECT epoch, figures, checksum FROM epochs ORDER BY epoch", path_);
+  while (s.step()) {
+    int64_t epoch = s.integer(0);
+    std::string text = s.text(1), where = path_ + ": epoch " + std::to_string(epoch);
+    if (epoch != int64_t(out.size()))
+      throw StoreError(where + ": the epochs have a gap: epoch " + std::to_string(out.size()) + " is missing");
+    if (checksumOf({std::to_string(epoch), text}) != s.text(2))
+      throw StoreError(where + ": checksum does not match: it was edited or damaged after it was written");
+    try {
+      out.push_back(Json::parse(text));
+    } catch (const Json::exception &) {
+      throw StoreError(where + ": figures: not JSON");
+    }
+  }
+  return out;
+}
+
 void Store::finish(const std::string &reason) {
   // A finished run resumed with nothing to add (same budget, same reason
   // to stop) is left exactly as it was.

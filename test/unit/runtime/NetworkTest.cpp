@@ -148,16 +148,72 @@ TEST(Network, MixedSupernetDerivesTheStrongestAlternatives) {
   runtime::Rng rng(5);
   Architecture a = c.space->sample(rng);
   auto mixed = nn::Network::supernet(c.artefact.ops(), *c.space, nn::Mode::Mixed, a);
-  Architecture want = c.space->sample(rng);
+  // The strongest alternative of each choice, except that `none` (a zero
+  // op, position 0 in NB201) is never derived: DARTS takes the strongest
+  // other one (here nor_conv_3x3 at half the weight) instead.
+  Architecture want = c.space->sample(rng), expect = want;
+  int zeros = 0;
   {
     torch::NoGradGuard g;
     for (size_t d = 0; d < c.space->discrete().size(); ++d) {
       at::Tensor alpha = mixed->alphas().at(c.space->decisions()[c.space->discrete()[d]].name);
       alpha.zero_();
       alpha[want.choice[d]] = 1.0;
+      if (want.choice[d] == 0) {
+        alpha[3] = 0.5;
+        expect.choice[d] = 3;
+        ++zeros;
+      }
     }
   }
-  EXPECT_EQ(c.space->id(mixed->derive()), c.space->id(want));
+  EXPECT_GT(zeros, 0) << "the sample should exercise the zero rule";
+  EXPECT_EQ(c.space->id(mixed->derive()), c.space->id(expect));
+}
+
+TEST(Network, MixedSupernetDerivesTheStrongestEdgesOfAnInputChoice) {
+  // DARTS's rule for a node that keeps 2 of its incoming edges: rank each
+  // edge by its strongest non-zero operation weight, keep the top 2. Edge 0
+  // has the largest weight overall, but on `zero`: it ranks by its 0.2.
+  const char *src = R"(
+import "std/ops";
+import "std/search";
+const OPS = [zero, identity, avg_pool(3)];
+cell C {
+  input x0;
+  choice e0_1: OPS;
+  node x1 = e0_1(x0);
+  choice e0_2: OPS;
+  choice e1_2: OPS;
+  choice f0_2: OPS;
+  choice in2: 2 of [e0_2(x0), e1_2(x1), f0_2(x0)];
+  output sum(in2);
+}
+network N {
+  input image: tensor(3, 8, 8);
+  output image |> conv(4) |> (C shared as c) |> global_avg_pool |> linear(2);
+}
+search S { space = N(); strategy = darts(); maximize accuracy; }
+)";
+  runtime::Artefact art = test::compileSource("edges", src);
+  Space space(art.space("S.space"), &art.searches()[0]);
+  runtime::Rng rng(1);
+  auto mixed = nn::Network::supernet(art.ops(), space, nn::Mode::Mixed, space.sample(rng));
+  auto set = [&](const std::string &name, std::vector<double> logits) {
+    torch::NoGradGuard g;
+    mixed->alphas().at(name).copy_(torch::log(torch::tensor(logits, torch::kFloat)));
+  };
+  set("c/e0_1", {0.1, 0.3, 0.6});
+  set("c/f0_2", {0.1, 0.3, 0.6}); // edge 2: 0.6 on avg_pool
+  set("c/e0_2", {0.8, 0.2, 0.0}); // edge 0: zero strongest, 0.2 otherwise
+  set("c/e1_2", {0.3, 0.3, 0.4}); // edge 1: 0.4
+  std::string id = space.id(mixed->derive());
+  EXPECT_NE(id.find("c/in2=1+2"), std::string::npos) << id;
+  EXPECT_NE(id.find("c/f0_2=avg_pool(3)"), std::string::npos) << id;
+  EXPECT_NE(id.find("c/e1_2=avg_pool(3)"), std::string::npos) << id;
+  // Edge 0 is not kept, so its operation reads as the first (canonical form).
+  EXPECT_NE(id.find("c/e0_2=zero"), std::string::npos) << id;
+  // Entropies are of the mixing weights.
+  EXPECT_NEAR(mixed->mixEntropies().at("c/e1_2"), -(0.6 * std::log(0.3) + 0.4 * std::log(0.4)), 1e-5);
 }
 
 TEST(Network, TrainingIsDeterministicOnCpu) {

@@ -37,6 +37,22 @@ struct EstimatorOptions {
   std::ostream *log = nullptr;
 };
 
+/// The data a search trains on: its dataset setting loaded and split
+/// (train / valid by the setting's valid_fraction, test when the dataset
+/// has one), normalized by the training split's statistics.
+struct SearchData {
+  data::Dataset train, valid, test;
+  data::Normalization norm;
+  data::Augment augment;
+};
+
+/// Loads the dataset setting of `search` as architecture `a` reads it (a
+/// setting may read the search's decisions), keeping a `subset` fraction of
+/// the training split, and checks it against the shape of `a`'s input.
+/// Throws std::invalid_argument / DataError with a clear message.
+SearchData loadSearchData(const Space &space, const Json &search, const Architecture &a, uint64_t seed,
+                          double subset = 1.0);
+
 class TrainingEstimator : public search::Estimator {
 public:
   /// `ops`: the artefact's ops; `search`: the search block (its dataset,

@@ -60,9 +60,19 @@ public:
   /// Mixed mode: use these weights instead of softmax(alpha) for `decision`
   /// (e.g. one-hot, to check the supernet against a child); empty to undo.
   void overrideMixWeights(const std::string &decision, const at::Tensor &weights);
-  /// Mixed mode: each choice's strongest alternative (argmax alpha), the
-  /// other decisions as in architecture().
+  /// Mixed mode: the discrete architecture the mixture stands for, as DARTS
+  /// derives it: each choice among layers takes its strongest alternative
+  /// other than a `zero` one (none); an input choice `k of [...]` whose
+  /// candidates are mixed operations keeps the k candidates whose strongest
+  /// non-zero weight is largest (DARTS's top-2 edges per node); an `any of`
+  /// keeps those whose strongest non-zero weight beats their zero weight
+  /// (at least the strongest one). Other decisions as in architecture();
+  /// the result is canonical.
   Architecture derive() const;
+  /// Mixed mode: each choice's mixing weights (softmax(alpha) or the override).
+  std::map<std::string, std::vector<double>> mixWeightsByChoice() const;
+  /// Mixed mode: the entropy (nats) of each choice's mixing weights.
+  std::map<std::string, double> mixEntropies() const;
 
   /// Copies every weight and buffer of `supernet` that this network has by
   /// name; returns how many tensors were copied.

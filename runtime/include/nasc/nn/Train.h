@@ -14,6 +14,8 @@
 #include "nasc/data/Loader.h"
 #include "nasc/nn/Network.h"
 
+#include <torch/optim/optimizer.h>
+
 #include <functional>
 #include <string>
 
@@ -49,6 +51,14 @@ struct Measured {
 /// number): each runs forward and backward on the step's batch, the
 /// gradients add up (as FairNAS and the sandwich rule do), then one update.
 using StepPaths = std::function<std::vector<runtime::Architecture>(int64_t step)>;
+
+/// The optimizer `o` names (sgd, adam, adamw) over `params`, with its
+/// learning rate, momentum/betas and weight decay.
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const std::vector<at::Tensor> &params, const TrainOptions &o);
+
+/// The learning rate of step `step` of `total`: o.lr, or cosine-annealed
+/// from o.lr to 0 over the steps when o.cosine.
+double scheduledLr(const TrainOptions &o, int64_t step, int64_t total);
 
 /// Trains `net` on `train` for options.epochs; returns the last epoch's
 /// running training loss/accuracy (of each step's first path). `net` must

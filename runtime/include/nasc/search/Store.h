@@ -5,6 +5,8 @@
 //                               format, created, finished
 //   evaluations(seq, ...)       one row per evaluation, in order
 //   snapshot(one=1, seq, state) the strategy's save() after the last tell
+//   epochs(epoch, figures)      what a one-shot search measured each epoch
+//                               (made with its first row)
 // Each evaluation and the snapshot that follows it are written in one
 // transaction (WAL, synchronous=NORMAL): a killed process loses at most the
 // evaluation in flight, and the snapshot always matches the rows. Rows and
@@ -87,6 +89,14 @@ public:
   std::optional<Json> snapshot() const;
   /// Appends one evaluation and replaces the snapshot, in one transaction.
   void append(const Record &r, const Json &snapshot);
+  /// Records what epoch `epoch` (0-based) of a one-shot search measured
+  /// (losses, accuracies, the derived architecture, entropies): replaces a
+  /// row of that epoch, which a search resumed from an earlier checkpoint
+  /// measures again.
+  void appendEpoch(int64_t epoch, const Json &figures);
+  /// The epoch rows, in order, each checked (checksum, JSON): StoreError
+  /// "PATH: epoch N: what is wrong" otherwise.
+  std::vector<Json> epochs() const;
   /// Marks the run finished (with why it stopped).
   void finish(const std::string &reason);
   /// Runs `f` once, just before this process first changes the store: at

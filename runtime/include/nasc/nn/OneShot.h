@@ -1,0 +1,99 @@
+//===- OneShot.h - Search methods that own a supernet ---------------------===//
+//
+// Black-box strategies (search/Strategy.h) propose architectures that an
+// estimator measures one at a time. One-shot methods instead own a supernet
+// and the loop that trains it: DARTS alternates weight steps on the train
+// split with architecture steps on the valid split, then derives one
+// architecture; SPOS trains a single-path supernet, then evolves
+// subnetworks that inherit its weights. Each method is one file in
+// runtime/lib/nn/ with a NASC_REGISTER_ONESHOT line and its name in
+// OneShot.cpp's NASC_BUILTIN_ONESHOT list (docs/runtime-search.md,
+// "One-shot methods"); nasc-run only dispatches to it.
+//
+// What every method leaves behind is what a black-box search leaves: the
+// evaluated architectures in the store (for DARTS, the derived one trained
+// standalone with the search's estimator), so printing, export and --resume
+// stay the tool's. Per-epoch figures go to the store's epoch rows.
+//
+//===----------------------------------------------------------------------===//
+#ifndef NASC_NN_ONESHOT_H
+#define NASC_NN_ONESHOT_H
+
+#include "nasc/nn/Estimators.h"
+#include "nasc/search/Driver.h"
+
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace nasc::nn {
+
+/// What a one-shot method runs with.
+struct OneShotRun {
+  const Json &ops;   ///< the artefact's ops
+  const Space &space;
+  const Json &search; ///< the search block (after prepare())
+  search::DriverOptions driver;
+  search::Store &store;
+  EstimatorOptions estimator; ///< device, seed, weightsDir (the run's weights/), log
+  /// Train the derived architecture standalone (DARTS-like methods); false:
+  /// derive, record nothing, and let the tool export it.
+  bool trainDerived = true;
+};
+
+struct OneShotResult {
+  search::SearchResult search;
+  /// The estimator that measured search.records (finish() reports the
+  /// test accuracy of the best); null when nothing was trained.
+  std::unique_ptr<TrainingEstimator> estimator;
+  /// Set when the method derived an architecture it did not evaluate
+  /// (trainDerived false).
+  std::optional<Architecture> derived;
+};
+
+class OneShotMethod {
+public:
+  virtual ~OneShotMethod() = default;
+  /// Called before the store is opened: a method that is a composition of
+  /// an estimator and a strategy (SPOS) rewrites the search block and the
+  /// budget here, so the store's meta describes what runs.
+  virtual void prepare(Json &search, search::DriverOptions &driver) {}
+  virtual OneShotResult run(OneShotRun &run) = 0;
+};
+
+/// `args`: the strategy's evaluated arguments (std/search's defaults for
+/// those left out).
+using OneShotFactory = std::function<std::unique_ptr<OneShotMethod>(const Json &args)>;
+void registerOneShot(const std::string &impl, OneShotFactory factory);
+bool isOneShot(const std::string &impl);
+std::unique_ptr<OneShotMethod> makeOneShot(const std::string &impl, const Json &args);
+std::vector<std::string> oneShotNames();
+
+// Helpers the methods share.
+
+/// A strategy argument as a number / bool, `fallback` when absent.
+double oneShotNumber(const Json &args, const char *key, double fallback);
+bool oneShotFlag(const Json &args, const char *key, bool fallback);
+
+/// The search's optimizer setting as TrainOptions for a supernet (the
+/// search's own decisions at their first values), `epochs` long.
+TrainOptions supernetTrainOptions(const Space &space, const Json &search, int64_t epochs, uint64_t seed,
+                                  torch::Device device, const data::Augment &augment);
+
+/// Runs the search's estimator on `archs` through the driver (one store
+/// row each, resumable like any search): how a method that derives
+/// architectures trains and records them.
+OneShotResult evaluateDerived(OneShotRun &run, const std::vector<Architecture> &archs);
+
+#define NASC_REGISTER_ONESHOT(IMPL, FACTORY)                                                                      \
+  static const bool nascOneShotRegistered_##IMPL = [] {                                                           \
+    ::nasc::nn::registerOneShot(#IMPL, FACTORY);                                                                  \
+    return true;                                                                                                   \
+  }();                                                                                                             \
+  extern "C" bool nascOneShotAnchor_##IMPL() { return nascOneShotRegistered_##IMPL; }
+
+} // namespace nasc::nn
+
+#endif // NASC_NN_ONESHOT_H

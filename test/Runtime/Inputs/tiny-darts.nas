@@ -1,0 +1,75 @@
+// A small differentiable space on the real CIFAR-10 subset: an NB201-like
+// cell whose last node keeps 2 of its 3 incoming edges (an input choice
+// over mixed operations, as DARTS's cells), a few seconds an epoch.
+import "std/ops";
+import "std/search";
+
+const OPS = [zero, identity, conv_bn_relu(kernel=3), avg_pool(3)];
+
+cell TinyCell {
+  input x0;
+  choice e0_1: OPS;
+  node x1 = e0_1(x0);
+  choice e0_2: OPS;
+  choice e1_2: OPS;
+  node x2 = sum(e0_2(x0), e1_2(x1));
+  choice e0_3: OPS;
+  choice e1_3: OPS;
+  choice e2_3: OPS;
+  choice in3: 2 of [e0_3(x0), e1_3(x1), e2_3(x2)];
+  output sum(in3);
+}
+
+network TinyMixed {
+  input image: tensor(3, 32, 32);
+  output image |> conv_bn_relu(8, kernel=3, stride=2) |> (TinyCell shared as cell) |> global_avg_pool |> linear(10);
+}
+
+search TinyDarts {
+  space = TinyMixed();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = darts(epochs=3, arch_lr=0.01);
+  seed = 1;
+  maximize accuracy;
+}
+
+// The same with the second-order (unrolled) architecture gradient.
+search TinyDarts2 {
+  space = TinyMixed();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = darts(epochs=2, arch_lr=0.01, second_order=true);
+  seed = 1;
+  maximize accuracy;
+}
+
+// One choice whose `zero` alternative cannot fit the data at all: the
+// architecture steps must take weight from it.
+network OneChoice {
+  input image: tensor(3, 32, 32);
+  choice layer: [zero, identity, conv_bn_relu(kernel=3)];
+  output image |> conv_bn_relu(8, kernel=3, stride=2) |> layer |> global_avg_pool |> linear(10);
+}
+
+search ZeroLoses {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = darts(epochs=2, arch_lr=0.05);
+  seed = 2;
+  maximize accuracy;
+}
+
+search ZeroLoses2 {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = darts(epochs=2, arch_lr=0.05, second_order=true);
+  seed = 2;
+  maximize accuracy;
+}
