@@ -294,6 +294,12 @@ at::Tensor Network::run(const std::vector<Step> &steps, at::Tensor x) {
       continue;
     }
     at::Tensor w = mixWeights(s.decision), sum;
+    if (auto only = only_.find(s.decision); only != only_.end()) {
+      int64_t k = only->second;
+      at::Tensor rest = w.sum() - w[k]; // 0 in value, the soft gradient of the others
+      x = run(s.alternatives[k], x) * w[k] + rest;
+      continue;
+    }
     for (size_t i = 0; i < s.alternatives.size(); ++i) {
       at::Tensor y = run(s.alternatives[i], x) * w[i];
       sum = sum.defined() ? sum + y : y;
@@ -361,11 +367,15 @@ std::vector<at::Tensor> Network::weightParameters() const {
   return out;
 }
 
-void Network::overrideMixWeights(const std::string &decision, const at::Tensor &weights) {
-  if (!weights.defined())
+void Network::overrideMixWeights(const std::string &decision, const at::Tensor &weights, int64_t only) {
+  only_.erase(decision);
+  if (!weights.defined()) {
     overrides_.erase(decision);
-  else
-    overrides_[decision] = weights;
+    return;
+  }
+  overrides_[decision] = weights;
+  if (only >= 0)
+    only_[decision] = only;
 }
 
 Architecture Network::derive() const {
@@ -409,7 +419,7 @@ Architecture Network::derive() const {
   };
   std::map<std::string, Strength> strength;
   for (auto &[name, alpha] : alphas_) {
-    at::Tensor w = mixWeights(name).detach().to(torch::kCPU, torch::kDouble).contiguous();
+    at::Tensor w = torch::softmax(alpha.detach(), 0).to(torch::kCPU, torch::kDouble).contiguous();
     const std::vector<bool> &zero = zeroAlternative.at(name);
     Strength s;
     s.best = -1;
@@ -473,7 +483,7 @@ Architecture Network::derive() const {
 std::map<std::string, std::vector<double>> Network::mixWeightsByChoice() const {
   std::map<std::string, std::vector<double>> out;
   for (auto &[name, alpha] : alphas_) {
-    at::Tensor w = mixWeights(name).detach().to(torch::kCPU, torch::kDouble).contiguous();
+    at::Tensor w = torch::softmax(alpha.detach(), 0).to(torch::kCPU, torch::kDouble).contiguous();
     out[name] = std::vector<double>(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
   }
   return out;
@@ -482,7 +492,7 @@ std::map<std::string, std::vector<double>> Network::mixWeightsByChoice() const {
 std::map<std::string, double> Network::mixEntropies() const {
   std::map<std::string, double> out;
   for (auto &[name, alpha] : alphas_) {
-    at::Tensor w = mixWeights(name).detach().to(torch::kDouble);
+    at::Tensor w = torch::softmax(alpha.detach(), 0).to(torch::kDouble);
     out[name] = -(w * torch::log(w.clamp_min(1e-300))).sum().item<double>();
   }
   return out;

@@ -73,3 +73,24 @@ search ZeroLoses2 {
   seed = 2;
   maximize accuracy;
 }
+
+// GDAS: one Gumbel-softmax sampled path a step.
+search TinyGdas {
+  space = TinyMixed();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = gdas(epochs=3, arch_lr=0.01, tau_max=10.0, tau_min=1.0);
+  seed = 1;
+  maximize accuracy;
+}
+
+search ZeroLosesGdas {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = gdas(epochs=3, arch_lr=0.05, tau_max=2.0, tau_min=0.5);
+  seed = 2;
+  maximize accuracy;
+}

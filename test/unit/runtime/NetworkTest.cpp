@@ -216,6 +216,37 @@ search S { space = N(); strategy = darts(); maximize accuracy; }
   EXPECT_NEAR(mixed->mixEntropies().at("c/e1_2"), -(0.6 * std::log(0.3) + 0.4 * std::log(0.4)), 1e-5);
 }
 
+TEST(Network, HardSampledMixtureRunsOnePathWithTheSoftGradient) {
+  // GDAS's forward: overrideMixWeights(d, w, k) computes alternative k only;
+  // no weight of another alternative gets a gradient, yet every alpha entry
+  // does (through the straight-through weights).
+  Compiled c = tiny();
+  runtime::Rng rng(3);
+  auto mixed = nn::Network::supernet(c.artefact.ops(), *c.space, nn::Mode::Mixed, c.space->sample(rng));
+  const int64_t k = 3; // nor_conv_3x3 on every edge
+  for (auto &[name, alpha] : mixed->alphas()) {
+    at::Tensor soft = torch::softmax(alpha, 0);
+    at::Tensor hard = torch::zeros_like(soft.detach());
+    hard[k] = 1.0;
+    mixed->overrideMixWeights(name, hard - soft.detach() + soft, k);
+  }
+  mixed->forward(torch::randn({2, 3, 32, 32})).sum().backward();
+  size_t onPath = 0, offPath = 0;
+  for (auto &p : mixed->named_parameters()) {
+    bool has = p.value().grad().defined() && p.value().grad().abs().sum().item<double>() > 0;
+    if (p.key().rfind("alpha_", 0) == 0) {
+      EXPECT_TRUE(has) << p.key();
+      EXPECT_GT((p.value().grad() != 0).sum().item<int64_t>(), 1) << "the soft gradient reaches every alternative";
+    } else if (p.key().find("_c3") != std::string::npos) {
+      onPath += has;
+    } else if (p.key().find("_c2") != std::string::npos) {
+      offPath += p.value().grad().defined(); // nor_conv_1x1: not sampled, so not even run
+    }
+  }
+  EXPECT_GT(onPath, 0u);
+  EXPECT_EQ(offPath, 0u);
+}
+
 TEST(Network, TrainingIsDeterministicOnCpu) {
   Compiled c = tiny();
   data::Dataset ds = data::loadCifar10(std::string(NASC_SOURCE_DIR) + "/../shared/data/cifar10-subset", true);

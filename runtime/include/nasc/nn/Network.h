@@ -59,7 +59,12 @@ public:
   const std::map<std::string, at::Tensor> &alphas() const { return alphas_; }
   /// Mixed mode: use these weights instead of softmax(alpha) for `decision`
   /// (e.g. one-hot, to check the supernet against a child); empty to undo.
-  void overrideMixWeights(const std::string &decision, const at::Tensor &weights);
+  /// With `only` >= 0 the forward computes alternative `only` alone,
+  /// weighted by weights[only], and adds the other weights as scalars (GDAS:
+  /// a hard one-hot sample whose other entries are 0 in value but carry the
+  /// soft gradient), so a sampled step costs a single path.
+  void overrideMixWeights(const std::string &decision, const at::Tensor &weights, int64_t only = -1);
+  void clearMixOverrides() { overrides_.clear(), only_.clear(); }
   /// Mixed mode: the discrete architecture the mixture stands for, as DARTS
   /// derives it: each choice among layers takes its strongest alternative
   /// other than a `zero` one (none); an input choice `k of [...]` whose
@@ -69,7 +74,8 @@ public:
   /// (at least the strongest one). Other decisions as in architecture();
   /// the result is canonical.
   Architecture derive() const;
-  /// Mixed mode: each choice's mixing weights (softmax(alpha) or the override).
+  /// Mixed mode: each choice's softmax(alpha) (what derive() and the
+  /// entropies read; overrides change only the forward).
   std::map<std::string, std::vector<double>> mixWeightsByChoice() const;
   /// Mixed mode: the entropy (nats) of each choice's mixing weights.
   std::map<std::string, double> mixEntropies() const;
@@ -107,6 +113,7 @@ private:
   runtime::Plan plan_;
   std::map<std::string, std::shared_ptr<Layer>> modules_;
   std::map<std::string, at::Tensor> alphas_, overrides_;
+  std::map<std::string, int64_t> only_;
   /// Nodes forward computes, and what each reads (mixed: every candidate).
   std::vector<bool> needed_;
   std::vector<std::vector<int64_t>> reads_;

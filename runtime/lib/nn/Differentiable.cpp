@@ -1,0 +1,266 @@
+//===- Differentiable.cpp - The loop of differentiable one-shot methods ---===//
+//
+// The mixed supernet (Network, Mode::Mixed) built once (seeded); each step
+// first moves the alphas on a batch of the valid split (Adam, betas
+// 0.5/0.999, as the DARTS code), then the weights on a batch of the train
+// split (the search's optimizer, its schedule, gradient clipping). After
+// every epoch: validation loss/accuracy, the derived architecture, each
+// choice's mixing weights and entropy go to the store's epoch rows and the
+// log, and a checkpoint (weights, alphas, both optimizers, the RNG, the
+// epoch) to weights/NAME.pt, which --resume continues from. Finally the
+// derived architecture (Network::derive) is trained standalone with the
+// search's estimator and stored as the run's evaluation.
+//
+//===----------------------------------------------------------------------===//
+#include "Differentiable.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <mutex>
+#include <sstream>
+
+namespace nasc::nn {
+namespace {
+
+
+
+double now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string fixed(double v, int digits) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(digits) << v;
+  return os.str();
+}
+
+at::Tensor textTensor(const std::string &s) {
+  return torch::from_blob(const_cast<char *>(s.data()), {int64_t(s.size())}, torch::kUInt8).clone();
+}
+
+std::string tensorText(const at::Tensor &t) {
+  at::Tensor c = t.contiguous();
+  return std::string(reinterpret_cast<const char *>(c.data_ptr<uint8_t>()), size_t(c.numel()));
+}
+
+} // namespace
+
+namespace F = torch::nn::functional;
+
+at::Tensor lossOf(Network &net, const data::Batch &b, double smoothing) {
+  return F::cross_entropy(net.forward(b.images), b.labels, F::CrossEntropyFuncOptions().label_smoothing(smoothing));
+}
+
+/// Gradients of `loss` with respect to `params`, zeros where it does not reach.
+std::vector<at::Tensor> gradients(const at::Tensor &loss, const std::vector<at::Tensor> &params) {
+  std::vector<at::Tensor> g =
+      torch::autograd::grad({loss}, params, {}, /*retain_graph=*/false, /*create_graph=*/false, /*allow_unused=*/true);
+  for (size_t i = 0; i < g.size(); ++i)
+    if (!g[i].defined())
+      g[i] = torch::zeros_like(params[i]);
+  return g;
+}
+
+DifferentiableMethod::DifferentiableMethod(std::string name, const Json &args, int64_t defaultEpochs)
+    : name_(std::move(name)), archLr_(oneShotNumber(args, "arch_lr", 3e-4)),
+      archWeightDecay_(oneShotNumber(args, "arch_weight_decay", 1e-3)),
+      epochs_(int64_t(oneShotNumber(args, "epochs", double(defaultEpochs)))) {
+  if (epochs_ < 1)
+    throw std::invalid_argument(name_ + ": epochs must be at least 1");
+  if (!(archLr_ > 0))
+    throw std::invalid_argument(name_ + ": arch_lr must be positive");
+}
+
+void DifferentiableMethod::architectureGradient(Network &net, torch::optim::Optimizer &, const TrainOptions &o,
+                                                double, const data::Batch &, const data::Batch &valid,
+                                                int64_t epoch) {
+  std::vector<at::Tensor> alphas = net.architectureParameters();
+  beforeForward(net, epoch);
+  std::vector<at::Tensor> g = gradients(lossOf(net, valid, o.label_smoothing), alphas);
+  for (size_t k = 0; k < alphas.size(); ++k)
+    alphas[k].mutable_grad() = g[k];
+}
+
+OneShotResult DifferentiableMethod::run(OneShotRun &run) {
+  const Space &space = run.space;
+  std::ostream *log = run.estimator.log;
+  uint64_t seed = run.estimator.seed;
+  torch::Device device = run.estimator.device;
+  Architecture start;
+  start.choice.assign(space.discrete().size(), 0);
+  for (size_t c : space.continuous())
+    start.real.push_back(space.decisions()[c].lo);
+  start = space.canonical(start);
+  SearchData d = loadSearchData(space, run.search, start, seed);
+  TrainOptions o = supernetTrainOptions(space, run.search, epochs_, seed, device, d.augment);
+
+  torch::manual_seed(seed);
+  std::shared_ptr<Network> net = Network::supernet(run.ops, space, Mode::Mixed, start);
+  net->to(device);
+  std::vector<at::Tensor> weights = net->weightParameters(), alphas = net->architectureParameters();
+  if (alphas.empty())
+    throw std::invalid_argument(name_ + ": space " + space.name() +
+                                " has no choice among layers: there is nothing to mix (use a black-box strategy)");
+  std::unique_ptr<torch::optim::Optimizer> wopt = makeOptimizer(weights, o);
+  torch::optim::Adam aopt(alphas, torch::optim::AdamOptions(archLr_).betas({0.5, 0.999}).weight_decay(archWeightDecay_));
+  data::Loader trainLoader(d.train, o.batch_size, /*shuffle=*/true, seed, d.augment, d.norm, device);
+  data::Loader validLoader(d.valid, o.batch_size, /*shuffle=*/true, seed + 1, d.augment, d.norm, device);
+  int64_t perEpoch = trainLoader.numBatches(), total = perEpoch * epochs_;
+  if (perEpoch == 0 || validLoader.numBatches() == 0)
+    throw std::invalid_argument(name_ + ": the train or valid split is empty");
+
+  std::string checkpoint = run.estimator.weightsDir.empty() ? "" : run.estimator.weightsDir + "/" + name_ + ".pt";
+  std::string fingerprint = search::SearchDriver::fingerprint(space, run.search) + " " + name_ + " " +
+                            std::to_string(seed) + " " + std::to_string(epochs_);
+  int64_t firstEpoch = 0;
+  if (run.driver.resume && !checkpoint.empty() && std::filesystem::exists(checkpoint)) {
+    std::string why;
+    try {
+      torch::serialize::InputArchive in;
+      in.load_from(checkpoint);
+      at::Tensor text, epoch, rng;
+      in.read("fingerprint", text);
+      if (tensorText(text) != fingerprint)
+        why = "it belongs to another search, seed or length";
+      else {
+        torch::serialize::InputArchive netIn, wIn, aIn;
+        in.read("network", netIn);
+        net->load(netIn);
+        in.read("weight_optimizer", wIn);
+        wopt->load(wIn);
+        in.read("arch_optimizer", aIn);
+        aopt.load(aIn);
+        in.read("epoch", epoch);
+        in.read("rng", rng);
+        at::Generator gen = at::detail::getDefaultCPUGenerator();
+        std::lock_guard<std::mutex> lock(gen.mutex());
+        gen.set_state(rng);
+        firstEpoch = epoch.item<int64_t>() + 1;
+      }
+    } catch (const c10::Error &e) {
+      why = e.what_without_backtrace();
+    } catch (const std::exception &e) {
+      why = e.what();
+    }
+    if (!why.empty()) {
+      if (size_t eol = why.find('\n'); eol != std::string::npos)
+        why.resize(eol);
+      throw search::FatalEstimatorError(checkpoint + ": cannot resume the " + name_ + " supernet from it (" + why +
+                                        "): delete it to search again, or pass a new --out folder");
+    }
+    if (log)
+      *log << name_ << ": resumed after epoch " << firstEpoch << " of " << epochs_ << " from " << checkpoint << "\n";
+  }
+  if (log && firstEpoch == 0)
+    *log << name_ << ": mixed supernet of " << net->numModules() << " modules, " << alphas.size()
+         << " mixed choices, " << epochs_ << " epoch(s) of " << perEpoch << " steps, "
+         << describe() << "\n";
+
+  for (int64_t epoch = firstEpoch; epoch < epochs_; ++epoch) {
+    double startTime = now(), lossSum = 0;
+    int64_t correct = 0, seen = 0, step = epoch * perEpoch;
+    trainLoader.setEpoch(epoch);
+    validLoader.setEpoch(epoch);
+    net->train();
+    data::Batch batch;
+    for (int64_t i = 0; trainLoader.next(batch); ++i, ++step) {
+      data::Batch valid = validLoader.batch(i % validLoader.numBatches());
+      double lr = scheduledLr(o, step, total);
+      // Architecture step on the valid batch.
+      aopt.zero_grad();
+      architectureGradient(*net, *wopt, o, lr, batch, valid, epoch);
+      aopt.step();
+      // Weight step on the train batch.
+      for (auto &group : wopt->param_groups())
+        group.options().set_lr(lr);
+      // Gradients set to none, not zero: a weight no path of this step
+      // reached (GDAS) is left alone, as PyTorch 2's zero_grad does, so a
+      // step does not depend on which weights earlier steps reached (a
+      // resumed search starts with none).
+      for (at::Tensor &w : weights)
+        w.mutable_grad() = at::Tensor();
+      beforeForward(*net, epoch);
+      at::Tensor logits = net->forward(batch.images);
+      at::Tensor loss =
+          F::cross_entropy(logits, batch.labels, F::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
+      loss.backward();
+      if (o.grad_clip > 0)
+        torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
+      wopt->step();
+      for (const at::Tensor &a : alphas) // the weight step's backward reached them too
+        a.mutable_grad() = at::Tensor();
+      int64_t b = batch.labels.size(0);
+      lossSum += loss.item<double>() * b;
+      correct += logits.detach().argmax(1).eq(batch.labels).sum().item<int64_t>();
+      seen += b;
+    }
+    double trainLoss = seen ? lossSum / seen : 0, trainAccuracy = seen ? 100.0 * correct / seen : 0;
+    if (!std::isfinite(trainLoss))
+      throw std::runtime_error(name_ + ": training diverged in epoch " + std::to_string(epoch + 1) + " (loss " +
+                               std::to_string(trainLoss) + ")");
+    beforeValidation(*net);
+    Measured v = nn::evaluate(*net, d.valid, d.norm, 256, device);
+    Architecture derived = net->derive();
+    std::map<std::string, double> entropy = net->mixEntropies();
+    Json figures{{"epoch", epoch + 1},
+                 {"train_loss", trainLoss},
+                 {"train_accuracy", trainAccuracy},
+                 {"valid_loss", v.loss},
+                 {"valid_accuracy", v.accuracy},
+                 {"lr", scheduledLr(o, step - 1, total)},
+                 {"seconds", now() - startTime},
+                 {"derived", space.id(derived)},
+                 {"entropy", entropy},
+                 {"weights", net->mixWeightsByChoice()}};
+    run.store.appendEpoch(epoch, figures);
+    if (!checkpoint.empty()) {
+      torch::serialize::OutputArchive out, netOut, wOut, aOut;
+      net->save(netOut);
+      wopt->save(wOut);
+      aopt.save(aOut);
+      out.write("network", netOut);
+      out.write("weight_optimizer", wOut);
+      out.write("arch_optimizer", aOut);
+      out.write("fingerprint", textTensor(fingerprint));
+      out.write("epoch", torch::tensor(epoch, torch::kInt64));
+      at::Generator gen = at::detail::getDefaultCPUGenerator();
+      {
+        std::lock_guard<std::mutex> lock(gen.mutex());
+        out.write("rng", gen.get_state());
+      }
+      std::filesystem::create_directories(run.estimator.weightsDir);
+      out.save_to(checkpoint + ".tmp");
+      std::filesystem::rename(checkpoint + ".tmp", checkpoint);
+    }
+    if (log) {
+      double meanEntropy = 0;
+      for (auto &[name, h] : entropy)
+        meanEntropy += h / double(entropy.size());
+      *log << name_ << ": epoch " << epoch + 1 << "/" << epochs_ << "  train loss " << fixed(trainLoss, 4) << " acc "
+           << fixed(trainAccuracy, 2) << "  valid loss " << fixed(v.loss, 4) << " acc " << fixed(v.accuracy, 2)
+           << "  entropy " << fixed(meanEntropy, 3) << "  " << fixed(now() - startTime, 1) << " s\n"
+           << name_ << ":   derived " << space.id(derived) << "\n";
+    }
+  }
+  Architecture derived = net->derive();
+  if (log) {
+    *log << name_ << ": entropy of each choice:";
+    for (auto &[name, h] : net->mixEntropies())
+      *log << " " << name << "=" << fixed(h, 3);
+    *log << "\n" << name_ << ": derived architecture " << space.id(derived) << "\n";
+  }
+  if (!run.trainDerived) {
+    OneShotResult r;
+    r.derived = derived;
+    return r;
+  }
+  if (log)
+    *log << name_ << ": training the derived architecture standalone with the search's estimator\n";
+  return evaluateDerived(run, {derived});
+}
+
+} // namespace nasc::nn
