@@ -47,6 +47,18 @@ strategy darts(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, second_or
 strategy gdas(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, tau_max: float = 10.0,
               tau_min: float = 0.1, epochs: int = 250) = "gdas";
 
+// Fair DARTS (Chu et al. 2020): DARTS with an independent sigmoid weight per
+// alternative (no softmax competition) and a zero-one loss, times
+// `zero_one_weight`, pushing each weight toward 0 or 1.
+strategy fair_darts(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, zero_one_weight: float = 10.0,
+                    epochs: int = 50) = "fair_darts";
+
+// DrNAS (Chen et al. 2021): each choice's weights a Dirichlet sample with
+// concentration elu(alpha) + 1 (reparameterised gradient), a penalty on the
+// concentrations ("l2" or "kl" against Dirichlet(1)) times `reg_scale`.
+strategy drnas(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, reg_type: string = "l2",
+               reg_scale: float = 1e-3, epochs: int = 50) = "drnas";
+
 // Single-path one-shot (Guo et al. 2020): train a supernet by uniform path
 // sampling for `epochs`, then evolve subnetworks that inherit its weights.
 strategy spos(epochs: int = 120, population: int = 50, generations: int = 20,

@@ -80,7 +80,10 @@ void DifferentiableMethod::architectureGradient(Network &net, torch::optim::Opti
                                                 int64_t epoch) {
   std::vector<at::Tensor> alphas = net.architectureParameters();
   beforeForward(net, epoch);
-  std::vector<at::Tensor> g = gradients(lossOf(net, valid, o.label_smoothing), alphas);
+  at::Tensor loss = lossOf(net, valid, o.label_smoothing);
+  if (at::Tensor reg = architectureRegularizer(net); reg.defined())
+    loss = loss + reg;
+  std::vector<at::Tensor> g = gradients(loss, alphas);
   for (size_t k = 0; k < alphas.size(); ++k)
     alphas[k].mutable_grad() = g[k];
 }
@@ -101,6 +104,7 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
   torch::manual_seed(seed);
   std::shared_ptr<Network> net = Network::supernet(run.ops, space, Mode::Mixed, start);
   net->to(device);
+  configure(*net);
   std::vector<at::Tensor> weights = net->weightParameters(), alphas = net->architectureParameters();
   if (alphas.empty())
     throw std::invalid_argument(name_ + ": space " + space.name() +

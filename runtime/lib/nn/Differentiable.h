@@ -24,6 +24,12 @@ public:
 protected:
   /// `name`: the method (log lines, the checkpoint weights/NAME.pt).
   DifferentiableMethod(std::string name, const Json &args, int64_t defaultEpochs);
+  /// Once the supernet is built (before a checkpoint is loaded): how its
+  /// alphas become mixing weights (Network::setMixing).
+  virtual void configure(Network &net) {}
+  /// Added to the valid loss in the default architecture step (Fair DARTS's
+  /// zero-one loss, DrNAS's concentration penalty); undefined: nothing.
+  virtual at::Tensor architectureRegularizer(Network &net) { return {}; }
   /// Before every training forward (architecture and weight steps) of
   /// epoch `epoch`: GDAS draws its hard sample here.
   virtual void beforeForward(Network &net, int64_t epoch) {}

@@ -280,11 +280,15 @@ void Network::setArchitecture(const Architecture &a) {
                                 "x" + std::to_string(out[2]) + "; training needs a classifier output (K x 1 x 1)");
 }
 
+at::Tensor Network::mix(const at::Tensor &alpha) const {
+  return mixing_ ? mixing_(alpha) : torch::softmax(alpha, 0);
+}
+
 at::Tensor Network::mixWeights(const std::string &decision) const {
   auto o = overrides_.find(decision);
   if (o != overrides_.end())
     return o->second;
-  return torch::softmax(alphas_.at(decision), 0);
+  return mix(alphas_.at(decision));
 }
 
 at::Tensor Network::run(const std::vector<Step> &steps, at::Tensor x) {
@@ -419,7 +423,7 @@ Architecture Network::derive() const {
   };
   std::map<std::string, Strength> strength;
   for (auto &[name, alpha] : alphas_) {
-    at::Tensor w = torch::softmax(alpha.detach(), 0).to(torch::kCPU, torch::kDouble).contiguous();
+    at::Tensor w = mix(alpha.detach()).to(torch::kCPU, torch::kDouble).contiguous();
     const std::vector<bool> &zero = zeroAlternative.at(name);
     Strength s;
     s.best = -1;
@@ -483,7 +487,7 @@ Architecture Network::derive() const {
 std::map<std::string, std::vector<double>> Network::mixWeightsByChoice() const {
   std::map<std::string, std::vector<double>> out;
   for (auto &[name, alpha] : alphas_) {
-    at::Tensor w = torch::softmax(alpha.detach(), 0).to(torch::kCPU, torch::kDouble).contiguous();
+    at::Tensor w = mix(alpha.detach()).to(torch::kCPU, torch::kDouble).contiguous();
     out[name] = std::vector<double>(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
   }
   return out;
@@ -492,7 +496,8 @@ std::map<std::string, std::vector<double>> Network::mixWeightsByChoice() const {
 std::map<std::string, double> Network::mixEntropies() const {
   std::map<std::string, double> out;
   for (auto &[name, alpha] : alphas_) {
-    at::Tensor w = torch::softmax(alpha.detach(), 0).to(torch::kDouble);
+    at::Tensor w = mix(alpha.detach()).to(torch::kDouble);
+    w = w / w.sum(); // sigmoids (Fair DARTS) need not sum to 1
     out[name] = -(w * torch::log(w.clamp_min(1e-300))).sum().item<double>();
   }
   return out;

@@ -94,3 +94,24 @@ search ZeroLosesGdas {
   seed = 2;
   maximize accuracy;
 }
+
+// Fair DARTS (sigmoid weights + zero-one loss) and DrNAS (Dirichlet samples).
+search ZeroLosesFair {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = fair_darts(epochs=2, arch_lr=0.05);
+  seed = 2;
+  maximize accuracy;
+}
+
+search ZeroLosesDrnas {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = drnas(epochs=2, arch_lr=0.05, reg_type="kl");
+  seed = 2;
+  maximize accuracy;
+}

@@ -20,6 +20,7 @@
 #include "nasc/nn/Ops.h"
 #include "nasc/runtime/Plan.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -74,8 +75,12 @@ public:
   /// (at least the strongest one). Other decisions as in architecture();
   /// the result is canonical.
   Architecture derive() const;
-  /// Mixed mode: each choice's softmax(alpha) (what derive() and the
-  /// entropies read; overrides change only the forward).
+  /// Mixed mode: what turns a choice's alpha into its mixing weights
+  /// (softmax by default; Fair DARTS: sigmoids; DrNAS: the Dirichlet mean):
+  /// the forward's weights when not overridden, and what derive(), the
+  /// entropies and mixWeightsByChoice() read.
+  void setMixing(std::function<at::Tensor(const at::Tensor &alpha)> mixing) { mixing_ = std::move(mixing); }
+  /// Mixed mode: each choice's mixing weights (overrides change only the forward).
   std::map<std::string, std::vector<double>> mixWeightsByChoice() const;
   /// Mixed mode: the entropy (nats) of each choice's mixing weights.
   std::map<std::string, double> mixEntropies() const;
@@ -104,6 +109,7 @@ private:
                                  const std::string &path);
   at::Tensor run(const std::vector<Step> &steps, at::Tensor x);
   at::Tensor mixWeights(const std::string &decision) const;
+  at::Tensor mix(const at::Tensor &alpha) const;
 
   Json ops_;
   Space space_;
@@ -114,6 +120,7 @@ private:
   std::map<std::string, std::shared_ptr<Layer>> modules_;
   std::map<std::string, at::Tensor> alphas_, overrides_;
   std::map<std::string, int64_t> only_;
+  std::function<at::Tensor(const at::Tensor &)> mixing_;
   /// Nodes forward computes, and what each reads (mixed: every candidate).
   std::vector<bool> needed_;
   std::vector<std::vector<int64_t>> reads_;
