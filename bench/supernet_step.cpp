@@ -2,11 +2,16 @@
 //
 //   supernet_step SPACE.nasa MODE ARCH_ID [--batch N] [--steps N] [--data DIR]
 //
-// MODE is `child` (the network of ARCH_ID alone) or `supernet` (a single-path
-// supernet of the whole space running the path ARCH_ID). Trains `steps` SGD
-// steps on real CIFAR-10 images and prints the median step time and the
-// process's peak resident memory, so bench/supernet_vs_child.sh can run both
-// modes in separate processes (peak RSS is per process) and compare them.
+// MODE is `child` (the network of ARCH_ID alone), `supernet` (a single-path
+// supernet of the whole space running the path ARCH_ID), `random` (the
+// single-path supernet on a uniform architecture each step), `darts` (the
+// mixed supernet, every alternative weighted by softmax(alpha)) or `gdas`
+// (the mixed supernet running one Gumbel-softmax sampled alternative per
+// choice, as runtime/lib/nn/Gdas.cpp does). Trains `steps` SGD steps on real
+// CIFAR-10 images and prints the median step time (zero_grad + forward +
+// loss + backward + step) and the process's peak resident memory, so
+// bench/supernet_vs_child.sh and bench/oneshot_step.sh can run modes in
+// separate processes (peak RSS is per process) and compare them.
 //
 //===----------------------------------------------------------------------===//
 #include "nasc/data/Loader.h"
@@ -47,9 +52,11 @@ int main(int argc, char **argv) {
     runtime::Space space(art.space(search["settings"]["space"]["space"].get<std::string>()), &search);
     runtime::Architecture a = space.parseId(id);
     torch::manual_seed(0);
-    std::shared_ptr<nn::Network> net = mode == "child"
-                                           ? nn::Network::child(art.ops(), space, a)
-                                           : nn::Network::supernet(art.ops(), space, nn::Mode::SinglePath, a);
+    std::shared_ptr<nn::Network> net =
+        mode == "child"                       ? nn::Network::child(art.ops(), space, a)
+        : mode == "darts" || mode == "gdas" ? nn::Network::supernet(art.ops(), space, nn::Mode::Mixed, a)
+                                              : nn::Network::supernet(art.ops(), space, nn::Mode::SinglePath, a);
+    runtime::Rng rng(0);
     data::Dataset ds = data::loadCifar10(dataDir, true);
     data::Loader loader(ds, batch, true, 0, {4, true}, data::channelStats(ds));
     torch::optim::SGD opt(net->weightParameters(), torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(3e-4));
@@ -62,8 +69,23 @@ int main(int argc, char **argv) {
         loader.next(b);
       }
       auto t0 = std::chrono::steady_clock::now();
-      if (mode != "child")
+      if (mode == "random")
+        net->setArchitecture(space.sample(rng));
+      else if (mode == "supernet")
         net->setArchitecture(a); // what a supernet step does: pick the path
+      else if (mode == "gdas")
+        for (auto &[name, alpha] : net->alphas()) { // Gdas.cpp's sample, tau 10
+          at::Tensor gumbel;
+          {
+            torch::NoGradGuard guard;
+            gumbel = -torch::empty_like(alpha).exponential_().log();
+          }
+          at::Tensor soft = torch::softmax((torch::log_softmax(alpha, 0) + gumbel) / 10.0, 0);
+          int64_t k = soft.argmax().item<int64_t>();
+          at::Tensor hard = torch::zeros_like(soft.detach());
+          hard[k] = 1.0;
+          net->overrideMixWeights(name, hard - soft.detach() + soft, k);
+        }
       opt.zero_grad();
       torch::nn::functional::cross_entropy(net->forward(b.images), b.labels).backward();
       opt.step();
