@@ -291,8 +291,9 @@ at::Tensor Network::mixWeights(const std::string &decision) const {
   return mix(alphas_.at(decision));
 }
 
-at::Tensor Network::run(const std::vector<Step> &steps, at::Tensor x) {
-  for (const Step &s : steps) {
+at::Tensor Network::run(const std::vector<Step> &steps, at::Tensor x, size_t first) {
+  for (size_t n = first; n < steps.size(); ++n) {
+    const Step &s = steps[n];
     if (s.kind == Step::Op) {
       x = s.layer->forward(x);
       continue;
@@ -304,11 +305,27 @@ at::Tensor Network::run(const std::vector<Step> &steps, at::Tensor x) {
       x = run(s.alternatives[k], x) * w[k] + rest;
       continue;
     }
+    // What the compiler's view of the mixture saves: a `zero` alternative
+    // adds w * 0 (and its weight's gradient is 0), so it is not computed;
+    // alternatives that start with a ReLU of the input share one.
+    at::Tensor relued;
     for (size_t i = 0; i < s.alternatives.size(); ++i) {
-      at::Tensor y = run(s.alternatives[i], x) * w[i];
+      const std::vector<Step> &alt = s.alternatives[i];
+      bool single = alt.size() == 1 && alt[0].kind == Step::Op;
+      if (single && alt[0].layer->isZero())
+        continue;
+      at::Tensor y;
+      if (!alt.empty() && alt[0].kind == Step::Op && alt[0].layer->leadingRelu()) {
+        if (!relued.defined())
+          relued = nn::relu(x);
+        y = run(alt, alt[0].layer->forwardAfterRelu(relued), 1);
+      } else {
+        y = run(alt, x);
+      }
+      y = y * w[i];
       sum = sum.defined() ? sum + y : y;
     }
-    x = sum;
+    x = sum.defined() ? sum : run(s.alternatives[0], x) * w[0]; // every alternative zero
   }
   return x;
 }

@@ -57,15 +57,24 @@ public:
     steps_.push_back(std::move(f));
     return *this;
   }
-  at::Tensor forward(const at::Tensor &x) override {
-    at::Tensor y = x;
-    for (auto &s : steps_)
-      y = s(y);
-    return y;
+  /// The kernels' ReLU; first in the chain, it can be shared (leadingRelu).
+  Chain &relu() {
+    leadingRelu_ = steps_.empty();
+    return fn(nasc::nn::relu);
   }
+  at::Tensor forward(const at::Tensor &x) override { return runFrom(0, x); }
+  bool leadingRelu() const override { return leadingRelu_; }
+  at::Tensor forwardAfterRelu(const at::Tensor &relued) override { return runFrom(leadingRelu_ ? 1 : 0, relued); }
 
 private:
   std::vector<std::function<at::Tensor(const at::Tensor &)>> steps_;
+  bool leadingRelu_ = false;
+  at::Tensor runFrom(size_t first, const at::Tensor &x) {
+    at::Tensor y = x;
+    for (size_t i = first; i < steps_.size(); ++i)
+      y = steps_[i](y);
+    return y;
+  }
 };
 
 /// Where ReLUs report which units they let through (NASWOT reads the
@@ -90,7 +99,7 @@ std::shared_ptr<Layer> conv2d(const ResolvedOp &op) {
 std::shared_ptr<Layer> sepConv(const ResolvedOp &op) {
   int64_t c = op.in[0], k = I(op, "kernel"), out = I(op, "out");
   auto l = std::make_shared<Chain>();
-  l->fn(reluRecorded).add(conv(c, c, k, k, I(op, "stride"), 1, c)).add(conv(c, c, 1, 1)).add(bn(c));
+  l->relu().add(conv(c, c, k, k, I(op, "stride"), 1, c)).add(conv(c, c, 1, 1)).add(bn(c));
   l->fn(reluRecorded).add(conv(c, c, k, k, 1, 1, c)).add(conv(c, out, 1, 1)).add(bn(out));
   return l;
 }
@@ -98,14 +107,14 @@ std::shared_ptr<Layer> sepConv(const ResolvedOp &op) {
 std::shared_ptr<Layer> dilConv(const ResolvedOp &op) {
   int64_t c = op.in[0], k = I(op, "kernel"), out = I(op, "out");
   auto l = std::make_shared<Chain>();
-  l->fn(reluRecorded).add(conv(c, c, k, k, I(op, "stride"), I(op, "dilation"), c)).add(conv(c, out, 1, 1)).add(bn(out));
+  l->relu().add(conv(c, c, k, k, I(op, "stride"), I(op, "dilation"), c)).add(conv(c, out, 1, 1)).add(bn(out));
   return l;
 }
 
 std::shared_ptr<Layer> reluConvBn(const ResolvedOp &op) {
   int64_t k = I(op, "kernel"), out = I(op, "out");
   auto l = std::make_shared<Chain>();
-  l->fn(reluRecorded).add(conv(op.in[0], out, k, k, I(op, "stride"), I(op, "dilation"))).add(bn(out));
+  l->relu().add(conv(op.in[0], out, k, k, I(op, "stride"), I(op, "dilation"))).add(bn(out));
   return l;
 }
 
@@ -474,6 +483,8 @@ const std::map<std::string, Factory> &factories() {
 }
 
 } // namespace
+
+at::Tensor relu(const at::Tensor &x) { return reluRecorded(x); }
 
 std::shared_ptr<Layer> makeLayer(const ResolvedOp &op) {
   auto it = factories().find(op.impl);

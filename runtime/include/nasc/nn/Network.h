@@ -107,7 +107,8 @@ private:
   Layer *module(int64_t node, const runtime::PlacedOp &op) const;
   std::vector<Step> compileMixed(int64_t node, const Json &tree, const runtime::Env &env, runtime::Shape &shape,
                                  const std::string &path);
-  at::Tensor run(const std::vector<Step> &steps, at::Tensor x);
+  /// Runs steps[first..] on x.
+  at::Tensor run(const std::vector<Step> &steps, at::Tensor x, size_t first = 0);
   at::Tensor mixWeights(const std::string &decision) const;
   at::Tensor mix(const at::Tensor &alpha) const;
 

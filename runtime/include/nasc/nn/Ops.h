@@ -26,7 +26,15 @@ public:
   /// Whether forward returns zeros whatever the input (the `zero` op): a
   /// sum skips it, as the benchmark's cells do.
   virtual bool isZero() const { return false; }
+  /// Whether forward starts with a ReLU of its input (relu_conv_bn,
+  /// sep_conv, dil_conv): alternatives of a mixed choice that read one
+  /// input then share that ReLU, and call forwardAfterRelu on its output.
+  virtual bool leadingRelu() const { return false; }
+  virtual at::Tensor forwardAfterRelu(const at::Tensor &relued) { return forward(relued); }
 };
+
+/// The ReLU of the kernels (it reports codes to a ReluCodeRecorder).
+at::Tensor relu(const at::Tensor &x);
 
 /// Builds the module for `op`; throws std::invalid_argument for an unknown
 /// kernel (naming the known ones).
