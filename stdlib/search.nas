@@ -64,9 +64,13 @@ strategy drnas(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, reg_type:
 strategy spos(epochs: int = 120, population: int = 50, generations: int = 20,
               mutation_rate: float = 0.1) = "spos";
 
-// ENAS (Pham et al. 2018): an RNN controller trained with REINFORCE on the
-// accuracy of subnetworks sharing one supernet's weights.
-strategy enas(controller_lr: float = 3.5e-4, entropy: float = 1e-4, epochs: int = 150) = "enas";
+// ENAS (Pham et al. 2018): an LSTM controller samples paths of a single-path
+// supernet; each epoch trains the shared weights on its samples, then the
+// controller by REINFORCE (`controller_steps` samples rewarded with their
+// accuracy on a valid batch, a moving-average baseline, an entropy bonus);
+// finally the best of `samples` controller samples is kept.
+strategy enas(controller_lr: float = 3.5e-4, entropy: float = 1e-4, epochs: int = 150, controller_steps: int = 50,
+              baseline_decay: float = 0.95, samples: int = 100, hidden: int = 64) = "enas";
 
 // Rank `samples` random architectures by a zero-cost proxy (no training) and
 // evaluate the best `top_k` with the search's estimator. (Named apart from the

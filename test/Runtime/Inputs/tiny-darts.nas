@@ -115,3 +115,24 @@ search ZeroLosesDrnas {
   seed = 2;
   maximize accuracy;
 }
+
+// ENAS: an LSTM controller over the single-path supernet of the same cell.
+search TinyEnas {
+  space = TinyMixed();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = enas(epochs=3, controller_steps=20, controller_lr=0.01, samples=20);
+  seed = 1;
+  maximize accuracy;
+}
+
+search ZeroLosesEnas {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = enas(epochs=3, controller_steps=30, controller_lr=0.05, entropy=0.0, samples=10);
+  seed = 2;
+  maximize accuracy;
+}
