@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
     data::Dataset ds = data::loadCifar10(dataDir, true);
     data::Loader loader(ds, batch, true, 0, {4, true}, data::channelStats(ds));
     torch::optim::SGD opt(net->weightParameters(), torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(3e-4));
-    std::vector<double> times;
+    std::vector<double> times, pathMs;
     loader.setEpoch(0);
     data::Batch b;
     for (int64_t s = 0; s < steps + 3; ++s) {
@@ -69,8 +69,12 @@ int main(int argc, char **argv) {
         loader.next(b);
       }
       auto t0 = std::chrono::steady_clock::now();
-      if (mode == "random")
-        net->setArchitecture(space.sample(rng));
+      if (mode == "random") {
+        runtime::Architecture next = space.sample(rng);
+        auto p0 = std::chrono::steady_clock::now();
+        net->setArchitecture(next);
+        pathMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - p0).count());
+      }
       else if (mode == "supernet")
         net->setArchitecture(a); // what a supernet step does: pick the path
       else if (mode == "gdas")
@@ -97,7 +101,12 @@ int main(int argc, char **argv) {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     std::cout << mode << "\tparams " << nn::countParameters(*net) << "\tmodules " << net->numModules()
-              << "\tstep_ms " << times[times.size() / 2] << "\tpeak_rss_mb " << u.ru_maxrss / 1024.0 << "\n";
+              << "\tstep_ms " << times[times.size() / 2] << "\tpeak_rss_mb " << u.ru_maxrss / 1024.0;
+    if (!pathMs.empty()) { // what picking a path (Network::setArchitecture) costs inside the step
+      std::sort(pathMs.begin(), pathMs.end());
+      std::cout << "\tpath_ms " << pathMs[pathMs.size() / 2];
+    }
+    std::cout << "\n";
   } catch (const std::exception &e) {
     std::cerr << "supernet_step: error: " << e.what() << "\n";
     return 1;
