@@ -59,6 +59,14 @@ strategy fair_darts(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, zero
 strategy drnas(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, reg_type: string = "l2",
                reg_scale: float = 1e-3, epochs: int = 50) = "drnas";
 
+// FBNet (Wu et al. 2019): Gumbel-softmax mixtures (tau = tau_max *
+// tau_decay^epoch) and a latency-aware loss CE * alpha * log(1 + LAT)^beta,
+// LAT the latency the mixture expects from a lookup table: the file
+// `latency` written by `nasc latency-table`, or measured on this device when
+// the search starts.
+strategy fbnet(arch_lr: float = 0.01, arch_weight_decay: float = 5e-4, tau_max: float = 5.0, tau_decay: float = 0.956,
+               alpha: float = 0.2, beta: float = 0.6, latency: string = "", epochs: int = 90) = "fbnet";
+
 // Single-path one-shot (Guo et al. 2020): train a supernet by uniform path
 // sampling for `epochs`, then evolve subnetworks that inherit its weights.
 strategy spos(epochs: int = 120, population: int = 50, generations: int = 20,

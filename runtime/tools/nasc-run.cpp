@@ -10,6 +10,7 @@
 #include "nasc/cli/CommandLine.h"
 #include "nasc/data/DataError.h"
 #include "nasc/nn/Estimators.h"
+#include "nasc/nn/Latency.h"
 #include "nasc/nn/OneShot.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/runtime/Export.h"
@@ -43,6 +44,10 @@ commands:
   train SPACE.nasa --arch ID
                          train one architecture standalone with the search's
                          dataset and optimizer, report validation and test accuracy
+  latency-table SPACE.nasa --out FILE
+                         measure the latency of every op configuration of the
+                         search's space on --device at --latency-batch (FBNet's
+                         lookup table; JSON)
 
 options:
   --search NAME          which search block of the artefact
@@ -327,6 +332,31 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   return 0;
 }
 
+/// `nasc-run latency-table SPACE.nasa --out FILE`: the latency of every op
+/// configuration of the search's space on this device (nn/Latency.h).
+int runLatencyTable(const Options &o) {
+  if (o.out.empty())
+    throw cli::OptionError("'latency-table' needs --out FILE (where the table goes)");
+  runtime::Artefact artefact = loadArtefact(o);
+  const Json &search = pickSearch(artefact, o.search);
+  runtime::Space space(artefact.space(search.at("settings").at("space").at("space").get<std::string>()), &search);
+  nn::useAllCores();
+  torch::Device device = deviceOf(o.device);
+  nn::LatencyTable table =
+      nn::measureLatencyTable(artefact.ops(), space, device, o.latencyBatch, o.quiet ? nullptr : &std::cerr);
+  std::string tmp = o.out + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << table.toJson().dump(1) << "\n";
+    if (!out)
+      throw std::runtime_error(o.out + ": cannot write the latency table");
+  }
+  std::filesystem::rename(tmp, o.out);
+  std::cout << "latency table: " << table.ms.size() << " op configurations of space " << space.name() << " on "
+            << table.device << " at batch " << table.batch << ": " << o.out << "\n";
+  return 0;
+}
+
 int runTrain(const Options &o, PendingArtefact &pending) {
   runtime::Artefact artefact = loadArtefact(o);
   const Json &search = pickSearch(artefact, o.search);
@@ -414,13 +444,15 @@ int main(int argc, char **argv) {
   } catch (const cli::OptionError &e) {
     return usage(e.what());
   }
-  if (o.command != "search" && o.command != "train")
+  if (o.command != "search" && o.command != "train" && o.command != "latency-table")
     return usage(o.command.empty() ? "no command given" : "unknown command '" + o.command + "'");
   if (o.artefact.empty())
     return usage("'" + o.command + "' needs a .nasa artefact");
   if (o.command == "train" && o.arch.empty())
     return usage("'train' needs --arch ID (see nasc info FILE --arch)");
   try {
+    if (o.command == "latency-table")
+      return runLatencyTable(o);
     return o.command == "search" ? runSearch(o, pending) : runTrain(o, pending);
   } catch (const std::exception &e) {
     std::cerr << "nasc: error: " << e.what() << "\n";

@@ -23,6 +23,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
@@ -75,6 +76,10 @@ commands:
                          (nasc-run search, whose --help lists what it takes:
                          --strategy, --budget, --seed, --out DIR, --resume, ...)
   train FILE --arch ID   compile FILE and train one architecture standalone
+  latency-table FILE -o TABLE.json [--device D] [--latency-batch N] [--search S]
+                         measure every op configuration of the search's space on
+                         this machine: the lookup table of hardware-aware search
+                         (fbnet's `latency`)
   viz FILE               draw the space: each cell or block as its DAG with the
                          decisions on its edges, each network as its layers and
                          template instances (sharing key, repetitions)
@@ -367,6 +372,66 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
   return 1;
 }
 
+/// `nasc latency-table FILE.nas -o TABLE.json ...`: compiles FILE into a
+/// temporary artefact, runs `nasc-run latency-table` on it, removes it.
+int runLatencyTable(const char *argv0, std::vector<std::string> args) {
+  static const std::set<std::string> withValue = {"--search", "--device", "--latency-batch", "--stdlib", "-o", "--out"};
+  std::string source, output, stdlib;
+  std::vector<std::string> rest;
+  for (size_t i = 1; i < args.size(); ++i) {
+    cli::SplitArg split = cli::splitFlag(args[i]);
+    if (withValue.count(split.flag)) {
+      std::string value;
+      if (split.value)
+        value = *split.value;
+      else if (i + 1 < args.size())
+        value = args[++i];
+      else
+        return usageError(split.flag + " needs a value");
+      if (split.flag == "--stdlib")
+        stdlib = value;
+      else if (split.flag == "-o" || split.flag == "--out")
+        output = value;
+      else
+        rest.insert(rest.end(), {split.flag, value});
+    } else if (source.empty() && !args[i].empty() && args[i][0] != '-') {
+      source = args[i];
+    } else {
+      rest.push_back(args[i]);
+    }
+  }
+  if (source.empty())
+    return usageError("'latency-table' needs a .nas file");
+  if (output.empty())
+    return usageError("'latency-table' needs -o FILE (where the table goes)");
+  Options compile;
+  compile.command = "compile";
+  compile.emit = "artefact";
+  compile.stdlib = stdlib;
+  compile.output = output + "." + std::to_string(getpid()) + ".nasa";
+  if (int status = runOnFile(compile, source)) {
+    llvm::sys::fs::remove(compile.output);
+    return status;
+  }
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&usageError);
+  llvm::SmallString<256> runtime(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(runtime, "nasc-run");
+  std::vector<std::string> forwarded{runtime.str().str(), "latency-table", compile.output, "--source", source,
+                                     "--out", output};
+  forwarded.insert(forwarded.end(), rest.begin(), rest.end());
+  std::vector<llvm::StringRef> argvOut(forwarded.begin(), forwarded.end());
+  llvm::outs().flush();
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(forwarded[0], argvOut, std::nullopt, {}, 0, 0, &error);
+  llvm::sys::fs::remove(compile.output);
+  if (status < 0) {
+    llvm::errs() << "nasc: error: cannot run the runtime '" << forwarded[0] << "': " << error
+                 << " (build the nasc-run target)\n";
+    return 1;
+  }
+  return status;
+}
+
 #ifdef __GLIBC__
 /// A 10,000-line space allocates ~100 MB in small pieces; a fifth of the
 /// compile went to page faults. The heap is grown once by 256 MB of address
@@ -414,6 +479,8 @@ static int runCommand(int argc, char **argv) {
     return usageError("no command given");
   if (args[0] == "search" || args[0] == "train")
     return runRuntime(argv[0], args);
+  if (args[0] == "latency-table")
+    return runLatencyTable(argv[0], args);
   cli::ArgReader reader(args);
   try {
     while (!reader.done()) {

@@ -80,15 +80,14 @@ void DifferentiableMethod::architectureGradient(Network &net, torch::optim::Opti
                                                 int64_t epoch) {
   std::vector<at::Tensor> alphas = net.architectureParameters();
   beforeForward(net, epoch);
-  at::Tensor loss = lossOf(net, valid, o.label_smoothing);
-  if (at::Tensor reg = architectureRegularizer(net); reg.defined())
-    loss = loss + reg;
+  at::Tensor loss = architectureLoss(net, lossOf(net, valid, o.label_smoothing));
   std::vector<at::Tensor> g = gradients(loss, alphas);
   for (size_t k = 0; k < alphas.size(); ++k)
     alphas[k].mutable_grad() = g[k];
 }
 
 OneShotResult DifferentiableMethod::run(OneShotRun &run) {
+  run_ = &run;
   const Space &space = run.space;
   std::ostream *log = run.estimator.log;
   uint64_t seed = run.estimator.seed;
@@ -220,6 +219,9 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
                  {"derived", space.id(derived)},
                  {"entropy", entropy},
                  {"weights", net->mixWeightsByChoice()}};
+    Json own = epochFigures(*net, derived);
+    for (auto &[key, value] : own.items())
+      figures[key] = value;
     run.store.appendEpoch(epoch, figures);
     if (!checkpoint.empty()) {
       torch::serialize::OutputArchive out, netOut, wOut, aOut;
@@ -246,7 +248,11 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
         meanEntropy += h / double(entropy.size());
       *log << name_ << ": epoch " << epoch + 1 << "/" << epochs_ << "  train loss " << fixed(trainLoss, 4) << " acc "
            << fixed(trainAccuracy, 2) << "  valid loss " << fixed(v.loss, 4) << " acc " << fixed(v.accuracy, 2)
-           << "  entropy " << fixed(meanEntropy, 3) << "  " << fixed(now() - startTime, 1) << " s\n"
+           << "  entropy " << fixed(meanEntropy, 3);
+      for (auto &[key, value] : own.items())
+        if (value.is_number())
+          *log << "  " << key << " " << fixed(value.get<double>(), 3);
+      *log << "  " << fixed(now() - startTime, 1) << " s\n"
            << name_ << ":   derived " << space.id(derived) << "\n";
     }
   }

@@ -27,9 +27,12 @@ protected:
   /// Once the supernet is built (before a checkpoint is loaded): how its
   /// alphas become mixing weights (Network::setMixing).
   virtual void configure(Network &net) {}
-  /// Added to the valid loss in the default architecture step (Fair DARTS's
-  /// zero-one loss, DrNAS's concentration penalty); undefined: nothing.
-  virtual at::Tensor architectureRegularizer(Network &net) { return {}; }
+  /// The loss of the default architecture step given the valid batch's
+  /// cross-entropy (Fair DARTS adds its zero-one loss, DrNAS its
+  /// concentration penalty, FBNet multiplies by its latency factor).
+  virtual at::Tensor architectureLoss(Network &net, const at::Tensor &crossEntropy) { return crossEntropy; }
+  /// Figures of the method's own for an epoch's row and log (FBNet: latency).
+  virtual Json epochFigures(Network &net, const Architecture &derived) { return Json::object(); }
   /// Before every training forward (architecture and weight steps) of
   /// epoch `epoch`: GDAS draws its hard sample here.
   virtual void beforeForward(Network &net, int64_t epoch) {}
@@ -46,6 +49,8 @@ protected:
   std::string name_;
   double archLr_, archWeightDecay_;
   int64_t epochs_;
+  /// The run in progress (set when run() starts).
+  const OneShotRun *run_ = nullptr;
 };
 
 /// Cross-entropy of `net` on `b`.

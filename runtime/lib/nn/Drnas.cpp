@@ -50,7 +50,7 @@ protected:
       net.overrideMixWeights(name, g / g.sum());
     }
   }
-  at::Tensor architectureRegularizer(Network &net) override {
+  at::Tensor architectureLoss(Network &net, const at::Tensor &crossEntropy) override {
     at::Tensor sum;
     for (const at::Tensor &a : net.architectureParameters()) {
       at::Tensor beta = concentration(a), d;
@@ -64,7 +64,7 @@ protected:
       }
       sum = sum.defined() ? sum + d : d;
     }
-    return regScale_ * sum;
+    return crossEntropy + regScale_ * sum;
   }
 
 private:

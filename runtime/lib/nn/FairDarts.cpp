@@ -33,7 +33,7 @@ protected:
   void configure(Network &net) override {
     net.setMixing([](const at::Tensor &alpha) { return torch::sigmoid(alpha); });
   }
-  at::Tensor architectureRegularizer(Network &net) override {
+  at::Tensor architectureLoss(Network &net, const at::Tensor &crossEntropy) override {
     at::Tensor sum;
     int64_t n = 0;
     for (const at::Tensor &a : net.architectureParameters()) {
@@ -41,7 +41,7 @@ protected:
       sum = sum.defined() ? sum + d : d;
       n += a.numel();
     }
-    return -zeroOne_ * sum / double(n);
+    return crossEntropy - zeroOne_ * sum / double(n);
   }
 
 private:

@@ -80,10 +80,8 @@ std::shared_ptr<Network> Network::child(const Json &ops, const Space &space, con
   return net;
 }
 
-std::shared_ptr<Network> Network::supernet(const Json &ops, const Space &space, Mode mode, const Architecture &start) {
-  if (mode == Mode::Child)
-    throw std::invalid_argument("Network::supernet needs SinglePath or Mixed");
-  std::shared_ptr<Network> net(new Network(ops, space, mode));
+void Network::forEachConfiguration(const Json &ops, const Space &space, const Architecture &start,
+                                   const std::function<void(int64_t, const std::vector<PlacedOp> &)> &visit) {
   const Json &nodes = space.json().at("nodes");
   std::map<std::string, size_t> position; // decision name -> index in discrete()
   for (size_t d = 0; d < space.discrete().size(); ++d)
@@ -145,9 +143,18 @@ std::shared_ptr<Network> Network::supernet(const Json &ops, const Space &space, 
       } catch (const std::exception &) {
         continue; // this combination breaks a rule elsewhere: not an architecture
       }
-      net->addModules(i, p.ops[i]);
+      visit(int64_t(i), p.ops[i]);
     }
   }
+}
+
+std::shared_ptr<Network> Network::supernet(const Json &ops, const Space &space, Mode mode, const Architecture &start) {
+  if (mode == Mode::Child)
+    throw std::invalid_argument("Network::supernet needs SinglePath or Mixed");
+  std::shared_ptr<Network> net(new Network(ops, space, mode));
+  const Json &nodes = space.json().at("nodes");
+  forEachConfiguration(ops, space, start,
+                       [&](int64_t node, const std::vector<PlacedOp> &placed) { net->addModules(node, placed); });
   if (mode == Mode::Mixed) {
     // One alpha per choice among layers (the mixed ops), shared by name.
     for (const Json &node : nodes) {
@@ -210,6 +217,7 @@ std::vector<Network::Step> Network::compileMixed(int64_t node, const Json &tree,
   shape = placed.op.out;
   Step step;
   step.layer = module(node, placed);
+  step.key = placed.op.key();
   out.push_back(std::move(step));
   return out;
 }
@@ -508,6 +516,32 @@ std::map<std::string, std::vector<double>> Network::mixWeightsByChoice() const {
     out[name] = std::vector<double>(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
   }
   return out;
+}
+
+at::Tensor Network::expectedLatency(const std::map<std::string, double> &ms) const {
+  std::function<at::Tensor(const std::vector<Step> &)> latency = [&](const std::vector<Step> &steps) {
+    at::Tensor total = torch::zeros({});
+    for (const Step &s : steps) {
+      if (s.kind == Step::Op) {
+        auto it = ms.find(s.key);
+        if (it == ms.end())
+          throw std::invalid_argument("the latency table has no entry for " + s.key +
+                                      " (measure it for this space: nasc latency-table)");
+        total = total + it->second;
+        continue;
+      }
+      at::Tensor w = mixWeights(s.decision);
+      for (size_t i = 0; i < s.alternatives.size(); ++i)
+        total = total + w[i] * latency(s.alternatives[i]);
+    }
+    return total;
+  };
+  if (mode_ != Mode::Mixed)
+    throw std::invalid_argument("expectedLatency needs a mixed supernet");
+  at::Tensor total = torch::zeros({});
+  for (const std::vector<Step> &steps : steps_)
+    total = total + latency(steps);
+  return total;
 }
 
 std::map<std::string, double> Network::mixEntropies() const {

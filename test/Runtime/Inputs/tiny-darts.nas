@@ -136,3 +136,15 @@ search ZeroLosesEnas {
   seed = 2;
   maximize accuracy;
 }
+
+// FBNet: a latency-aware loss. With a large latency weight the cheapest
+// alternative that is not `zero` (identity, no work) must win.
+search FastFbnet {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = fbnet(epochs=3, arch_lr=0.1, alpha=5.0, beta=1.0);
+  seed = 2;
+  maximize accuracy;
+}

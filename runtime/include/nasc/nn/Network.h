@@ -45,6 +45,13 @@ public:
   static std::shared_ptr<Network> supernet(const Json &ops, const Space &space, Mode mode,
                                            const Architecture &start);
 
+  /// Calls `visit(node, ops)` for every apply node and every combination of
+  /// the decisions its configuration depends on (the others as in
+  /// `start`): the op configurations a single-path supernet instantiates.
+  /// Throws std::invalid_argument for a node with too many configurations.
+  static void forEachConfiguration(const Json &ops, const Space &space, const Architecture &start,
+                                   const std::function<void(int64_t, const std::vector<runtime::PlacedOp> &)> &visit);
+
   /// The path (single path) or the scalar decisions (mixed) of later forwards.
   void setArchitecture(const Architecture &a);
   const Architecture &architecture() const { return arch_; }
@@ -82,6 +89,12 @@ public:
   void setMixing(std::function<at::Tensor(const at::Tensor &alpha)> mixing) { mixing_ = std::move(mixing); }
   /// Mixed mode: each choice's mixing weights (overrides change only the forward).
   std::map<std::string, std::vector<double>> mixWeightsByChoice() const;
+  /// Mixed mode: the latency the mixture expects, sum over its choices of
+  /// the mixing weights times each alternative's latency, plus the fixed
+  /// ops' (FBNet's differentiable latency), from `ms` (op configuration key
+  /// -> milliseconds, a LatencyTable's). Throws naming a configuration `ms`
+  /// lacks.
+  at::Tensor expectedLatency(const std::map<std::string, double> &ms) const;
   /// Mixed mode: the entropy (nats) of each choice's mixing weights.
   std::map<std::string, double> mixEntropies() const;
 
@@ -100,6 +113,7 @@ private:
   struct Step {
     enum Kind { Op, Mix } kind = Op;
     Layer *layer = nullptr;
+    std::string key;                 // Op (mixed mode): the op configuration (ResolvedOp::key)
     std::string decision;            // Mix: the choice
     std::vector<std::vector<Step>> alternatives; // Mix: each a sequence
   };
