@@ -83,23 +83,38 @@ LatencyTable measureLatencyTable(const Json &ops, const Space &space, torch::Dev
   t.batch = batch;
   torch::NoGradGuard guard;
   torch::manual_seed(0);
-  for (auto &[key, op] : configurations) {
-    std::shared_ptr<Layer> layer = makeLayer(op);
-    layer->to(device);
-    layer->eval();
-    at::Tensor x = torch::randn({batch, op.in[0], op.in[1], op.in[2]}, torch::TensorOptions().device(device));
-    for (int i = 0; i < warmup; ++i)
-      layer->forward(x);
+  struct Entry {
+    std::shared_ptr<Layer> layer;
+    at::Tensor input;
     std::vector<double> times;
-    for (int i = 0; i < repeats; ++i) {
+  };
+  std::vector<std::pair<std::string, Entry>> entries;
+  for (auto &[key, op] : configurations) {
+    Entry e;
+    e.layer = makeLayer(op);
+    e.layer->to(device);
+    e.layer->eval();
+    e.input = torch::randn({batch, op.in[0], op.in[1], op.in[2]}, torch::TensorOptions().device(device));
+    entries.emplace_back(key, std::move(e));
+  }
+  // Every op warms up before any is timed (the first kernels of a process
+  // pay the thread pool's and oneDNN's start: 3.7 ms for a 0.1 ms conv),
+  // then the ops are timed round-robin, so a slow moment of the machine
+  // spreads over all of them instead of falling on one.
+  for (int i = 0; i < warmup; ++i)
+    for (auto &[key, e] : entries)
+      e.layer->forward(e.input);
+  for (int i = 0; i < repeats; ++i)
+    for (auto &[key, e] : entries) {
       auto t0 = std::chrono::steady_clock::now();
-      at::Tensor y = layer->forward(x);
+      at::Tensor y = e.layer->forward(e.input);
       if (!device.is_cpu())
         (void)y.sum().item<float>(); // waits for an asynchronous device
-      times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      e.times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
-    std::sort(times.begin(), times.end());
-    t.ms[key] = times[times.size() / 2];
+  for (auto &[key, e] : entries) {
+    std::sort(e.times.begin(), e.times.end());
+    t.ms[key] = e.times[e.times.size() / 2];
   }
   if (log)
     *log << "latency table: " << t.ms.size() << " op configurations measured on " << t.device << " at batch "
