@@ -14,13 +14,10 @@
 //===----------------------------------------------------------------------===//
 #include "Differentiable.h"
 
-#include <ATen/CPUGeneratorImpl.h>
-
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
-#include <mutex>
 #include <sstream>
 
 namespace nasc::nn {
@@ -30,21 +27,6 @@ namespace {
 
 double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::string fixed(double v, int digits) {
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(digits) << v;
-  return os.str();
-}
-
-at::Tensor textTensor(const std::string &s) {
-  return torch::from_blob(const_cast<char *>(s.data()), {int64_t(s.size())}, torch::kUInt8).clone();
-}
-
-std::string tensorText(const at::Tensor &t) {
-  at::Tensor c = t.contiguous();
-  return std::string(reinterpret_cast<const char *>(c.data_ptr<uint8_t>()), size_t(c.numel()));
 }
 
 } // namespace
@@ -116,48 +98,12 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
   if (perEpoch == 0 || validLoader.numBatches() == 0)
     throw std::invalid_argument(name_ + ": the train or valid split is empty");
 
-  std::string checkpoint = run.estimator.weightsDir.empty() ? "" : run.estimator.weightsDir + "/" + name_ + ".pt";
-  std::string fingerprint = search::SearchDriver::fingerprint(space, run.search) + " " + name_ + " " +
-                            std::to_string(seed) + " " + std::to_string(epochs_);
-  int64_t firstEpoch = 0;
-  if (run.driver.resume && !checkpoint.empty() && std::filesystem::exists(checkpoint)) {
-    std::string why;
-    try {
-      torch::serialize::InputArchive in;
-      in.load_from(checkpoint);
-      at::Tensor text, epoch, rng;
-      in.read("fingerprint", text);
-      if (tensorText(text) != fingerprint)
-        why = "it belongs to another search, seed or length";
-      else {
-        torch::serialize::InputArchive netIn, wIn, aIn;
-        in.read("network", netIn);
-        net->load(netIn);
-        in.read("weight_optimizer", wIn);
-        wopt->load(wIn);
-        in.read("arch_optimizer", aIn);
-        aopt.load(aIn);
-        in.read("epoch", epoch);
-        in.read("rng", rng);
-        at::Generator gen = at::detail::getDefaultCPUGenerator();
-        std::lock_guard<std::mutex> lock(gen.mutex());
-        gen.set_state(rng);
-        firstEpoch = epoch.item<int64_t>() + 1;
-      }
-    } catch (const c10::Error &e) {
-      why = e.what_without_backtrace();
-    } catch (const std::exception &e) {
-      why = e.what();
-    }
-    if (!why.empty()) {
-      if (size_t eol = why.find('\n'); eol != std::string::npos)
-        why.resize(eol);
-      throw search::FatalEstimatorError(checkpoint + ": cannot resume the " + name_ + " supernet from it (" + why +
-                                        "): delete it to search again, or pass a new --out folder");
-    }
-    if (log)
-      *log << name_ << ": resumed after epoch " << firstEpoch << " of " << epochs_ << " from " << checkpoint << "\n";
-  }
+  Checkpoint checkpoint(run, name_, std::to_string(epochs_));
+  int64_t firstEpoch = checkpoint.resume([&](torch::serialize::InputArchive &in) {
+    Checkpoint::get(in, "network", *net);
+    Checkpoint::get(in, "weight_optimizer", *wopt);
+    Checkpoint::get(in, "arch_optimizer", aopt);
+  });
   if (log && firstEpoch == 0)
     *log << name_ << ": mixed supernet of " << net->numModules() << " modules, " << alphas.size()
          << " mixed choices, " << epochs_ << " epoch(s) of " << perEpoch << " steps, "
@@ -223,36 +169,22 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
     for (auto &[key, value] : own.items())
       figures[key] = value;
     run.store.appendEpoch(epoch, figures);
-    if (!checkpoint.empty()) {
-      torch::serialize::OutputArchive out, netOut, wOut, aOut;
-      net->save(netOut);
-      wopt->save(wOut);
-      aopt.save(aOut);
-      out.write("network", netOut);
-      out.write("weight_optimizer", wOut);
-      out.write("arch_optimizer", aOut);
-      out.write("fingerprint", textTensor(fingerprint));
-      out.write("epoch", torch::tensor(epoch, torch::kInt64));
-      at::Generator gen = at::detail::getDefaultCPUGenerator();
-      {
-        std::lock_guard<std::mutex> lock(gen.mutex());
-        out.write("rng", gen.get_state());
-      }
-      std::filesystem::create_directories(run.estimator.weightsDir);
-      out.save_to(checkpoint + ".tmp");
-      std::filesystem::rename(checkpoint + ".tmp", checkpoint);
-    }
+    checkpoint.save(epoch, [&](torch::serialize::OutputArchive &out) {
+      Checkpoint::put(out, "network", *net);
+      Checkpoint::put(out, "weight_optimizer", *wopt);
+      Checkpoint::put(out, "arch_optimizer", aopt);
+    });
     if (log) {
       double meanEntropy = 0;
       for (auto &[name, h] : entropy)
         meanEntropy += h / double(entropy.size());
-      *log << name_ << ": epoch " << epoch + 1 << "/" << epochs_ << "  train loss " << fixed(trainLoss, 4) << " acc "
-           << fixed(trainAccuracy, 2) << "  valid loss " << fixed(v.loss, 4) << " acc " << fixed(v.accuracy, 2)
-           << "  entropy " << fixed(meanEntropy, 3);
+      *log << name_ << ": epoch " << epoch + 1 << "/" << epochs_ << "  train loss " << fixedText(trainLoss, 4) << " acc "
+           << fixedText(trainAccuracy, 2) << "  valid loss " << fixedText(v.loss, 4) << " acc " << fixedText(v.accuracy, 2)
+           << "  entropy " << fixedText(meanEntropy, 3);
       for (auto &[key, value] : own.items())
         if (value.is_number())
-          *log << "  " << key << " " << fixed(value.get<double>(), 3);
-      *log << "  " << fixed(now() - startTime, 1) << " s\n"
+          *log << "  " << key << " " << fixedText(value.get<double>(), 3);
+      *log << "  " << fixedText(now() - startTime, 1) << " s\n"
            << name_ << ":   derived " << space.id(derived) << "\n";
     }
   }
@@ -260,7 +192,7 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
   if (log) {
     *log << name_ << ": entropy of each choice:";
     for (auto &[name, h] : net->mixEntropies())
-      *log << " " << name << "=" << fixed(h, 3);
+      *log << " " << name << "=" << fixedText(h, 3);
     *log << "\n" << name_ << ": derived architecture " << space.id(derived) << "\n";
   }
   if (!run.trainDerived) {

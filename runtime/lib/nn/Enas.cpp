@@ -20,14 +20,12 @@
 //===----------------------------------------------------------------------===//
 #include "nasc/nn/OneShot.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
-#include <mutex>
 #include <sstream>
 
 namespace nasc::nn {
@@ -35,11 +33,6 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-std::string fixed(double v, int digits) {
-  std::ostringstream os;
-  os << std::fixed << std::setprecision(digits) << v;
-  return os.str();
-}
 
 /// The controller: an LSTM cell stepping through the space's discrete
 /// decisions.
@@ -86,14 +79,7 @@ struct ControllerImpl : torch::nn::Module {
 };
 TORCH_MODULE(Controller);
 
-at::Tensor textTensor(const std::string &s) {
-  return torch::from_blob(const_cast<char *>(s.data()), {int64_t(s.size())}, torch::kUInt8).clone();
-}
 
-std::string tensorText(const at::Tensor &t) {
-  at::Tensor c = t.contiguous();
-  return std::string(reinterpret_cast<const char *>(c.data_ptr<uint8_t>()), size_t(c.numel()));
-}
 
 class Enas : public OneShotMethod {
 public:
@@ -160,52 +146,17 @@ OneShotResult Enas::run(OneShotRun &run) {
     return 100.0 * logits.argmax(1).eq(b.labels).sum().item<double>() / double(b.labels.size(0));
   };
 
-  std::string checkpoint = run.estimator.weightsDir.empty() ? "" : run.estimator.weightsDir + "/enas.pt";
-  std::string fingerprint = search::SearchDriver::fingerprint(space, run.search) + " enas " + std::to_string(seed) +
-                            " " + std::to_string(epochs_);
-  int64_t firstEpoch = 0;
-  if (run.driver.resume && !checkpoint.empty() && std::filesystem::exists(checkpoint)) {
-    std::string why;
-    try {
-      torch::serialize::InputArchive in, netIn, ctrlIn, wIn, cIn;
-      in.load_from(checkpoint);
-      at::Tensor text, epoch, rng, base;
-      in.read("fingerprint", text);
-      if (tensorText(text) != fingerprint) {
-        why = "it belongs to another search, seed or length";
-      } else {
-        in.read("network", netIn);
-        net->load(netIn);
-        in.read("controller", ctrlIn);
-        controller->load(ctrlIn);
-        in.read("weight_optimizer", wIn);
-        wopt->load(wIn);
-        in.read("controller_optimizer", cIn);
-        copt.load(cIn);
-        in.read("baseline", base);
-        baseline = base[0].item<double>();
-        baselineSet = base[1].item<double>() != 0;
-        in.read("epoch", epoch);
-        in.read("rng", rng);
-        at::Generator gen = at::detail::getDefaultCPUGenerator();
-        std::lock_guard<std::mutex> lock(gen.mutex());
-        gen.set_state(rng);
-        firstEpoch = epoch.item<int64_t>() + 1;
-      }
-    } catch (const c10::Error &e) {
-      why = e.what_without_backtrace();
-    } catch (const std::exception &e) {
-      why = e.what();
-    }
-    if (!why.empty()) {
-      if (size_t eol = why.find('\n'); eol != std::string::npos)
-        why.resize(eol);
-      throw search::FatalEstimatorError(checkpoint + ": cannot resume the enas supernet from it (" + why +
-                                        "): delete it to search again, or pass a new --out folder");
-    }
-    if (log)
-      *log << "enas: resumed after epoch " << firstEpoch << " of " << epochs_ << " from " << checkpoint << "\n";
-  }
+  Checkpoint checkpoint(run, "enas", std::to_string(epochs_));
+  int64_t firstEpoch = checkpoint.resume([&](torch::serialize::InputArchive &in) {
+    Checkpoint::get(in, "network", *net);
+    Checkpoint::get(in, "controller", *controller);
+    Checkpoint::get(in, "weight_optimizer", *wopt);
+    Checkpoint::get(in, "controller_optimizer", copt);
+    at::Tensor base;
+    in.read("baseline", base);
+    baseline = base[0].item<double>();
+    baselineSet = base[1].item<double>() != 0;
+  });
   if (log && firstEpoch == 0)
     *log << "enas: single-path supernet of " << net->numModules() << " modules, an LSTM controller over "
          << space.discrete().size() << " decisions, " << epochs_ << " epoch(s) of " << perEpoch << " steps + "
@@ -277,32 +228,17 @@ OneShotResult Enas::run(OneShotRun &run) {
                                   {"derived", space.id(likely)},
                                   {"entropy", entropy},
                                   {"seconds", seconds}});
-    if (!checkpoint.empty()) {
-      torch::serialize::OutputArchive out, netOut, ctrlOut, wOut, cOut;
-      net->save(netOut);
-      controller->save(ctrlOut);
-      wopt->save(wOut);
-      copt.save(cOut);
-      out.write("network", netOut);
-      out.write("controller", ctrlOut);
-      out.write("weight_optimizer", wOut);
-      out.write("controller_optimizer", cOut);
+    checkpoint.save(epoch, [&](torch::serialize::OutputArchive &out) {
+      Checkpoint::put(out, "network", *net);
+      Checkpoint::put(out, "controller", *controller);
+      Checkpoint::put(out, "weight_optimizer", *wopt);
+      Checkpoint::put(out, "controller_optimizer", copt);
       out.write("baseline", torch::tensor({baseline, baselineSet ? 1.0 : 0.0}, torch::kDouble));
-      out.write("fingerprint", textTensor(fingerprint));
-      out.write("epoch", torch::tensor(epoch, torch::kInt64));
-      at::Generator gen = at::detail::getDefaultCPUGenerator();
-      {
-        std::lock_guard<std::mutex> lock(gen.mutex());
-        out.write("rng", gen.get_state());
-      }
-      std::filesystem::create_directories(run.estimator.weightsDir);
-      out.save_to(checkpoint + ".tmp");
-      std::filesystem::rename(checkpoint + ".tmp", checkpoint);
-    }
+    });
     if (log)
-      *log << "enas: epoch " << epoch + 1 << "/" << epochs_ << "  train loss " << fixed(trainLoss, 4) << " acc "
-           << fixed(trainAccuracy, 2) << "  reward " << fixed(rewardSum / double(controllerSteps_), 2)
-           << "  baseline " << fixed(baseline, 2) << "  " << fixed(seconds, 1) << " s\n"
+      *log << "enas: epoch " << epoch + 1 << "/" << epochs_ << "  train loss " << fixedText(trainLoss, 4) << " acc "
+           << fixedText(trainAccuracy, 2) << "  reward " << fixedText(rewardSum / double(controllerSteps_), 2)
+           << "  baseline " << fixedText(baseline, 2) << "  " << fixedText(seconds, 1) << " s\n"
            << "enas:   most likely " << space.id(likely) << "\n";
   }
   // The final choice: the best of `samples` controller samples on one valid batch.
@@ -327,7 +263,7 @@ OneShotResult Enas::run(OneShotRun &run) {
     throw std::runtime_error("enas: none of the " + std::to_string(samples_) +
                              " sampled architectures meets the space's requirements");
   if (log)
-    *log << "enas: best of " << samples_ << " samples (" << fixed(bestAccuracy, 2)
+    *log << "enas: best of " << samples_ << " samples (" << fixedText(bestAccuracy, 2)
          << "% on a valid batch with shared weights): " << space.id(chosen) << "\n";
   if (!run.trainDerived) {
     OneShotResult r;

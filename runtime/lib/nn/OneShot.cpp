@@ -1,6 +1,13 @@
 //===- OneShot.cpp - The registry of one-shot methods and their helpers ---===//
 #include "nasc/nn/OneShot.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
+#include <filesystem>
+#include <iomanip>
+#include <mutex>
+#include <sstream>
+
 #include <map>
 #include <stdexcept>
 
@@ -110,6 +117,83 @@ OneShotResult evaluateDerived(OneShotRun &run, const std::vector<Architecture> &
   search::SearchDriver driver(run.space, run.search, strategy, *r.estimator, &run.store, d);
   r.search = driver.run();
   return r;
+}
+
+namespace {
+at::Tensor textTensor(const std::string &s) {
+  return torch::from_blob(const_cast<char *>(s.data()), {int64_t(s.size())}, torch::kUInt8).clone();
+}
+
+std::string tensorText(const at::Tensor &t) {
+  at::Tensor c = t.contiguous();
+  return std::string(reinterpret_cast<const char *>(c.data_ptr<uint8_t>()), size_t(c.numel()));
+}
+} // namespace
+
+Checkpoint::Checkpoint(const OneShotRun &run, const std::string &method, const std::string &identity)
+    : run_(run), method_(method),
+      file_(run.estimator.weightsDir.empty() ? "" : run.estimator.weightsDir + "/" + method + ".pt"),
+      fingerprint_(search::SearchDriver::fingerprint(run.space, run.search) + " " + method + " " +
+                   std::to_string(run.estimator.seed) + " " + identity) {}
+
+int64_t Checkpoint::resume(const std::function<void(torch::serialize::InputArchive &)> &read) {
+  if (!run_.driver.resume || file_.empty() || !std::filesystem::exists(file_))
+    return 0;
+  std::string why;
+  int64_t next = 0;
+  try {
+    torch::serialize::InputArchive in;
+    in.load_from(file_);
+    at::Tensor text, epoch, rng;
+    in.read("fingerprint", text);
+    if (tensorText(text) != fingerprint_) {
+      why = "it belongs to another search, seed or length";
+    } else {
+      read(in);
+      in.read("epoch", epoch);
+      in.read("rng", rng);
+      at::Generator gen = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      gen.set_state(rng);
+      next = epoch.item<int64_t>() + 1;
+    }
+  } catch (const c10::Error &e) {
+    why = e.what_without_backtrace();
+  } catch (const std::exception &e) {
+    why = e.what();
+  }
+  if (!why.empty()) {
+    if (size_t eol = why.find('\n'); eol != std::string::npos)
+      why.resize(eol);
+    throw search::FatalEstimatorError(file_ + ": cannot resume the " + method_ + " search from it (" + why +
+                                      "): delete it to search again, or pass a new --out folder");
+  }
+  if (run_.estimator.log)
+    *run_.estimator.log << method_ << ": resumed after epoch " << next << " from " << file_ << "\n";
+  return next;
+}
+
+void Checkpoint::save(int64_t epoch, const std::function<void(torch::serialize::OutputArchive &)> &write) {
+  if (file_.empty())
+    return;
+  torch::serialize::OutputArchive out;
+  write(out);
+  out.write("fingerprint", textTensor(fingerprint_));
+  out.write("epoch", torch::tensor(epoch, torch::kInt64));
+  at::Generator gen = at::detail::getDefaultCPUGenerator();
+  {
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    out.write("rng", gen.get_state());
+  }
+  std::filesystem::create_directories(run_.estimator.weightsDir);
+  out.save_to(file_ + ".tmp");
+  std::filesystem::rename(file_ + ".tmp", file_);
+}
+
+std::string fixedText(double v, int digits) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(digits) << v;
+  return os.str();
 }
 
 } // namespace nasc::nn

@@ -87,6 +87,42 @@ TrainOptions supernetTrainOptions(const Space &space, const Json &search, int64_
 /// architectures trains and records them.
 OneShotResult evaluateDerived(OneShotRun &run, const std::vector<Architecture> &archs);
 
+/// A one-shot method's per-epoch checkpoint, RUN/weights/METHOD.pt: the
+/// parts the method writes (networks, optimizers, its own state) plus, always,
+/// a fingerprint of the search, method, seed and `identity` (its length),
+/// the epoch, and torch's CPU generator; saved through a temporary file and
+/// a rename, so a kill never leaves half of one.
+class Checkpoint {
+public:
+  Checkpoint(const OneShotRun &run, const std::string &method, const std::string &identity);
+  /// With --resume and the file present: checks the fingerprint, calls
+  /// `read`, restores the generator and returns the epoch to continue at;
+  /// 0 otherwise. A file that does not load or belongs to another run is a
+  /// FatalEstimatorError naming it.
+  int64_t resume(const std::function<void(torch::serialize::InputArchive &)> &read);
+  void save(int64_t epoch, const std::function<void(torch::serialize::OutputArchive &)> &write);
+  const std::string &file() const { return file_; }
+
+  /// A module's or optimizer's state under `key`.
+  template <class T> static void put(torch::serialize::OutputArchive &out, const char *key, const T &part) {
+    torch::serialize::OutputArchive sub;
+    part.save(sub);
+    out.write(key, sub);
+  }
+  template <class T> static void get(torch::serialize::InputArchive &in, const char *key, T &part) {
+    torch::serialize::InputArchive sub;
+    in.read(key, sub);
+    part.load(sub);
+  }
+
+private:
+  const OneShotRun &run_;
+  std::string method_, file_, fingerprint_;
+};
+
+/// `v` with `digits` decimals (log lines).
+std::string fixedText(double v, int digits);
+
 #define NASC_REGISTER_ONESHOT(IMPL, FACTORY)                                                                      \
   static const bool nascOneShotRegistered_##IMPL = [] {                                                           \
     ::nasc::nn::registerOneShot(#IMPL, FACTORY);                                                                  \
