@@ -871,6 +871,14 @@ Architecture Space::draw(Rng &rng) const {
   return canonical(a);
 }
 
+Architecture Space::first() const {
+  Architecture a;
+  a.choice.assign(discrete_.size(), 0);
+  for (size_t c : continuous_)
+    a.real.push_back(decisions_[c].lo);
+  return canonical(a);
+}
+
 Architecture Space::sample(Rng &rng) const {
   std::optional<std::string> last;
   for (int t = 0; t < kSampleTries; ++t) {

@@ -109,11 +109,7 @@ OneShotResult Enas::run(OneShotRun &run) {
   std::ostream *log = run.estimator.log;
   uint64_t seed = run.estimator.seed;
   torch::Device device = run.estimator.device;
-  Architecture start;
-  start.choice.assign(space.discrete().size(), 0);
-  for (size_t c : space.continuous())
-    start.real.push_back(space.decisions()[c].lo);
-  start = space.canonical(start);
+  Architecture start = space.first();
   SearchData d = loadSearchData(space, run.search, start, seed);
   TrainOptions o = supernetTrainOptions(space, run.search, epochs_, seed, device, d.augment);
 

@@ -1,11 +1,13 @@
 //===- Latency.cpp - Latency lookup tables of a space's operations --------===//
 #include "nasc/nn/Latency.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <ostream>
 #include <sstream>
 
@@ -69,11 +71,8 @@ LatencyTable LatencyTable::load(const std::string &file) {
 LatencyTable measureLatencyTable(const Json &ops, const Space &space, torch::Device device, int64_t batch,
                                  std::ostream *log, int warmup, int repeats) {
   std::map<std::string, runtime::ResolvedOp> configurations;
-  Architecture start;
-  start.choice.assign(space.discrete().size(), 0);
-  for (size_t c : space.continuous())
-    start.real.push_back(space.decisions()[c].lo);
-  Network::forEachConfiguration(ops, space, space.canonical(start),
+  Architecture start = space.first();
+  Network::forEachConfiguration(ops, space, start,
                                 [&](int64_t, const std::vector<runtime::PlacedOp> &placed) {
                                   for (const runtime::PlacedOp &p : placed)
                                     configurations.emplace(p.op.key(), p.op);
@@ -82,7 +81,15 @@ LatencyTable measureLatencyTable(const Json &ops, const Space &space, torch::Dev
   t.device = device.str();
   t.batch = batch;
   torch::NoGradGuard guard;
-  torch::manual_seed(0);
+  // Random inputs and fresh layers draw from torch's generator: its state is
+  // put back afterwards, so measuring (FBNet does it when a search starts)
+  // does not change what a seeded search draws next.
+  at::Generator gen = at::detail::getDefaultCPUGenerator();
+  at::Tensor saved;
+  {
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    saved = gen.get_state();
+  }
   struct Entry {
     std::shared_ptr<Layer> layer;
     at::Tensor input;
@@ -115,6 +122,10 @@ LatencyTable measureLatencyTable(const Json &ops, const Space &space, torch::Dev
   for (auto &[key, e] : entries) {
     std::sort(e.times.begin(), e.times.end());
     t.ms[key] = e.times[e.times.size() / 2];
+  }
+  {
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(saved);
   }
   if (log)
     *log << "latency table: " << t.ms.size() << " op configurations measured on " << t.device << " at batch "

@@ -92,11 +92,8 @@ bool oneShotFlag(const Json &args, const char *key, bool fallback) {
 
 TrainOptions supernetTrainOptions(const Space &space, const Json &search, int64_t epochs, uint64_t seed,
                                   torch::Device device, const data::Augment &augment) {
-  Architecture first;
-  first.choice.assign(space.discrete().size(), 0);
-  for (size_t c : space.continuous())
-    first.real.push_back(space.decisions()[c].lo);
-  std::map<std::string, Json> values = space.values(space.canonical(first));
+  Architecture first = space.first();
+  std::map<std::string, Json> values = space.values(first);
   runtime::Env env;
   env.decisions = &values;
   const Json &settings = search.at("settings");

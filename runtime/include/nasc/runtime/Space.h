@@ -130,6 +130,9 @@ public:
   /// A uniform random architecture that satisfies the constraints over
   /// decisions (rejection, then a clear std::runtime_error if none is found).
   Architecture sample(Rng &rng) const;
+  /// The canonical architecture of every discrete decision's first value
+  /// and every continuous one's lower bound (where a supernet starts).
+  Architecture first() const;
   /// `a` with exactly one active discrete decision changed (or, when
   /// `rate` > 0, each independently with probability `rate`, at least one);
   /// feasible. A continuous decision counts as one more gene (redrawn when
