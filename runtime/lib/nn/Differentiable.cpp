@@ -120,27 +120,13 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
       architectureGradient(*net, *wopt, o, lr, batch, valid, epoch);
       aopt.step();
       // Weight step on the train batch.
-      for (auto &group : wopt->param_groups())
-        group.options().set_lr(lr);
-      // Gradients set to none, not zero: a weight no path of this step
-      // reached (GDAS) is left alone, as PyTorch 2's zero_grad does, so a
-      // step does not depend on which weights earlier steps reached (a
-      // resumed search starts with none).
-      for (at::Tensor &w : weights)
-        w.mutable_grad() = at::Tensor();
       beforeForward(*net, epoch);
-      at::Tensor logits = net->forward(batch.images);
-      at::Tensor loss =
-          F::cross_entropy(logits, batch.labels, F::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
-      loss.backward();
-      if (o.grad_clip > 0)
-        torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
-      wopt->step();
+      WeightStep w = weightStep(*net, *wopt, weights, batch, o, lr);
       for (const at::Tensor &a : alphas) // the weight step's backward reached them too
         a.mutable_grad() = at::Tensor();
       int64_t b = batch.labels.size(0);
-      lossSum += loss.item<double>() * b;
-      correct += logits.detach().argmax(1).eq(batch.labels).sum().item<int64_t>();
+      lossSum += w.loss * b;
+      correct += w.correct;
       seen += b;
     }
     double trainLoss = seen ? lossSum / seen : 0, trainAccuracy = seen ? 100.0 * correct / seen : 0;

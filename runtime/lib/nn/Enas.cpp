@@ -173,20 +173,10 @@ OneShotResult Enas::run(OneShotRun &run) {
         choice = controller->sample().choice;
       }
       net->setArchitecture(architecture(choice));
-      for (auto &group : wopt->param_groups())
-        group.options().set_lr(scheduledLr(o, step, total));
-      for (at::Tensor &w : weights) // none, not zero: only this path's weights move
-        w.mutable_grad() = at::Tensor();
-      at::Tensor logits = net->forward(batch.images);
-      at::Tensor loss =
-          F::cross_entropy(logits, batch.labels, F::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
-      loss.backward();
-      if (o.grad_clip > 0)
-        torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
-      wopt->step();
+      WeightStep w = weightStep(*net, *wopt, weights, batch, o, scheduledLr(o, step, total));
       int64_t b = batch.labels.size(0);
-      lossSum += loss.item<double>() * b;
-      correct += logits.detach().argmax(1).eq(batch.labels).sum().item<int64_t>();
+      lossSum += w.loss * b;
+      correct += w.correct;
       seen += b;
     }
     double trainLoss = seen ? lossSum / seen : 0, trainAccuracy = seen ? 100.0 * correct / seen : 0;

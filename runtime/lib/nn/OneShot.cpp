@@ -2,6 +2,7 @@
 #include "nasc/nn/OneShot.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
 
 #include <filesystem>
 #include <iomanip>
@@ -185,6 +186,22 @@ void Checkpoint::save(int64_t epoch, const std::function<void(torch::serialize::
   std::filesystem::create_directories(run_.estimator.weightsDir);
   out.save_to(file_ + ".tmp");
   std::filesystem::rename(file_ + ".tmp", file_);
+}
+
+WeightStep weightStep(Network &net, torch::optim::Optimizer &opt, const std::vector<at::Tensor> &weights,
+                      const data::Batch &batch, const TrainOptions &o, double lr) {
+  for (auto &group : opt.param_groups())
+    group.options().set_lr(lr);
+  for (const at::Tensor &w : weights)
+    w.mutable_grad() = at::Tensor();
+  at::Tensor logits = net.forward(batch.images);
+  at::Tensor loss = torch::nn::functional::cross_entropy(
+      logits, batch.labels, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
+  loss.backward();
+  if (o.grad_clip > 0)
+    torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
+  opt.step();
+  return {loss.item<double>(), logits.detach().argmax(1).eq(batch.labels).sum().item<int64_t>()};
 }
 
 std::string fixedText(double v, int digits) {

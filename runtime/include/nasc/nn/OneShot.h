@@ -82,6 +82,20 @@ bool oneShotFlag(const Json &args, const char *key, bool fallback);
 TrainOptions supernetTrainOptions(const Space &space, const Json &search, int64_t epochs, uint64_t seed,
                                   torch::Device device, const data::Augment &augment);
 
+/// One weight step of a supernet on `batch` at learning rate `lr`:
+/// gradients set to none first (not zero: a weight no path of this step
+/// reaches is left alone, as PyTorch 2's zero_grad does, so a step does not
+/// depend on what earlier steps reached, which a resumed search cannot
+/// know), forward, cross-entropy with the options' label smoothing,
+/// backward, clipping, the optimizer's step. Returns the batch's loss and
+/// how many it classified right.
+struct WeightStep {
+  double loss = 0;
+  int64_t correct = 0;
+};
+WeightStep weightStep(Network &net, torch::optim::Optimizer &opt, const std::vector<at::Tensor> &weights,
+                      const data::Batch &batch, const TrainOptions &o, double lr);
+
 /// Runs the search's estimator on `archs` through the driver (one store
 /// row each, resumable like any search): how a method that derives
 /// architectures trains and records them.
