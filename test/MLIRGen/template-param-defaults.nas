@@ -1,7 +1,7 @@
 // Template parameter defaults may use the earlier parameters, as op defaults
 // do: the value flows into each instance (given arguments override it), and
 // a network's defaults so computed still make it a space as it stands.
-// RUN: nasc compile --emit=mlir %s | FileCheck %s --check-prefix=GEN
+// RUN: nasc compile --emit=mlir %s | FileCheck %s
 // RUN: nasc compile --emit=mlir-lowered %s | FileCheck %s --check-prefix=LOW
 // RUN: nasc info %s | FileCheck %s --check-prefix=INFO
 
@@ -15,7 +15,7 @@ cell Stage(C: int, cin: int = C, k: int = round(cin / 4) + 1) {
   output x |> conv(cin, kernel=k) |> conv(C);
 }
 
-// GEN: nas.template network @Net params ["C", "D"] inputs ["x"] attributes {param_defaults = [16, 17]}
+// CHECK: nas.template network @Net params ["C", "D"] inputs ["x"] attributes {param_defaults = [16, 17]}
 network Net(C: int = 2 * 8, D: int = C + 1) {
   input x: tensor(3, 8, 8);
   output x |> conv(D) |> Stage(C) |> Stage(C, cin=7) |> Stage(C, k=9) |> Stage(4, 12);

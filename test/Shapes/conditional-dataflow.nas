@@ -10,15 +10,15 @@
 // x 2 = 18). DepthReq: R's k counts where R is used, 1 + 3 + 3 x 3 = 13
 // (not 27), and R requires k != 1 only there: 1 + 2 + 2 x 2 = 7 feasible
 // (not 3 x 2 x 2 = 12).
-// RUN: nasc info %S/Inputs/if-depth.nas | FileCheck %s --check-prefix=DEPTH
-// DEPTH: space Depth.space
-// DEPTH: size: 10 architectures
-// DEPTH: depth: int range 4..6 step 1
-// DEPTH-NEXT: m5: categorical [1, 3, 5] (used only when the condition on 'depth' is true)
-// DEPTH-NEXT: m6: categorical [1, 3] (used only when the condition on 'depth' is true)
-// DEPTH: space DepthReq.space
-// DEPTH: size: 13 architectures
-// DEPTH: feasible: 7 architectures meet the requirements over decisions
+// RUN: nasc info %S/Inputs/if-depth.nas | FileCheck %s
+// CHECK: space Depth.space
+// CHECK: size: 10 architectures
+// CHECK: depth: int range 4..6 step 1
+// CHECK-NEXT: m5: categorical [1, 3, 5] (used only when the condition on 'depth' is true)
+// CHECK-NEXT: m6: categorical [1, 3] (used only when the condition on 'depth' is true)
+// CHECK: space DepthReq.space
+// CHECK: size: 13 architectures
+// CHECK: feasible: 7 architectures meet the requirements over decisions
 // Enumerated: the 18 decision vectors are 10 architectures (canonical IDs).
 // RUN: %python %S/Inputs/enumerate-archs.py %S/Inputs/if-depth.nas Depth.space "depth=4|5|6" "m5=1|3|5" "m6=1|3" | FileCheck %s --check-prefix=DEPTH-ENUM
 // DEPTH-ENUM: 18 vectors, 10 architectures
