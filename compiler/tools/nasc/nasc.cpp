@@ -291,6 +291,27 @@ int runOnFile(const Options &options, const std::string &file) {
 
 } // namespace
 
+/// Compiles `source` into the artefact `output` (removed again on failure).
+int compileArtefact(const std::string &source, const std::string &stdlib, const std::string &output) {
+  Options compile;
+  compile.command = "compile";
+  compile.emit = "artefact";
+  compile.stdlib = stdlib;
+  compile.output = output;
+  int status = runOnFile(compile, source);
+  if (status)
+    llvm::sys::fs::remove(output);
+  return status;
+}
+
+/// nasc-run, beside this binary.
+std::string runtimePath(const char *argv0) {
+  std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&usageError);
+  llvm::SmallString<256> runtime(llvm::sys::path::parent_path(exe));
+  llvm::sys::path::append(runtime, "nasc-run");
+  return runtime.str().str();
+}
+
 /// `nasc search|train FILE.nas ...`: compiles FILE for OUT/space.nasa and
 /// hands over to nasc-run (beside this binary), which links LibTorch.
 int runRuntime(const char *argv0, std::vector<std::string> args) {
@@ -342,19 +363,10 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
   // there (the folder in use, a store and no --resume, a resume of another
   // space or seed) removes it and leaves the folder as it was.
   std::string artefact = out + "/space.nasa";
-  Options compile;
-  compile.command = "compile";
-  compile.emit = "artefact";
-  compile.stdlib = stdlib;
-  compile.output = artefact + "." + std::to_string(getpid()) + ".new";
-  if (int status = runOnFile(compile, source)) {
-    llvm::sys::fs::remove(compile.output);
+  std::string temporary = artefact + "." + std::to_string(getpid()) + ".new";
+  if (int status = compileArtefact(source, stdlib, temporary))
     return status;
-  }
-  std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&usageError);
-  llvm::SmallString<256> runtime(llvm::sys::path::parent_path(exe));
-  llvm::sys::path::append(runtime, "nasc-run");
-  std::vector<std::string> forwarded{runtime.str().str(), args[0], compile.output, "--source", source,
+  std::vector<std::string> forwarded{runtimePath(argv0), args[0], temporary, "--source", source,
                                      "--install-artefact", artefact};
   forwarded.insert(forwarded.end(), rest.begin(), rest.end());
   if (!hasOut)
@@ -366,7 +378,7 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
   llvm::outs().flush();
   execv(argvOut[0], argvOut.data());
   int error = errno;
-  llvm::sys::fs::remove(compile.output);
+  llvm::sys::fs::remove(temporary);
   llvm::errs() << "nasc: error: cannot run the runtime '" << argvOut[0] << "': " << strerror(error)
                << " (build the nasc-run target)\n";
   return 1;
@@ -404,26 +416,17 @@ int runLatencyTable(const char *argv0, std::vector<std::string> args) {
     return usageError("'latency-table' needs a .nas file");
   if (output.empty())
     return usageError("'latency-table' needs -o FILE (where the table goes)");
-  Options compile;
-  compile.command = "compile";
-  compile.emit = "artefact";
-  compile.stdlib = stdlib;
-  compile.output = output + "." + std::to_string(getpid()) + ".nasa";
-  if (int status = runOnFile(compile, source)) {
-    llvm::sys::fs::remove(compile.output);
+  std::string temporary = output + "." + std::to_string(getpid()) + ".nasa";
+  if (int status = compileArtefact(source, stdlib, temporary))
     return status;
-  }
-  std::string exe = llvm::sys::fs::getMainExecutable(argv0, (void *)&usageError);
-  llvm::SmallString<256> runtime(llvm::sys::path::parent_path(exe));
-  llvm::sys::path::append(runtime, "nasc-run");
-  std::vector<std::string> forwarded{runtime.str().str(), "latency-table", compile.output, "--source", source,
+  std::vector<std::string> forwarded{runtimePath(argv0), "latency-table", temporary, "--source", source,
                                      "--out", output};
   forwarded.insert(forwarded.end(), rest.begin(), rest.end());
   std::vector<llvm::StringRef> argvOut(forwarded.begin(), forwarded.end());
   llvm::outs().flush();
   std::string error;
   int status = llvm::sys::ExecuteAndWait(forwarded[0], argvOut, std::nullopt, {}, 0, 0, &error);
-  llvm::sys::fs::remove(compile.output);
+  llvm::sys::fs::remove(temporary);
   if (status < 0) {
     llvm::errs() << "nasc: error: cannot run the runtime '" << forwarded[0] << "': " << error
                  << " (build the nasc-run target)\n";
