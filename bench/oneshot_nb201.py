@@ -17,9 +17,12 @@ import argparse, csv, os, re, statistics, subprocess, sys, tempfile, time
 
 PUBLISHED = {"darts": "54.30 (DARTS-V1/V2, collapse onto skip connections)", "gdas": "93.51-93.61",
              "enas": "54.30", "drnas": "94.36", "fair_darts": "not published on NB201",
-             "fbnet": "not published on NB201", "optimum": "94.37"}
+             "fbnet": "not published on NB201", "pc_darts": "93.41", "proxyless": "not published on NB201",
+             "optimum": "94.37"}
 ARGS = {"darts": "arch_lr=3e-4", "gdas": "arch_lr=3e-4, tau_max=10.0, tau_min=0.1", "fair_darts": "arch_lr=3e-4",
-        "drnas": "arch_lr=3e-4", "enas": "controller_steps=50, samples=100", "fbnet": "arch_lr=0.01"}
+        "drnas": "arch_lr=3e-4", "enas": "controller_steps=50, samples=100", "fbnet": "arch_lr=0.01",
+        # The papers' warm-up (15 of 50, 40 of 120 epochs) scaled to the run.
+        "pc_darts": "arch_lr=6e-4, warmup={warmup_pc}", "proxyless": "arch_lr=1e-3, warmup={warmup_proxyless}"}
 EDGES = ["e0_1", "e0_2", "e1_2", "e0_3", "e1_3", "e2_3"]
 
 
@@ -58,7 +61,8 @@ search S {{
   space = NasBench201(C={a.C}, N={a.N});
   dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.5);
   optimizer = sgd(lr=0.025, momentum=0.9, weight_decay=3e-4, batch_size=64);
-  strategy = {method}(epochs={a.epochs}, {ARGS[method]});
+  strategy = {method}(epochs={a.epochs}, {ARGS[method].format(warmup_pc=a.epochs * 15 // 50,
+                                                                warmup_proxyless=a.epochs * 40 // 120)});
   maximize accuracy;
 }}
 """)

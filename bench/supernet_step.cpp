@@ -88,7 +88,7 @@ int main(int argc, char **argv) {
           int64_t k = soft.argmax().item<int64_t>();
           at::Tensor hard = torch::zeros_like(soft.detach());
           hard[k] = 1.0;
-          net->overrideMixWeights(name, hard - soft.detach() + soft, k);
+          net->overrideMixWeights(name, hard - soft.detach() + soft, {k});
         }
       opt.zero_grad();
       torch::nn::functional::cross_entropy(net->forward(b.images), b.labels).backward();

@@ -47,6 +47,22 @@ strategy darts(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, second_or
 strategy gdas(arch_lr: float = 3e-4, arch_weight_decay: float = 1e-3, tau_max: float = 10.0,
               tau_min: float = 0.1, epochs: int = 250) = "gdas";
 
+// PC-DARTS (Xu et al. 2020): first-order DARTS whose mixed choices run on
+// 1/`partial` of their channels (the rest pass by, then a channel shuffle)
+// and whose input choices weight their edges by softmax(beta)
+// (`edge_normalization`); architecture steps start after `warmup` epochs.
+strategy pc_darts(arch_lr: float = 6e-4, arch_weight_decay: float = 1e-3, partial: int = 4,
+                  edge_normalization: bool = true, warmup: int = 15, epochs: int = 50) = "pc_darts";
+
+// ProxylessNAS (Cai et al. 2019): binarized paths, one sampled path per
+// weight step and two per architecture step (single-path memory), alphas by
+// Adam through the binary gates; the latency the search's objective reads
+// enters the loss (accuracy * f(latency) -> CE / f(LAT); accuracy +
+// f(latency) -> CE - f(LAT)), LAT expected from a lookup table: the file
+// `latency` (nasc latency-table), or measured on this device at the start.
+strategy proxyless(arch_lr: float = 1e-3, arch_weight_decay: float = 0.0, latency: string = "", warmup: int = 40,
+                   epochs: int = 120) = "proxyless";
+
 // Fair DARTS (Chu et al. 2020): DARTS with an independent sigmoid weight per
 // alternative (no softmax competition) and a zero-one loss, times
 // `zero_one_weight`, pushing each weight toward 0 or 1.

@@ -44,7 +44,8 @@ mlir::LogicalResult nasc::lowerModule(mlir::ModuleOp module, bool mergeAlternati
       if (setting.getKey() != "strategy" || !strategy)
         continue;
       auto def = mlir::SymbolTable::lookupNearestSymbolFrom<nas::ExternDefOp>(strategy, strategy.getComponentAttr());
-      static const llvm::StringRef differentiable[] = {"darts", "gdas", "fair_darts", "drnas", "fbnet"};
+      static const llvm::StringRef differentiable[] = {"darts",  "gdas",      "pc_darts", "fair_darts",
+                                                       "drnas", "proxyless", "fbnet"};
       if (!def || !llvm::is_contained(differentiable, def.getImpl()))
         continue;
       auto space = mlir::SymbolTable::lookupNearestSymbolFrom<nas::SpaceOp>(
@@ -458,7 +459,7 @@ void nasc::printInfo(mlir::ModuleOp module, llvm::raw_ostream &os, bool json) {
     }
     auto differentiable = space->getAttrOfType<mlir::BoolAttr>("nas.differentiable");
     os << "  estimators: full training, low fidelity, zero-cost, single-path supernet: yes; "
-       << "differentiable supernet (darts, gdas, fair_darts, drnas, fbnet): ";
+       << "differentiable supernet (darts, gdas, pc_darts, fair_darts, drnas, proxyless, fbnet): ";
     if (differentiable && differentiable.getValue())
       os << "yes\n";
     else if (auto reason = space->getAttrOfType<mlir::StringAttr>("nas.differentiable_reason"))

@@ -236,6 +236,25 @@ Plan plan(const Json &ops, const Space &space, const Architecture &a, bool every
       p.ops[i].clear();
     }
   }
+  // Data flow from the inputs, through ops that are not `zero`.
+  std::vector<bool> fromInput(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    if (!p.live[i])
+      continue;
+    const std::string kind = kindOf(i);
+    if (kind == "input") {
+      fromInput[i] = true;
+      continue;
+    }
+    bool any = false;
+    for (int64_t j : (kind == "sum" || kind == "concat") ? operands(i) : reads(i))
+      any = any || (j >= 0 && size_t(j) < n && fromInput[size_t(j)]);
+    if (kind == "apply")
+      for (const PlacedOp &o : p.ops[i])
+        any = any && o.op.impl != "zero";
+    fromInput[i] = any;
+  }
+  p.readsInput = fromInput[size_t(p.output)];
   return p;
 }
 

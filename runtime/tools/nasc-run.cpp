@@ -21,6 +21,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -47,7 +48,9 @@ commands:
   latency-table SPACE.nasa --out FILE
                          measure the latency of every op configuration of the
                          search's space on --device at --latency-batch (FBNet's
-                         lookup table; JSON)
+                         lookup table; JSON); with --fit FILE.csv --fit-device D,
+                         fit the table to the whole networks' latencies on
+                         device D in FILE (nb201_latency_ms.csv) instead
 
 options:
   --search NAME          which search block of the artefact
@@ -83,6 +86,7 @@ Every option also takes the form --option=VALUE. Numbers are decimal digits:
 
 struct Options {
   std::string command, artefact, search, strategy, estimator, out, source, arch, device, installArtefact;
+  std::string fit, fitDevice; // latency-table --fit FILE.csv --fit-device D
   std::optional<uint64_t> budget, seed;
   std::optional<double> timeLimit;
   int64_t epochs = 0, latencyBatch = 1;
@@ -332,6 +336,34 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   return 0;
 }
 
+/// `latency-table --fit FILE.csv --fit-device D`: per-op latencies fit to
+/// the whole networks' latencies of device D (nn::fitLatencyTable).
+nn::LatencyTable fitLatencyTable(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space) {
+  if (o.fitDevice.empty())
+    throw cli::OptionError("--fit needs --fit-device D (which column of " + o.fit + " to fit)");
+  search::TableEstimator::LatencyFile file = search::TableEstimator::readLatencies(space, o.fit);
+  if (std::find(file.devices.begin(), file.devices.end(), o.fitDevice) == file.devices.end()) {
+    std::string known;
+    for (const std::string &d : file.devices)
+      known += (known.empty() ? "" : ", ") + d;
+    throw std::runtime_error(o.fit + ": no device '" + o.fitDevice + "' (its devices are " + known + ")");
+  }
+  std::vector<nn::MeasuredLatency> samples;
+  for (const auto &row : file.rows)
+    samples.push_back({space.parseId(row.id), row.ms.at(o.fitDevice)});
+  // NAS-Bench-201's figures are at batch 1 except titan_rtx_256's.
+  int64_t batch = o.fitDevice.size() > 4 && o.fitDevice.compare(o.fitDevice.size() - 4, 4, "_256") == 0 ? 256 : 1;
+  nn::LatencyFit fit = nn::fitLatencyTable(artefact.ops(), space, samples, o.fitDevice, batch);
+  fit.table.fitted["from"] = o.fit;
+  std::cout << std::fixed << std::setprecision(2) << "latency fit: " << fit.samples << " networks of " << o.fit
+            << " on " << o.fitDevice << " (" << fit.constant
+            << " left out: their output does not depend on their input): mean |error| " << fit.meanErrorPct << "% (fit to all); held out "
+            << fit.heldOut << ": mean |error| " << fit.heldOutErrorPct << "%, max " << fit.heldOutMaxErrorPct
+            << "%; base " << fit.table.baseMs << " ms\n"
+            << std::defaultfloat;
+  return fit.table;
+}
+
 /// `nasc-run latency-table SPACE.nasa --out FILE`: the latency of every op
 /// configuration of the search's space on this device (nn/Latency.h).
 int runLatencyTable(const Options &o) {
@@ -340,10 +372,16 @@ int runLatencyTable(const Options &o) {
   runtime::Artefact artefact = loadArtefact(o);
   const Json &search = pickSearch(artefact, o.search);
   runtime::Space space(artefact.space(search.at("settings").at("space").at("space").get<std::string>()), &search);
-  nn::useAllCores();
-  torch::Device device = deviceOf(o.device);
-  nn::LatencyTable table =
-      nn::measureLatencyTable(artefact.ops(), space, device, o.latencyBatch, o.quiet ? nullptr : &std::cerr);
+  nn::LatencyTable table;
+  if (!o.fit.empty()) {
+    table = fitLatencyTable(o, artefact, space);
+  } else {
+    if (!o.fitDevice.empty())
+      throw cli::OptionError("--fit-device names a device of the --fit file; give --fit FILE.csv too");
+    nn::useAllCores();
+    torch::Device device = deviceOf(o.device);
+    table = nn::measureLatencyTable(artefact.ops(), space, device, o.latencyBatch, o.quiet ? nullptr : &std::cerr);
+  }
   std::string tmp = o.out + ".tmp";
   {
     std::ofstream out(tmp);
@@ -428,6 +466,10 @@ int main(int argc, char **argv) {
         o.arch = args.value();
       else if (a == "--device")
         o.device = checkDevice(args.value());
+      else if (a == "--fit")
+        o.fit = args.value();
+      else if (a == "--fit-device")
+        o.fitDevice = args.value();
       else if (a == "--resume" || a == "--quiet" || a == "--derive-only") {
         if (args.hasInlineValue())
           return usage(a + " takes no value");

@@ -3,9 +3,9 @@
 // so every feature map must have one shape in every architecture.
 // RUN: not nasc compile --emit=mlir-lowered %s 2>&1 | FileCheck %s
 // RUN: nasc info %stdlib/spaces/nb201.nas | FileCheck %s --check-prefix=NB201
-// NB201: estimators: full training, low fidelity, zero-cost, single-path supernet: yes; differentiable supernet (darts, gdas, fair_darts, drnas, fbnet): yes
+// NB201: estimators: full training, low fidelity, zero-cost, single-path supernet: yes; differentiable supernet (darts, gdas, pc_darts, fair_darts, drnas, proxyless, fbnet): yes
 // RUN: nasc info %examples/fashion_mnist.nas | FileCheck %s --check-prefix=WIDTH
-// WIDTH: differentiable supernet (darts, gdas, fair_darts, drnas, fbnet): no: the shape of the feature map at {{.*}}fashion_mnist.nas:{{[0-9]+}}:{{[0-9]+}} depends on 'width1'
+// WIDTH: differentiable supernet (darts, gdas, pc_darts, fair_darts, drnas, proxyless, fbnet): no: the shape of the feature map at {{.*}}fashion_mnist.nas:{{[0-9]+}}:{{[0-9]+}} depends on 'width1'
 
 op conv(out: int = in_channels) = "conv2d" { out_channels = out; }
 op relu() = "relu";

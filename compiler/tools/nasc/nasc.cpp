@@ -79,7 +79,11 @@ commands:
   latency-table FILE -o TABLE.json [--device D] [--latency-batch N] [--search S]
                          measure every op configuration of the search's space on
                          this machine: the lookup table of hardware-aware search
-                         (fbnet's `latency`)
+                         (fbnet's and proxyless's `latency`)
+      --fit FILE.csv --fit-device D
+                         instead, fit per-op latencies to the whole networks'
+                         latencies of device D in FILE (NAS-Bench-201's
+                         nb201_latency_ms.csv: pixel3, raspi4, fpga, ...)
   viz FILE               draw the space: each cell or block as its DAG with the
                          decisions on its edges, each network as its layers and
                          template instances (sharing key, repetitions)
@@ -387,7 +391,8 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
 /// `nasc latency-table FILE.nas -o TABLE.json ...`: compiles FILE into a
 /// temporary artefact, runs `nasc-run latency-table` on it, removes it.
 int runLatencyTable(const char *argv0, std::vector<std::string> args) {
-  static const std::set<std::string> withValue = {"--search", "--device", "--latency-batch", "--stdlib", "-o", "--out"};
+  static const std::set<std::string> withValue = {"--search", "--device",     "--latency-batch", "--stdlib",
+                                                  "-o",       "--out",        "--fit",           "--fit-device"};
   std::string source, output, stdlib;
   std::vector<std::string> rest;
   for (size_t i = 1; i < args.size(); ++i) {

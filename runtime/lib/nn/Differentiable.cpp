@@ -50,9 +50,13 @@ std::vector<at::Tensor> gradients(const at::Tensor &loss, const std::vector<at::
 DifferentiableMethod::DifferentiableMethod(std::string name, const Json &args, int64_t defaultEpochs)
     : name_(std::move(name)), archLr_(oneShotNumber(args, "arch_lr", 3e-4)),
       archWeightDecay_(oneShotNumber(args, "arch_weight_decay", 1e-3)),
-      epochs_(int64_t(oneShotNumber(args, "epochs", double(defaultEpochs)))) {
+      epochs_(int64_t(oneShotNumber(args, "epochs", double(defaultEpochs)))),
+      warmup_(int64_t(oneShotNumber(args, "warmup", 0.0))) {
   if (epochs_ < 1)
     throw std::invalid_argument(name_ + ": epochs must be at least 1");
+  if (warmup_ < 0 || warmup_ >= epochs_)
+    throw std::invalid_argument(name_ + ": warmup must be at least 0 and less than epochs (" +
+                                std::to_string(epochs_) + ")");
   if (!(archLr_ > 0))
     throw std::invalid_argument(name_ + ": arch_lr must be positive");
 }
@@ -79,7 +83,7 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
   TrainOptions o = supernetTrainOptions(space, run.search, epochs_, seed, device, d.augment);
 
   torch::manual_seed(seed);
-  std::shared_ptr<Network> net = Network::supernet(run.ops, space, Mode::Mixed, start);
+  std::shared_ptr<Network> net = Network::supernet(run.ops, space, Mode::Mixed, start, mixedOptions());
   net->to(device);
   configure(*net);
   std::vector<at::Tensor> weights = net->weightParameters(), alphas = net->architectureParameters();
@@ -87,7 +91,7 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
     throw std::invalid_argument(name_ + ": space " + space.name() +
                                 " has no choice among layers: there is nothing to mix (use a black-box strategy)");
   std::unique_ptr<torch::optim::Optimizer> wopt = makeOptimizer(weights, o);
-  torch::optim::Adam aopt(alphas, torch::optim::AdamOptions(archLr_).betas({0.5, 0.999}).weight_decay(archWeightDecay_));
+  torch::optim::Adam aopt(alphas, torch::optim::AdamOptions(archLr_).betas({archBeta1_, 0.999}).weight_decay(archWeightDecay_));
   data::Loader trainLoader(d.train, o.batch_size, /*shuffle=*/true, seed, d.augment, d.norm, device);
   data::Loader validLoader(d.valid, o.batch_size, /*shuffle=*/true, seed + 1, d.augment, d.norm, device);
   int64_t perEpoch = trainLoader.numBatches(), total = perEpoch * epochs_;
@@ -101,9 +105,10 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
     Checkpoint::get(in, "arch_optimizer", aopt);
   });
   if (log && firstEpoch == 0)
-    *log << name_ << ": mixed supernet of " << net->numModules() << " modules, " << alphas.size()
+    *log << name_ << ": mixed supernet of " << net->numModules() << " modules, " << net->alphas().size()
          << " mixed choices, " << epochs_ << " epoch(s) of " << perEpoch << " steps, "
-         << describe() << "\n";
+         << (warmup_ ? "architecture steps from epoch " + std::to_string(warmup_ + 1) + ", " : "") << describe()
+         << "\n";
 
   for (int64_t epoch = firstEpoch; epoch < epochs_; ++epoch) {
     double startTime = now(), lossSum = 0;
@@ -115,10 +120,13 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
     for (int64_t i = 0; trainLoader.next(batch); ++i, ++step) {
       data::Batch valid = validLoader.batch(i % validLoader.numBatches());
       double lr = scheduledLr(o, step, total);
-      // Architecture step on the valid batch.
-      aopt.zero_grad();
-      architectureGradient(*net, *wopt, o, lr, batch, valid, epoch);
-      aopt.step();
+      // Architecture step on the valid batch (after the warm-up).
+      if (epoch >= warmup_) {
+        aopt.zero_grad();
+        architectureGradient(*net, *wopt, o, lr, batch, valid, epoch);
+        aopt.step();
+        afterArchitectureStep(*net);
+      }
       // Weight step on the train batch.
       beforeForward(*net, epoch);
       WeightStep w = weightStep(*net, *wopt, weights, batch, o, lr);

@@ -27,6 +27,8 @@ protected:
   /// Once the supernet is built (before a checkpoint is loaded): how its
   /// alphas become mixing weights (Network::setMixing).
   virtual void configure(Network &net) {}
+  /// How the supernet mixes (PC-DARTS: partial channels, edge weights).
+  virtual MixedOptions mixedOptions() const { return {}; }
   /// The loss of the default architecture step given the valid batch's
   /// cross-entropy (Fair DARTS adds its zero-one loss, DrNAS its
   /// concentration penalty, FBNet multiplies by its latency factor).
@@ -43,12 +45,20 @@ protected:
   /// order, the valid loss at the current weights).
   virtual void architectureGradient(Network &net, torch::optim::Optimizer &weightOptimizer, const TrainOptions &o,
                                     double lr, const data::Batch &train, const data::Batch &valid, int64_t epoch);
+  /// After each architecture step's optimizer step (ProxylessNAS rescales
+  /// the alphas it moved).
+  virtual void afterArchitectureStep(Network &net) {}
   /// One line for the log: what is run ("first order", "tau 10 -> 0.1").
   virtual std::string describe() const = 0;
 
   std::string name_;
   double archLr_, archWeightDecay_;
+  /// Adam's beta1 for the alphas (0.5 as the DARTS code; ProxylessNAS 0).
+  double archBeta1_ = 0.5;
   int64_t epochs_;
+  /// Epochs of weight steps alone before architecture steps start
+  /// (`warmup`, PC-DARTS: 15).
+  int64_t warmup_;
   /// The run in progress (set when run() starts).
   const OneShotRun *run_ = nullptr;
 };

@@ -40,16 +40,13 @@ protected:
   std::string describe() const override {
     std::ostringstream os;
     os << "Gumbel-softmax mixtures, tau " << tauMax_ << " x " << tauDecay_ << "^epoch, loss CE x " << alpha_
-       << " log(1 + LAT)^" << beta_ << " over " << table_.ms.size() << " measured op configurations";
+       << " log(1 + LAT)^" << beta_ << " over " << table_.ms.size() << " op configurations on " << table_.device;
     return os.str();
   }
 
   void configure(Network &) override {
-    if (!tableFile_.empty()) {
-      table_ = LatencyTable::load(tableFile_);
-    } else {
-      table_ = measureLatencyTable(run_->ops, run_->space, run_->estimator.device, 1, run_->estimator.log);
-    }
+    table_ = loadOrMeasureLatencyTable(tableFile_, run_->ops, run_->space, run_->estimator.device,
+                                       run_->estimator.log);
   }
 
   void beforeForward(Network &net, int64_t epoch) override {
@@ -65,13 +62,13 @@ protected:
   }
 
   at::Tensor architectureLoss(Network &net, const at::Tensor &crossEntropy) override {
-    at::Tensor latency = net.expectedLatency(table_.ms);
+    at::Tensor latency = table_.expected(net);
     return crossEntropy * alpha_ * torch::log1p(latency).pow(beta_);
   }
 
   Json epochFigures(Network &net, const Architecture &derived) override {
     torch::NoGradGuard guard;
-    double expected = net.expectedLatency(table_.ms).item<double>();
+    double expected = table_.expected(net).item<double>();
     double predicted = table_.predict(runtime::plan(run_->ops, run_->space, derived));
     return {{"expected_latency_ms", expected}, {"derived_latency_ms", predicted}};
   }

@@ -50,7 +50,7 @@ protected:
       int64_t k = soft.argmax().item<int64_t>();
       at::Tensor hard = torch::zeros_like(soft.detach());
       hard[k] = 1.0;
-      net.overrideMixWeights(name, hard - soft.detach() + soft, k);
+      net.overrideMixWeights(name, hard - soft.detach() + soft, {k});
     }
   }
 
@@ -59,7 +59,7 @@ protected:
       int64_t k = alpha.argmax().item<int64_t>();
       at::Tensor hard = torch::zeros_like(alpha.detach());
       hard[k] = 1.0;
-      net.overrideMixWeights(name, hard, k);
+      net.overrideMixWeights(name, hard, {k});
     }
   }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -42,6 +43,51 @@ void namesIn(const Json &tree, std::set<std::string> &out) {
 
 std::string kindOf(const Json &node) { return node.at("kind").get<std::string>(); }
 
+int64_t ceilDiv(int64_t a, int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
+
+/// The shape `tree` gives an `in` input in the architecture `env` holds
+/// (the decisions' alternatives; no weights made).
+Shape shapeAfter(const Json &ops, const Json &tree, const Env &env, Shape in, double widthMult) {
+  if (tree.contains("choose"))
+    return shapeAfter(ops, tree["of"].at(asInt(runtime::evaluate(Json{{"decision", tree["choose"]}}, env))), env, in,
+                      widthMult);
+  if (tree.contains("if"))
+    return shapeAfter(ops, runtime::asBool(runtime::evaluate(tree["if"], env)) ? tree["then"] : tree["else"], env, in,
+                      widthMult);
+  if (tree.contains("repeat")) {
+    for (int64_t i = asInt(runtime::evaluate(tree["repeat"], env)); i > 0; --i)
+      in = shapeAfter(ops, tree["layer"], env, in, widthMult);
+    return in;
+  }
+  return runtime::resolveOp(ops, tree.at("op").get<std::string>(), tree.at("args"), env, in, widthMult).out;
+}
+
+/// Whether the choice `tree` on a `shape` input can run on partial
+/// channels (PC-DARTS) with K = k: C divisible by k, the chosen
+/// alternative keeping C channels at full width, every alternative giving
+/// C/k channels at width 1/k with the same spatial size. Returns the
+/// alternatives' stride, 0 when it cannot.
+int64_t partialStride(const Json &ops, const Json &tree, const Env &env, const Shape &shape, double widthMult,
+                      int64_t k) {
+  if (shape[0] % k != 0)
+    return 0;
+  try {
+    Shape full = shapeAfter(ops, tree, env, shape, widthMult);
+    int64_t stride = ceilDiv(shape[1], full[1]);
+    if (full[0] != shape[0] || ceilDiv(shape[1], stride) != full[1] || ceilDiv(shape[2], stride) != full[2])
+      return 0;
+    Shape narrow{shape[0] / k, shape[1], shape[2]};
+    for (const Json &alt : tree["of"]) {
+      Shape s = shapeAfter(ops, alt, env, narrow, widthMult / double(k));
+      if (s[0] != narrow[0] || s[1] != full[1] || s[2] != full[2])
+        return 0;
+    }
+    return stride;
+  } catch (const std::exception &) {
+    return 0; // an alternative that cannot take C/k channels mixes in full
+  }
+}
+
 } // namespace
 
 std::string moduleName(int64_t node, const PlacedOp &op) {
@@ -60,7 +106,9 @@ void Network::addModules(int64_t node, const std::vector<PlacedOp> &ops) {
   }
 }
 
-Layer *Network::module(int64_t node, const PlacedOp &op) const {
+Layer *Network::module(int64_t node, const PlacedOp &op) {
+  if (building_)
+    addModules(node, {op});
   auto it = modules_.find(moduleName(node, op));
   if (it == modules_.end())
     throw std::invalid_argument("node " + std::to_string(node) + ": no weights for " + op.op.key() +
@@ -80,8 +128,9 @@ std::shared_ptr<Network> Network::child(const Json &ops, const Space &space, con
   return net;
 }
 
-void Network::forEachConfiguration(const Json &ops, const Space &space, const Architecture &start,
-                                   const std::function<void(int64_t, const std::vector<PlacedOp> &)> &visit) {
+void Network::forEachConfiguration(
+    const Json &ops, const Space &space, const Architecture &start,
+    const std::function<void(int64_t, const runtime::Plan &, const Architecture &)> &visit) {
   const Json &nodes = space.json().at("nodes");
   std::map<std::string, size_t> position; // decision name -> index in discrete()
   for (size_t d = 0; d < space.discrete().size(); ++d)
@@ -143,22 +192,47 @@ void Network::forEachConfiguration(const Json &ops, const Space &space, const Ar
       } catch (const std::exception &) {
         continue; // this combination breaks a rule elsewhere: not an architecture
       }
-      visit(int64_t(i), p.ops[i]);
+      visit(int64_t(i), p, a);
     }
   }
 }
 
-std::shared_ptr<Network> Network::supernet(const Json &ops, const Space &space, Mode mode, const Architecture &start) {
+std::shared_ptr<Network> Network::supernet(const Json &ops, const Space &space, Mode mode, const Architecture &start,
+                                           const MixedOptions &mixed) {
   if (mode == Mode::Child)
     throw std::invalid_argument("Network::supernet needs SinglePath or Mixed");
+  if (mixed.partialChannels < 1)
+    throw std::invalid_argument("partial channels must be at least 1, not " + std::to_string(mixed.partialChannels));
   std::shared_ptr<Network> net(new Network(ops, space, mode));
+  net->mixed_ = mixed;
   const Json &nodes = space.json().at("nodes");
-  forEachConfiguration(ops, space, start,
-                       [&](int64_t node, const std::vector<PlacedOp> &placed) { net->addModules(node, placed); });
+  // Single path: the ops of each configuration. Mixed: what the mixed
+  // steps of each configuration run (every alternative, partial ones at
+  // their narrower width).
+  net->building_ = true;
+  forEachConfiguration(ops, space, start, [&](int64_t node, const runtime::Plan &p, const Architecture &a) {
+    if (mode == Mode::SinglePath) {
+      net->addModules(node, p.ops[node]);
+      return;
+    }
+    std::map<std::string, Json> values = space.values(a);
+    Env env;
+    env.decisions = &values;
+    Shape s = p.shapes.at(nodes[node]["inputs"][0].get<size_t>()).value();
+    net->compileMixed(node, nodes[node]["layer"], env, s, "");
+  });
+  net->building_ = false;
   if (mode == Mode::Mixed) {
     // One alpha per choice among layers (the mixed ops), shared by name.
     for (const Json &node : nodes) {
-      if (kindOf(node) != "apply")
+      std::string kind = kindOf(node);
+      if (mixed.edgeNormalization && (kind == "pick" || kind == "subset") && node.contains("decision")) {
+        std::string name = node["decision"].get<std::string>();
+        if (!net->betas_.count(name))
+          net->betas_[name] = net->register_parameter("beta_" + hex8(name),
+                                                      1e-3 * torch::randn({int64_t(node.at("inputs").size())}));
+      }
+      if (kind != "apply")
         continue;
       std::function<void(const Json &)> visit = [&](const Json &t) {
         if (t.contains("choose")) {
@@ -190,14 +264,26 @@ std::vector<Network::Step> Network::compileMixed(int64_t node, const Json &tree,
     mix.kind = Step::Mix;
     mix.decision = tree["choose"].get<std::string>();
     int64_t chosen = asInt(runtime::evaluate(Json{{"decision", mix.decision}}, env));
-    Shape result = shape;
+    // Partial channels: the alternatives on the first C/K channels.
+    Shape in = shape, full = shape;
+    double widthMult = widthMult_;
+    if (int64_t k = mixed_.partialChannels; k > 1 && (mix.stride = partialStride(ops_, tree, env, shape, widthMult_, k))) {
+      mix.partial = k;
+      full = {shape[0], ceilDiv(shape[1], mix.stride), ceilDiv(shape[2], mix.stride)};
+      in = {shape[0] / k, shape[1], shape[2]};
+      widthMult_ /= double(k);
+      mixed_.partialChannels = 1; // not again inside an alternative
+    }
+    Shape result = in;
     for (size_t i = 0; i < tree["of"].size(); ++i) {
-      Shape s = shape;
+      Shape s = in;
       mix.alternatives.push_back(compileMixed(node, tree["of"][i], env, s, path + "c" + std::to_string(i)));
       if (int64_t(i) == chosen)
         result = s;
     }
-    shape = result;
+    widthMult_ = widthMult;
+    mixed_.partialChannels = std::max(mixed_.partialChannels, mix.partial);
+    shape = mix.partial > 1 ? full : result;
     out.push_back(std::move(mix));
     return out;
   }
@@ -306,36 +392,56 @@ at::Tensor Network::run(const std::vector<Step> &steps, at::Tensor x, size_t fir
       x = s.layer->forward(x);
       continue;
     }
-    at::Tensor w = mixWeights(s.decision), sum;
-    if (auto only = only_.find(s.decision); only != only_.end()) {
-      int64_t k = only->second;
-      at::Tensor rest = w.sum() - w[k]; // 0 in value, the soft gradient of the others
-      x = run(s.alternatives[k], x) * w[k] + rest;
+    if (s.partial == 1) {
+      x = mixture(s, x);
       continue;
     }
-    // What the compiler's view of the mixture saves: a `zero` alternative
-    // adds w * 0 (and its weight's gradient is 0), so it is not computed;
-    // alternatives that start with a ReLU of the input share one.
-    at::Tensor relued;
-    for (size_t i = 0; i < s.alternatives.size(); ++i) {
-      const std::vector<Step> &alt = s.alternatives[i];
-      bool single = alt.size() == 1 && alt[0].kind == Step::Op;
-      if (single && alt[0].layer->isZero())
-        continue;
-      at::Tensor y;
-      if (!alt.empty() && alt[0].kind == Step::Op && alt[0].layer->leadingRelu()) {
-        if (!relued.defined())
-          relued = nn::relu(x);
-        y = run(alt, alt[0].layer->forwardAfterRelu(relued), 1);
-      } else {
-        y = run(alt, x);
-      }
-      y = y * w[i];
-      sum = sum.defined() ? sum + y : y;
-    }
-    x = sum.defined() ? sum : run(s.alternatives[0], x) * w[0]; // every alternative zero
+    // Partial channels: the first C/K through the mixture, the rest pass by
+    // (pooled to the alternatives' stride), then a shuffle of K groups.
+    int64_t c = x.size(1) / s.partial;
+    at::Tensor rest = x.narrow(1, c, x.size(1) - c);
+    if (s.stride > 1)
+      rest = torch::max_pool2d(rest, {s.stride, s.stride}, {s.stride, s.stride}, {0, 0}, {1, 1}, /*ceil_mode=*/true);
+    at::Tensor y = torch::cat({mixture(s, x.narrow(1, 0, c)), rest}, 1);
+    x = y.view({y.size(0), s.partial, y.size(1) / s.partial, y.size(2), y.size(3)})
+            .transpose(1, 2)
+            .reshape({y.size(0), y.size(1), y.size(2), y.size(3)});
   }
   return x;
+}
+
+at::Tensor Network::mixture(const Step &s, const at::Tensor &x) {
+  at::Tensor w = mixWeights(s.decision), sum;
+  if (auto only = only_.find(s.decision); only != only_.end()) {
+    at::Tensor rest = w.sum(), out; // the others: 0 in value, their soft gradient
+    for (int64_t k : only->second) {
+      at::Tensor y = run(s.alternatives.at(size_t(k)), x) * w[k];
+      out = out.defined() ? out + y : y;
+      rest = rest - w[k];
+    }
+    return out + rest;
+  }
+  // What the compiler's view of the mixture saves: a `zero` alternative
+  // adds w * 0 (and its weight's gradient is 0), so it is not computed;
+  // alternatives that start with a ReLU of the input share one.
+  at::Tensor relued;
+  for (size_t i = 0; i < s.alternatives.size(); ++i) {
+    const std::vector<Step> &alt = s.alternatives[i];
+    bool single = alt.size() == 1 && alt[0].kind == Step::Op;
+    if (single && alt[0].layer->isZero())
+      continue;
+    at::Tensor y;
+    if (!alt.empty() && alt[0].kind == Step::Op && alt[0].layer->leadingRelu()) {
+      if (!relued.defined())
+        relued = nn::relu(x);
+      y = run(alt, alt[0].layer->forwardAfterRelu(relued), 1);
+    } else {
+      y = run(alt, x);
+    }
+    y = y * w[i];
+    sum = sum.defined() ? sum + y : y;
+  }
+  return sum.defined() ? sum : run(s.alternatives[0], x) * w[0]; // every alternative zero
 }
 
 at::Tensor Network::forward(const at::Tensor &x) {
@@ -346,10 +452,17 @@ at::Tensor Network::forward(const at::Tensor &x) {
     for (const Json &j : nodes[i]["inputs"]) {
       size_t k = j.get<size_t>();
       std::string kind = kindOf(nodes[k]);
-      if (kind == "pick" || kind == "subset")
-        for (int64_t c : reads_[k])
-          out.push_back(values[c]);
-      else
+      if (kind == "pick" || kind == "subset") {
+        auto beta = nodes[k].contains("decision") ? betas_.find(nodes[k]["decision"].get<std::string>()) : betas_.end();
+        if (mode_ == Mode::Mixed && beta != betas_.end()) { // edge normalization
+          at::Tensor w = torch::softmax(beta->second, 0);
+          for (size_t c = 0; c < reads_[k].size(); ++c)
+            out.push_back(values[reads_[k][c]] * w[int64_t(c)]);
+        } else {
+          for (int64_t c : reads_[k])
+            out.push_back(values[c]);
+        }
+      } else
         out.push_back(values[k]);
     }
     return out;
@@ -385,7 +498,24 @@ std::vector<at::Tensor> Network::architectureParameters() const {
   std::vector<at::Tensor> out;
   for (auto &[name, a] : alphas_)
     out.push_back(a);
+  for (auto &[name, b] : betas_)
+    out.push_back(b);
   return out;
+}
+
+std::pair<int64_t, int64_t> Network::partialChoices() const {
+  std::pair<int64_t, int64_t> count{0, 0};
+  std::function<void(const std::vector<Step> &)> visit = [&](const std::vector<Step> &steps) {
+    for (const Step &s : steps)
+      if (s.kind == Step::Mix) {
+        count.first += s.partial > 1, ++count.second;
+        for (const std::vector<Step> &alt : s.alternatives)
+          visit(alt);
+      }
+  };
+  for (const std::vector<Step> &steps : steps_)
+    visit(steps);
+  return count;
 }
 
 std::vector<at::Tensor> Network::weightParameters() const {
@@ -396,15 +526,15 @@ std::vector<at::Tensor> Network::weightParameters() const {
   return out;
 }
 
-void Network::overrideMixWeights(const std::string &decision, const at::Tensor &weights, int64_t only) {
+void Network::overrideMixWeights(const std::string &decision, const at::Tensor &weights, std::vector<int64_t> only) {
   only_.erase(decision);
   if (!weights.defined()) {
     overrides_.erase(decision);
     return;
   }
   overrides_[decision] = weights;
-  if (only >= 0)
-    only_[decision] = only;
+  if (!only.empty())
+    only_[decision] = std::move(only);
 }
 
 Architecture Network::derive() const {
@@ -473,16 +603,23 @@ Architecture Network::derive() const {
     auto p = position.find(node["decision"].get<std::string>());
     if (p == position.end())
       continue;
-    std::vector<const Strength *> candidates;
+    std::vector<std::optional<Strength>> candidates;
+    at::Tensor edge;
+    if (auto beta = betas_.find(node["decision"].get<std::string>()); beta != betas_.end())
+      edge = torch::softmax(beta->second.detach(), 0).to(torch::kCPU, torch::kDouble).contiguous();
     for (const Json &j : node.at("inputs")) {
       const Json &c = nodes.at(j.get<size_t>());
-      const Strength *s = nullptr;
+      std::optional<Strength> s;
       if (kindOf(c) == "apply" && c.at("layer").contains("choose"))
         if (auto it = strength.find(c["layer"]["choose"].get<std::string>()); it != strength.end())
-          s = &it->second;
+          s = it->second;
+      if (s && edge.defined()) { // PC-DARTS: the op weights times the edge's
+        double e = edge[int64_t(candidates.size())].item<double>();
+        s->weight *= e, s->zero *= e;
+      }
       candidates.push_back(s);
     }
-    if (std::find(candidates.begin(), candidates.end(), nullptr) != candidates.end())
+    if (std::find(candidates.begin(), candidates.end(), std::nullopt) != candidates.end())
       continue; // a candidate that is not a mixed operation: nothing to rank it by
     std::vector<size_t> order(candidates.size());
     for (size_t i = 0; i < order.size(); ++i)
@@ -513,6 +650,10 @@ std::map<std::string, std::vector<double>> Network::mixWeightsByChoice() const {
   std::map<std::string, std::vector<double>> out;
   for (auto &[name, alpha] : alphas_) {
     at::Tensor w = mix(alpha.detach()).to(torch::kCPU, torch::kDouble).contiguous();
+    out[name] = std::vector<double>(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
+  }
+  for (auto &[name, beta] : betas_) {
+    at::Tensor w = torch::softmax(beta.detach(), 0).to(torch::kCPU, torch::kDouble).contiguous();
     out[name] = std::vector<double>(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
   }
   return out;
@@ -549,6 +690,10 @@ std::map<std::string, double> Network::mixEntropies() const {
   for (auto &[name, alpha] : alphas_) {
     at::Tensor w = mix(alpha.detach()).to(torch::kDouble);
     w = w / w.sum(); // sigmoids (Fair DARTS) need not sum to 1
+    out[name] = -(w * torch::log(w.clamp_min(1e-300))).sum().item<double>();
+  }
+  for (auto &[name, beta] : betas_) {
+    at::Tensor w = torch::softmax(beta.detach().to(torch::kDouble), 0);
     out[name] = -(w * torch::log(w.clamp_min(1e-300))).sum().item<double>();
   }
   return out;

@@ -204,6 +204,44 @@ TableEstimator::TableEstimator(const Space &space, const std::string &file, cons
   }
 }
 
+TableEstimator::LatencyFile TableEstimator::readLatencies(const Space &space, const std::string &file) {
+  Csv csv = readCsv(file);
+  int archCol = csv.column("arch"), indexCol = csv.column("index");
+  if (archCol < 0)
+    throw std::runtime_error(file + ": no column 'arch' (the columns are " + known(csv) + ")");
+  LatencyFile out;
+  for (size_t i = 0; i < csv.header.size(); ++i)
+    if (int(i) != archCol && int(i) != indexCol)
+      out.devices.push_back(csv.header[i]);
+  if (out.devices.empty())
+    throw std::runtime_error(file + ": no device column besides 'arch' and 'index'");
+  std::unordered_map<std::string, int64_t> seen;
+  for (size_t r = 0; r < csv.rows.size(); ++r) {
+    LatencyFile::Entry e;
+    e.line = csv.rows[r].first;
+    const std::string &arch = field(csv, file, r, archCol);
+    try {
+      e.id = idOf(space, arch);
+    } catch (const std::invalid_argument &err) {
+      throw std::runtime_error(file + ":" + std::to_string(e.line) + ": " + err.what());
+    }
+    if (auto [it, inserted] = seen.emplace(e.id, e.line); !inserted)
+      throw std::runtime_error(file + ":" + std::to_string(e.line) + ": architecture '" + arch + "' is also on line " +
+                               std::to_string(it->second));
+    for (const std::string &device : out.devices) {
+      double ms = number(file, e.line, device, field(csv, file, r, csv.column(device)));
+      if (!(ms > 0) || !std::isfinite(ms))
+        throw std::runtime_error(file + ":" + std::to_string(e.line) + ": column '" + device + "' is " +
+                                 field(csv, file, r, csv.column(device)) + ", not a latency (ms > 0)");
+      e.ms[device] = ms;
+    }
+    out.rows.push_back(std::move(e));
+  }
+  if (out.rows.empty())
+    throw std::runtime_error(file + ": no rows after the header");
+  return out;
+}
+
 std::unique_ptr<TableEstimator> TableEstimator::fromSetting(const Space &space, const Json &setting,
                                                             const std::string &baseDir) {
   if (setting.value("impl", "") != "table")

@@ -148,3 +148,78 @@ search FastFbnet {
   seed = 2;
   maximize accuracy;
 }
+
+// PC-DARTS: the mixed edges on 1/4 of the cell's 8 channels, edge weights
+// on the input choice, architecture steps from epoch 2.
+search TinyPcDarts {
+  space = TinyMixed();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = pc_darts(epochs=3, arch_lr=0.01, partial=4, warmup=1);
+  seed = 1;
+  maximize accuracy;
+}
+
+search ZeroLosesPc {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = pc_darts(epochs=2, arch_lr=0.05, partial=2, warmup=0);
+  seed = 2;
+  maximize accuracy;
+}
+
+// ProxylessNAS: binary gates, two sampled paths an architecture step.
+search ZeroLosesProxyless {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = proxyless(epochs=3, arch_lr=0.05, warmup=0);
+  seed = 2;
+  maximize accuracy;
+}
+
+// With latency in the objective (MnasNet's form, a steep exponent) the
+// convolution must lose to the identity.
+search FastProxyless {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = proxyless(epochs=3, arch_lr=0.1, warmup=0);
+  seed = 2;
+  maximize accuracy * (latency("cpu") / 0.01) ** -2.0;
+}
+
+// The additive form: accuracy - lambda x latency gives CE + lambda LAT.
+search AddProxyless {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = low_fidelity(epochs=1, subset=0.5);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = proxyless(epochs=1, arch_lr=0.1, warmup=0);
+  seed = 2;
+  maximize accuracy - 50.0 * latency("cpu");
+}
+
+// What proxyless cannot make a loss of: two objectives, and a latency on
+// a device the (measured) table is not for.
+search TwoObjectivesProxyless {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = proxyless(epochs=1, warmup=0);
+  maximize accuracy;
+  minimize latency("cpu");
+}
+
+search PhoneProxyless {
+  space = OneChoice();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  optimizer = sgd(lr=0.05, batch_size=64);
+  strategy = proxyless(epochs=1, warmup=0);
+  maximize accuracy * (latency("pixel3") / 5.0) ** -0.07;
+}

@@ -216,6 +216,125 @@ search S { space = N(); strategy = darts(); maximize accuracy; }
   EXPECT_NEAR(mixed->mixEntropies().at("c/e1_2"), -(0.6 * std::log(0.3) + 0.4 * std::log(0.4)), 1e-5);
 }
 
+TEST(Network, PartialChannelsMixAFractionPassTheRestAndShuffle) {
+  // PC-DARTS's mixed step with K = 2 on 4 channels: the alternatives run
+  // on channels 0-1, channels 2-3 pass by (max-pooled where the
+  // alternatives stride), then the shuffle of 2 groups orders them 0,2,1,3.
+  const char *src = R"(
+import "std/ops";
+import "std/search";
+network Flat {
+  input image: tensor(4, 1, 1);
+  choice layer: [identity, zero];
+  output image |> layer;
+}
+network Strided {
+  input image: tensor(4, 2, 2);
+  choice layer: [max_pool(3, stride=2), zero(stride=2)];
+  output image |> layer;
+}
+search F { space = Flat(); strategy = pc_darts(); maximize accuracy; }
+search S { space = Strided(); strategy = pc_darts(); maximize accuracy; }
+)";
+  runtime::Artefact art = test::compileSource("partial", src);
+  nn::MixedOptions pc;
+  pc.partialChannels = 2;
+  {
+    Space space(art.space("F.space"), &art.searches()[0]);
+    auto net = nn::Network::supernet(art.ops(), space, nn::Mode::Mixed, space.first(), pc);
+    EXPECT_EQ(net->partialChoices(), std::make_pair(int64_t(1), int64_t(1)));
+    at::Tensor x = torch::randn({3, 4, 1, 1});
+    net->overrideMixWeights("layer", torch::tensor({0.25f, 0.75f}));
+    at::Tensor y = net->forward(x), xf = x.flatten(1);
+    at::Tensor want = torch::stack({0.25 * xf.select(1, 0), xf.select(1, 2), 0.25 * xf.select(1, 1), xf.select(1, 3)}, 1);
+    EXPECT_TRUE(torch::allclose(y, want)) << y << want;
+    // Without partial channels the same weights scale every channel.
+    auto full = nn::Network::supernet(art.ops(), space, nn::Mode::Mixed, space.first());
+    full->overrideMixWeights("layer", torch::tensor({0.25f, 0.75f}));
+    EXPECT_TRUE(torch::allclose(full->forward(x), 0.25 * xf));
+    EXPECT_EQ(full->partialChoices(), std::make_pair(int64_t(0), int64_t(1)));
+  }
+  {
+    Space space(art.space("S.space"), &art.searches()[1]);
+    auto net = nn::Network::supernet(art.ops(), space, nn::Mode::Mixed, space.first(), pc);
+    EXPECT_EQ(net->partialChoices().first, 1);
+    at::Tensor x = torch::randn({3, 4, 2, 2});
+    net->overrideMixWeights("layer", torch::tensor({1.0f, 0.0f}));
+    // max_pool(3, stride 2) of a 2x2 map and the pass-by's pooling are both its maximum.
+    at::Tensor m = x.flatten(2).amax(2);
+    at::Tensor want = torch::stack({m.select(1, 0), m.select(1, 2), m.select(1, 1), m.select(1, 3)}, 1);
+    EXPECT_TRUE(torch::allclose(net->forward(x), want));
+  }
+  // Channels not divisible by K mix in full; NB201's convolutions are
+  // built for C/K channels, so the supernet has fewer weights.
+  Compiled c = tiny();
+  pc.partialChannels = 4;
+  auto partial = nn::Network::supernet(c.artefact.ops(), *c.space, nn::Mode::Mixed, c.space->first(), pc);
+  auto full = nn::Network::supernet(c.artefact.ops(), *c.space, nn::Mode::Mixed, c.space->first());
+  EXPECT_EQ(partial->partialChoices(), std::make_pair(int64_t(18), int64_t(18)));
+  EXPECT_LT(nn::countParameters(*partial), nn::countParameters(*full));
+  for (auto &p : partial->named_parameters())
+    if (p.value().dim() == 4 && p.key().find("_c3_") != std::string::npos) // nor_conv_3x3 in a mixed edge
+      EXPECT_TRUE(p.value().size(0) == 1 || p.value().size(0) == 2 || p.value().size(0) == 4) << p.key() << p.value().sizes();
+  EXPECT_EQ(partial->forward(torch::randn({2, 3, 32, 32})).sizes(), (std::vector<int64_t>{2, 10}));
+}
+
+TEST(Network, EdgeNormalizationWeighsAndRanksTheCandidates) {
+  // PC-DARTS's edge weights: an input choice reads candidate j scaled by
+  // softmax(beta)_j, and derive() ranks candidates by that times their
+  // strongest non-zero op weight.
+  const char *src = R"(
+import "std/ops";
+import "std/search";
+const OPS = [zero, identity, avg_pool(3)];
+cell C {
+  input x0;
+  choice e0_1: OPS;
+  node x1 = e0_1(x0);
+  choice e0_2: OPS;
+  choice e1_2: OPS;
+  choice f0_2: OPS;
+  choice in2: 2 of [e0_2(x0), e1_2(x1), f0_2(x0)];
+  output sum(in2);
+}
+network N {
+  input image: tensor(3, 8, 8);
+  output image |> conv(4) |> (C shared as c) |> global_avg_pool |> linear(2);
+}
+search S { space = N(); strategy = pc_darts(); maximize accuracy; }
+)";
+  runtime::Artefact art = test::compileSource("edges", src);
+  Space space(art.space("S.space"), &art.searches()[0]);
+  nn::MixedOptions pc;
+  pc.edgeNormalization = true;
+  auto mixed = nn::Network::supernet(art.ops(), space, nn::Mode::Mixed, space.first(), pc);
+  ASSERT_EQ(mixed->edgeWeights().size(), 1u);
+  EXPECT_EQ(mixed->architectureParameters().size(), mixed->alphas().size() + 1);
+  {
+    torch::NoGradGuard g;
+    for (auto &[name, alpha] : mixed->alphas())
+      alpha.copy_(torch::log(torch::tensor({0.2f, 0.5f, 0.3f})));
+    mixed->edgeWeights().at("c/in2").copy_(torch::log(torch::tensor({0.5f, 0.1f, 0.4f})));
+  }
+  // Equal op weights: the edge weights decide, 0 and 2.
+  std::string id = space.id(mixed->derive());
+  EXPECT_NE(id.find("c/in2=0+2"), std::string::npos) << id;
+  EXPECT_NEAR(mixed->mixWeightsByChoice().at("c/in2")[1], 0.1, 1e-6);
+  // The edge weights scale what the node sums and get a gradient.
+  mixed->forward(torch::randn({2, 3, 8, 8})).sum().backward();
+  at::Tensor gb = mixed->edgeWeights().at("c/in2").grad();
+  ASSERT_TRUE(gb.defined());
+  EXPECT_GT(gb.abs().sum().item<double>(), 0);
+  // Without edge normalization the same alphas tie and the first two win.
+  auto plain = nn::Network::supernet(art.ops(), space, nn::Mode::Mixed, space.first());
+  {
+    torch::NoGradGuard g;
+    for (auto &[name, alpha] : plain->alphas())
+      alpha.copy_(torch::log(torch::tensor({0.2f, 0.5f, 0.3f})));
+  }
+  EXPECT_NE(space.id(plain->derive()).find("c/in2=0+1"), std::string::npos) << space.id(plain->derive());
+}
+
 TEST(Network, HardSampledMixtureRunsOnePathWithTheSoftGradient) {
   // GDAS's forward: overrideMixWeights(d, w, k) computes alternative k only;
   // no weight of another alternative gets a gradient, yet every alpha entry
@@ -228,7 +347,7 @@ TEST(Network, HardSampledMixtureRunsOnePathWithTheSoftGradient) {
     at::Tensor soft = torch::softmax(alpha, 0);
     at::Tensor hard = torch::zeros_like(soft.detach());
     hard[k] = 1.0;
-    mixed->overrideMixWeights(name, hard - soft.detach() + soft, k);
+    mixed->overrideMixWeights(name, hard - soft.detach() + soft, {k});
   }
   mixed->forward(torch::randn({2, 3, 32, 32})).sum().backward();
   size_t onPath = 0, offPath = 0;
@@ -245,6 +364,39 @@ TEST(Network, HardSampledMixtureRunsOnePathWithTheSoftGradient) {
   }
   EXPECT_GT(onPath, 0u);
   EXPECT_EQ(offPath, 0u);
+}
+
+TEST(Network, BinaryGatesRunTwoPathsAndGradeBoth) {
+  // ProxylessNAS's architecture step: gates (1 on the active alternative, 0
+  // on the other sampled one) with `only` the two; both run, both gates get
+  // a gradient, no other alternative runs.
+  Compiled c = tiny();
+  auto mixed = nn::Network::supernet(c.artefact.ops(), *c.space, nn::Mode::Mixed, c.space->first());
+  std::vector<at::Tensor> gates;
+  for (auto &[name, alpha] : mixed->alphas()) {
+    at::Tensor g = torch::zeros({5});
+    g[3] = 1.0; // nor_conv_3x3 active, avg_pool_3x3 (4) the other sampled one
+    g.requires_grad_(true);
+    mixed->overrideMixWeights(name, g, {3, 4});
+    gates.push_back(g);
+  }
+  mixed->forward(torch::randn({2, 3, 32, 32})).sum().backward();
+  for (const at::Tensor &g : gates) {
+    ASSERT_TRUE(g.grad().defined());
+    EXPECT_NE(g.grad()[3].item<double>(), 0);
+    EXPECT_NE(g.grad()[4].item<double>(), 0) << "the inactive sampled path must run to grade its gate";
+  }
+  size_t ran = 0, other = 0;
+  for (auto &p : mixed->named_parameters()) {
+    bool has = p.value().grad().defined();
+    if (p.key().find("_c3_") != std::string::npos)
+      ran += has;
+    else if (p.key().find("_c2_") != std::string::npos) // nor_conv_1x1: not sampled
+      other += has;
+  }
+  EXPECT_GT(ran, 0u);
+  EXPECT_EQ(other, 0u);
+  EXPECT_GT(mixed->named_parameters().size(), ran + 10) << "nor_conv_1x1's weights exist";
 }
 
 TEST(Network, TrainingIsDeterministicOnCpu) {

@@ -34,6 +34,23 @@ using runtime::Space;
 
 enum class Mode { Child, SinglePath, Mixed };
 
+/// How a mixed supernet mixes beyond softmax(alpha) (PC-DARTS, Xu et al. 2020).
+struct MixedOptions {
+  /// K > 1: partial channel connections. A choice among layers whose
+  /// alternatives all keep the channel count C runs them on the first C/K
+  /// channels only (each alternative built for C/K channels; its explicit
+  /// `out` scaled by 1/K); the other channels pass by, max-pooled where the
+  /// alternatives stride, and a channel shuffle with K groups follows. A
+  /// choice that does not qualify (C not divisible by K, channels changed)
+  /// mixes in full; partialChoices() counts those that do.
+  int64_t partialChannels = 1;
+  /// Edge normalization: each input choice (`k of` / `any of`) gets one
+  /// weight per candidate, beta, and its consumer reads candidate j scaled by
+  /// softmax(beta)_j; derive() ranks candidates by that times their
+  /// strongest non-zero weight.
+  bool edgeNormalization = false;
+};
+
 class Network : public torch::nn::Module {
 public:
   /// The child network of `a`; `widthMult` scales its channels (runtime::resolveOp).
@@ -43,14 +60,16 @@ public:
   /// on architecture `start`. Throws std::invalid_argument when a node's
   /// configurations are too many to share weights over (the message names it).
   static std::shared_ptr<Network> supernet(const Json &ops, const Space &space, Mode mode,
-                                           const Architecture &start);
+                                           const Architecture &start, const MixedOptions &mixed = {});
 
-  /// Calls `visit(node, ops)` for every apply node and every combination of
-  /// the decisions its configuration depends on (the others as in
-  /// `start`): the op configurations a single-path supernet instantiates.
-  /// Throws std::invalid_argument for a node with too many configurations.
-  static void forEachConfiguration(const Json &ops, const Space &space, const Architecture &start,
-                                   const std::function<void(int64_t, const std::vector<runtime::PlacedOp> &)> &visit);
+  /// Calls `visit(node, plan, a)` for every apply node and every combination
+  /// of the decisions its configuration depends on (the others as in
+  /// `start`; `plan` is a's, every node planned): plan.ops[node] are the op
+  /// configurations a single-path supernet instantiates. Throws
+  /// std::invalid_argument for a node with too many configurations.
+  static void forEachConfiguration(
+      const Json &ops, const Space &space, const Architecture &start,
+      const std::function<void(int64_t, const runtime::Plan &, const Architecture &)> &visit);
 
   /// The path (single path) or the scalar decisions (mixed) of later forwards.
   void setArchitecture(const Architecture &a);
@@ -61,17 +80,24 @@ public:
   at::Tensor forward(const at::Tensor &x);
 
   /// Mixed mode: the architecture parameters (one alpha vector per choice
-  /// among layers, by decision name) and everything else.
+  /// among layers, by decision name; with edge normalization also one beta
+  /// vector per input choice) and everything else.
   std::vector<at::Tensor> architectureParameters() const;
   std::vector<at::Tensor> weightParameters() const;
   const std::map<std::string, at::Tensor> &alphas() const { return alphas_; }
+  /// Edge normalization's betas, by input choice.
+  const std::map<std::string, at::Tensor> &edgeWeights() const { return betas_; }
+  /// Mixed choices of the current architecture's steps that run on partial
+  /// channels, and all mixed choices (steps, counted per node).
+  std::pair<int64_t, int64_t> partialChoices() const;
   /// Mixed mode: use these weights instead of softmax(alpha) for `decision`
   /// (e.g. one-hot, to check the supernet against a child); empty to undo.
-  /// With `only` >= 0 the forward computes alternative `only` alone,
-  /// weighted by weights[only], and adds the other weights as scalars (GDAS:
-  /// a hard one-hot sample whose other entries are 0 in value but carry the
-  /// soft gradient), so a sampled step costs a single path.
-  void overrideMixWeights(const std::string &decision, const at::Tensor &weights, int64_t only = -1);
+  /// With `only` given the forward computes those alternatives alone, each
+  /// weighted by its weight, and adds the other weights as scalars (GDAS: a
+  /// hard one-hot sample whose other entries are 0 in value but carry the
+  /// soft gradient; ProxylessNAS: two sampled paths with binary gates), so
+  /// a sampled step costs one path or two, not all.
+  void overrideMixWeights(const std::string &decision, const at::Tensor &weights, std::vector<int64_t> only = {});
   void clearMixOverrides() { overrides_.clear(), only_.clear(); }
   /// Mixed mode: the discrete architecture the mixture stands for, as DARTS
   /// derives it: each choice among layers takes its strongest alternative
@@ -87,7 +113,8 @@ public:
   /// the forward's weights when not overridden, and what derive(), the
   /// entropies and mixWeightsByChoice() read.
   void setMixing(std::function<at::Tensor(const at::Tensor &alpha)> mixing) { mixing_ = std::move(mixing); }
-  /// Mixed mode: each choice's mixing weights (overrides change only the forward).
+  /// Mixed mode: each choice's mixing weights (overrides change only the
+  /// forward), and each normalized input choice's softmax(beta).
   std::map<std::string, std::vector<double>> mixWeightsByChoice() const;
   /// Mixed mode: the latency the mixture expects, sum over its choices of
   /// the mixing weights times each alternative's latency, plus the fixed
@@ -95,7 +122,8 @@ public:
   /// -> milliseconds, a LatencyTable's). Throws naming a configuration `ms`
   /// lacks.
   at::Tensor expectedLatency(const std::map<std::string, double> &ms) const;
-  /// Mixed mode: the entropy (nats) of each choice's mixing weights.
+  /// Mixed mode: the entropy (nats) of each choice's mixing weights (and of
+  /// each normalized input choice's edge weights).
   std::map<std::string, double> mixEntropies() const;
 
   /// Copies every weight and buffer of `supernet` that this network has by
@@ -116,13 +144,18 @@ private:
     std::string key;                 // Op (mixed mode): the op configuration (ResolvedOp::key)
     std::string decision;            // Mix: the choice
     std::vector<std::vector<Step>> alternatives; // Mix: each a sequence
+    int64_t partial = 1;             // Mix: K of partial channel connections
+    int64_t stride = 1;              // Mix, partial: the alternatives' stride
   };
   void addModules(int64_t node, const std::vector<runtime::PlacedOp> &ops);
-  Layer *module(int64_t node, const runtime::PlacedOp &op) const;
+  /// The module of `op` (made while building a supernet).
+  Layer *module(int64_t node, const runtime::PlacedOp &op);
   std::vector<Step> compileMixed(int64_t node, const Json &tree, const runtime::Env &env, runtime::Shape &shape,
                                  const std::string &path);
   /// Runs steps[first..] on x.
   at::Tensor run(const std::vector<Step> &steps, at::Tensor x, size_t first = 0);
+  /// A Mix step's weighted sum of its alternatives on x.
+  at::Tensor mixture(const Step &s, const at::Tensor &x);
   at::Tensor mixWeights(const std::string &decision) const;
   at::Tensor mix(const at::Tensor &alpha) const;
 
@@ -133,8 +166,11 @@ private:
   Architecture arch_;
   runtime::Plan plan_;
   std::map<std::string, std::shared_ptr<Layer>> modules_;
-  std::map<std::string, at::Tensor> alphas_, overrides_;
-  std::map<std::string, int64_t> only_;
+  MixedOptions mixed_;
+  /// While a supernet is built: compileMixed instantiates what it places.
+  bool building_ = false;
+  std::map<std::string, at::Tensor> alphas_, betas_, overrides_;
+  std::map<std::string, std::vector<int64_t>> only_;
   std::function<at::Tensor(const at::Tensor &)> mixing_;
   /// Nodes forward computes, and what each reads (mixed: every candidate).
   std::vector<bool> needed_;

@@ -69,6 +69,11 @@ struct Plan {
   std::vector<std::vector<int64_t>> routed;
   double params = 0, flops = 0;
   int64_t output = 0;
+  /// Whether the output depends on the network's input: false when every
+  /// path from an input passes a `zero` op (NAS-Bench-201's cells without
+  /// an input-to-output edge), a network a device compiler folds to a
+  /// constant.
+  bool readsInput = true;
 };
 
 /// The plan of architecture `a` of `space` (ops: the artefact's "ops").

@@ -61,6 +61,20 @@ public:
   /// The space's ID of a NAS-Bench-201 string; throws std::invalid_argument.
   static std::string idOf(const Space &space, const std::string &arch);
 
+  /// A latency file on its own (nb201_latency_ms.csv: `arch`, optional
+  /// `index`, one column of milliseconds per device), its rows matched to
+  /// `space` by idOf. Throws std::runtime_error naming the file and line.
+  struct LatencyFile {
+    std::vector<std::string> devices;
+    struct Entry {
+      int64_t line = 0;
+      std::string id;
+      std::map<std::string, double> ms; ///< by device
+    };
+    std::vector<Entry> rows;
+  };
+  static LatencyFile readLatencies(const Space &space, const std::string &file);
+
 private:
   const Space &space_;
   std::string file_, column_, report_;
