@@ -8,7 +8,7 @@ cell trained by the benchmark on the full training set) and printed per
 seed and as mean +- std beside the published figures (full CIFAR-10, 50
 epochs of search on a GPU, the C=16 N=5 supernet).
 
-  python3 bench/oneshot_nb201.py [--methods darts,gdas,...] [--seeds 3] [--epochs 10] [--C 8] [--N 2]
+  python3 bench/oneshot_nb201.py [--methods darts,gdas,...] [--seeds 3] [--first-seed 0] [--epochs 10] [--C 8] [--N 2]
 
 The defaults are a CPU budget: a smaller supernet (C=8, N=2), 10 epochs on
 ~2,500 + 2,500 images. Run from the project root after building.
@@ -42,6 +42,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--methods", default="darts,gdas,fair_darts,drnas,enas")
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds first-seed .. first-seed + seeds - 1")
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--C", type=int, default=8)
     ap.add_argument("--N", type=int, default=2)
@@ -66,7 +67,7 @@ search S {{
   maximize accuracy;
 }}
 """)
-        for seed in range(a.seeds):
+        for seed in range(a.first_seed, a.first_seed + a.seeds):
             out = os.path.join(tmp, f"{method}-{seed}")
             t0 = time.time()
             p = subprocess.run([a.nasc, "search", src, "--seed", str(seed), "--out", out, "--derive-only", "--quiet"],

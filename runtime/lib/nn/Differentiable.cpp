@@ -117,7 +117,18 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
     validLoader.setEpoch(epoch);
     net->train();
     data::Batch batch;
+    double lastNote = startTime;
     for (int64_t i = 0; trainLoader.next(batch); ++i, ++step) {
+      // A long epoch (a large supernet on a CPU) says how it goes, every
+      // 30 s: nothing else is printed until it ends.
+      if (log && i > 0 && now() - lastNote >= 30) {
+        lastNote = now();
+        double perStep = (lastNote - startTime) / double(i);
+        *log << name_ << ": epoch " << epoch + 1 << "/" << epochs_ << " step " << i << "/" << perEpoch << ", "
+             << fixedText(perStep, 2) << " s a step, the epoch's steps done in ~"
+             << fixedText(perStep * double(perEpoch - i) / 60.0, 1) << " min\n"
+             << std::flush;
+      }
       data::Batch valid = validLoader.batch(i % validLoader.numBatches());
       double lr = scheduledLr(o, step, total);
       // Architecture step on the valid batch (after the warm-up).
