@@ -164,6 +164,7 @@ int main(int argc, char **argv) {
          set.strategy, set.strategyArgs},
         {"REA P=50 S=25 (std/search defaults)", "evolution", Json{{"population", 50}, {"sample", 25}}},
         {"REINFORCE lr=0.01 (std/search)", "reinforce", Json::object()},
+        {"PPO lr=0.5 batch=8 (std/search)", "ppo", Json::object()},
         {"local search, 10 initial", "local_search", Json::object()},
     };
     for (size_t n : budgets) {

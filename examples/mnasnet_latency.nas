@@ -19,7 +19,7 @@ search MnasNetLatency {
   // Each sampled model is trained for 5 epochs (MnasNet's proxy training).
   estimator = low_fidelity(epochs=5);
   optimizer = sgd(lr=0.1, momentum=0.9, weight_decay=4e-5, batch_size=256, label_smoothing=0.1);
-  strategy = ppo(lr=0.00035, clip=0.2);
+  strategy = ppo(clip=0.2, batch=8);
   evaluations = 8000;
   seed = 0;
 

@@ -33,8 +33,12 @@ strategy evolution(population: int = 50, sample: int = 25, mutation_rate: float 
 // average baseline.
 strategy reinforce(lr: float = 0.01, baseline_decay: float = 0.95, entropy: float = 0.0) = "reinforce";
 
-// Proximal policy optimization of the same policy (MnasNet).
-strategy ppo(lr: float = 0.00035, clip: float = 0.2, batch: int = 8, entropy: float = 0.0) = "ppo";
+// Proximal policy optimization of the same policy (MnasNet's controller
+// update): `batch` architectures drawn, then `epochs` gradient steps on the
+// clipped surrogate with advantages normalised within the batch. `lr` acts
+// on the logits directly (MnasNet's Adam 0.00035 is for an RNN
+// controller's weights and would barely move them).
+strategy ppo(lr: float = 0.5, clip: float = 0.2, batch: int = 8, epochs: int = 4, entropy: float = 0.0) = "ppo";
 
 // DARTS: a supernet whose choices among layers are softmax-weighted mixtures,
 // architecture weights trained by Adam on the validation split (first or

@@ -13,7 +13,7 @@
 // again (then one uniform feasible architecture is taken).
 //
 //===----------------------------------------------------------------------===//
-#include "nasc/search/Strategy.h"
+#include "FactorizedPolicy.h"
 
 #include <cmath>
 #include <limits>
@@ -26,23 +26,12 @@ namespace {
 class ReinforceStrategy : public Strategy {
 public:
   ReinforceStrategy(const Space &space, double lr, double decay, double entropy, uint64_t seed)
-      : space_(space), lr_(lr), decay_(decay), entropy_(entropy), rng_(seed) {
+      : space_(space), policy_(space), lr_(lr), decay_(decay), entropy_(entropy), rng_(seed) {
     if (lr <= 0 || decay < 0 || decay >= 1 || entropy < 0)
       throw std::invalid_argument("reinforce: lr must be positive, baseline_decay in [0, 1), entropy >= 0");
-    for (size_t d : space.discrete())
-      logits_.emplace_back(space.decisions()[d].domain.size(), 0.0);
   }
 
-  std::optional<Architecture> ask() override {
-    for (int attempt = 0; attempt < 100; ++attempt) {
-      Architecture a = space_.sample(rng_); // continuous decisions uniform
-      for (size_t k = 0; k < logits_.size(); ++k)
-        a.choice[k] = draw(probabilities(k));
-      if (!space_.violated(a))
-        return a;
-    }
-    return space_.sample(rng_);
-  }
+  std::optional<Architecture> ask() override { return policy_.sample(space_, rng_); }
 
   void tell(const Architecture &a, double score) override {
     if (std::isfinite(score))
@@ -51,24 +40,20 @@ public:
     if (!hasBaseline_) // the first reward is its own baseline: no step
       baseline_ = reward, hasBaseline_ = true;
     double advantage = reward - baseline_;
-    for (size_t k = 0; k < logits_.size(); ++k) {
+    for (size_t k = 0; k < policy_.logits.size(); ++k) {
       if (!space_.active(a, k))
         continue; // it did not shape this network
-      std::vector<double> p = probabilities(k);
-      double h = 0;
-      for (double q : p)
-        h -= q > 0 ? q * std::log(q) : 0;
+      std::vector<double> p = policy_.probabilities(k), dH = policy_.entropyGradient(k);
       for (size_t v = 0; v < p.size(); ++v) {
         double grad = (int64_t(v) == a.choice[k] ? 1.0 : 0.0) - p[v];
-        double entropyGrad = p[v] > 0 ? -p[v] * (std::log(p[v]) + h) : 0;
-        logits_[k][v] += lr_ * advantage * grad + entropy_ * entropyGrad;
+        policy_.logits[k][v] += lr_ * advantage * grad + entropy_ * dH[v];
       }
     }
     baseline_ = decay_ * baseline_ + (1 - decay_) * reward;
   }
 
   Json save() const override {
-    return Json{{"strategy", "reinforce"}, {"rng", saveRng(rng_)},     {"logits", logits_},
+    return Json{{"strategy", "reinforce"}, {"rng", saveRng(rng_)},     {"logits", policy_.logits},
                 {"baseline", baseline_},  {"has_baseline", hasBaseline_}, {"worst", scoreToJson(worst_)}};
   }
 
@@ -76,37 +61,17 @@ public:
     if (s.value("strategy", "") != "reinforce")
       throw std::invalid_argument("not a reinforce state");
     restoreRng(rng_, s.at("rng").get<std::string>());
-    logits_ = s.at("logits").get<std::vector<std::vector<double>>>();
+    policy_.logits = s.at("logits").get<std::vector<std::vector<double>>>();
     baseline_ = s.at("baseline").get<double>();
     hasBaseline_ = s.at("has_baseline").get<bool>();
     worst_ = scoreFromJson(s.at("worst"));
   }
 
-  /// The policy of discrete decision k (for tests and logs).
-  std::vector<double> probabilities(size_t k) const {
-    const std::vector<double> &z = logits_[k];
-    double top = *std::max_element(z.begin(), z.end()), sum = 0;
-    std::vector<double> p(z.size());
-    for (size_t v = 0; v < z.size(); ++v)
-      sum += p[v] = std::exp(z[v] - top);
-    for (double &q : p)
-      q /= sum;
-    return p;
-  }
-
 private:
-  int64_t draw(const std::vector<double> &p) {
-    double u = runtime::uniformReal(rng_), acc = 0;
-    for (size_t v = 0; v < p.size(); ++v)
-      if ((acc += p[v]) > u)
-        return int64_t(v);
-    return int64_t(p.size() - 1);
-  }
-
   const Space &space_;
+  FactorizedPolicy policy_;
   double lr_, decay_, entropy_;
   runtime::Rng rng_;
-  std::vector<std::vector<double>> logits_;
   double baseline_ = 0;
   bool hasBaseline_ = false;
   double worst_ = std::numeric_limits<double>::infinity();

@@ -65,7 +65,7 @@ std::vector<std::string> runSteps(const Space &space, const std::string &impl, c
 
 TEST(Strategy, RegistryKnowsTheBuiltins) {
   std::vector<std::string> names = strategyNames();
-  for (const char *n : {"random", "grid", "evolution", "reinforce", "local_search"})
+  for (const char *n : {"random", "grid", "evolution", "reinforce", "ppo", "local_search"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   Space space = nb201();
   try {
@@ -194,6 +194,7 @@ TEST(Strategy, SaveRestoreContinuesTheSameSequence) {
                             {"evolution", Json{{"population", 10}, {"sample", 3}}},
                             {"evolution", Json{{"population", 8}, {"sample", 4}, {"mutation_rate", 0.3}, {"aging", false}}},
                             {"reinforce", Json{{"lr", 0.05}, {"entropy", 0.001}}},
+                            {"ppo", Json{{"batch", 8}, {"entropy", 0.001}}},
                             {"local_search", Json{{"initial", 5}}}}) {
     SCOPED_TRACE(impl + " " + args.dump());
     std::vector<std::string> whole = runSteps(space, impl, args, 120);
@@ -284,4 +285,61 @@ TEST(Strategy, LocalSearchWalksOneDecisionNeighbours) {
     s->tell(a, score(a));
   }
   EXPECT_EQ(bestScore, 6);
+}
+
+TEST(Strategy, PpoLearnsTheRewardedAlternative) {
+  // As for REINFORCE: reward 1 when the first decision takes its third
+  // alternative. The policy moves only after each batch, and concentrates.
+  Space space = nb201();
+  auto s = makeStrategy("ppo", space, Json{{"batch", 8}}, 7);
+  for (int i = 0; i < 400; ++i) {
+    std::optional<Architecture> a = s->ask();
+    ASSERT_TRUE(a);
+    s->tell(*a, a->choice[0] == 2 ? 1.0 : 0.0);
+  }
+  int hits = 0;
+  for (int i = 0; i < 200; ++i) {
+    std::optional<Architecture> a = s->ask();
+    hits += a->choice[0] == 2;
+    s->tell(*a, a->choice[0] == 2 ? 1.0 : 0.0);
+  }
+  EXPECT_GT(hits, 160) << "the policy did not learn (uniform: ~40 of 200)";
+  for (Json bad : {Json{{"clip", 1.5}}, Json{{"batch", 1}}, Json{{"epochs", 0}}, Json{{"lr", 0.0}}})
+    EXPECT_THROW(makeStrategy("ppo", space, bad, 0), std::invalid_argument) << bad.dump();
+}
+
+TEST(Strategy, PpoClipsHowFarOneBatchMovesThePolicy) {
+  // One batch, many epochs: plain policy gradient would keep pushing the
+  // rewarded architecture's probability up; the clipped surrogate stops a
+  // sample's gradient once its probability ratio leaves [1 - clip, 1 +
+  // clip] (the other samples' pushes carry it somewhat past). A tight clip
+  // moves the policy much less than a loose one (with steps small beside
+  // the clip range: one step is never clipped).
+  Space space = nb201();
+  auto ratio = [&](double clip) {
+    auto s = makeStrategy("ppo", space, Json{{"batch", 4}, {"epochs", 50}, {"lr", 0.05}, {"clip", clip}}, 3);
+    Json before = s->save();
+    std::vector<Architecture> batch;
+    for (int i = 0; i < 4; ++i) {
+      batch.push_back(*s->ask());
+      s->tell(batch.back(), i == 0 ? 1.0 : 0.0); // only the first is rewarded
+    }
+    Json after = s->save();
+    auto logProb = [&](const Json &state, const Architecture &a) {
+      std::vector<std::vector<double>> z = state.at("logits");
+      double lp = 0;
+      for (size_t k = 0; k < z.size(); ++k) {
+        double top = *std::max_element(z[k].begin(), z[k].end()), sum = 0;
+        for (double v : z[k])
+          sum += std::exp(v - top);
+        lp += z[k][size_t(a.choice[k])] - top - std::log(sum);
+      }
+      return lp;
+    };
+    return std::exp(logProb(after, batch[0]) - logProb(before, batch[0]));
+  };
+  double tight = ratio(0.02), loose = ratio(0.9);
+  EXPECT_GT(tight, 1.0) << "the rewarded architecture became more likely";
+  EXPECT_LT(tight, 1.15) << "clip 0.02: the ratio ran far past 1.02";
+  EXPECT_GT(loose, 1.8) << "clip 0.9: 50 epochs should take the ratio near 1.9";
 }
