@@ -8,7 +8,7 @@ one training step timed (zero_grad + forward + loss + backward + SGD step).
 
 MODE: darts (every edge the softmax-weighted sum of its 5 operations),
 gdas (each edge one Gumbel-softmax sampled operation, straight-through
-weights), random (single path: each step a uniform architecture, only its
+weights), random (single path: each step another architecture, only its
 operations run), child (the best NAS-Bench-201 cell as a standalone network).
 Prints one line as bench/supernet_step does: median step ms, peak RSS MiB.
 """
@@ -175,7 +175,9 @@ def main():
     for step in range(a.steps + 3):
         idx = torch.randint(0, x.shape[0], (a.batch,), generator=g)
         images, labels = x[idx], y[idx]
-        path = torch.randint(0, len(OPS), (6,), generator=g).tolist() if a.mode == "random" else None
+        # The same paths as bench/supernet_step.cpp's (a multiplicative
+        # hash of step and edge), so both time the same architectures.
+        path = [((step * 6 + e) * 2654435761) % 4294967296 % len(OPS) for e in range(6)] if a.mode == "random" else None
         t0 = time.perf_counter()
         opt.zero_grad()
         F.cross_entropy(net(images, a.mode, path), labels).backward()

@@ -4,7 +4,8 @@
 //
 // MODE is `child` (the network of ARCH_ID alone), `supernet` (a single-path
 // supernet of the whole space running the path ARCH_ID), `random` (the
-// single-path supernet on a uniform architecture each step), `darts` (the
+// single-path supernet on another architecture each step, the sequence
+// bench/oneshot_step_ref.py runs too), `darts` (the
 // mixed supernet, every alternative weighted by softmax(alpha)) or `gdas`
 // (the mixed supernet running one Gumbel-softmax sampled alternative per
 // choice, as runtime/lib/nn/Gdas.cpp does). Trains `steps` SGD steps on real
@@ -56,7 +57,6 @@ int main(int argc, char **argv) {
         mode == "child"                       ? nn::Network::child(art.ops(), space, a)
         : mode == "darts" || mode == "gdas" ? nn::Network::supernet(art.ops(), space, nn::Mode::Mixed, a)
                                               : nn::Network::supernet(art.ops(), space, nn::Mode::SinglePath, a);
-    runtime::Rng rng(0);
     data::Dataset ds = data::loadCifar10(dataDir, true);
     data::Loader loader(ds, batch, true, 0, {4, true}, data::channelStats(ds));
     torch::optim::SGD opt(net->weightParameters(), torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(3e-4));
@@ -70,7 +70,15 @@ int main(int argc, char **argv) {
       }
       auto t0 = std::chrono::steady_clock::now();
       if (mode == "random") {
-        runtime::Architecture next = space.sample(rng);
+        // The same paths as bench/oneshot_step_ref.py's (a multiplicative
+        // hash of step and edge), so both time the same architectures.
+        static const char *ops[] = {"none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"};
+        static const char *edges[] = {"e0_1", "e0_2", "e1_2", "e0_3", "e1_3", "e2_3"};
+        std::string path;
+        for (uint64_t e = 0; e < 6; ++e)
+          path += std::string(e ? "," : "") + "nb201_cell/" + edges[e] + "=" +
+                  ops[((uint64_t(s) * 6 + e) * 2654435761ull) % 4294967296ull % 5];
+        runtime::Architecture next = space.parseId(path);
         auto p0 = std::chrono::steady_clock::now();
         net->setArchitecture(next);
         pathMs.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - p0).count());

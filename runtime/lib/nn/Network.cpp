@@ -368,6 +368,13 @@ void Network::setArchitecture(const Architecture &a) {
       }
     }
   }
+  std::vector<int> reluReaders(n, 0);
+  for (size_t i = 0; i < n; ++i)
+    if (needed_[i] && kindOf(nodes[i]) == "apply" && startsWithRelu(steps_[i]))
+      ++reluReaders[nodes[i]["inputs"][0].get<size_t>()];
+  sharedRelu_.assign(n, false);
+  for (size_t j = 0; j < n; ++j)
+    sharedRelu_[j] = reluReaders[j] >= 2;
   const runtime::Shape &out = plan_.shapes.at(plan_.output).value();
   if (out[1] != 1 || out[2] != 1)
     throw std::invalid_argument("the network's output is " + std::to_string(out[0]) + "x" + std::to_string(out[1]) +
@@ -385,15 +392,30 @@ at::Tensor Network::mixWeights(const std::string &decision) const {
   return mix(alphas_.at(decision));
 }
 
-at::Tensor Network::run(const std::vector<Step> &steps, at::Tensor x, size_t first) {
+bool Network::startsWithRelu(const std::vector<Step> &steps) {
+  if (steps.empty())
+    return false;
+  const Step &s = steps[0];
+  if (s.kind == Step::Op)
+    return s.layer->leadingRelu();
+  if (s.partial != 1)
+    return false;
+  for (const std::vector<Step> &alt : s.alternatives)
+    if (!alt.empty() && alt[0].kind == Step::Op && alt[0].layer->leadingRelu())
+      return true;
+  return false;
+}
+
+at::Tensor Network::run(const std::vector<Step> &steps, at::Tensor x, size_t first, const SharedRelu *relu) {
   for (size_t n = first; n < steps.size(); ++n) {
     const Step &s = steps[n];
+    const SharedRelu *shared = n == first ? relu : nullptr; // it is the ReLU of this x only
     if (s.kind == Step::Op) {
-      x = s.layer->forward(x);
+      x = shared && s.layer->leadingRelu() ? s.layer->forwardAfterRelu((*shared)()) : s.layer->forward(x);
       continue;
     }
     if (s.partial == 1) {
-      x = mixture(s, x);
+      x = mixture(s, x, shared);
       continue;
     }
     // Partial channels: the first C/K through the mixture, the rest pass by
@@ -410,12 +432,12 @@ at::Tensor Network::run(const std::vector<Step> &steps, at::Tensor x, size_t fir
   return x;
 }
 
-at::Tensor Network::mixture(const Step &s, const at::Tensor &x) {
+at::Tensor Network::mixture(const Step &s, const at::Tensor &x, const SharedRelu *shared) {
   at::Tensor w = mixWeights(s.decision), sum;
   if (auto only = only_.find(s.decision); only != only_.end()) {
     at::Tensor rest = w.sum(), out; // the others: 0 in value, their soft gradient
     for (int64_t k : only->second) {
-      at::Tensor y = run(s.alternatives.at(size_t(k)), x) * w[k];
+      at::Tensor y = run(s.alternatives.at(size_t(k)), x, 0, shared) * w[k];
       out = out.defined() ? out + y : y;
       rest = rest - w[k];
     }
@@ -433,7 +455,9 @@ at::Tensor Network::mixture(const Step &s, const at::Tensor &x) {
     at::Tensor y;
     if (!alt.empty() && alt[0].kind == Step::Op && alt[0].layer->leadingRelu()) {
       if (!relued.defined())
-        relued = nn::relu(x);
+        relued = shared ? (*shared)() : nn::relu(x);
+      else
+        nn::reuseRelu(relued);
       y = run(alt, alt[0].layer->forwardAfterRelu(relued), 1);
     } else {
       y = run(alt, x);
@@ -467,14 +491,26 @@ at::Tensor Network::forward(const at::Tensor &x) {
     }
     return out;
   };
+  std::vector<at::Tensor> relued(nodes.size()); // of the sharedRelu_ nodes, once asked
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (!needed_[i])
       continue;
     std::string kind = kindOf(nodes[i]);
     if (kind == "input")
       values[i] = x;
-    else if (kind == "apply")
-      values[i] = run(steps_[i], values[nodes[i]["inputs"][0].get<size_t>()]);
+    else if (kind == "apply") {
+      size_t in = nodes[i]["inputs"][0].get<size_t>();
+      if (sharedRelu_[in]) {
+        SharedRelu relu = [&]() {
+          if (relued[in].defined())
+            return nn::reuseRelu(relued[in]);
+          return relued[in] = nn::relu(values[in]);
+        };
+        values[i] = run(steps_[i], values[in], 0, &relu);
+      } else {
+        values[i] = run(steps_[i], values[in]);
+      }
+    }
     else if (kind == "sum") {
       std::vector<at::Tensor> in = operands(i);
       at::Tensor s = in[0];
@@ -489,7 +525,7 @@ at::Tensor Network::forward(const at::Tensor &x) {
     // Drop what no later node reads (in inference nothing else holds it;
     // in training autograd keeps what backward needs).
     for (int64_t j : lastReaders_[i])
-      values[j] = at::Tensor();
+      values[j] = relued[j] = at::Tensor();
   }
   return values[plan_.output].flatten(1);
 }

@@ -486,6 +486,12 @@ const std::map<std::string, Factory> &factories() {
 
 at::Tensor relu(const at::Tensor &x) { return reluRecorded(x); }
 
+at::Tensor reuseRelu(const at::Tensor &relued) {
+  if (reluCodes) // relu(x) > 0 exactly where x > 0
+    reluCodes->push_back((relued > 0).flatten(1).to(torch::kDouble));
+  return relued;
+}
+
 std::shared_ptr<Layer> makeLayer(const ResolvedOp &op) {
   auto it = factories().find(op.impl);
   if (it == factories().end()) {

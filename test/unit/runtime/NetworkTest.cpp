@@ -514,3 +514,58 @@ TEST(Network, DartsMixedSupernetRunsEveryEdge) {
     EXPECT_GT(alpha.grad().abs().sum().item<double>(), 0.0);
   }
 }
+
+namespace {
+
+/// ReLUs in the autograd graph of y (each keeps its own output for backward).
+int reluNodes(const at::Tensor &y) {
+  std::set<torch::autograd::Node *> seen;
+  std::vector<torch::autograd::Node *> stack{y.grad_fn().get()};
+  int relus = 0;
+  while (!stack.empty()) {
+    torch::autograd::Node *n = stack.back();
+    stack.pop_back();
+    if (!n || !seen.insert(n).second)
+      continue;
+    relus += n->name().find("Relu") != std::string::npos;
+    for (const torch::autograd::Edge &e : n->next_edges())
+      stack.push_back(e.function.get());
+  }
+  return relus;
+}
+
+} // namespace
+
+TEST(Network, LayersThatStartWithAReluOfOneInputShareIt) {
+  // NAS-Bench-201's cell with nor_conv_3x3 on every edge: node 0 feeds three
+  // ReLU-conv-BN ops, node 1 two, node 2 one. A Python network runs six
+  // ReLUs a cell; nasc runs one per input (three a cell), with the same
+  // result, and a NASWOT recorder still sees one code per op.
+  Compiled c = tiny();
+  auto arch = [&](const std::string &op) {
+    std::string id;
+    for (const char *e : {"e0_1", "e0_2", "e1_2", "e0_3", "e1_3", "e2_3"})
+      id += std::string(id.empty() ? "" : ",") + "nb201_cell/" + e + "=" + op;
+    return c.space->parseId(id);
+  };
+  torch::manual_seed(0);
+  at::Tensor x = torch::randn({2, 3, 32, 32});
+  auto conv = nn::Network::child(c.artefact.ops(), *c.space, arch("nor_conv_3x3"));
+  auto skip = nn::Network::child(c.artefact.ops(), *c.space, arch("skip_connect"));
+  int cellRelus = reluNodes(conv->forward(x)) - reluNodes(skip->forward(x));
+  EXPECT_EQ(cellRelus, 3 * 3) << "3 cells (C=4, N=1), one ReLU per input read by convolutions";
+  std::vector<at::Tensor> codes, skipCodes;
+  {
+    nn::ReluCodeRecorder rec(codes);
+    conv->forward(x);
+  }
+  {
+    nn::ReluCodeRecorder rec(skipCodes);
+    skip->forward(x);
+  }
+  EXPECT_EQ(codes.size() - skipCodes.size(), 3u * 6u) << "one code per ReLU-conv-BN op, as the benchmark's";
+  // The mixed supernet shares across edges too: node 0's ReLU feeds the
+  // convolutions of all three of its edges.
+  auto mixed = nn::Network::supernet(c.artefact.ops(), *c.space, nn::Mode::Mixed, c.space->first());
+  EXPECT_EQ(reluNodes(mixed->forward(x)) - reluNodes(skip->forward(x)), 3 * 3);
+}

@@ -152,10 +152,17 @@ private:
   Layer *module(int64_t node, const runtime::PlacedOp &op);
   std::vector<Step> compileMixed(int64_t node, const Json &tree, const runtime::Env &env, runtime::Shape &shape,
                                  const std::string &path);
-  /// Runs steps[first..] on x.
-  at::Tensor run(const std::vector<Step> &steps, at::Tensor x, size_t first = 0);
+  /// relu(x) of a feature map several layers start with: computed by the
+  /// first that asks, reused by the others (nn::reuseRelu).
+  using SharedRelu = std::function<at::Tensor()>;
+  /// Runs steps[first..] on x; a first step that starts with a ReLU of x
+  /// takes it from `relu` when given.
+  at::Tensor run(const std::vector<Step> &steps, at::Tensor x, size_t first = 0, const SharedRelu *relu = nullptr);
   /// A Mix step's weighted sum of its alternatives on x.
-  at::Tensor mixture(const Step &s, const at::Tensor &x);
+  at::Tensor mixture(const Step &s, const at::Tensor &x, const SharedRelu *relu = nullptr);
+  /// Whether steps start with a ReLU of their input (a leading-ReLU op, or
+  /// a mixture with such an alternative).
+  static bool startsWithRelu(const std::vector<Step> &steps);
   at::Tensor mixWeights(const std::string &decision) const;
   at::Tensor mix(const at::Tensor &alpha) const;
 
@@ -177,6 +184,10 @@ private:
   std::vector<std::vector<int64_t>> reads_;
   /// Per node, the feature maps it is the last to read.
   std::vector<std::vector<int64_t>> lastReaders_;
+  /// Per node, whether two or more apply nodes start with a ReLU of it:
+  /// forward computes that ReLU once (what a Python supernet, one ReLU
+  /// module per op, cannot see).
+  std::vector<bool> sharedRelu_;
   /// Per node, what forward runs (apply nodes) in the current architecture.
   std::vector<std::vector<Step>> steps_;
 };

@@ -35,6 +35,9 @@ public:
 
 /// The ReLU of the kernels (it reports codes to a ReluCodeRecorder).
 at::Tensor relu(const at::Tensor &x);
+/// `relued` (an output of relu) read again by another layer in place of
+/// its own ReLU: reports the code again, as that layer's ReLU would have.
+at::Tensor reuseRelu(const at::Tensor &relued);
 
 /// Builds the module for `op`; throws std::invalid_argument for an unknown
 /// kernel (naming the known ones).
