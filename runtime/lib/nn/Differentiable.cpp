@@ -206,4 +206,13 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
   return evaluateDerived(run, {derived});
 }
 
+void DifferentiableMethod::useArgmaxPaths(Network &net) {
+  for (auto &[name, alpha] : net.alphas()) {
+    int64_t k = alpha.argmax().item<int64_t>();
+    at::Tensor hard = torch::zeros_like(alpha.detach());
+    hard[k] = 1.0;
+    net.overrideMixWeights(name, hard, {k});
+  }
+}
+
 } // namespace nasc::nn

@@ -41,6 +41,9 @@ protected:
   /// Before the epoch's validation: how the supernet is read (default: the
   /// softmax mixture).
   virtual void beforeValidation(Network &net) { net.clearMixOverrides(); }
+  /// Every choice runs its strongest alternative alone (the validation of
+  /// the methods that train sampled paths: gdas, proxyless).
+  static void useArgmaxPaths(Network &net);
   /// Sets the alphas' .grad for one architecture step (default: first
   /// order, the valid loss at the current weights).
   virtual void architectureGradient(Network &net, torch::optim::Optimizer &weightOptimizer, const TrainOptions &o,

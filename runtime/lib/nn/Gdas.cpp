@@ -54,14 +54,7 @@ protected:
     }
   }
 
-  void beforeValidation(Network &net) override {
-    for (auto &[name, alpha] : net.alphas()) {
-      int64_t k = alpha.argmax().item<int64_t>();
-      at::Tensor hard = torch::zeros_like(alpha.detach());
-      hard[k] = 1.0;
-      net.overrideMixWeights(name, hard, {k});
-    }
-  }
+  void beforeValidation(Network &net) override { useArgmaxPaths(net); }
 
 private:
   double tauMax_, tauMin_;

@@ -150,14 +150,7 @@ protected:
     }
   }
 
-  void beforeValidation(Network &net) override {
-    for (auto &[name, alpha] : net.alphas()) {
-      int64_t k = alpha.argmax().item<int64_t>();
-      at::Tensor hard = torch::zeros_like(alpha.detach());
-      hard[k] = 1.0;
-      net.overrideMixWeights(name, hard, {k});
-    }
-  }
+  void beforeValidation(Network &net) override { useArgmaxPaths(net); }
 
   void architectureGradient(Network &net, torch::optim::Optimizer &, const TrainOptions &o, double,
                             const data::Batch &, const data::Batch &valid, int64_t) override {

@@ -16,28 +16,9 @@ using runtime::Space;
 
 namespace {
 
-const char *kTiny = R"(
-import "std/ops";
-import "std/search";
-import "std/spaces/nb201";
-search Tiny {
-  space = NasBench201(C=4, N=1);
-  strategy = random();
-  evaluations = 2;
-  maximize accuracy;
-}
-)";
+using Compiled = test::CompiledSpace;
 
-struct Compiled {
-  runtime::Artefact artefact;
-  std::unique_ptr<Space> space;
-};
-
-Compiled tiny() {
-  Compiled c{test::compileSource("latency_tiny", kTiny), nullptr};
-  c.space = std::make_unique<Space>(c.artefact.space("Tiny.space"), &c.artefact.searches()[0]);
-  return c;
-}
+Compiled tiny() { return test::tinyNb201("latency_tiny"); }
 
 /// A made-up device: every op configuration has its own cost (a `zero` op,
 /// never computed, none).

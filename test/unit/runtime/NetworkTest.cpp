@@ -18,28 +18,9 @@ using runtime::Space;
 
 namespace {
 
-const char *kTiny = R"(
-import "std/ops";
-import "std/search";
-import "std/spaces/nb201";
-search Tiny {
-  space = NasBench201(C=4, N=1);
-  strategy = random();
-  evaluations = 2;
-  maximize accuracy;
-}
-)";
+using Compiled = test::CompiledSpace;
 
-struct Compiled {
-  runtime::Artefact artefact;
-  std::unique_ptr<Space> space;
-};
-
-Compiled tiny() {
-  Compiled c{test::compileSource("tiny", kTiny), nullptr};
-  c.space = std::make_unique<Space>(c.artefact.space("Tiny.space"), &c.artefact.searches()[0]);
-  return c;
-}
+Compiled tiny() { return test::tinyNb201("tiny"); }
 
 /// What `nasc info FILE --arch ID` prints: parameters and MACs.
 std::array<double, 2> compilerCost(const std::string &file, const std::string &id) {
@@ -449,7 +430,7 @@ TEST(Network, ChildInheritsSupernetWeights) {
 TEST(Network, WidthMultiplierShrinksEveryChannelAlike) {
   // NAS-Bench-201 with 16 channels at width 0.5 is the 8-channel network.
   auto compile = [](int c) {
-    std::string src = std::string(kTiny).replace(std::string(kTiny).find("C=4"), 3, "C=" + std::to_string(c));
+    std::string src = std::string(test::kTinyNb201).replace(std::string(test::kTinyNb201).find("C=4"), 3, "C=" + std::to_string(c));
     Compiled out{test::compileSource("width" + std::to_string(c), src), nullptr};
     out.space = std::make_unique<Space>(out.artefact.space("Tiny.space"), &out.artefact.searches()[0]);
     return out;
