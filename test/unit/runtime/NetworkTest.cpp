@@ -22,6 +22,31 @@ using Compiled = test::CompiledSpace;
 
 Compiled tiny() { return test::tinyNb201("tiny"); }
 
+/// A cell whose node 2 keeps 2 of 3 mixed edges (DARTS's input choice),
+/// searched by `strategy`.
+std::string inputChoiceSpace(const std::string &strategy) {
+  return R"(
+import "std/ops";
+import "std/search";
+const OPS = [zero, identity, avg_pool(3)];
+cell C {
+  input x0;
+  choice e0_1: OPS;
+  node x1 = e0_1(x0);
+  choice e0_2: OPS;
+  choice e1_2: OPS;
+  choice f0_2: OPS;
+  choice in2: 2 of [e0_2(x0), e1_2(x1), f0_2(x0)];
+  output sum(in2);
+}
+network N {
+  input image: tensor(3, 8, 8);
+  output image |> conv(4) |> (C shared as c) |> global_avg_pool |> linear(2);
+}
+search S { space = N(); strategy = )" +
+         strategy + "(); maximize accuracy; }\n";
+}
+
 /// What `nasc info FILE --arch ID` prints: parameters and MACs.
 std::array<double, 2> compilerCost(const std::string &file, const std::string &id) {
   std::string cmd = std::string(NASC_BINARY_DIR) + "/bin/nasc info " + file + " --arch '" + id + "'";
@@ -155,27 +180,7 @@ TEST(Network, MixedSupernetDerivesTheStrongestEdgesOfAnInputChoice) {
   // DARTS's rule for a node that keeps 2 of its incoming edges: rank each
   // edge by its strongest non-zero operation weight, keep the top 2. Edge 0
   // has the largest weight overall, but on `zero`: it ranks by its 0.2.
-  const char *src = R"(
-import "std/ops";
-import "std/search";
-const OPS = [zero, identity, avg_pool(3)];
-cell C {
-  input x0;
-  choice e0_1: OPS;
-  node x1 = e0_1(x0);
-  choice e0_2: OPS;
-  choice e1_2: OPS;
-  choice f0_2: OPS;
-  choice in2: 2 of [e0_2(x0), e1_2(x1), f0_2(x0)];
-  output sum(in2);
-}
-network N {
-  input image: tensor(3, 8, 8);
-  output image |> conv(4) |> (C shared as c) |> global_avg_pool |> linear(2);
-}
-search S { space = N(); strategy = darts(); maximize accuracy; }
-)";
-  runtime::Artefact art = test::compileSource("edges", src);
+  runtime::Artefact art = test::compileSource("edges", inputChoiceSpace("darts"));
   Space space(art.space("S.space"), &art.searches()[0]);
   runtime::Rng rng(1);
   auto mixed = nn::Network::supernet(art.ops(), space, nn::Mode::Mixed, space.sample(rng));
@@ -264,27 +269,7 @@ TEST(Network, EdgeNormalizationWeighsAndRanksTheCandidates) {
   // PC-DARTS's edge weights: an input choice reads candidate j scaled by
   // softmax(beta)_j, and derive() ranks candidates by that times their
   // strongest non-zero op weight.
-  const char *src = R"(
-import "std/ops";
-import "std/search";
-const OPS = [zero, identity, avg_pool(3)];
-cell C {
-  input x0;
-  choice e0_1: OPS;
-  node x1 = e0_1(x0);
-  choice e0_2: OPS;
-  choice e1_2: OPS;
-  choice f0_2: OPS;
-  choice in2: 2 of [e0_2(x0), e1_2(x1), f0_2(x0)];
-  output sum(in2);
-}
-network N {
-  input image: tensor(3, 8, 8);
-  output image |> conv(4) |> (C shared as c) |> global_avg_pool |> linear(2);
-}
-search S { space = N(); strategy = pc_darts(); maximize accuracy; }
-)";
-  runtime::Artefact art = test::compileSource("edges", src);
+  runtime::Artefact art = test::compileSource("edges", inputChoiceSpace("pc_darts"));
   Space space(art.space("S.space"), &art.searches()[0]);
   nn::MixedOptions pc;
   pc.edgeNormalization = true;
