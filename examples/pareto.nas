@@ -6,7 +6,10 @@
 // benchmark table; the parameter count is computed by nasc from the ops'
 // `params` formulas, so nothing is trained.
 //
-//   nasc check examples/pareto.nas
+// `nasc search` prints the Pareto set as a table and exports it
+// (nasc-out/NB201Pareto/pareto/: pareto.csv and one .nas per architecture).
+//
+//   nasc search examples/pareto.nas
 
 import "std/ops";
 import "std/search";

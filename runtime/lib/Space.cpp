@@ -938,6 +938,31 @@ Architecture Space::mutate(const Architecture &parent, Rng &rng, double rate) co
                            std::to_string(kMutateTries) + " tries");
 }
 
+Architecture Space::crossover(const Architecture &a, const Architecture &b, Rng &rng) const {
+  Architecture pa = canonical(a), pb = canonical(b);
+  std::vector<bool> actA = activity(pa), actB = activity(pb);
+  for (int t = 0; t < kMutateTries; ++t) {
+    Architecture child = pa;
+    std::vector<bool> fromB(discrete_.size());
+    for (size_t k = 0; k < discrete_.size(); ++k)
+      if ((fromB[k] = uniformReal(rng) < 0.5))
+        child.choice[k] = pb.choice[k];
+    for (size_t k = 0; k < continuous_.size(); ++k)
+      if (uniformReal(rng) < 0.5)
+        child.real[k] = pb.real[k];
+    if (conditional_) {
+      std::vector<bool> now = activity(child);
+      for (size_t k = 0; k < now.size(); ++k)
+        if (now[k] && !(fromB[k] ? actB[k] : actA[k]))
+          child.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
+      child = canonical(child);
+    }
+    if (!violated(child))
+      return child;
+  }
+  return pa;
+}
+
 uint64_t Space::discreteSize() const {
   uint64_t total = 1;
   for (size_t k : discrete_) {

@@ -200,10 +200,11 @@ void printMetrics(const char *what, const std::map<std::string, double> &m) {
   std::cout << "\n";
 }
 
-/// Writes OUT/best.nas: `arch` with every parameter written out.
-void exportBest(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
-                const runtime::Architecture &arch, const std::string &name, const std::string &id) {
-  std::string out = o.out.empty() ? "nasc-out/" + name : o.out;
+/// Writes `file`: `arch` with every parameter written out, as a network
+/// named `network` (the search's name + "Best" for best.nas).
+void exportArchitecture(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
+                        const runtime::Architecture &arch, const std::string &file, const std::string &network,
+                        const std::string &title, const std::string &id) {
   // The searched file is imported only when it declares ops of its own
   // (else `nasc info best.nas` would list its spaces too).
   std::vector<std::string> imports{"std/ops"};
@@ -212,10 +213,86 @@ void exportBest(const Options &o, const runtime::Artefact &artefact, const runti
     if (std::regex_search(text, std::regex(R"((^|\n)[ \t]*op[ \t]+[A-Za-z_])")))
       imports.push_back(std::filesystem::absolute(o.source).string());
   }
-  std::ofstream(out + "/best.nas") << runtime::exportNas(
-      artefact.ops(), space, arch, name + "Best", imports,
-      {"The best architecture of search " + name + " (" + space.name() + ")", "ID: " + id,
-       "Exported by nasc-run; every parameter written out, no choices left."});
+  std::ofstream(file) << runtime::exportNas(artefact.ops(), space, arch, network, imports,
+                                            {title, "ID: " + id,
+                                             "Exported by nasc-run; every parameter written out, no choices left."});
+}
+
+/// Writes OUT/best.nas.
+void exportBest(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
+                const runtime::Architecture &arch, const std::string &name, const std::string &id) {
+  std::string out = o.out.empty() ? "nasc-out/" + name : o.out;
+  exportArchitecture(o, artefact, space, arch, out + "/best.nas", name + "Best",
+                     "The best architecture of search " + name + " (" + space.name() + ")", id);
+}
+
+/// How an objective reads in a table: its metric (with arguments), else
+/// its position.
+std::string objectiveName(const Json &objective, size_t k) {
+  const Json &v = objective.value("value", Json());
+  if (v.is_object() && v.contains("metric")) {
+    std::string name = v["metric"].get<std::string>();
+    const Json &args = v.value("args", Json::object());
+    if (!args.empty()) {
+      std::string list;
+      for (auto &[key, value] : args.items())
+        list += (list.empty() ? "" : ", ") + key + "=" +
+                (value.is_object() && value.contains("const") ? value["const"].dump() : value.dump());
+      name += "(" + list + ")";
+    }
+    return name;
+  }
+  return "objective" + std::to_string(k + 1);
+}
+
+/// A multi-objective search's Pareto set: printed as a table (by the first
+/// objective, best first) and kept in OUT/pareto/: pareto.csv and one .nas
+/// per architecture (named by its hash).
+void reportPareto(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
+                  const Json &search, const std::vector<search::Record> &pareto, const std::string &name) {
+  const Json &objectives = search.at("objectives");
+  std::vector<search::Record> rows = pareto;
+  bool minimizeFirst = objectives[0].value("direction", "maximize") == "minimize";
+  std::stable_sort(rows.begin(), rows.end(), [&](const search::Record &a, const search::Record &b) {
+    return minimizeFirst ? a.objectives[0] < b.objectives[0] : a.objectives[0] > b.objectives[0];
+  });
+  std::vector<std::string> names;
+  std::string directions;
+  for (size_t k = 0; k < objectives.size(); ++k) {
+    names.push_back(objectiveName(objectives[k], k));
+    directions += (k ? ", " : "") + objectives[k].value("direction", "maximize") + " " + names.back();
+  }
+  std::cout << "pareto set: " << rows.size() << " architecture" << (rows.size() == 1 ? "" : "s")
+            << " no other evaluated one beats (" << directions << ")\n";
+  auto cell = [](double v) { return std::abs(v) >= 1000 ? fixed(v, 0) : fixed(v, 4); };
+  std::cout << "  " << std::left << std::setw(18) << "hash";
+  for (const std::string &n : names)
+    std::cout << std::right << std::setw(std::max<int>(12, int(n.size()) + 2)) << n;
+  std::cout << "  id\n";
+  for (const search::Record &r : rows) {
+    std::cout << "  " << std::left << std::setw(18) << r.hash;
+    for (size_t k = 0; k < names.size(); ++k)
+      std::cout << std::right << std::setw(std::max<int>(12, int(names[k].size()) + 2)) << cell(r.objectives[k]);
+    std::cout << "  " << r.id << "\n";
+  }
+  std::string out = (o.out.empty() ? "nasc-out/" + name : o.out) + "/pareto";
+  std::filesystem::remove_all(out); // a resumed run's set replaces the old one
+  std::filesystem::create_directories(out);
+  std::ofstream csv(out + "/pareto.csv");
+  csv << "hash,seq";
+  for (const std::string &n : names)
+    csv << ",\"" << n << "\"";
+  csv << ",id\n";
+  for (const search::Record &r : rows) {
+    csv << r.hash << "," << r.seq;
+    for (double v : r.objectives)
+      csv << "," << fixed(v, 6);
+    csv << ",\"" << r.id << "\"\n";
+    exportArchitecture(o, artefact, space, r.arch, out + "/" + r.hash + ".nas", name + "Pareto_" + r.hash,
+                       "A Pareto-optimal architecture of search " + name + " (" + space.name() + ")", r.id);
+  }
+  std::cout << "exported: " << out << "/pareto.csv and " << rows.size() << " .nas file"
+            << (rows.size() == 1 ? "" : "s") << "\n";
 }
 
 int runSearch(const Options &o, PendingArtefact &pending) {
@@ -333,6 +410,8 @@ int runSearch(const Options &o, PendingArtefact &pending) {
     printMetrics("reported", report.report);
   exportBest(o, artefact, space, best.arch, name, best.id);
   std::cout << "exported: " << out << "/best.nas" << (trained ? ", weights " + out + "/best.pt" : "") << "\n";
+  if (!result.pareto.empty())
+    reportPareto(o, artefact, space, search, result.pareto, name);
   return 0;
 }
 

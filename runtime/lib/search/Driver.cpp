@@ -1,6 +1,8 @@
 //===- Driver.cpp - Running a search --------------------------------------===//
 #include "nasc/search/Driver.h"
+#include "nasc/search/Pareto.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -167,6 +169,27 @@ SearchResult SearchDriver::run() {
   auto better = [](const Record &r, const std::optional<Record> &best) {
     return r.score > -kInf && (!best || r.score > best->score);
   };
+  // Every objective "higher is better"; empty for a failed or infeasible row.
+  auto oriented = [&](const Record &r) {
+    std::vector<double> v;
+    if (r.score == -kInf || r.objectives.size() != objectives.size())
+      return v;
+    for (size_t k = 0; k < objectives.size(); ++k) {
+      double x = objectives[k].value("direction", "maximize") == "minimize" ? -r.objectives[k] : r.objectives[k];
+      if (std::isnan(x))
+        return std::vector<double>{};
+      v.push_back(x);
+    }
+    return v;
+  };
+  ParetoSet pareto;
+  auto addToPareto = [&](const Record &r, size_t index) {
+    if (objectives.size() < 2 || r.cached)
+      return;
+    std::vector<double> v = oriented(r);
+    if (!v.empty())
+      pareto.add(v, index);
+  };
 
   double before = 0; // time of the stored evaluations
   if (store_) {
@@ -180,6 +203,10 @@ SearchResult SearchDriver::run() {
         checkStoredRow(r, store_->path());
       try {
         strategy_.restore(*snap);
+        std::vector<Architecture> history;
+        for (const Record &r : stored)
+          history.push_back(r.arch);
+        strategy_.restoreHistory(history);
       } catch (const std::exception &e) {
         throw StoreError(store_->path() + ": the strategy snapshot (after row seq " +
                          std::to_string(stored.back().seq) + ") does not restore: " + e.what());
@@ -190,6 +217,7 @@ SearchResult SearchDriver::run() {
           cache[r.id] = Outcome{r.eval, r.objectives, r.score, r.feasible, r.violated};
         if (better(r, result.best))
           result.best = r;
+        addToPareto(r, result.records.size());
         result.records.push_back(std::move(r));
       }
       result.resumed = true;
@@ -314,14 +342,19 @@ SearchResult SearchDriver::run() {
       r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
       cache[r.id] = std::move(o);
     }
-    strategy_.tell(r.arch, r.score);
+    strategy_.tellObjectives(r.arch, r.score, oriented(r));
     if (store_)
       store_->append(r, strategy_.save());
     if (better(r, result.best))
       result.best = r;
+    addToPareto(r, result.records.size());
     result.records.push_back(std::move(r));
     progress(false);
   }
+  std::vector<size_t> members = pareto.tags();
+  std::sort(members.begin(), members.end());
+  for (size_t i : members)
+    result.pareto.push_back(result.records[i]);
   result.seconds = elapsed();
   if (store_)
     store_->finish(result.stopReason);

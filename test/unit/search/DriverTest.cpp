@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <csignal>
+#include <set>
 #include <sstream>
 #include <sys/wait.h>
 #include <thread>
@@ -359,6 +360,26 @@ TEST(Driver, MinimizedAndSeveralObjectives) {
   EXPECT_EQ(r.best->objectives[0], fewest);
   EXPECT_EQ(r.best->score, -fewest);
   EXPECT_EQ(r.best->objectives[1], r.best->eval.metrics.at("accuracy"));
+  // Grid covered the space, so the Pareto set is the exact front of the
+  // feasible cells: every feasible record no other one beats on both.
+  std::set<std::string> front;
+  for (const Record &a : r.records) {
+    if (!a.feasible)
+      continue;
+    bool beaten = false;
+    for (const Record &b : r.records)
+      beaten |= b.feasible && b.objectives[0] <= a.objectives[0] && b.objectives[1] >= a.objectives[1] &&
+                (b.objectives[0] < a.objectives[0] || b.objectives[1] > a.objectives[1]);
+    if (!beaten)
+      front.insert(a.id);
+  }
+  std::set<std::string> got;
+  for (const Record &p : r.pareto)
+    got.insert(p.id);
+  EXPECT_GT(front.size(), 3u);
+  EXPECT_EQ(got, front);
+  EXPECT_TRUE(std::is_sorted(r.pareto.begin(), r.pareto.end(),
+                             [](const Record &a, const Record &b) { return a.seq < b.seq; }));
 }
 
 TEST(Driver, ProgressBarOnATerminal) {

@@ -53,6 +53,10 @@ std::vector<std::string> runSteps(const Space &space, const std::string &impl, c
       std::string saved = s->save().dump();
       s = makeStrategy(impl, space, args, 999); // another seed: the state must carry everything
       s->restore(Json::parse(saved));
+      std::vector<Architecture> history; // what the driver gives back from the store
+      for (const std::string &id : ids)
+        history.push_back(space.parseId(id));
+      s->restoreHistory(history);
     }
     std::optional<Architecture> a = s->ask();
     if (!a)
@@ -65,7 +69,7 @@ std::vector<std::string> runSteps(const Space &space, const std::string &impl, c
 
 TEST(Strategy, RegistryKnowsTheBuiltins) {
   std::vector<std::string> names = strategyNames();
-  for (const char *n : {"random", "grid", "evolution", "reinforce", "ppo", "local_search"})
+  for (const char *n : {"random", "grid", "evolution", "reinforce", "ppo", "local_search", "nsga2"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   Space space = nb201();
   try {
@@ -195,7 +199,8 @@ TEST(Strategy, SaveRestoreContinuesTheSameSequence) {
                             {"evolution", Json{{"population", 8}, {"sample", 4}, {"mutation_rate", 0.3}, {"aging", false}}},
                             {"reinforce", Json{{"lr", 0.05}, {"entropy", 0.001}}},
                             {"ppo", Json{{"batch", 8}, {"entropy", 0.001}}},
-                            {"local_search", Json{{"initial", 5}}}}) {
+                            {"local_search", Json{{"initial", 5}}},
+                            {"nsga2", Json{{"population", 12}, {"mutation_rate", 0.2}}}}) {
     SCOPED_TRACE(impl + " " + args.dump());
     std::vector<std::string> whole = runSteps(space, impl, args, 120);
     for (int cut : {0, 5, 10, 37, 119}) {

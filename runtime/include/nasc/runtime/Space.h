@@ -139,6 +139,11 @@ public:
   /// chosen). Decisions the change makes active (copies of a deeper
   /// repetition) are drawn uniformly. The result is canonical.
   Architecture mutate(const Architecture &a, Rng &rng, double rate = 0) const;
+  /// Uniform crossover: each gene (discrete decision, continuous value) from
+  /// `a` or `b` with equal odds; decisions the mix makes active that were
+  /// inactive in the parent they came from are drawn uniformly. Canonical
+  /// and feasible; after a few infeasible mixes, canonical(a).
+  Architecture crossover(const Architecture &a, const Architecture &b, Rng &rng) const;
   /// The number of discrete decision vectors (capped at UINT64_MAX).
   uint64_t discreteSize() const;
 

@@ -6,8 +6,10 @@
 // over metrics, score, store, tell. Scores are "higher is better": the first
 // objective's value when maximized, its negation when minimized; an error
 // or a broken constraint scores -inf. With several objectives the first one
-// scores (every value is kept in the records) until a multi-objective
-// strategy reads them.
+// is the score (and `best`), every strategy is also told all of them
+// (Strategy::tellObjectives: nsga2 selects on them), and the result holds
+// the Pareto set: every feasible architecture no other evaluated one
+// dominates.
 //
 // Resume: the store's evaluations are replayed (the cache, the best so far,
 // the records) and the strategy restored from the snapshot saved with the
@@ -54,6 +56,9 @@ struct SearchSettings {
 struct SearchResult {
   std::optional<Record> best; ///< highest score (the earliest among equals); none if all scored -inf
   std::vector<Record> records;
+  /// With several objectives: the non-dominated feasible records (one per
+  /// architecture, the first evaluation of it), in seq order. Empty with one.
+  std::vector<Record> pareto;
   std::string stopReason;    ///< "budget", "time limit" or "exhausted"
   double seconds = 0;        ///< elapsed, stored evaluations' time included
   uint64_t estimatorCalls = 0; ///< evaluations not answered from the cache (this process)

@@ -35,9 +35,22 @@ public:
   virtual std::optional<Architecture> ask() = 0;
   /// The result of an architecture ask() returned (in ask order).
   virtual void tell(const Architecture &a, double score) = 0;
+  /// The same with every objective's value oriented "higher is better"
+  /// (minimized ones negated; empty when the architecture failed or broke a
+  /// constraint). The driver calls this one; multi-objective strategies
+  /// (nsga2) override it, the others learn from the score.
+  virtual void tellObjectives(const Architecture &a, double score, const std::vector<double> &objectives) {
+    (void)objectives;
+    tell(a, score);
+  }
   /// Everything needed to continue later, RNG state included.
   virtual Json save() const = 0;
   virtual void restore(const Json &state) = 0;
+  /// After restore(): every architecture evaluated so far, in order (the
+  /// driver passes the store's rows). For what a strategy can rebuild from
+  /// the history instead of saving it with every snapshot (nsga2's set of
+  /// evaluated architectures, which would make each snapshot grow).
+  virtual void restoreHistory(const std::vector<Architecture> &evaluated) { (void)evaluated; }
 };
 
 /// Builds a strategy for `space` from its evaluated arguments (the .nas
