@@ -101,7 +101,7 @@ std::vector<size_t> parseList(const std::string &s) {
 } // namespace
 
 int main(int argc, char **argv) {
-  std::string artefactPath, base = ".";
+  std::string artefactPath, base = ".", only;
   size_t seeds = 100, firstSeed = 0;
   std::vector<size_t> budgets{100, 300};
   for (int i = 1; i < argc; ++i) {
@@ -114,15 +114,17 @@ int main(int argc, char **argv) {
       firstSeed = std::stoul(argv[++i]);
     else if (a == "--budgets" && i + 1 < argc)
       budgets = parseList(argv[++i]);
+    else if (a == "--only" && i + 1 < argc)
+      only = argv[++i];
     else if (artefactPath.empty() && a[0] != '-')
       artefactPath = a;
     else {
-      std::cerr << "usage: nb201_search ARTEFACT [--base DIR] [--seeds N] [--first-seed S] [--budgets 100,300]\n";
+      std::cerr << "usage: nb201_search ARTEFACT [--base DIR] [--seeds N] [--first-seed S] [--budgets 100,300] [--only IMPL,...]\n";
       return 2;
     }
   }
   if (artefactPath.empty()) {
-    std::cerr << "usage: nb201_search ARTEFACT [--base DIR] [--seeds N] [--first-seed S] [--budgets 100,300]\n";
+    std::cerr << "usage: nb201_search ARTEFACT [--base DIR] [--seeds N] [--first-seed S] [--budgets 100,300] [--only IMPL,...]\n";
     return 2;
   }
   try {
@@ -166,10 +168,15 @@ int main(int argc, char **argv) {
         {"REINFORCE lr=0.01 (std/search)", "reinforce", Json::object()},
         {"PPO lr=0.5 batch=8 (std/search)", "ppo", Json::object()},
         {"local search, 10 initial", "local_search", Json::object()},
+        {"BANANAS (std/search defaults)", "bananas", Json::object()},
+
+        {"BO, GP + EI (std/search defaults)", "bayesian", Json::object()},
     };
     for (size_t n : budgets) {
       Stats exact = exactRandom(rows, n);
       for (const Config &c : configs) {
+        if (!only.empty() && ("," + only + ",").find("," + c.impl + ",") == std::string::npos)
+          continue;
         std::vector<double> tests;
         double distinct = 0;
         auto start = std::chrono::steady_clock::now();

@@ -106,12 +106,17 @@ strategy enas(controller_lr: float = 3.5e-4, entropy: float = 1e-4, epochs: int 
 strategy zero_cost_ranking(samples: int = 1000, proxy: string = "naswot", top_k: int = 10) = "zero_cost_ranking";
 
 // BANANAS (White et al. 2021): Bayesian optimization with an ensemble of
-// neural predictors over path encodings, candidates by mutation.
+// neural predictors over path encodings, candidates by mutation; `batch`
+// architectures per model fit, acquisition "its" (independent Thompson
+// sampling) or "mean"; each predictor trains `epochs` epochs.
 strategy bananas(initial: int = 10, candidates: int = 100, ensemble: int = 5,
-                 acquisition: string = "its") = "bananas";
+                 acquisition: string = "its", batch: int = 10, epochs: int = 100) = "bananas";
 
-// Bayesian optimization with a Gaussian-process surrogate over the decisions.
-strategy bayesian(initial: int = 10, acquisition: string = "ei", candidates: int = 1000) = "bayesian";
+// Bayesian optimization with a Gaussian-process surrogate over the decisions
+// (Hamming kernel), acquisition "ei", "ucb" or "mean"; a `batch` > 1 is
+// chosen with the kriging believer.
+strategy bayesian(initial: int = 10, acquisition: string = "ei", candidates: int = 1000,
+                  batch: int = 1) = "bayesian";
 
 // BOHB (Falkner et al. 2018): Hyperband over estimator epochs with a TPE model.
 strategy bohb(min_epochs: int = 1, max_epochs: int = 200, eta: int = 3) = "bohb";

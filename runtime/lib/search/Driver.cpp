@@ -204,9 +204,10 @@ SearchResult SearchDriver::run() {
       try {
         strategy_.restore(*snap);
         std::vector<Architecture> history;
+        std::vector<double> scores;
         for (const Record &r : stored)
-          history.push_back(r.arch);
-        strategy_.restoreHistory(history);
+          history.push_back(r.arch), scores.push_back(r.score);
+        strategy_.restoreHistory(history, scores);
       } catch (const std::exception &e) {
         throw StoreError(store_->path() + ": the strategy snapshot (after row seq " +
                          std::to_string(stored.back().seq) + ") does not restore: " + e.what());

@@ -115,7 +115,7 @@ public:
     rankParents();
   }
 
-  void restoreHistory(const std::vector<Architecture> &evaluated) override {
+  void restoreHistory(const std::vector<Architecture> &evaluated, const std::vector<double> &) override {
     for (const Architecture &a : evaluated)
       evaluated_.insert(space_.fullId(space_.canonical(a)));
   }

@@ -54,9 +54,12 @@ std::vector<std::string> runSteps(const Space &space, const std::string &impl, c
       s = makeStrategy(impl, space, args, 999); // another seed: the state must carry everything
       s->restore(Json::parse(saved));
       std::vector<Architecture> history; // what the driver gives back from the store
-      for (const std::string &id : ids)
+      std::vector<double> scores;
+      for (const std::string &id : ids) {
         history.push_back(space.parseId(id));
-      s->restoreHistory(history);
+        scores.push_back(score(space, history.back()));
+      }
+      s->restoreHistory(history, scores);
     }
     std::optional<Architecture> a = s->ask();
     if (!a)
@@ -69,7 +72,7 @@ std::vector<std::string> runSteps(const Space &space, const std::string &impl, c
 
 TEST(Strategy, RegistryKnowsTheBuiltins) {
   std::vector<std::string> names = strategyNames();
-  for (const char *n : {"random", "grid", "evolution", "reinforce", "ppo", "local_search", "nsga2"})
+  for (const char *n : {"random", "grid", "evolution", "reinforce", "ppo", "local_search", "nsga2", "bananas", "bayesian"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   Space space = nb201();
   try {

@@ -46,11 +46,14 @@ public:
   /// Everything needed to continue later, RNG state included.
   virtual Json save() const = 0;
   virtual void restore(const Json &state) = 0;
-  /// After restore(): every architecture evaluated so far, in order (the
-  /// driver passes the store's rows). For what a strategy can rebuild from
-  /// the history instead of saving it with every snapshot (nsga2's set of
-  /// evaluated architectures, which would make each snapshot grow).
-  virtual void restoreHistory(const std::vector<Architecture> &evaluated) { (void)evaluated; }
+  /// After restore(): every architecture told so far with the score it was
+  /// told, in order (the driver passes the store's rows). For what a
+  /// strategy rebuilds from the history instead of saving it with every
+  /// snapshot, which would make each snapshot grow with the run (nsga2's
+  /// set of evaluated architectures, a surrogate model's training data).
+  virtual void restoreHistory(const std::vector<Architecture> &evaluated, const std::vector<double> &scores) {
+    (void)evaluated, (void)scores;
+  }
 };
 
 /// Builds a strategy for `space` from its evaluated arguments (the .nas
