@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <ctime>
 #include <iostream>
 #include <limits>
@@ -20,6 +21,14 @@ using nasc::runtime::EvalError;
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+/// Store writes: an evaluation that took at least kSlowEvaluation seconds
+/// is committed at once with everything before it; cheaper ones (table
+/// lookups, cache hits) are grouped into one transaction at least every
+/// kCommitInterval seconds, so a killed run loses at most that much cheap
+/// work (which a resume redoes identically) and a table search is not
+/// bound by one transaction per evaluation.
+constexpr double kSlowEvaluation = 1e-3;
+constexpr double kCommitInterval = 0.05;
 
 std::string fnv(const std::string &s) { return Space::hash(s); }
 
@@ -267,20 +276,38 @@ SearchResult SearchDriver::run() {
     }
   };
 
+  std::deque<Architecture> queued; // asked in the current batch, not yet evaluated
+  std::vector<Record> unstored;    // evaluated and told, not yet committed
+  auto lastCommit = Clock::now();
+  auto commit = [&] {
+    if (store_ && !unstored.empty())
+      store_->append(unstored, strategy_.save());
+    unstored.clear();
+    lastCommit = Clock::now();
+  };
+
   while (true) {
     if (set.budget && result.records.size() >= set.budget) {
       result.stopReason = "budget";
       break;
     }
-    if (set.timeLimit > 0 && elapsed() >= set.timeLimit) {
+    if (queued.empty() && set.timeLimit > 0 && elapsed() >= set.timeLimit) { // a batch finishes
       result.stopReason = "time limit";
       break;
     }
-    std::optional<Architecture> asked = strategy_.ask();
-    if (!asked) {
+    if (queued.empty()) {
+      size_t n = std::max<size_t>(1, options_.batch);
+      if (set.budget)
+        n = std::min<uint64_t>(n, set.budget - result.records.size());
+      std::vector<Architecture> batch = strategy_.askBatch(n);
+      queued.assign(batch.begin(), batch.end());
+    }
+    if (queued.empty()) {
       result.stopReason = "exhausted";
       break;
     }
+    std::optional<Architecture> asked = std::move(queued.front());
+    queued.pop_front();
     Record r;
     r.seq = int64_t(result.records.size()) + 1;
     r.arch = space_.canonical(*asked);
@@ -344,14 +371,22 @@ SearchResult SearchDriver::run() {
       cache[r.id] = std::move(o);
     }
     strategy_.tellObjectives(r.arch, r.score, oriented(r));
-    if (store_)
-      store_->append(r, strategy_.save());
+    if (store_) {
+      unstored.push_back(r);
+      // Mid-batch the strategy has asked ahead: its state would not match
+      // the rows, so batches commit whole.
+      if (queued.empty() &&
+          (r.seconds >= kSlowEvaluation ||
+           std::chrono::duration<double>(Clock::now() - lastCommit).count() >= kCommitInterval))
+        commit();
+    }
     if (better(r, result.best))
       result.best = r;
     addToPareto(r, result.records.size());
     result.records.push_back(std::move(r));
     progress(false);
   }
+  commit();
   std::vector<size_t> members = pareto.tags();
   std::sort(members.begin(), members.end());
   for (size_t i : members)

@@ -80,6 +80,11 @@ public:
     return sqlite3_column_type(s_, i) == SQLITE_NULL ? std::nan("") : sqlite3_column_double(s_, i);
   }
   int64_t integer(int i) const { return sqlite3_column_int64(s_, i); }
+  /// Ready to run again with new bindings (one prepared statement per batch).
+  void reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
 
 private:
   sqlite3 *db_;
@@ -445,56 +450,71 @@ void Store::beforeWrite() {
   written_ = true;
 }
 
-void Store::append(const Record &r, const Json &snapshot) {
+void Store::append(const Record &r, const Json &snapshot) { append(std::vector<Record>{r}, snapshot); }
+
+void Store::append(const std::vector<Record> &rows, const Json &snapshot) {
+  if (rows.empty())
+    return;
   beforeWrite();
-  Json objectives = Json::array();
-  for (double v : r.objectives)
-    objectives.push_back(scoreToJson(v));
-  std::string architecture = toJson(r.arch).dump(), metrics = figures(r.eval.metrics).dump(),
-              report = figures(r.eval.report).dump(), objectivesText = objectives.dump(),
-              timestamp = r.timestamp.empty() ? utcTimestamp() : r.timestamp, state = snapshot.dump();
-  // SQLite stores a NaN as NULL: a NaN score reads back as none, and the
-  // checksum is of what reads back.
-  double score = std::isnan(r.score) ? std::nan("") : r.score;
-  std::string checksum = checksumOf(rowColumns(r.seq, r.id, r.hash, architecture, metrics, report, objectivesText,
-                                               score, int64_t(r.feasible), r.violated, r.eval.error,
-                                               int64_t(r.cached), r.seconds, timestamp));
+  const std::string state = snapshot.dump();
+  const int64_t first = rows.front().seq, last = rows.back().seq;
+  auto which = [&] {
+    return rows.size() == 1 ? "evaluation seq " + std::to_string(first)
+                            : "evaluations seq " + std::to_string(first) + "-" + std::to_string(last);
+  };
   try {
     exec("BEGIN IMMEDIATE");
   } catch (const StoreError &e) {
-    throw StoreError("cannot store evaluation seq " + std::to_string(r.seq) + ": " + e.what());
+    throw StoreError("cannot store " + which() + ": " + e.what());
   }
   try {
-    Stmt taken(db_, "SELECT count(*) FROM evaluations WHERE seq = ?", path_);
-    taken.bind(1, r.seq);
+    Stmt taken(db_, "SELECT count(*) FROM evaluations WHERE seq >= ? AND seq <= ?", path_);
+    taken.bind(1, first).bind(2, last);
     taken.step();
     if (taken.integer(0) > 0)
-      throw StoreError(path_ + ": row seq " + std::to_string(r.seq) +
+      throw StoreError(path_ + ": row seq " + std::to_string(first) +
+                       (rows.size() == 1 ? "" : " or a later one of the batch") +
                        " is already stored: the rows do not belong to the run being continued");
-    Stmt(db_,
-         "INSERT INTO evaluations(seq, id, hash, architecture, metrics, report, objectives, score, feasible,"
-         " violated, error, cached, seconds, timestamp, checksum) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-         path_)
-        .bind(1, r.seq)
-        .bind(2, r.id)
-        .bind(3, r.hash)
-        .bind(4, architecture)
-        .bind(5, metrics)
-        .bind(6, report)
-        .bind(7, objectivesText)
-        .bind(8, r.score)
-        .bind(9, int64_t(r.feasible))
-        .bind(10, r.violated)
-        .bind(11, r.eval.error)
-        .bind(12, int64_t(r.cached))
-        .bind(13, r.seconds)
-        .bind(14, timestamp)
-        .bind(15, checksum)
-        .step();
+    Stmt insert(db_,
+                "INSERT INTO evaluations(seq, id, hash, architecture, metrics, report, objectives, score, feasible,"
+                " violated, error, cached, seconds, timestamp, checksum)"
+                " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                path_);
+    for (const Record &r : rows) {
+      Json objectives = Json::array();
+      for (double v : r.objectives)
+        objectives.push_back(scoreToJson(v));
+      std::string architecture = toJson(r.arch).dump(), metrics = figures(r.eval.metrics).dump(),
+                  report = figures(r.eval.report).dump(), objectivesText = objectives.dump(),
+                  timestamp = r.timestamp.empty() ? utcTimestamp() : r.timestamp;
+      // SQLite stores a NaN as NULL: a NaN score reads back as none, and the
+      // checksum is of what reads back.
+      double score = std::isnan(r.score) ? std::nan("") : r.score;
+      std::string checksum = checksumOf(rowColumns(r.seq, r.id, r.hash, architecture, metrics, report,
+                                                   objectivesText, score, int64_t(r.feasible), r.violated,
+                                                   r.eval.error, int64_t(r.cached), r.seconds, timestamp));
+      insert.reset();
+      insert.bind(1, r.seq)
+          .bind(2, r.id)
+          .bind(3, r.hash)
+          .bind(4, architecture)
+          .bind(5, metrics)
+          .bind(6, report)
+          .bind(7, objectivesText)
+          .bind(8, r.score)
+          .bind(9, int64_t(r.feasible))
+          .bind(10, r.violated)
+          .bind(11, r.eval.error)
+          .bind(12, int64_t(r.cached))
+          .bind(13, r.seconds)
+          .bind(14, timestamp)
+          .bind(15, checksum)
+          .step();
+    }
     Stmt(db_, "INSERT OR REPLACE INTO snapshot(one, seq, state, checksum) VALUES(1, ?, ?, ?)", path_)
-        .bind(1, r.seq)
+        .bind(1, last)
         .bind(2, state)
-        .bind(3, checksumOf({std::to_string(r.seq), state}))
+        .bind(3, checksumOf({std::to_string(last), state}))
         .step();
     applyResume();
     exec("COMMIT");
@@ -503,7 +523,7 @@ void Store::append(const Record &r, const Json &snapshot) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     // A row of that seq already there means another writer, or a store
     // whose rows do not match the run being resumed.
-    throw StoreError("cannot store evaluation seq " + std::to_string(r.seq) + " in " + e.what());
+    throw StoreError("cannot store " + which() + " in " + e.what());
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     throw;

@@ -41,6 +41,10 @@ struct DriverOptions {
   std::optional<bool> tty;          ///< forces bar (true) or lines (false)
   double progressInterval = 10;
   bool resume = false;              ///< continue the run in the store
+  /// Architectures asked at once (Strategy::askBatch), evaluated and told
+  /// in order: what a pool of that many workers sees. The store is
+  /// committed only between batches, so a resume continues identically.
+  size_t batch = 1;
 };
 
 /// What the driver reads from a search block, options applied.

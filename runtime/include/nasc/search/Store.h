@@ -7,9 +7,11 @@
 //   snapshot(one=1, seq, state) the strategy's save() after the last tell
 //   epochs(epoch, figures)      what a one-shot search measured each epoch
 //                               (made with its first row)
-// Each evaluation and the snapshot that follows it are written in one
-// transaction (WAL, synchronous=NORMAL): a killed process loses at most the
-// evaluation in flight, and the snapshot always matches the rows. Rows and
+// Evaluations and the snapshot that follows the last of them are written
+// in one transaction (WAL, synchronous=NORMAL): the snapshot always matches
+// the rows. The driver commits an evaluation that took time at once (a
+// killed process loses at most the evaluation in flight) and groups cheap
+// ones (SearchDriver: kCommitInterval). Rows and
 // the snapshot carry a checksum of their contents; one process at a time
 // holds the store (a lock file beside it).
 //
@@ -89,6 +91,9 @@ public:
   std::optional<Json> snapshot() const;
   /// Appends one evaluation and replaces the snapshot, in one transaction.
   void append(const Record &r, const Json &snapshot);
+  /// Appends consecutive evaluations and the snapshot after the last, in
+  /// one transaction (the driver groups cheap evaluations).
+  void append(const std::vector<Record> &rows, const Json &snapshot);
   /// Records what epoch `epoch` (0-based) of a one-shot search measured
   /// (losses, accuracies, the derived architecture, entropies): replaces a
   /// row of that epoch, which a search resumed from an earlier checkpoint

@@ -33,6 +33,21 @@ public:
   /// The next architecture to evaluate, or nullopt when the strategy has
   /// nothing left (e.g. grid search covered the space).
   virtual std::optional<Architecture> ask() = 0;
+  /// Up to `n` architectures to evaluate before any of their results come
+  /// back (parallel workers); fewer only when the strategy has nothing
+  /// left. Their results are told in ask order. The default asks n times:
+  /// every strategy here proposes ahead of its tells (nsga2 breeds a
+  /// generation at once; bananas and bayesian keep asked architectures as
+  /// pending, the GP at its own prediction).
+  virtual std::vector<Architecture> askBatch(size_t n) {
+    std::vector<Architecture> out;
+    while (out.size() < n)
+      if (std::optional<Architecture> a = ask())
+        out.push_back(std::move(*a));
+      else
+        break;
+    return out;
+  }
   /// The result of an architecture ask() returned (in ask order).
   virtual void tell(const Architecture &a, double score) = 0;
   /// The same with every objective's value oriented "higher is better"
