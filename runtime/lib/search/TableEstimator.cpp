@@ -3,7 +3,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <string_view>
 #include <stdexcept>
 
 using namespace nasc::search;
@@ -99,51 +101,100 @@ std::string dirOf(const std::string &path) {
 
 } // namespace
 
-std::string TableEstimator::idOf(const Space &space, const std::string &arch) {
-  // |op~0|+|op~0|op~1|+...: group g (1-based) lists the edges into node g.
-  std::vector<std::string> groups;
-  std::string cur;
-  for (size_t i = 0; i <= arch.size(); ++i) {
-    if (i == arch.size() || arch[i] == '+') {
-      groups.push_back(cur);
-      cur.clear();
-    } else {
-      cur += arch[i];
-    }
+namespace {
+
+/// The space's decision for each NAS-Bench-201 edge "eI_J": the decision
+/// named so or ending in "/eI_J" (built once per table, not per row).
+struct EdgeDecisions {
+  std::map<std::string, std::string> byEdge;
+  std::map<std::string, std::string> ambiguous; // edge -> "'a' and 'b'"
+  /// Per decision name: its position in discrete() and its labels'
+  /// positions, so a row becomes an Architecture without parsing an ID.
+  std::map<std::string, std::pair<size_t, std::map<std::string, int64_t>>> positions;
+};
+
+EdgeDecisions edgeDecisions(const Space &space) {
+  EdgeDecisions e;
+  for (size_t d = 0; d < space.discrete().size(); ++d) {
+    const runtime::Decision &dec = space.decisions()[space.discrete()[d]];
+    auto &labels = e.positions[dec.name];
+    labels.first = d;
+    for (size_t p = 0; p < dec.text.size(); ++p)
+      labels.second.emplace(dec.text[p], int64_t(p));
   }
+  for (size_t k : space.discrete()) {
+    const std::string &name = space.decisions()[k].name;
+    size_t slash = name.rfind('/');
+    std::string edge = slash == std::string::npos ? name : name.substr(slash + 1);
+    if (edge.size() < 4 || edge[0] != 'e')
+      continue;
+    auto [it, inserted] = e.byEdge.emplace(edge, name);
+    if (!inserted)
+      e.ambiguous[edge] = "'" + it->second + "' and '" + name + "'";
+  }
+  return e;
+}
+
+std::string idOfWith(const Space &space, const std::string &arch, const EdgeDecisions &edges) {
+  // |op~0|+|op~0|op~1|+...: group g (1-based) lists the edges into node g.
   std::string id;
-  for (size_t g = 0; g < groups.size(); ++g) {
-    const std::string &group = groups[g];
+  // The architecture directly while every op is a label of its decision and
+  // every decision is set; otherwise parseId below says what is wrong.
+  Architecture direct = space.first();
+  size_t set = 0; // decisions given, each once
+  std::vector<bool> given(space.discrete().size(), false);
+  bool directOk = space.continuous().empty();
+  size_t g = 0, start = 0;
+  while (start <= arch.size()) {
+    size_t end = arch.find('+', start);
+    if (end == std::string::npos)
+      end = arch.size();
+    ++g;
+    std::string_view group(arch.data() + start, end - start);
     if (group.size() < 2 || group.front() != '|' || group.back() != '|')
-      throw std::invalid_argument("'" + arch + "' is not a NAS-Bench-201 string (group " + std::to_string(g + 1) +
-                                  " is '" + group + "')");
-    std::stringstream entries(group.substr(1, group.size() - 2));
-    std::string entry;
-    while (std::getline(entries, entry, '|')) {
+      throw std::invalid_argument("'" + arch + "' is not a NAS-Bench-201 string (group " + std::to_string(g) +
+                                  " is '" + std::string(group) + "')");
+    std::string_view entries = group.substr(1, group.size() - 2);
+    size_t p = 0;
+    while (p <= entries.size() && !entries.empty()) {
+      size_t q = entries.find('|', p);
+      if (q == std::string_view::npos)
+        q = entries.size();
+      std::string entry(entries.substr(p, q - p));
       size_t tilde = entry.rfind('~');
       if (tilde == std::string::npos || tilde == 0 || tilde + 1 == entry.size())
         throw std::invalid_argument("'" + arch + "': entry '" + entry + "' is not op~node");
-      std::string op = entry.substr(0, tilde), from = entry.substr(tilde + 1);
-      std::string edge = "e" + from + "_" + std::to_string(g + 1);
-      std::string match;
-      for (size_t k : space.discrete()) {
-        const std::string &name = space.decisions()[k].name;
-        bool is = name == edge ||
-                  (name.size() > edge.size() && name.compare(name.size() - edge.size() - 1, std::string::npos,
-                                                             "/" + edge) == 0);
-        if (!is)
-          continue;
-        if (!match.empty())
-          throw std::invalid_argument("edge " + edge + " matches decisions '" + match + "' and '" + name + "'");
-        match = name;
-      }
-      if (match.empty())
+      std::string edge = "e" + entry.substr(tilde + 1) + "_" + std::to_string(g);
+      if (auto amb = edges.ambiguous.find(edge); amb != edges.ambiguous.end())
+        throw std::invalid_argument("edge " + edge + " matches decisions " + amb->second);
+      auto it = edges.byEdge.find(edge);
+      if (it == edges.byEdge.end())
         throw std::invalid_argument("'" + arch + "': space '" + space.name() + "' has no decision for edge " + edge +
                                     " (named " + edge + " or ending in /" + edge + ")");
-      id += (id.empty() ? "" : ",") + match + "=" + op;
+      id += (id.empty() ? "" : ",") + it->second + "=" + entry.substr(0, tilde);
+      if (directOk) {
+        const auto &pos = edges.positions.at(it->second);
+        auto label = pos.second.find(entry.substr(0, tilde));
+        directOk = label != pos.second.end();
+        if (directOk) {
+          direct.choice[pos.first] = label->second;
+          if (!given[pos.first])
+            given[pos.first] = true, ++set;
+        }
+      }
+      p = q + 1;
     }
+    start = end + 1;
   }
+  if (directOk && set == space.discrete().size())
+    return space.id(space.canonical(direct));
   return space.id(space.canonical(space.parseId(id)));
+}
+
+} // namespace
+
+std::string TableEstimator::idOf(const Space &space, const std::string &arch) {
+  return idOfWith(space, arch, edgeDecisions(space));
 }
 
 TableEstimator::TableEstimator(const Space &space, const std::string &file, const std::string &column,
@@ -156,12 +207,13 @@ TableEstimator::TableEstimator(const Space &space, const std::string &file, cons
     if (col < 0)
       throw std::runtime_error(file + ": no column '" + name + "' (the columns are " + known(csv) + ")");
   rows_.reserve(csv.rows.size());
+  EdgeDecisions edges = edgeDecisions(space);
   for (size_t r = 0; r < csv.rows.size(); ++r) {
     Row row;
     row.line = csv.rows[r].first;
     row.arch = field(csv, file, r, archCol);
     try {
-      row.id = idOf(space, row.arch);
+      row.id = idOfWith(space, row.arch, edges);
     } catch (const std::invalid_argument &e) {
       throw std::runtime_error(file + ":" + std::to_string(row.line) + ": " + e.what());
     }
@@ -216,12 +268,13 @@ TableEstimator::LatencyFile TableEstimator::readLatencies(const Space &space, co
   if (out.devices.empty())
     throw std::runtime_error(file + ": no device column besides 'arch' and 'index'");
   std::unordered_map<std::string, int64_t> seen;
+  EdgeDecisions edges = edgeDecisions(space);
   for (size_t r = 0; r < csv.rows.size(); ++r) {
     LatencyFile::Entry e;
     e.line = csv.rows[r].first;
     const std::string &arch = field(csv, file, r, archCol);
     try {
-      e.id = idOf(space, arch);
+      e.id = idOfWith(space, arch, edges);
     } catch (const std::invalid_argument &err) {
       throw std::runtime_error(file + ":" + std::to_string(e.line) + ": " + err.what());
     }

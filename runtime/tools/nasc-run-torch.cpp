@@ -1,0 +1,286 @@
+//===- nasc-run-torch.cpp - The runtime's LibTorch half --------------------===//
+//
+// What nasc-run hands over (RunCommon.h): searches that train (full or low
+// fidelity, supernets, one-shot methods, zero-cost proxies, measured
+// latencies), `train` and `latency-table`, and any run given --device. It
+// takes nasc-run's command line and does table searches too.
+//
+//===----------------------------------------------------------------------===//
+#include "RunCommon.h"
+#include "nasc/cli/CommandLine.h"
+#include "nasc/data/DataError.h"
+#include "nasc/nn/Estimators.h"
+#include "nasc/nn/Latency.h"
+#include "nasc/nn/OneShot.h"
+#include "nasc/runtime/Artefact.h"
+#include "nasc/runtime/Export.h"
+#include "nasc/search/Driver.h"
+#include "nasc/search/TableEstimator.h"
+
+#include <torch/cuda.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <regex>
+#include <stdexcept>
+
+using namespace nasc;
+using namespace nasc::runtool;
+using runtime::Json;
+
+namespace {
+
+/// The devices this build can run on, for messages: cpu, and cuda when
+/// LibTorch was built with CUDA and sees a device.
+std::string supportedDevices() { return torch::cuda::is_available() ? "cpu, cuda" : "cpu"; }
+
+/// `--device` checked before anything is loaded: cpu, cuda or cuda:N of
+/// this build, else an OptionError naming what it supports (never a raw
+/// LibTorch exception).
+std::string checkDevice(const std::string &name) {
+  auto refuse = [&](const std::string &why) -> std::string {
+    throw cli::OptionError("--device: " + why + "; this build supports: " + supportedDevices());
+  };
+  if (name == "cpu")
+    return name;
+  if (name == "cuda" || name.rfind("cuda:", 0) == 0) {
+    if (!torch::cuda::is_available())
+      return refuse("'" + name + "' needs CUDA, which this LibTorch does not have or sees no device for");
+    if (name != "cuda") {
+      uint64_t index = cli::parseCount("--device cuda:N", name.substr(5));
+      if (index >= uint64_t(torch::cuda::device_count()))
+        return refuse("no CUDA device " + std::to_string(index) + " (" + std::to_string(torch::cuda::device_count()) +
+                      " seen)");
+    }
+    return name;
+  }
+  return refuse("unknown device '" + name + "'");
+}
+
+torch::Device deviceOf(const std::string &name) {
+  if (name.empty())
+    return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  return torch::Device(checkDevice(name));
+}
+
+int runSearch(const Options &o, PendingArtefact &pending) {
+  runtime::Artefact artefact = loadArtefact(o);
+  Json search = searchBlock(artefact, o);
+  if (isTableSearch(search, o) && !o.deriveOnly) {
+    if (!o.device.empty())
+      deviceOf(o.device); // checked, though a table needs none
+    return runTableSearch(o, pending);
+  }
+  std::string name = search.at("name").get<std::string>();
+  const Json &spaceRef = search.at("settings").at("space");
+  runtime::Space space(artefact.space(spaceRef.at("space").get<std::string>()), &search);
+
+  search::DriverOptions dopt;
+  dopt.budget = o.budget, dopt.seed = o.seed, dopt.timeLimit = o.timeLimit, dopt.resume = o.resume;
+  dopt.progress = o.quiet ? nullptr : &std::cerr;
+  search::SearchSettings settings = search::SearchDriver::settings(search, dopt);
+  std::string strategyName = o.strategy.empty() ? settings.strategy : o.strategy;
+  Json strategyArgs = o.strategy.empty() ? settings.strategyArgs : Json::object();
+  if (strategyName.empty())
+    strategyName = "random";
+  // One-shot methods (darts, spos, ...) own their loop; the others are
+  // ask/tell strategies the driver runs.
+  std::unique_ptr<nn::OneShotMethod> oneShot;
+  if (nn::isOneShot(strategyName)) {
+    oneShot = nn::makeOneShot(strategyName, strategyArgs);
+    oneShot->prepare(search, dopt);
+    settings = search::SearchDriver::settings(search, dopt);
+  } else if (o.deriveOnly) {
+    throw cli::OptionError("--derive-only: strategy '" + strategyName +
+                           "' does not derive an architecture (one-shot methods do: " +
+                           [] {
+                             std::string all;
+                             for (const std::string &n : nn::oneShotNames())
+                               all += (all.empty() ? "" : ", ") + n;
+                             return all;
+                           }() +
+                           ")");
+  }
+
+  std::string out = o.out.empty() ? "nasc-out/" + name : o.out;
+  std::filesystem::create_directories(out);
+  // The store first: it locks the run folder, so a second search on the
+  // same folder is refused before it touches weights/ or anything else.
+  search::Store store(out + "/search.db",
+                      search::SearchDriver::storeMeta(space, search, dopt, strategyName, strategyArgs), o.resume);
+  // The folder's artefact is the store's: replaced when the store is (a
+  // resume refused for a damaged row, or with nothing to add, keeps both).
+  store.onFirstWrite([&] { pending.install(); });
+  torch::Device device = deviceOf(o.device);
+  nn::useAllCores();
+
+  nn::EstimatorOptions eopt;
+  eopt.device = device;
+  eopt.seed = settings.seed;
+  eopt.weightsDir = out + "/weights";
+  eopt.latencyBatch = o.latencyBatch;
+  eopt.log = o.quiet ? nullptr : &std::cerr;
+  std::unique_ptr<search::Estimator> estimator;
+  nn::TrainingEstimator *trainer = nullptr;
+  search::SearchResult result;
+  if (oneShot) {
+    std::cerr << "nasc: search " << name << ": space " << space.name() << " (" << space.json().value("size", "?")
+              << " architectures), one-shot method " << strategyName << ", device " << device.str()
+              << ", run kept in " << out << "\n";
+    nn::OneShotRun run{artefact.ops(), space, search, dopt, store, eopt, !o.deriveOnly};
+    nn::OneShotResult r = oneShot->run(run);
+    if (r.derived) { // derived, not trained: export it as it is
+      store.finish("derived");
+      std::string id = space.id(*r.derived);
+      std::cout << "search " << name << ": derived by " << strategyName << "\nderived: " << id << "\n  hash: "
+                << space.hash(id) << "\n";
+      exportBest(o, artefact, space, *r.derived, name, id);
+      std::cout << "exported: " << out << "/best.nas\n";
+      return 0;
+    }
+    result = std::move(r.search);
+    trainer = r.estimator.get();
+    estimator = std::move(r.estimator);
+  } else {
+    if (!settings.estimator.is_null() && settings.estimator.at("impl") == "table") {
+      estimator = search::TableEstimator::fromSetting(space, settings.estimator);
+    } else {
+      auto t = std::make_unique<nn::TrainingEstimator>(artefact.ops(), space, search, eopt);
+      trainer = t.get();
+      estimator = std::move(t);
+    }
+    std::unique_ptr<search::Strategy> strategy =
+        search::makeStrategy(strategyName, space, strategyArgs, settings.seed);
+    std::cerr << "nasc: search " << name << ": space " << space.name() << " (" << space.json().value("size", "?")
+              << " architectures), strategy " << strategyName << ", " << settings.budget << " evaluations, device "
+              << device.str() << ", run kept in " << out << "\n";
+    search::SearchDriver driver(space, search, *strategy, *estimator, &store, dopt);
+    result = driver.run();
+  }
+  Finish finish;
+  if (trainer && trainer->trains()) {
+    finish.train = [&](const search::Record &best) {
+      return trainer->finish(best.arch, space.values(best.arch), out + "/best.pt");
+    };
+    finish.weights = out + "/best.pt";
+  } else if (trainer) {
+    finish.note = "nasc: zero-cost scores rank untrained networks; train the best with: nasc train " +
+                  (o.source.empty() ? o.artefact : o.source) + " --arch '" + result.best.value_or(search::Record{}).id +
+                  "'\n";
+  }
+  return reportSearch(o, artefact, space, search, result, name, finish);
+}
+
+/// `latency-table --fit FILE.csv --fit-device D`: per-op latencies fit to
+/// the whole networks' latencies of device D (nn::fitLatencyTable).
+nn::LatencyTable fitLatencyTable(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space) {
+  if (o.fitDevice.empty())
+    throw cli::OptionError("--fit needs --fit-device D (which column of " + o.fit + " to fit)");
+  search::TableEstimator::LatencyFile file = search::TableEstimator::readLatencies(space, o.fit);
+  if (std::find(file.devices.begin(), file.devices.end(), o.fitDevice) == file.devices.end()) {
+    std::string known;
+    for (const std::string &d : file.devices)
+      known += (known.empty() ? "" : ", ") + d;
+    throw std::runtime_error(o.fit + ": no device '" + o.fitDevice + "' (its devices are " + known + ")");
+  }
+  std::vector<nn::MeasuredLatency> samples;
+  for (const auto &row : file.rows)
+    samples.push_back({space.parseId(row.id), row.ms.at(o.fitDevice)});
+  // NAS-Bench-201's figures are at batch 1 except titan_rtx_256's.
+  int64_t batch = o.fitDevice.size() > 4 && o.fitDevice.compare(o.fitDevice.size() - 4, 4, "_256") == 0 ? 256 : 1;
+  nn::LatencyFit fit = nn::fitLatencyTable(artefact.ops(), space, samples, o.fitDevice, batch);
+  fit.table.fitted["from"] = o.fit;
+  std::cout << std::fixed << std::setprecision(2) << "latency fit: " << fit.samples << " networks of " << o.fit
+            << " on " << o.fitDevice << " (" << fit.constant
+            << " left out: their output does not depend on their input): mean |error| " << fit.meanErrorPct << "% (fit to all); held out "
+            << fit.heldOut << ": mean |error| " << fit.heldOutErrorPct << "%, max " << fit.heldOutMaxErrorPct
+            << "%; base " << fit.table.baseMs << " ms\n"
+            << std::defaultfloat;
+  return fit.table;
+}
+
+/// `nasc-run latency-table SPACE.nasa --out FILE`: the latency of every op
+/// configuration of the search's space on this device (nn/Latency.h).
+int runLatencyTable(const Options &o) {
+  if (o.out.empty())
+    throw cli::OptionError("'latency-table' needs --out FILE (where the table goes)");
+  runtime::Artefact artefact = loadArtefact(o);
+  const Json &search = pickSearch(artefact, o.search);
+  runtime::Space space(artefact.space(search.at("settings").at("space").at("space").get<std::string>()), &search);
+  nn::LatencyTable table;
+  if (!o.fit.empty()) {
+    table = fitLatencyTable(o, artefact, space);
+  } else {
+    if (!o.fitDevice.empty())
+      throw cli::OptionError("--fit-device names a device of the --fit file; give --fit FILE.csv too");
+    nn::useAllCores();
+    torch::Device device = deviceOf(o.device);
+    table = nn::measureLatencyTable(artefact.ops(), space, device, o.latencyBatch, o.quiet ? nullptr : &std::cerr);
+  }
+  std::string tmp = o.out + ".tmp";
+  {
+    std::ofstream out(tmp);
+    out << table.toJson().dump(1) << "\n";
+    if (!out)
+      throw std::runtime_error(o.out + ": cannot write the latency table");
+  }
+  std::filesystem::rename(tmp, o.out);
+  std::cout << "latency table: " << table.ms.size() << " op configurations of space " << space.name() << " on "
+            << table.device << " at batch " << table.batch << ": " << o.out << "\n";
+  return 0;
+}
+
+int runTrain(const Options &o, PendingArtefact &pending) {
+  runtime::Artefact artefact = loadArtefact(o);
+  const Json &search = pickSearch(artefact, o.search);
+  runtime::Space space(artefact.space(search.at("settings").at("space").at("space").get<std::string>()), &search);
+  runtime::Architecture a = space.parseId(o.arch);
+  Json block = search;
+  if (o.epochs > 0) { // a full_training estimator of that length
+    block["settings"]["estimator"] = {{"extern", "full_training"}, {"kind", "estimator"}, {"impl", "full_training"},
+                                      {"args", {{"epochs", {{"const", o.epochs}}}}}};
+  }
+  nn::useAllCores();
+  nn::EstimatorOptions eopt;
+  eopt.device = deviceOf(o.device);
+  eopt.seed = o.seed.value_or(0);
+  eopt.latencyBatch = o.latencyBatch;
+  eopt.log = &std::cerr;
+  std::string out = o.out.empty() ? "nasc-out/train" : o.out;
+  std::filesystem::create_directories(out);
+  // A search's run folder keeps the search's artefact (its store's).
+  if (!std::filesystem::exists(out + "/search.db"))
+    pending.install();
+  eopt.weightsDir = out + "/weights"; // finish() reloads them instead of training again
+  nn::TrainingEstimator trainer(artefact.ops(), space, block, eopt);
+  search::Evaluation e = trainer.evaluate(a, space.values(a));
+  std::cout << "architecture: " << space.id(a) << "\n";
+  printMetrics("metrics", e.metrics);
+  search::Evaluation t = trainer.finish(a, space.values(a), out + "/model.pt");
+  printMetrics("test", t.report);
+  std::cout << "weights: " << out << "/model.pt\n";
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options o;
+  PendingArtefact pending(o);
+  int status = parseOptions(argc, argv, o, checkDevice);
+  if (status >= 0)
+    return status;
+  try {
+    if (o.command == "latency-table")
+      return runLatencyTable(o);
+    return o.command == "search" ? runSearch(o, pending) : runTrain(o, pending);
+  } catch (const std::exception &e) {
+    std::cerr << "nasc: error: " << e.what() << "\n";
+    return 1;
+  }
+}
