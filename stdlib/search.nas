@@ -118,6 +118,14 @@ strategy bananas(initial: int = 10, candidates: int = 100, ensemble: int = 5,
 strategy bayesian(initial: int = 10, acquisition: string = "ei", candidates: int = 1000,
                   batch: int = 1) = "bayesian";
 
+// Hyperband (Li et al. 2018): brackets of successive halving over the
+// estimator's epochs (each evaluation's budget replaces them: use
+// full_training or low_fidelity), from min_epochs to max_epochs, keeping
+// the best 1/eta at each rung. successive_halving: the most aggressive
+// bracket only, repeated.
+strategy hyperband(min_epochs: int = 1, max_epochs: int = 81, eta: int = 3) = "hyperband";
+strategy successive_halving(min_epochs: int = 1, max_epochs: int = 81, eta: int = 3) = "successive_halving";
+
 // BOHB (Falkner et al. 2018): Hyperband over estimator epochs with a TPE model.
 strategy bohb(min_epochs: int = 1, max_epochs: int = 200, eta: int = 3) = "bohb";
 

@@ -237,7 +237,17 @@ int nasc::runtool::reportSearch(const Options &o, const runtime::Artefact &artef
                                 const Json &search, const search::SearchResult &result, const std::string &name,
                                 const Finish &finish) {
   if (!result.best) {
-    std::cerr << "nasc: error: no architecture met the constraints in " << result.records.size() << " evaluations\n";
+    // Multi-fidelity (hyperband): only evaluations at the full budget count.
+    bool lowerOnly = std::any_of(result.records.begin(), result.records.end(), [](const search::Record &r) {
+      return r.eval.metrics.count("budget") && r.score > -INFINITY;
+    });
+    if (lowerOnly)
+      std::cerr << "nasc: error: none of the " << result.records.size()
+                << " evaluations trained for the strategy's full budget yet (only those compete for the best): "
+                   "continue with --resume and a larger --budget\n";
+    else
+      std::cerr << "nasc: error: no architecture met the constraints in " << result.records.size()
+                << " evaluations\n";
     return 1;
   }
   const search::Record &best = *result.best;

@@ -165,7 +165,9 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   Finish finish;
   if (trainer && trainer->trains()) {
     finish.train = [&](const search::Record &best) {
-      return trainer->finish(best.arch, space.values(best.arch), out + "/best.pt");
+      auto budget = best.eval.metrics.find("budget"); // hyperband: the epochs it won at
+      return trainer->finish(best.arch, space.values(best.arch), out + "/best.pt",
+                             budget == best.eval.metrics.end() ? 0 : int64_t(budget->second));
     };
     finish.weights = out + "/best.pt";
   } else if (trainer) {

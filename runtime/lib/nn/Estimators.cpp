@@ -186,8 +186,15 @@ struct TrainingEstimator::Impl {
   }
 
   /// Trained weights are kept per architecture and hyperparameters (two
-  /// learning rates train two networks).
-  std::string weightsKey(const Architecture &a) const { return Space::hash(space.fullId(space.canonical(a))); }
+  /// learning rates train two networks), and per budget when a strategy
+  /// sets the epochs (hyperband trains one network at several).
+  std::string weightsKey(const Architecture &a) const {
+    std::string id = space.fullId(space.canonical(a));
+    return Space::hash(budget > 0 ? id + "@" + std::to_string(budget) : id);
+  }
+  /// The epochs of the evaluation in progress when a strategy chose them
+  /// (evaluateAt), else 0: the estimator's own `epochs`.
+  int64_t budget = 0;
 
   std::string weightsFile(const std::string &name) const {
     return options.weightsDir.empty() ? "" : options.weightsDir + "/" + name + ".pt";
@@ -268,6 +275,31 @@ TrainingEstimator::~TrainingEstimator() = default;
 
 bool TrainingEstimator::trains() const { return impl_->kind != "zero_cost"; }
 
+bool TrainingEstimator::takesBudget() const {
+  return impl_->kind == "full_training" || impl_->kind == "low_fidelity";
+}
+
+namespace {
+/// Sets the epochs (and the weights' key) for one evaluation.
+struct BudgetScope {
+  TrainingEstimator::Impl &m;
+  int64_t epochs;
+  BudgetScope(TrainingEstimator::Impl &m, int64_t budget) : m(m), epochs(m.epochs) {
+    if (budget > 0)
+      m.epochs = m.budget = budget;
+  }
+  ~BudgetScope() { m.epochs = epochs, m.budget = 0; }
+};
+} // namespace
+
+Evaluation TrainingEstimator::evaluateAt(const Architecture &a, const std::map<std::string, Json> &hyper,
+                                         int64_t budget) {
+  if (!takesBudget())
+    throw std::invalid_argument("the " + impl_->kind + " estimator takes no budget (epochs per evaluation)");
+  BudgetScope scope(*impl_, budget);
+  return evaluate(a, hyper);
+}
+
 Evaluation TrainingEstimator::evaluate(const Architecture &a, const std::map<std::string, Json> &) {
   Impl &m = *impl_;
   Evaluation e;
@@ -329,8 +361,9 @@ double TrainingEstimator::metric(const std::string &name, const Json &args, cons
 }
 
 Evaluation TrainingEstimator::finish(const Architecture &best, const std::map<std::string, Json> &,
-                                     const std::string &weightsPath) {
+                                     const std::string &weightsPath, int64_t budget) {
   Impl &m = *impl_;
+  BudgetScope scope(m, takesBudget() ? budget : 0);
   Evaluation e;
   if (m.kind == "zero_cost")
     return e; // nothing was trained: there is no network to report on

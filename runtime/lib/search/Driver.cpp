@@ -175,8 +175,19 @@ SearchResult SearchDriver::run() {
       constraints.push_back(c);
   const Json objectives = search_.value("objectives", Json::array());
 
-  auto better = [](const Record &r, const std::optional<Record> &best) {
-    return r.score > -kInf && (!best || r.score > best->score);
+  // Multi-fidelity: an evaluation's budget (epochs) rides in its metrics;
+  // only those at the strategy's full budget compete for the best, and the
+  // cache keys on the budget too.
+  const int64_t fullBudget = strategy_.fullBudget();
+  auto budgetOf = [](const Record &r) {
+    auto it = r.eval.metrics.find("budget");
+    return it == r.eval.metrics.end() ? int64_t(0) : int64_t(it->second);
+  };
+  auto cacheKey = [](const std::string &id, int64_t budget) {
+    return budget > 0 ? id + "@" + std::to_string(budget) : id;
+  };
+  auto better = [&](const Record &r, const std::optional<Record> &best) {
+    return r.score > -kInf && (fullBudget == 0 || budgetOf(r) == fullBudget) && (!best || r.score > best->score);
   };
   // Every objective "higher is better"; empty for a failed or infeasible row.
   auto oriented = [&](const Record &r) {
@@ -193,7 +204,7 @@ SearchResult SearchDriver::run() {
   };
   ParetoSet pareto;
   auto addToPareto = [&](const Record &r, size_t index) {
-    if (objectives.size() < 2 || r.cached)
+    if (objectives.size() < 2 || r.cached || (fullBudget != 0 && budgetOf(r) != fullBudget))
       return;
     std::vector<double> v = oriented(r);
     if (!v.empty())
@@ -224,7 +235,7 @@ SearchResult SearchDriver::run() {
       for (Record &r : stored) {
         before += r.seconds;
         if (!r.cached)
-          cache[r.id] = Outcome{r.eval, r.objectives, r.score, r.feasible, r.violated};
+          cache[cacheKey(r.id, budgetOf(r))] = Outcome{r.eval, r.objectives, r.score, r.feasible, r.violated};
         if (better(r, result.best))
           result.best = r;
         addToPareto(r, result.records.size());
@@ -314,7 +325,14 @@ SearchResult SearchDriver::run() {
     r.id = space_.fullId(r.arch);
     r.hash = Space::hash(r.id);
     r.timestamp = utcTimestamp();
-    if (auto hit = cache.find(r.id); hit != cache.end()) {
+    const int64_t budget = strategy_.budgetOf(*asked);
+    if (budget > 0 && !estimator_.takesBudget())
+      throw std::invalid_argument("the strategy asks for an evaluation at " + std::to_string(budget) +
+                                  (budget == 1 ? " epoch" : " epochs") +
+                                  ", but the estimator has one fidelity (a table): use full_training or "
+                                  "low_fidelity, whose epochs the budget replaces");
+    const std::string key = cacheKey(r.id, budget);
+    if (auto hit = cache.find(key); hit != cache.end()) {
       const Outcome &o = hit->second;
       r.eval = o.eval, r.objectives = o.objectives, r.score = o.score, r.feasible = o.feasible;
       r.violated = o.violated;
@@ -331,7 +349,7 @@ SearchResult SearchDriver::run() {
           if (d.search)
             hyper[d.name] = values.at(d.name);
         try {
-          o.eval = estimator_.evaluate(r.arch, hyper);
+          o.eval = budget > 0 ? estimator_.evaluateAt(r.arch, hyper, budget) : estimator_.evaluate(r.arch, hyper);
         } catch (const FatalEstimatorError &) {
           throw; // not this architecture's outcome: nothing is stored for it
         } catch (const std::exception &e) {
@@ -339,6 +357,8 @@ SearchResult SearchDriver::run() {
         }
         ++result.estimatorCalls;
       }
+      if (budget > 0) // kept with the row: a resume keys its cache and best on it
+        o.eval.metrics["budget"] = double(budget);
       if (o.eval.error.empty()) {
         Env env;
         env.decisions = &values;
@@ -368,7 +388,7 @@ SearchResult SearchDriver::run() {
       r.eval = o.eval, r.objectives = o.objectives, r.score = o.score, r.feasible = o.feasible;
       r.violated = o.violated;
       r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-      cache[r.id] = std::move(o);
+      cache[key] = std::move(o);
     }
     strategy_.tellObjectives(r.arch, r.score, oriented(r));
     if (store_) {

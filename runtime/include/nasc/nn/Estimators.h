@@ -62,6 +62,11 @@ public:
   ~TrainingEstimator() override;
 
   search::Evaluation evaluate(const Architecture &a, const std::map<std::string, Json> &hyper) override;
+  /// full_training and low_fidelity: trained for `budget` epochs (the
+  /// schedule over them), weights kept apart per budget.
+  bool takesBudget() const override;
+  search::Evaluation evaluateAt(const Architecture &a, const std::map<std::string, Json> &hyper,
+                                int64_t budget) override;
   double metric(const std::string &name, const Json &args, const search::Evaluation &e) const override;
 
   /// Whether evaluations train networks (zero_cost scores them untrained:
@@ -69,9 +74,10 @@ public:
   bool trains() const;
 
   /// The chosen architecture on the test split (report.accuracy, report.loss)
-  /// and its weights written to `weightsPath` (torch::save format).
+  /// and its weights written to `weightsPath` (torch::save format);
+  /// `budget` > 0: the one it was evaluated at (hyperband).
   search::Evaluation finish(const Architecture &best, const std::map<std::string, Json> &hyper,
-                            const std::string &weightsPath);
+                            const std::string &weightsPath, int64_t budget = 0);
 
   struct Impl;
 

@@ -48,6 +48,14 @@ public:
   virtual ~Estimator() = default;
   /// `hyper`: the values of the search block's own decisions (e.g. "lr").
   virtual Evaluation evaluate(const Architecture &a, const std::map<std::string, Json> &hyper) = 0;
+  /// Multi-fidelity (hyperband): whether evaluateAt() honours a budget,
+  /// the number of training epochs. A table has one fidelity.
+  virtual bool takesBudget() const { return false; }
+  /// evaluate() trained for `budget` epochs instead of the estimator's own.
+  virtual Evaluation evaluateAt(const Architecture &a, const std::map<std::string, Json> &hyper, int64_t budget) {
+    (void)budget;
+    return evaluate(a, hyper);
+  }
   /// A metric with arguments (latency("pixel3")): the estimator's value for
   /// the architecture last evaluated, or throws std::invalid_argument.
   virtual double metric(const std::string &name, const Json &args, const Evaluation &e) const {

@@ -58,6 +58,16 @@ public:
     (void)objectives;
     tell(a, score);
   }
+  /// Multi-fidelity strategies (hyperband): the budget, in training epochs,
+  /// at which the architecture just asked is to be evaluated; 0: the
+  /// estimator's own.
+  virtual int64_t budgetOf(const Architecture &a) const {
+    (void)a;
+    return 0;
+  }
+  /// The largest budget the strategy asks: only evaluations at it compete
+  /// for the search's best (0: every evaluation does).
+  virtual int64_t fullBudget() const { return 0; }
   /// Everything needed to continue later, RNG state included.
   virtual Json save() const = 0;
   virtual void restore(const Json &state) = 0;
