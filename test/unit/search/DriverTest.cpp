@@ -22,19 +22,8 @@ using namespace nasc::search;
 
 namespace {
 
-/// The NB201Evolution search of examples/nb201_evolution.nas, its space and
-/// its table (loaded once: 0.2 s).
-struct Nb201 {
-  const Artefact &art = nasc_test::compiled(nasc_test::sourceDir() + "/examples/nb201_evolution.nas");
-  Json search = art.searches().at(0);
-  Space space{art.space("NB201Evolution.space"), &search};
-  std::unique_ptr<TableEstimator> table =
-      TableEstimator::fromSetting(space, search["settings"]["estimator"], nasc_test::sourceDir());
-};
-Nb201 &nb201() {
-  static Nb201 nb;
-  return nb;
-}
+using nasc_test::Nb201;
+using nasc_test::nb201;
 
 std::unique_ptr<Strategy> strategyFor(const Space &space, const Json &search, const DriverOptions &opt = {}) {
   SearchSettings s = SearchDriver::settings(search, opt);

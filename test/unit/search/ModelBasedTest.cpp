@@ -18,18 +18,8 @@ using namespace nasc::search;
 
 namespace {
 
-struct Nb201 {
-  const Artefact &art = nasc_test::compiled(nasc_test::sourceDir() + "/examples/nb201_evolution.nas");
-  Json search = art.searches().at(0);
-  Space space{art.space("NB201Evolution.space"), &search};
-  std::unique_ptr<TableEstimator> table =
-      TableEstimator::fromSetting(space, search["settings"]["estimator"], nasc_test::sourceDir());
-  double valid(const Architecture &a) { return table->evaluate(a, {}).metrics.at("accuracy"); }
-};
-Nb201 &nb201() {
-  static Nb201 nb;
-  return nb;
-}
+using nasc_test::Nb201;
+using nasc_test::nb201;
 
 /// Kendall's tau between two score lists (no ties expected to matter).
 double kendall(const std::vector<double> &a, const std::vector<double> &b) {

@@ -24,16 +24,8 @@ using namespace nasc::search;
 
 namespace {
 
-struct Nb201 {
-  const Artefact &art = nasc_test::compiled(nasc_test::sourceDir() + "/examples/nb201_evolution.nas");
-  Json search = art.searches().at(0);
-  Space space{art.space("NB201Evolution.space"), &search};
-};
-
-Nb201 &nb201() {
-  static Nb201 nb;
-  return nb;
-}
+using nasc_test::Nb201;
+using nasc_test::nb201;
 
 StoreMeta metaWithBudget(uint64_t budget) {
   DriverOptions opt;

@@ -82,3 +82,17 @@ const nasc::runtime::Artefact &compiled(const std::string &nas) {
 }
 
 } // namespace nasc_test
+
+nasc_test::Nb201::Nb201()
+    : art(compiled(sourceDir() + "/examples/nb201_evolution.nas")), search(art.searches().at(0)),
+      space(art.space("NB201Evolution.space"), &search),
+      table(nasc::search::TableEstimator::fromSetting(space, search["settings"]["estimator"], sourceDir())) {}
+
+double nasc_test::Nb201::valid(const nasc::runtime::Architecture &a) {
+  return table->evaluate(a, {}).metrics.at("accuracy");
+}
+
+nasc_test::Nb201 &nasc_test::nb201() {
+  static Nb201 nb;
+  return nb;
+}

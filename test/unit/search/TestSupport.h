@@ -3,6 +3,9 @@
 #define NASC_TEST_SEARCH_TESTSUPPORT_H
 
 #include "nasc/runtime/Artefact.h"
+#include "nasc/search/TableEstimator.h"
+
+#include <memory>
 
 #include <string>
 
@@ -17,6 +20,19 @@ std::string run(const std::string &cmd, int *status, bool merge);
 std::string writeFile(const std::string &name, const std::string &text);
 /// The artefact build/bin/nasc compiles from `nas` (once per file).
 const nasc::runtime::Artefact &compiled(const std::string &nas);
+
+/// The NB201Evolution search of examples/nb201_evolution.nas, its space and
+/// its table (loaded once per test binary: 0.2 s).
+struct Nb201 {
+  const nasc::runtime::Artefact &art;
+  nasc::runtime::Json search;
+  nasc::runtime::Space space;
+  std::unique_ptr<nasc::search::TableEstimator> table;
+  Nb201();
+  /// The table's validation accuracy of `a`.
+  double valid(const nasc::runtime::Architecture &a);
+};
+Nb201 &nb201();
 } // namespace nasc_test
 
 #endif
