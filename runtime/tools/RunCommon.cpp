@@ -363,8 +363,9 @@ bool nasc::runtool::isTableSearch(const Json &search, const Options &o) {
   return std::find(known.begin(), known.end(), strategyOf(search, o).first) != known.end();
 }
 
-int nasc::runtool::runTableSearch(const Options &o, PendingArtefact &pending) {
-  runtime::Artefact artefact = loadArtefact(o);
+int nasc::runtool::runTableSearch(const Options &o, PendingArtefact &pending,
+                                  std::optional<runtime::Artefact> loaded) {
+  runtime::Artefact artefact = loaded ? std::move(*loaded) : loadArtefact(o);
   Json search = searchBlock(artefact, o);
   std::string name = search.at("name").get<std::string>();
   runtime::Space space(artefact.space(search.at("settings").at("space").at("space").get<std::string>()), &search);

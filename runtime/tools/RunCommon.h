@@ -95,8 +95,9 @@ std::pair<std::string, Json> strategyOf(const Json &search, const Options &o);
 /// Whether `search` reads a benchmark table with an ask/tell strategy:
 /// what runTableSearch does without LibTorch.
 bool isTableSearch(const Json &search, const Options &o);
-/// Runs a table search (isTableSearch) and reports it.
-int runTableSearch(const Options &o, PendingArtefact &pending);
+/// Runs a table search (isTableSearch) and reports it; `artefact`: the run's
+/// artefact when the caller loaded it already.
+int runTableSearch(const Options &o, PendingArtefact &pending, std::optional<runtime::Artefact> artefact = {});
 
 } // namespace nasc::runtool
 

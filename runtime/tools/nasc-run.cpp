@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 #include <vector>
 
@@ -24,19 +25,20 @@ using namespace nasc::runtool;
 
 namespace {
 
-/// Whether this run is a table search this executable can do: decided
-/// without printing anything; any doubt (an artefact that does not load, a
-/// search block that is not there) goes to nasc-run-torch, which says what
-/// is wrong as it always has.
-bool runsHere(const Options &o) {
+/// The run's artefact when this run is a table search this executable can
+/// do: decided without printing anything; any doubt (an artefact that does
+/// not load, a search block that is not there) goes to nasc-run-torch,
+/// which says what is wrong as it always has.
+std::optional<runtime::Artefact> runsHere(const Options &o) {
   if (o.command != "search" || !o.device.empty() || o.deriveOnly)
-    return false;
+    return std::nullopt;
   try {
     runtime::Artefact artefact = loadArtefact(o);
-    return isTableSearch(searchBlock(artefact, o), o);
+    if (isTableSearch(searchBlock(artefact, o), o))
+      return artefact;
   } catch (const std::exception &) {
-    return false;
   }
+  return std::nullopt;
 }
 
 /// Replaces this process by nasc-run-torch with the same arguments.
@@ -66,10 +68,11 @@ int main(int argc, char **argv) {
   int status = parseOptions(argc, argv, o, nullptr);
   if (status >= 0)
     return status;
-  if (!runsHere(o))
+  std::optional<runtime::Artefact> artefact = runsHere(o);
+  if (!artefact)
     return handOver(argv);
   try {
-    return runTableSearch(o, pending);
+    return runTableSearch(o, pending, std::move(artefact));
   } catch (const std::exception &e) {
     std::cerr << "nasc: error: " << e.what() << "\n";
     return 1;
