@@ -19,6 +19,7 @@
 //   bench/nb201_pareto.sh [BUILD_DIR] [--seeds N] [--budgets 100,300,1000] [--only params]
 //
 //===----------------------------------------------------------------------===//
+#include "BenchUtil.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/search/Driver.h"
 #include "nasc/search/Pareto.h"
@@ -33,24 +34,12 @@
 
 using namespace nasc;
 using runtime::Json;
+using nasc_bench::parseList;
+using nasc_bench::Stats;
+using nasc_bench::stats;
 using search::Objectives;
 
 namespace {
-
-struct Stats {
-  double mean = 0, std = 0;
-};
-
-Stats stats(const std::vector<double> &v) {
-  Stats s;
-  for (double x : v)
-    s.mean += x;
-  s.mean /= double(v.size());
-  for (double x : v)
-    s.std += (x - s.mean) * (x - s.mean);
-  s.std = std::sqrt(s.std / double(v.size()));
-  return s;
-}
 
 /// Hypervolume relative to an exact front: points (accuracy, cost) with
 /// accuracy maximized and cost minimized.
@@ -91,15 +80,6 @@ private:
     return search::hypervolume(scaled, {-0.1, -0.1});
   }
 };
-
-std::vector<size_t> parseList(const std::string &s) {
-  std::vector<size_t> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ','))
-    out.push_back(std::stoul(item));
-  return out;
-}
 
 /// The cost objective's metric name in the table estimator's metrics.
 std::string costMetric(const Json &objective) {

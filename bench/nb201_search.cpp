@@ -24,6 +24,7 @@
 // std) for every rank of the group, which is exact.
 //
 //===----------------------------------------------------------------------===//
+#include "BenchUtil.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/search/Driver.h"
 #include "nasc/search/TableEstimator.h"
@@ -37,24 +38,11 @@
 
 using namespace nasc;
 using runtime::Json;
+using nasc_bench::parseList;
+using nasc_bench::Stats;
+using nasc_bench::stats;
 
 namespace {
-
-struct Stats {
-  double mean = 0, std = 0;
-};
-
-/// Mean and population std (numpy's default, ddof=0).
-Stats stats(const std::vector<double> &v) {
-  Stats s;
-  for (double x : v)
-    s.mean += x;
-  s.mean /= double(v.size());
-  for (double x : v)
-    s.std += (x - s.mean) * (x - s.mean);
-  s.std = std::sqrt(s.std / double(v.size()));
-  return s;
-}
 
 /// The exact mean and std of the reported accuracy random search without
 /// replacement returns after n evaluations.
@@ -87,15 +75,6 @@ Stats exactRandom(const std::vector<search::TableEstimator::Row> &rows, size_t n
   s.mean = e1 / total; // total is 1 up to rounding
   s.std = std::sqrt(std::max(0.0, e2 / total - s.mean * s.mean));
   return s;
-}
-
-std::vector<size_t> parseList(const std::string &s) {
-  std::vector<size_t> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ','))
-    out.push_back(std::stoul(item));
-  return out;
 }
 
 } // namespace

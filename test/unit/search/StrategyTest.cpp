@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <tuple>
 
 using namespace nasc::runtime;
 using namespace nasc::search;
@@ -372,5 +373,30 @@ TEST(Strategy, EveryStrategyAsksAheadOfItsTells) {
     EXPECT_EQ(run(), ids);
     if (impl == "random" || impl == "grid" || impl == "nsga2" || impl == "bananas" || impl == "bayesian")
       EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  }
+}
+
+TEST(Strategy, NewStrategiesRefuseBadArgumentsByName) {
+  // Each refusal names the strategy and the argument, before any search runs.
+  Space space = nb201();
+  for (auto [impl, args, says] : std::vector<std::tuple<std::string, Json, std::string>>{
+           {"nsga2", Json{{"population", 1}}, "nsga2: population must be at least 2"},
+           {"nsga2", Json{{"crossover", 1.5}}, "nsga2: crossover must be in [0, 1]"},
+           {"nsga2", Json{{"mutation_rate", -0.1}}, "nsga2: mutation_rate must be in [0, 1]"},
+           {"bananas", Json{{"acquisition", "ei"}}, "bananas: acquisition must be \"its\""},
+           {"bananas", Json{{"ensemble", 0}}, "bananas: ensemble must be at least 1"},
+           {"bananas", Json{{"batch", 0}}, "bananas: batch must be at least 1"},
+           {"bayesian", Json{{"acquisition", "its"}}, "bayesian: acquisition must be \"ei\", \"ucb\" or \"mean\""},
+           {"bayesian", Json{{"initial", 0}}, "bayesian: initial must be at least 1"},
+           {"hyperband", Json{{"eta", 1}}, "hyperband: eta must be at least 2"},
+           {"successive_halving", Json{{"min_epochs", 9}, {"max_epochs", 3}},
+            "successive_halving: need 1 <= min_epochs <= max_epochs (got 9 and 3)"}}) {
+    SCOPED_TRACE(impl + " " + args.dump());
+    try {
+      makeStrategy(impl, space, args, 0);
+      ADD_FAILURE() << "accepted";
+    } catch (const std::invalid_argument &e) {
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
   }
 }
