@@ -126,8 +126,15 @@ strategy bayesian(initial: int = 10, acquisition: string = "ei", candidates: int
 strategy hyperband(min_epochs: int = 1, max_epochs: int = 81, eta: int = 3) = "hyperband";
 strategy successive_halving(min_epochs: int = 1, max_epochs: int = 81, eta: int = 3) = "successive_halving";
 
-// BOHB (Falkner et al. 2018): Hyperband over estimator epochs with a TPE model.
-strategy bohb(min_epochs: int = 1, max_epochs: int = 200, eta: int = 3) = "bohb";
+// BOHB (Falkner et al. 2018): Hyperband over estimator epochs whose brackets
+// draw new architectures from a TPE model (good / bad densities of the
+// evaluations at the largest budget with enough of them), random_fraction
+// of them uniformly. top_percent: the good share; samples: draws per
+// proposal; bandwidth_factor widens the good density when drawing;
+// min_points: evaluations each density needs (0: decisions + 1).
+strategy bohb(min_epochs: int = 1, max_epochs: int = 81, eta: int = 3, random_fraction: float = 0.333,
+              top_percent: float = 15.0, samples: int = 64, bandwidth_factor: float = 3.0,
+              min_bandwidth: float = 0.001, min_points: int = 0) = "bohb";
 
 // Local search: evaluate all one-decision neighbours of the best so far.
 strategy local_search(initial: int = 10) = "local_search";

@@ -390,7 +390,10 @@ TEST(Strategy, NewStrategiesRefuseBadArgumentsByName) {
            {"bayesian", Json{{"initial", 0}}, "bayesian: initial must be at least 1"},
            {"hyperband", Json{{"eta", 1}}, "hyperband: eta must be at least 2"},
            {"successive_halving", Json{{"min_epochs", 9}, {"max_epochs", 3}},
-            "successive_halving: need 1 <= min_epochs <= max_epochs (got 9 and 3)"}}) {
+            "successive_halving: need 1 <= min_epochs <= max_epochs (got 9 and 3)"},
+           {"bohb", Json{{"random_fraction", 1.5}}, "bohb: random_fraction must lie in [0, 1]"},
+           {"bohb", Json{{"top_percent", 0}}, "bohb: top_percent must lie in (0, 100)"},
+           {"bohb", Json{{"samples", 0}}, "bohb: samples must be at least 1"}}) {
     SCOPED_TRACE(impl + " " + args.dump());
     try {
       makeStrategy(impl, space, args, 0);
