@@ -25,8 +25,10 @@ strategy grid(points: int = 5) = "grid";
 // Regularized (aging) evolution, Real et al. 2019: keep `population`
 // architectures, pick the best of `sample` random members, mutate one decision
 // with probability `mutation_rate` per decision (at least one), drop the oldest.
+// warmup=W > 0: the first population is the best of W random architectures by
+// the zero-cost `proxy` (Abdelfattah et al. 2021), not W uniform draws.
 strategy evolution(population: int = 50, sample: int = 25, mutation_rate: float = 0.0,
-                   aging: bool = true) = "evolution";
+                   aging: bool = true, warmup: int = 0, proxy: string = "vote") = "evolution";
 
 // REINFORCE policy gradient on a factorized (per-decision) categorical policy
 // (Zoph & Le 2017; the NAS-Bench-201 baseline), with an exponential moving
@@ -101,22 +103,26 @@ strategy enas(controller_lr: float = 3.5e-4, entropy: float = 1e-4, epochs: int 
               baseline_decay: float = 0.95, samples: int = 100, hidden: int = 64) = "enas";
 
 // Rank `samples` random architectures by a zero-cost proxy (no training) and
-// evaluate the best `top_k` with the search's estimator. (Named apart from the
-// `zero_cost` estimator: all names share one namespace.)
-strategy zero_cost_ranking(samples: int = 1000, proxy: string = "naswot", top_k: int = 10) = "zero_cost_ranking";
+// evaluate the best `top_k` with the search's estimator; then another round.
+// A proxy: naswot, synflow, snip, grad_norm, jacob_cov, params, flops, several
+// joined by '+' (their average rank), or "vote" (synflow+jacob_cov+params).
+// (Named apart from the `zero_cost` estimator: all names share one namespace.)
+strategy zero_cost_ranking(samples: int = 1000, proxy: string = "vote", top_k: int = 10) = "zero_cost_ranking";
 
 // BANANAS (White et al. 2021): Bayesian optimization with an ensemble of
 // neural predictors over path encodings, candidates by mutation; `batch`
 // architectures per model fit, acquisition "its" (independent Thompson
-// sampling) or "mean"; each predictor trains `epochs` epochs.
+// sampling) or "mean"; each predictor trains `epochs` epochs. warmup=W > 0:
+// the `initial` architectures are the best of W random ones by `proxy`.
 strategy bananas(initial: int = 10, candidates: int = 100, ensemble: int = 5,
-                 acquisition: string = "its", batch: int = 10, epochs: int = 100) = "bananas";
+                 acquisition: string = "its", batch: int = 10, epochs: int = 100,
+                 warmup: int = 0, proxy: string = "vote") = "bananas";
 
 // Bayesian optimization with a Gaussian-process surrogate over the decisions
 // (Hamming kernel), acquisition "ei", "ucb" or "mean"; a `batch` > 1 is
-// chosen with the kriging believer.
+// chosen with the kriging believer. warmup and proxy as for bananas.
 strategy bayesian(initial: int = 10, acquisition: string = "ei", candidates: int = 1000,
-                  batch: int = 1) = "bayesian";
+                  batch: int = 1, warmup: int = 0, proxy: string = "vote") = "bayesian";
 
 // Hyperband (Li et al. 2018): brackets of successive halving over the
 // estimator's epochs (each evaluation's budget replaces them: use

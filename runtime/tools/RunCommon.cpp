@@ -354,13 +354,17 @@ std::pair<std::string, Json> nasc::runtool::strategyOf(const Json &search, const
   return {name.empty() ? std::string("random") : name, args};
 }
 
-bool nasc::runtool::isTableSearch(const Json &search, const Options &o) {
+bool nasc::runtool::isTableSearch(const runtime::Artefact &artefact, const Json &search, const Options &o) {
   const Json &settings = search.value("settings", Json::object());
   if (!settings.contains("estimator") || !settings["estimator"].is_object() ||
       settings["estimator"].value("impl", "") != "table")
     return false;
+  auto [name, args] = strategyOf(search, o);
   std::vector<std::string> known = search::strategyNames();
-  return std::find(known.begin(), known.end(), strategyOf(search, o).first) != known.end();
+  if (std::find(known.begin(), known.end(), name) == known.end())
+    return false;
+  runtime::Space space(artefact.space(search.at("settings").at("space").at("space").get<std::string>()), &search);
+  return search::makeStrategy(name, space, args, 0)->proxyNeeded().empty();
 }
 
 int nasc::runtool::runTableSearch(const Options &o, PendingArtefact &pending,

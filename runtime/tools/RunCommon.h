@@ -92,9 +92,10 @@ Json searchBlock(const runtime::Artefact &artefact, const Options &o);
 /// The strategy a search runs (--strategy, else the block's, else random)
 /// and its arguments.
 std::pair<std::string, Json> strategyOf(const Json &search, const Options &o);
-/// Whether `search` reads a benchmark table with an ask/tell strategy:
-/// what runTableSearch does without LibTorch.
-bool isTableSearch(const Json &search, const Options &o);
+/// Whether `search` (of `artefact`) reads a benchmark table with an ask/tell
+/// strategy that needs no zero-cost proxy (those build networks): what
+/// runTableSearch does without LibTorch.
+bool isTableSearch(const runtime::Artefact &artefact, const Json &search, const Options &o);
 /// Runs a table search (isTableSearch) and reports it; `artefact`: the run's
 /// artefact when the caller loaded it already.
 int runTableSearch(const Options &o, PendingArtefact &pending, std::optional<runtime::Artefact> artefact = {});

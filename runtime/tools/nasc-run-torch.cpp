@@ -71,7 +71,7 @@ torch::Device deviceOf(const std::string &name) {
 int runSearch(const Options &o, PendingArtefact &pending) {
   runtime::Artefact artefact = loadArtefact(o);
   Json search = searchBlock(artefact, o);
-  if (isTableSearch(search, o) && !o.deriveOnly) {
+  if (isTableSearch(artefact, search, o) && !o.deriveOnly) {
     if (!o.device.empty())
       deviceOf(o.device); // checked, though a table needs none
     return runTableSearch(o, pending);
@@ -156,6 +156,11 @@ int runSearch(const Options &o, PendingArtefact &pending) {
     }
     std::unique_ptr<search::Strategy> strategy =
         search::makeStrategy(strategyName, space, strategyArgs, settings.seed);
+    std::unique_ptr<search::ProxyScorer> proxy; // zero_cost_ranking, warmup
+    if (std::string p = strategy->proxyNeeded(); !p.empty()) {
+      proxy = nn::makeProxyScorer(artefact.ops(), space, search, eopt, p);
+      strategy->setProxyScorer(proxy.get());
+    }
     std::cerr << "nasc: search " << name << ": space " << space.name() << " (" << space.json().value("size", "?")
               << " architectures), strategy " << strategyName << ", " << settings.budget << " evaluations, device "
               << device.str() << ", run kept in " << out << "\n";

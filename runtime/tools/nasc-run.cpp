@@ -34,7 +34,7 @@ std::optional<runtime::Artefact> runsHere(const Options &o) {
     return std::nullopt;
   try {
     runtime::Artefact artefact = loadArtefact(o);
-    if (isTableSearch(searchBlock(artefact, o), o))
+    if (isTableSearch(artefact, searchBlock(artefact, o), o))
       return artefact;
   } catch (const std::exception &) {
   }

@@ -74,9 +74,11 @@ private:
 } // namespace
 
 NASC_REGISTER_STRATEGY(bananas, [](const Space &space, const Json &args, uint64_t seed) -> std::unique_ptr<Strategy> {
-  return std::make_unique<BananasStrategy>(
+  auto s = std::make_unique<BananasStrategy>(
       space, runtime::asInt(strategyArg(args, "initial", 10)), runtime::asInt(strategyArg(args, "candidates", 100)),
       runtime::asInt(strategyArg(args, "ensemble", 5)), runtime::asInt(strategyArg(args, "batch", 10)),
       runtime::asString(strategyArg(args, "acquisition", "its")), runtime::asInt(strategyArg(args, "epochs", 100)),
       seed);
+  s->setWarmup(ProxyWarmup::fromArgs(args, "bananas"));
+  return s;
 });

@@ -92,8 +92,10 @@ private:
 } // namespace
 
 NASC_REGISTER_STRATEGY(bayesian, [](const Space &space, const Json &args, uint64_t seed) -> std::unique_ptr<Strategy> {
-  return std::make_unique<BayesianStrategy>(space, runtime::asInt(strategyArg(args, "initial", 10)),
+  auto s = std::make_unique<BayesianStrategy>(space, runtime::asInt(strategyArg(args, "initial", 10)),
                                             runtime::asString(strategyArg(args, "acquisition", "ei")),
                                             runtime::asInt(strategyArg(args, "candidates", 1000)),
                                             runtime::asInt(strategyArg(args, "batch", 1)), seed);
+  s->setWarmup(ProxyWarmup::fromArgs(args, "bayesian"));
+  return s;
 });

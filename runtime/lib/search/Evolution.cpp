@@ -3,7 +3,8 @@
 // Real et al., "Regularized Evolution for Image Classifier Architecture
 // Search" (AAAI 2019), as NAS-Bench-201 runs it:
 //   - the first `population` asks are random feasible architectures (no
-//     two alike);
+//     two alike), or with warmup=W > 0 the best `population` of W random
+//     ones by a zero-cost proxy (Abdelfattah et al. 2021; Proxy.h);
 //   - then each ask is a tournament: `sample` members drawn uniformly with
 //     replacement (random.choice, as the reference code), the best (the
 //     first drawn among equals) is the parent, the child is
@@ -17,6 +18,7 @@
 // evaluation too).
 //
 //===----------------------------------------------------------------------===//
+#include "nasc/search/Proxy.h"
 #include "nasc/search/Strategy.h"
 
 #include <algorithm>
@@ -38,8 +40,26 @@ public:
       throw std::invalid_argument("evolution: mutation_rate must be in [0, 1]");
   }
 
+  void setWarmup(ProxyWarmup w) { warmup_ = std::move(w); }
+  std::string proxyNeeded() const override { return warmup_.needed(); }
+  void setProxyScorer(ProxyScorer *scorer) override { warmup_.scorer = scorer; }
+
   std::optional<Architecture> ask() override {
     ++asked_;
+    if (asked_ <= populationSize_ && warmup_.samples > 0) {
+      if (!warmed_) {
+        warmed_ = true;
+        for (Architecture &a : proxyTop(space_, rng_, warmup_.get("evolution"), warmup_.samples,
+                                        populationSize_ - asked_ + 1, [](const std::string &) { return false; }))
+          warm_.push_back(std::move(a));
+      }
+      if (!warm_.empty()) {
+        Architecture a = warm_.front();
+        warm_.pop_front();
+        initial_.insert(space_.fullId(a));
+        return a;
+      }
+    }
     if (asked_ <= populationSize_ || population_.empty()) {
       // The initial population: random, distinct while the space allows.
       for (int t = 0; t < 100; ++t) {
@@ -77,11 +97,18 @@ public:
     Json pop = Json::array();
     for (const Member &m : population_)
       pop.push_back(Json{{"arch", toJson(m.arch)}, {"score", scoreToJson(m.score)}});
-    return Json{{"strategy", "evolution"},
-                {"rng", saveRng(rng_)},
-                {"asked", asked_},
-                {"population", pop},
-                {"initial", std::vector<std::string>(initialOrder())}};
+    Json s{{"strategy", "evolution"},
+           {"rng", saveRng(rng_)},
+           {"asked", asked_},
+           {"population", pop},
+           {"initial", std::vector<std::string>(initialOrder())}};
+    if (warmup_.samples > 0) {
+      Json warm = Json::array();
+      for (const Architecture &a : warm_)
+        warm.push_back(toJson(a));
+      s["warmed"] = warmed_, s["warm"] = warm;
+    }
+    return s;
   }
 
   void restore(const Json &s) override {
@@ -94,6 +121,11 @@ public:
       population_.push_back({architectureFromJson(m.at("arch")), scoreFromJson(m.at("score"))});
     auto init = s.at("initial").get<std::vector<std::string>>();
     initial_ = std::unordered_set<std::string>(init.begin(), init.end());
+    warmed_ = s.value("warmed", false);
+    warm_.clear();
+    if (s.contains("warm"))
+      for (const Json &a : s.at("warm"))
+        warm_.push_back(architectureFromJson(a));
   }
 
 private:
@@ -109,6 +141,9 @@ private:
   int64_t asked_ = 0;
   std::deque<Member> population_;
   std::unordered_set<std::string> initial_;
+  ProxyWarmup warmup_;
+  bool warmed_ = false;
+  std::deque<Architecture> warm_; ///< the warm-up's architectures not asked yet
 
   std::vector<std::string> initialOrder() const {
     // A set's order is not deterministic across runs; sort so saved states
@@ -122,8 +157,10 @@ private:
 } // namespace
 
 NASC_REGISTER_STRATEGY(evolution, [](const Space &space, const Json &args, uint64_t seed) -> std::unique_ptr<Strategy> {
-  return std::make_unique<EvolutionStrategy>(space, runtime::asInt(strategyArg(args, "population", 50)),
-                                             runtime::asInt(strategyArg(args, "sample", 25)),
-                                             runtime::asDouble(strategyArg(args, "mutation_rate", 0.0)),
-                                             runtime::asBool(strategyArg(args, "aging", true)), seed);
+  auto s = std::make_unique<EvolutionStrategy>(space, runtime::asInt(strategyArg(args, "population", 50)),
+                                               runtime::asInt(strategyArg(args, "sample", 25)),
+                                               runtime::asDouble(strategyArg(args, "mutation_rate", 0.0)),
+                                               runtime::asBool(strategyArg(args, "aging", true)), seed);
+  s->setWarmup(ProxyWarmup::fromArgs(args, "evolution"));
+  return s;
 });

@@ -27,6 +27,12 @@ ModelBasedStrategy::ModelBasedStrategy(const Space &space, std::string name, int
 }
 
 std::optional<Architecture> ModelBasedStrategy::ask() {
+  if (queue_.empty() && asked_ < initial_ && warmup_.samples > 0 && !warmed_) {
+    warmed_ = true;
+    for (Architecture &a : proxyTop(space_, rng_, warmup_.get(name_), warmup_.samples, initial_ - asked_,
+                                    [&](const std::string &id) { return known_.count(id) > 0; }))
+      queue_.push_back(std::move(a));
+  }
   if (queue_.empty()) {
     if (asked_ < initial_) {
       Architecture a = space_.sample(rng_);
@@ -125,7 +131,7 @@ Json ModelBasedStrategy::save() const {
   for (const Architecture &a : pending_)
     pending.push_back(toJson(a));
   return Json{{"strategy", name_}, {"rng", saveRng(rng_)}, {"seed", seed_},
-              {"asked", asked_},     {"queue", queue},       {"pending", pending}};
+              {"asked", asked_},     {"queue", queue},       {"pending", pending}, {"warmed", warmed_}};
 }
 
 void ModelBasedStrategy::restore(const Json &s) {
@@ -133,6 +139,7 @@ void ModelBasedStrategy::restore(const Json &s) {
     throw std::invalid_argument("not a " + name_ + " state");
   restoreRng(rng_, s.at("rng").get<std::string>());
   asked_ = s.at("asked").get<int64_t>();
+  warmed_ = s.value("warmed", false);
   seed_ = s.at("seed").get<uint64_t>(); // the models' seeds derive from it
   queue_.clear(), pending_.clear(), history_.clear(), known_.clear();
   for (const Json &a : s.at("queue")) {

@@ -21,6 +21,7 @@
 #ifndef NASC_SEARCH_MODELBASED_H
 #define NASC_SEARCH_MODELBASED_H
 
+#include "nasc/search/Proxy.h"
 #include "nasc/search/Strategy.h"
 
 #include <deque>
@@ -35,6 +36,11 @@ public:
   Json save() const override;
   void restore(const Json &state) override;
   void restoreHistory(const std::vector<Architecture> &evaluated, const std::vector<double> &scores) override;
+  /// warmup > 0: the `initial` architectures are the proxy's best of
+  /// `warmup` random ones (Abdelfattah et al. 2021), not uniform draws.
+  void setWarmup(ProxyWarmup w) { warmup_ = std::move(w); }
+  std::string proxyNeeded() const override { return warmup_.needed(); }
+  void setProxyScorer(ProxyScorer *scorer) override { warmup_.scorer = scorer; }
 
 protected:
   ModelBasedStrategy(const Space &space, std::string name, int64_t initial, int64_t candidates, int64_t batch,
@@ -58,6 +64,8 @@ private:
   std::vector<Architecture> pending_;
   std::vector<std::pair<Architecture, double>> history_;
   std::set<std::string> known_; ///< evaluated, pending or queued
+  ProxyWarmup warmup_;
+  bool warmed_ = false; ///< the warm-up's architectures are queued
 
   void propose();
   std::vector<Architecture> pool();

@@ -15,7 +15,7 @@ using nasc::runtime::EvalError;
 // Each built-in strategy's anchor (NASC_REGISTER_STRATEGY defines it):
 // calling them makes the linker keep the files, so their static
 // registrations run. A new built-in adds one line here.
-#define NASC_BUILTIN_STRATEGIES(X) X(random) X(grid) X(evolution) X(reinforce) X(ppo) X(local_search) X(nsga2) X(bananas) X(bayesian) X(hyperband) X(successive_halving) X(bohb)
+#define NASC_BUILTIN_STRATEGIES(X) X(random) X(grid) X(evolution) X(reinforce) X(ppo) X(local_search) X(nsga2) X(bananas) X(bayesian) X(hyperband) X(successive_halving) X(bohb) X(zero_cost_ranking)
 #define NASC_DECLARE_ANCHOR(IMPL) extern "C" bool nascStrategyAnchor_##IMPL();
 NASC_BUILTIN_STRATEGIES(NASC_DECLARE_ANCHOR)
 

@@ -2,6 +2,7 @@
 #include "TestSupport.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/search/Enumerate.h"
+#include "nasc/search/Proxy.h"
 #include "nasc/search/Strategy.h"
 
 #include <gtest/gtest.h>
@@ -73,7 +74,8 @@ std::vector<std::string> runSteps(const Space &space, const std::string &impl, c
 
 TEST(Strategy, RegistryKnowsTheBuiltins) {
   std::vector<std::string> names = strategyNames();
-  for (const char *n : {"random", "grid", "evolution", "reinforce", "ppo", "local_search", "nsga2", "bananas", "bayesian"})
+  for (const char *n : {"random", "grid", "evolution", "reinforce", "ppo", "local_search", "nsga2", "bananas",
+                        "bayesian", "hyperband", "successive_halving", "bohb", "zero_cost_ranking"})
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   Space space = nb201();
   try {
@@ -356,8 +358,20 @@ TEST(Strategy, EveryStrategyAsksAheadOfItsTells) {
                 : impl == "bayesian" ? Json{{"candidates", 60}}
                 : impl == "nsga2"   ? Json{{"population", 8}}
                                     : Json::object();
+    struct Scorer : ProxyScorer { // zero_cost_ranking: the test's score
+      const Space &space;
+      explicit Scorer(const Space &space) : space(space) {}
+      std::vector<double> score(const std::vector<Architecture> &c) override {
+        std::vector<double> s;
+        for (const Architecture &a : c)
+          s.push_back(::score(space, a));
+        return s;
+      }
+    } scorer(space);
     auto run = [&] {
       std::unique_ptr<Strategy> s = makeStrategy(impl, space, args, 3);
+      if (!s->proxyNeeded().empty())
+        s->setProxyScorer(&scorer);
       std::vector<std::string> ids;
       for (int round = 0; round < 10; ++round) {
         std::vector<Architecture> batch = s->askBatch(4);
@@ -371,7 +385,8 @@ TEST(Strategy, EveryStrategyAsksAheadOfItsTells) {
     };
     std::vector<std::string> ids = run();
     EXPECT_EQ(run(), ids);
-    if (impl == "random" || impl == "grid" || impl == "nsga2" || impl == "bananas" || impl == "bayesian")
+    if (impl == "random" || impl == "grid" || impl == "nsga2" || impl == "bananas" || impl == "bayesian" ||
+        impl == "zero_cost_ranking")
       EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
   }
 }

@@ -18,6 +18,7 @@
 
 #include "nasc/nn/Train.h"
 #include "nasc/search/Estimator.h"
+#include "nasc/search/Proxy.h"
 
 #include <memory>
 #include <ostream>
@@ -84,6 +85,14 @@ public:
 private:
   std::unique_ptr<Impl> impl_;
 };
+
+/// The zero-cost scorer a strategy asks for (Strategy::proxyNeeded: one
+/// proxy, several joined by '+', or "vote"; search/Proxy.h), on the search's
+/// data: each network proxy as the zero_cost estimator scores it, params
+/// and flops by the compiler's counts. Throws std::invalid_argument for an
+/// unknown proxy, DataError when the search's dataset does not load.
+std::unique_ptr<search::ProxyScorer> makeProxyScorer(const Json &ops, const Space &space, const Json &search,
+                                                     const EstimatorOptions &options, const std::string &proxy);
 
 } // namespace nasc::nn
 

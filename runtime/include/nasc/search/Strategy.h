@@ -27,6 +27,8 @@ using runtime::Architecture;
 using runtime::Json;
 using runtime::Space;
 
+class ProxyScorer;
+
 class Strategy {
 public:
   virtual ~Strategy() = default;
@@ -68,6 +70,11 @@ public:
   /// The largest budget the strategy asks: only evaluations at it compete
   /// for the search's best (0: every evaluation does).
   virtual int64_t fullBudget() const { return 0; }
+  /// The zero-cost proxy (Proxy.h) this strategy ranks candidates with:
+  /// empty when it needs none. The host gives it a scorer with
+  /// setProxyScorer() before the first ask.
+  virtual std::string proxyNeeded() const { return {}; }
+  virtual void setProxyScorer(ProxyScorer *scorer) { (void)scorer; }
   /// Everything needed to continue later, RNG state included.
   virtual Json save() const = 0;
   virtual void restore(const Json &state) = 0;
