@@ -137,7 +137,7 @@ int main(int argc, char **argv) {
       auto table = search::TableEstimator::fromSetting(space, search["settings"]["estimator"], base);
       std::vector<std::pair<double, double>> valid, test;
       for (const auto &row : table->rows()) {
-        double c = cost == "params" ? row.params : row.latency.at(cost.substr(8));
+        double c = cost == "params" ? row.params : table->latency(row, cost.substr(8));
         valid.push_back({row.value, c});
         test.push_back({row.report, c});
       }

@@ -4,9 +4,11 @@
 // search and regularized evolution with no driver and no estimator (the
 // score is the table's validation accuracy, looked up by the choices'
 // mixed-radix code), and prints asks+tells per second: the strategies' own
-// cost, which bounds a search loop from above.
+// cost, which bounds a search loop from above. With --large ARTEFACT2 (a
+// space that cannot run out: bench/fbnet_space.nas), the same on its space,
+// scored by a hash of the choices.
 //
-//   strategy_speed ARTEFACT [--base DIR] [--n 1000000]
+//   strategy_speed ARTEFACT [--base DIR] [--n 1000000] [--large ARTEFACT2]
 //
 //===----------------------------------------------------------------------===//
 #include "nasc/runtime/Artefact.h"
@@ -21,12 +23,14 @@ using namespace nasc;
 using runtime::Json;
 
 int main(int argc, char **argv) {
-  std::string artefactPath, base = ".";
+  std::string artefactPath, base = ".", large;
   size_t n = 1000000;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--base" && i + 1 < argc)
       base = argv[++i];
+    else if (a == "--large" && i + 1 < argc)
+      large = argv[++i];
     else if (a == "--n" && i + 1 < argc)
       n = std::stoul(argv[++i]);
     else
@@ -47,20 +51,32 @@ int main(int argc, char **argv) {
     };
     for (const auto &row : table->rows())
       score[code(space.parseId(row.id))] = row.value;
-    std::printf("%-12s %10s %12s %14s\n", "strategy", "asks", "seconds", "ask+tell / s");
-    for (const char *impl : {"random", "evolution"}) {
+    std::printf("%-24s %10s %12s %14s\n", "strategy", "asks", "seconds", "ask+tell / s");
+    auto rate = [&](const runtime::Space &sp, const char *impl, const char *label, auto score) {
       Json args = std::string(impl) == "evolution" ? Json{{"population", 50}, {"sample", 25}} : Json::object();
-      auto s = search::makeStrategy(impl, space, args, 0);
+      auto s = search::makeStrategy(impl, sp, args, 0);
       size_t asked = 0;
       auto t0 = std::chrono::steady_clock::now();
       for (; asked < n; ++asked) {
         std::optional<runtime::Architecture> a = s->ask();
         if (!a)
           break; // random search without repeats exhausts the space
-        s->tell(*a, score[code(*a)]);
+        s->tell(*a, score(*a));
       }
       double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::printf("%-12s %10zu %12.3f %14.0f\n", impl, asked, secs, double(asked) / secs);
+      std::printf("%-24s %10zu %12.3f %14.0f\n", label, asked, secs, double(asked) / secs);
+    };
+    auto tableScore = [&](const runtime::Architecture &a) { return score[code(a)]; };
+    rate(space, "random", "random (NB201)", tableScore);
+    rate(space, "evolution", "evolution (NB201)", tableScore);
+    if (!large.empty()) {
+      runtime::Artefact big = runtime::loadArtefact(large);
+      const Json &bigSearch = big.searches().at(0);
+      runtime::Space bigSpace(big.space(bigSearch["settings"]["space"]["space"].get<std::string>()), &bigSearch);
+      auto hashScore = [](const runtime::Architecture &a) { return double(runtime::Space::key(a) % 10000) / 100.0; };
+      std::string r = "random (" + bigSpace.name() + ")", e = "evolution (" + bigSpace.name() + ")";
+      rate(bigSpace, "random", r.c_str(), hashScore);
+      rate(bigSpace, "evolution", e.c_str(), hashScore);
     }
   } catch (const std::exception &e) {
     std::cerr << "strategy_speed: error: " << e.what() << "\n";

@@ -10,6 +10,7 @@
 #include "nasc/runtime/Artefact.h"
 
 #include <algorithm>
+#include <cstring>
 #include <cerrno>
 #include <cinttypes>
 #include <cmath>
@@ -304,6 +305,23 @@ Space::Space(const Json &space, const Json *search) : space_(space) {
     position[decisions_[discrete_[k]].name] = k;
     conditional_ |= !decisions_[discrete_[k]].activeWhen.empty();
   }
+  // What the per-architecture paths (IDs, feasibility, mutation) need
+  // again and again, worked out once.
+  for (auto &[name, k] : position)
+    idOrder_.push_back(k);
+  std::map<std::string, size_t> realPosition;
+  for (size_t k = 0; k < continuous_.size(); ++k)
+    realPosition[decisions_[continuous_[k]].name] = k;
+  for (auto &[name, k] : realPosition)
+    realIdOrder_.push_back(k);
+  unconstrained_ = combiners_.empty() && constraints_.empty() &&
+                   std::all_of(pickCount_.begin(), pickCount_.end(), [](const Json &c) { return c.is_null(); });
+  for (size_t k = 0; k < discrete_.size(); ++k)
+    if (decisions_[discrete_[k]].domain.size() > 1)
+      genes_.push_back(k);
+  for (size_t k = 0; k < continuous_.size(); ++k)
+    if (decisions_[continuous_[k]].hi > decisions_[continuous_[k]].lo)
+      genes_.push_back(discrete_.size() + k);
   std::set<std::string> read;
   for (auto &[id, index] : switches_)
     decisionsRead(index, read);
@@ -491,20 +509,27 @@ void Space::buildComponents() {
 // Values, activity, feasibility
 //===----------------------------------------------------------------------===//
 
-std::map<std::string, Json> Space::values(const Architecture &a) const {
+void Space::checkShape(const Architecture &a) const {
   if (a.choice.size() != discrete_.size() || a.real.size() != continuous_.size())
     throw std::invalid_argument("architecture has " + std::to_string(a.choice.size()) + "+" +
                                 std::to_string(a.real.size()) + " values; space '" + name_ + "' has " +
                                 std::to_string(discrete_.size()) + " discrete and " +
                                 std::to_string(continuous_.size()) + " continuous decisions");
-  std::map<std::string, Json> out;
   for (size_t k = 0; k < discrete_.size(); ++k) {
     const Decision &d = decisions_[discrete_[k]];
     int64_t p = a.choice[k];
     if (p < 0 || p >= static_cast<int64_t>(d.domain.size()))
       throw std::invalid_argument("decision '" + d.name + "': position " + std::to_string(p) + " is outside 0.." +
                                   std::to_string(d.domain.size() - 1));
-    out[d.name] = d.domain[p];
+  }
+}
+
+std::map<std::string, Json> Space::values(const Architecture &a) const {
+  checkShape(a);
+  std::map<std::string, Json> out;
+  for (size_t k = 0; k < discrete_.size(); ++k) {
+    const Decision &d = decisions_[discrete_[k]];
+    out[d.name] = d.domain[a.choice[k]];
   }
   for (size_t k = 0; k < continuous_.size(); ++k)
     out[decisions_[continuous_[k]].name] = a.real[k];
@@ -629,6 +654,10 @@ std::optional<std::string> Space::brokenRequirement(const Architecture &a,
 }
 
 std::optional<std::string> Space::violated(const Architecture &a) const {
+  if (unconstrained_) {
+    checkShape(a);
+    return std::nullopt;
+  }
   std::map<std::string, Json> vals = values(a);
   Env env;
   env.decisions = &vals;
@@ -664,14 +693,16 @@ std::string Space::id(const Architecture &a) const {
   if (a.choice.size() != discrete_.size())
     throw std::invalid_argument("architecture has " + std::to_string(a.choice.size()) + " discrete values; space '" +
                                 name_ + "' has " + std::to_string(discrete_.size()));
-  std::map<std::string, std::string> parts; // sorted by name, as the compiler's std::map
-  for (size_t k = 0; k < discrete_.size(); ++k) {
+  std::string out; // sorted by name, as the compiler's std::map
+  out.reserve(discrete_.size() * 32);
+  for (size_t k : idOrder_) {
     const Decision &d = decisions_[discrete_[k]];
-    parts[d.name] = d.text.at(a.choice[k]);
+    if (!out.empty())
+      out += ',';
+    out += d.name;
+    out += '=';
+    out += d.text.at(size_t(a.choice[k]));
   }
-  std::string out;
-  for (auto &[name, text] : parts)
-    out += (out.empty() ? "" : ",") + name + "=" + text;
   return out;
 }
 
@@ -679,25 +710,84 @@ std::string Space::fullId(const Architecture &a) const {
   std::string out = id(a);
   if (continuous_.empty())
     return out;
-  std::map<std::string, std::string> parts;
-  for (size_t k = 0; k < continuous_.size(); ++k)
-    parts[decisions_[continuous_[k]].name] = formatG(a.real.at(k), "%.17g");
   out += ";";
   bool first = true;
-  for (auto &[name, text] : parts) {
-    out += (first ? "" : ",") + name + "=" + text;
+  for (size_t k : realIdOrder_) {
+    out += (first ? "" : ",") + decisions_[continuous_[k]].name + "=" + formatG(a.real.at(k), "%.17g");
     first = false;
   }
   return out;
 }
 
+namespace {
+constexpr uint64_t kFnvBasis = 1469598103934665603ull, kFnvPrime = 1099511628211ull;
+inline void fnv(uint64_t &h, const std::string &s) {
+  for (unsigned char c : s)
+    h = (h ^ c) * kFnvPrime;
+}
+inline void fnv(uint64_t &h, char c) { h = (h ^ static_cast<unsigned char>(c)) * kFnvPrime; }
+} // namespace
+
 std::string Space::hash(const std::string &id) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : id)
-    h = (h ^ c) * 1099511628211ull;
+  uint64_t h = kFnvBasis;
+  fnv(h, id);
+  return hashText(h);
+}
+
+std::string Space::hashText(uint64_t h) {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
   return buf;
+}
+
+uint64_t Space::key(const Architecture &a) {
+  // splitmix64's finalizer over each position and each real's bits, chained.
+  auto mix = [](uint64_t z) {
+    z += 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  };
+  uint64_t h = mix(a.choice.size() * 0x100000001b3ull + a.real.size());
+  for (int64_t c : a.choice)
+    h = mix(h ^ uint64_t(c));
+  for (double r : a.real) {
+    uint64_t bits;
+    std::memcpy(&bits, &r, sizeof bits);
+    h = mix(h ^ bits);
+  }
+  return h;
+}
+
+uint64_t Space::idHash(const Architecture &a) const {
+  if (a.choice.size() != discrete_.size())
+    throw std::invalid_argument("architecture has " + std::to_string(a.choice.size()) + " discrete values; space '" +
+                                name_ + "' has " + std::to_string(discrete_.size()));
+  // The bytes fullId() writes, hashed as they are made.
+  uint64_t h = kFnvBasis;
+  bool first = true;
+  for (size_t k : idOrder_) {
+    const Decision &d = decisions_[discrete_[k]];
+    if (!first)
+      fnv(h, ',');
+    first = false;
+    fnv(h, d.name);
+    fnv(h, '=');
+    fnv(h, d.text.at(size_t(a.choice[k])));
+  }
+  if (!continuous_.empty()) {
+    fnv(h, ';');
+    first = true;
+    for (size_t k : realIdOrder_) {
+      if (!first)
+        fnv(h, ',');
+      first = false;
+      fnv(h, decisions_[continuous_[k]].name);
+      fnv(h, '=');
+      fnv(h, formatG(a.real.at(k), "%.17g"));
+    }
+  }
+  return h;
 }
 
 Architecture Space::parseId(const std::string &text) const {
@@ -894,14 +984,14 @@ Architecture Space::sample(Rng &rng) const {
 Architecture Space::mutate(const Architecture &parent, Rng &rng, double rate) const {
   Architecture base = canonical(parent);
   std::vector<bool> act = activity(base);
-  // Genes: active discrete decisions with a choice, then continuous ones.
-  std::vector<size_t> genes;
-  for (size_t k = 0; k < discrete_.size(); ++k)
-    if (act[k] && decisions_[discrete_[k]].domain.size() > 1)
-      genes.push_back(k);
-  for (size_t k = 0; k < continuous_.size(); ++k)
-    if (decisions_[continuous_[k]].hi > decisions_[continuous_[k]].lo)
-      genes.push_back(discrete_.size() + k);
+  // Genes: active discrete decisions with a choice, then continuous ones
+  // (all of genes_ when no decision is conditional).
+  std::vector<size_t> activeGenes;
+  if (conditional_)
+    for (size_t g : genes_)
+      if (g >= discrete_.size() || act[g])
+        activeGenes.push_back(g);
+  const std::vector<size_t> &genes = conditional_ ? activeGenes : genes_;
   if (genes.empty())
     throw std::runtime_error("space '" + name_ + "' has nothing to mutate (every decision has one value)");
   for (int t = 0; t < kMutateTries; ++t) {

@@ -288,12 +288,16 @@ SearchResult SearchDriver::run() {
   };
 
   std::deque<Architecture> queued; // asked in the current batch, not yet evaluated
-  std::vector<Record> unstored;    // evaluated and told, not yet committed
+  size_t stored = result.records.size(); // records before this index are committed
   auto lastCommit = Clock::now();
   auto commit = [&] {
-    if (store_ && !unstored.empty())
-      store_->append(unstored, strategy_.save());
-    unstored.clear();
+    if (store_ && stored < result.records.size()) {
+      std::vector<const Record *> rows;
+      for (size_t i = stored; i < result.records.size(); ++i)
+        rows.push_back(&result.records[i]);
+      store_->append(rows, strategy_.save());
+    }
+    stored = result.records.size();
     lastCommit = Clock::now();
   };
 
@@ -391,19 +395,17 @@ SearchResult SearchDriver::run() {
       cache[key] = std::move(o);
     }
     strategy_.tellObjectives(r.arch, r.score, oriented(r));
-    if (store_) {
-      unstored.push_back(r);
-      // Mid-batch the strategy has asked ahead: its state would not match
-      // the rows, so batches commit whole.
-      if (queued.empty() &&
-          (r.seconds >= kSlowEvaluation ||
-           std::chrono::duration<double>(Clock::now() - lastCommit).count() >= kCommitInterval))
-        commit();
-    }
     if (better(r, result.best))
       result.best = r;
     addToPareto(r, result.records.size());
+    const double seconds = r.seconds;
     result.records.push_back(std::move(r));
+    // Mid-batch the strategy has asked ahead: its state would not match the
+    // rows, so batches commit whole.
+    if (store_ && queued.empty() &&
+        (seconds >= kSlowEvaluation ||
+         std::chrono::duration<double>(Clock::now() - lastCommit).count() >= kCommitInterval))
+      commit();
     progress(false);
   }
   commit();

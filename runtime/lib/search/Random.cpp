@@ -5,8 +5,10 @@
 // keeps the draw uniform over those not yet asked. When rejection keeps
 // failing (the space is nearly exhausted) it lists the ones left in grid
 // order and draws among them; ask() returns nullopt once none is left.
-// The state keeps the asked architectures' hashes (16 hex digits), not their
-// IDs: it is saved after every evaluation, so it must stay small.
+// The state keeps the asked architectures' keys (Space::key, 16 hex digits
+// under "keys"), not their IDs: it is saved after every evaluation, so it
+// must stay small. A state saved before keys ("asked": hashes of the IDs)
+// restores and goes on with those.
 //
 //===----------------------------------------------------------------------===//
 #include "nasc/search/Enumerate.h"
@@ -47,11 +49,10 @@ public:
     }
     if (!listed_)
       list();
-    if (left_.empty())
+    if (remaining_ == 0)
       return std::nullopt;
-    size_t i = size_t(runtime::uniformIndex(rng_, left_.size()));
-    Architecture a = left_[i];
-    left_.erase(left_.begin() + i); // keeps grid order: a restored list is the same list
+    // The i-th one left in grid order: a restored list is the same list.
+    Architecture a = left_[take(size_t(runtime::uniformIndex(rng_, remaining_)))];
     remember(a);
     return a;
   }
@@ -59,31 +60,46 @@ public:
   void tell(const Architecture &, double) override {}
 
   Json save() const override {
-    return Json{{"strategy", "random"}, {"rng", saveRng(rng_)}, {"asked", order_}, {"listing", listing_}};
+    std::vector<std::string> asked;
+    asked.reserve(order_.size());
+    for (uint64_t h : order_)
+      asked.push_back(Space::hashText(h));
+    return Json{{"strategy", "random"}, {"rng", saveRng(rng_)}, {idHashes_ ? "asked" : "keys", asked},
+                {"listing", listing_}};
   }
 
   void restore(const Json &s) override {
     if (s.value("strategy", "") != "random")
       throw std::invalid_argument("not a random-search state");
     restoreRng(rng_, s.at("rng").get<std::string>());
-    order_ = s.at("asked").get<std::vector<std::string>>();
-    seen_ = std::unordered_set<std::string>(order_.begin(), order_.end());
+    order_.clear();
+    idHashes_ = !s.contains("keys");
+    for (const std::string &h : s.at(idHashes_ ? "asked" : "keys").get<std::vector<std::string>>())
+      order_.push_back(std::stoull(h, nullptr, 16));
+    seen_ = std::unordered_set<uint64_t>(order_.begin(), order_.end());
     listing_ = s.at("listing").get<bool>();
     listed_ = false;
-    left_.clear();
+    left_.clear(), tree_.clear(), remaining_ = 0;
   }
 
 private:
   const Space &space_;
   runtime::Rng rng_;
-  std::unordered_set<std::string> seen_;
-  std::vector<std::string> order_;
+  std::unordered_set<uint64_t> seen_; ///< keyOf() every asked architecture
+  std::vector<uint64_t> order_;
+  bool idHashes_ = false; ///< a state from before Space::key: keys are ID hashes
+
+  uint64_t keyOf(const Architecture &a) const { return idHashes_ ? space_.idHash(a) : Space::key(a); }
   bool listing_ = false, listed_ = false;
+  /// Those not asked when listed, in grid order, and a Fenwick tree of which
+  /// are still left (1) over them: the i-th left in O(log n).
   std::vector<Architecture> left_;
+  std::vector<int64_t> tree_;
+  size_t remaining_ = 0;
 
   /// Marks `a` asked; false if it was.
   bool remember(const Architecture &a) {
-    std::string key = Space::hash(space_.fullId(a));
+    uint64_t key = keyOf(a);
     if (!seen_.insert(key).second)
       return false;
     order_.push_back(key);
@@ -93,9 +109,31 @@ private:
   void list() {
     GridIterator grid(space_, 1);
     while (auto a = grid.next())
-      if (!seen_.count(Space::hash(space_.fullId(*a))))
+      if (!seen_.count(keyOf(*a)))
         left_.push_back(*a);
+    tree_.assign(left_.size() + 1, 0);
+    for (size_t i = 1; i <= left_.size(); ++i) { // every one left: O(n) build
+      tree_[i] += 1;
+      if (size_t j = i + (i & (~i + 1)); j <= left_.size())
+        tree_[j] += tree_[i];
+    }
+    remaining_ = left_.size();
     listed_ = true;
+  }
+
+  /// Removes the i-th (0-based) left and returns its index in left_.
+  size_t take(size_t i) {
+    size_t pos = 0, step = 1;
+    while (step * 2 <= left_.size())
+      step *= 2;
+    int64_t want = int64_t(i) + 1;
+    for (; step; step /= 2)
+      if (pos + step <= left_.size() && tree_[pos + step] < want)
+        pos += step, want -= tree_[pos];
+    for (size_t j = pos + 1; j <= left_.size(); j += j & (~j + 1))
+      tree_[j] -= 1;
+    --remaining_;
+    return pos;
   }
 };
 

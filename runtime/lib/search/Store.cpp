@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <ctime>
@@ -20,6 +21,8 @@ namespace {
 
 // 2: every row and the snapshot carry a checksum of their contents.
 constexpr const char *kFormat = "nasc-search-store 2";
+/// Store::texts_ holds at most this many ids.
+constexpr size_t kMaxRememberedTexts = 100000;
 
 std::string real17(double v) {
   if (std::isnan(v))
@@ -27,8 +30,9 @@ std::string real17(double v) {
   if (std::isinf(v))
     return v < 0 ? "-inf" : "inf";
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  // What printf's %.17g writes (the standard defines this overload so).
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 17);
+  return std::string(buf, end);
 }
 
 /// FNV-1a 64 of a row's columns as stored (text, numbers at full
@@ -42,6 +46,86 @@ std::string checksumOf(const std::vector<std::string> &columns) {
     all += '\x1f';
   }
   return nasc::runtime::Space::hash(all);
+}
+
+// JSON texts of a row written without building Json values (one row per
+// evaluation: a table search writes tens of thousands a second). What
+// nlohmann's dump() writes, but for number formats: a double in its
+// shortest round-trip form, ".0" after a whole number; reading parses them
+// with nlohmann like any JSON, and checksums are of the text as stored.
+void appendNumber(std::string &out, double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  std::string_view text(buf, size_t(end - buf));
+  out += text;
+  if (text.find_first_of(".e") == std::string_view::npos)
+    out += ".0";
+}
+
+/// scoreToJson's text: "nan", "inf" and "-inf" as strings.
+void appendScore(std::string &out, double v) {
+  if (std::isnan(v))
+    out += "\"nan\"";
+  else if (std::isinf(v))
+    out += v < 0 ? "\"-inf\"" : "\"inf\"";
+  else
+    appendNumber(out, v);
+}
+
+void appendString(std::string &out, const std::string &s) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(static_cast<unsigned char>(c)));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+std::string figuresText(const std::map<std::string, double> &m) {
+  std::string out = "{";
+  out.reserve(m.size() * 40);
+  for (auto &[k, v] : m) {
+    if (out.size() > 1)
+      out += ',';
+    appendString(out, k);
+    out += ':';
+    appendScore(out, v);
+  }
+  return out + "}";
+}
+
+std::string objectivesText(const std::vector<double> &objectives) {
+  std::string out = "[";
+  for (double v : objectives) {
+    if (out.size() > 1)
+      out += ',';
+    appendScore(out, v);
+  }
+  return out + "]";
+}
+
+std::string architectureText(const runtime::Architecture &a) {
+  std::string out = "{\"choice\":[";
+  for (size_t i = 0; i < a.choice.size(); ++i)
+    (i ? out += ',' : out) += std::to_string(a.choice[i]);
+  out += "],\"real\":[";
+  for (size_t i = 0; i < a.real.size(); ++i) {
+    if (i)
+      out += ',';
+    if (std::isfinite(a.real[i]))
+      appendNumber(out, a.real[i]);
+    else
+      out += "null"; // as nlohmann writes a NaN or infinity
+  }
+  return out + "]}";
 }
 
 class Stmt {
@@ -91,13 +175,6 @@ private:
   sqlite3_stmt *s_ = nullptr;
   std::string path_;
 };
-
-Json figures(const std::map<std::string, double> &m) {
-  Json o = Json::object();
-  for (auto &[k, v] : m)
-    o[k] = scoreToJson(v);
-  return o;
-}
 
 /// Reading one row; errors say which column is wrong (the caller adds the
 /// file and the row).
@@ -302,7 +379,6 @@ void Store::create(const StoreMeta &meta) {
        "  metrics TEXT NOT NULL, report TEXT NOT NULL, objectives TEXT NOT NULL, score REAL,"
        "  feasible INTEGER NOT NULL, violated TEXT NOT NULL, error TEXT NOT NULL, cached INTEGER NOT NULL,"
        "  seconds REAL NOT NULL, timestamp TEXT NOT NULL, checksum TEXT NOT NULL);"
-       "CREATE INDEX evaluations_id ON evaluations(id);"
        "CREATE TABLE snapshot(one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, state TEXT NOT NULL,"
        "  checksum TEXT NOT NULL);");
   setMeta("format", kFormat);
@@ -338,6 +414,23 @@ Store::~Store() {
 }
 
 namespace {
+/// checksumOf(rowColumns(...)) without the copies: what append() computes
+/// for every row it writes.
+std::string rowChecksum(int64_t seq, const std::string &id, const std::string &hash,
+                        const std::string &architecture, const std::string &metrics, const std::string &report,
+                        const std::string &objectives, double score, int64_t feasible, const std::string &violated,
+                        const std::string &error, int64_t cached, double seconds, const std::string &timestamp) {
+  std::string all;
+  all.reserve(id.size() + architecture.size() + metrics.size() + report.size() + objectives.size() + 160);
+  for (const std::string &c :
+       {std::to_string(seq), id, hash, architecture, metrics, report, objectives, real17(score),
+        std::to_string(feasible), violated, error, std::to_string(cached), real17(seconds), timestamp}) {
+    all += c;
+    all += '\x1f';
+  }
+  return runtime::Space::hash(all);
+}
+
 /// The columns of a row as the checksum reads them.
 std::vector<std::string> rowColumns(int64_t seq, const std::string &id, const std::string &hash,
                                     const std::string &architecture, const std::string &metrics,
@@ -450,14 +543,35 @@ void Store::beforeWrite() {
   written_ = true;
 }
 
-void Store::append(const Record &r, const Json &snapshot) { append(std::vector<Record>{r}, snapshot); }
+const Store::Texts &Store::textsOf(const Record &r) {
+  auto it = texts_.find(r.id);
+  if (it != texts_.end() && it->second.arch == r.arch && it->second.metrics == r.eval.metrics &&
+      it->second.report == r.eval.report && it->second.objectives == r.objectives)
+    return it->second;
+  if (texts_.size() >= kMaxRememberedTexts)
+    texts_.clear(); // bounded: a long search over a huge space rarely meets one again
+  Texts &t = texts_[r.id];
+  t.arch = r.arch, t.metrics = r.eval.metrics, t.report = r.eval.report, t.objectives = r.objectives;
+  t.architecture = architectureText(r.arch), t.metricsText = figuresText(r.eval.metrics);
+  t.reportText = figuresText(r.eval.report), t.objectivesText = objectivesText(r.objectives);
+  return t;
+}
+
+void Store::append(const Record &r, const Json &snapshot) { append(std::vector<const Record *>{&r}, snapshot); }
 
 void Store::append(const std::vector<Record> &rows, const Json &snapshot) {
+  std::vector<const Record *> p;
+  for (const Record &r : rows)
+    p.push_back(&r);
+  append(p, snapshot);
+}
+
+void Store::append(const std::vector<const Record *> &rows, const Json &snapshot) {
   if (rows.empty())
     return;
   beforeWrite();
   const std::string state = snapshot.dump();
-  const int64_t first = rows.front().seq, last = rows.back().seq;
+  const int64_t first = rows.front()->seq, last = rows.back()->seq;
   auto which = [&] {
     return rows.size() == 1 ? "evaluation seq " + std::to_string(first)
                             : "evaluations seq " + std::to_string(first) + "-" + std::to_string(last);
@@ -480,19 +594,18 @@ void Store::append(const std::vector<Record> &rows, const Json &snapshot) {
                 " violated, error, cached, seconds, timestamp, checksum)"
                 " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 path_);
-    for (const Record &r : rows) {
-      Json objectives = Json::array();
-      for (double v : r.objectives)
-        objectives.push_back(scoreToJson(v));
-      std::string architecture = toJson(r.arch).dump(), metrics = figures(r.eval.metrics).dump(),
-                  report = figures(r.eval.report).dump(), objectivesText = objectives.dump(),
-                  timestamp = r.timestamp.empty() ? utcTimestamp() : r.timestamp;
+    for (const Record *row : rows) {
+      const Record &r = *row;
+      const Texts &t = textsOf(r);
+      const std::string &architecture = t.architecture, &metrics = t.metricsText, &report = t.reportText,
+                        &objectives = t.objectivesText;
+      std::string timestamp = r.timestamp.empty() ? utcTimestamp() : r.timestamp;
       // SQLite stores a NaN as NULL: a NaN score reads back as none, and the
       // checksum is of what reads back.
       double score = std::isnan(r.score) ? std::nan("") : r.score;
-      std::string checksum = checksumOf(rowColumns(r.seq, r.id, r.hash, architecture, metrics, report,
-                                                   objectivesText, score, int64_t(r.feasible), r.violated,
-                                                   r.eval.error, int64_t(r.cached), r.seconds, timestamp));
+      std::string checksum = rowChecksum(r.seq, r.id, r.hash, architecture, metrics, report, objectives, score,
+                                         int64_t(r.feasible), r.violated, r.eval.error, int64_t(r.cached),
+                                         r.seconds, timestamp);
       insert.reset();
       insert.bind(1, r.seq)
           .bind(2, r.id)
@@ -500,7 +613,7 @@ void Store::append(const std::vector<Record> &rows, const Json &snapshot) {
           .bind(4, architecture)
           .bind(5, metrics)
           .bind(6, report)
-          .bind(7, objectivesText)
+          .bind(7, objectives)
           .bind(8, r.score)
           .bind(9, int64_t(r.feasible))
           .bind(10, r.violated)

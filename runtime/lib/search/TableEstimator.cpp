@@ -234,9 +234,13 @@ TableEstimator::TableEstimator(const Space &space, const std::string &file, cons
     return;
   Csv lat = readCsv(latencyPath);
   int latArch = lat.column("arch"), latIndex = lat.column("index"), tableIndex = csv.column("index");
+  std::vector<size_t> deviceCols;
   for (size_t i = 0; i < lat.header.size(); ++i)
-    if (int(i) != latArch && int(i) != latIndex)
+    if (int(i) != latArch && int(i) != latIndex) {
       devices_.push_back(lat.header[i]);
+      latencyMetrics_.push_back("latency/" + lat.header[i]);
+      deviceCols.push_back(i);
+    }
   if (lat.rows.size() != rows_.size())
     throw std::runtime_error(latencyPath + ": " + std::to_string(lat.rows.size()) + " rows, but " + file + " has " +
                              std::to_string(rows_.size()));
@@ -250,9 +254,9 @@ TableEstimator::TableEstimator(const Space &space, const std::string &file, cons
       throw std::runtime_error(latencyPath + ":" + std::to_string(line) + ": arch '" +
                                field(lat, latencyPath, r, latArch) + "' differs from " + file + "'s '" +
                                rows_[r].arch + "'");
-    for (size_t i = 0; i < lat.header.size(); ++i)
-      if (int(i) != latArch && int(i) != latIndex)
-        rows_[r].latency[lat.header[i]] = number(latencyPath, line, lat.header[i], field(lat, latencyPath, r, int(i)));
+    rows_[r].latency.reserve(deviceCols.size());
+    for (size_t i : deviceCols)
+      rows_[r].latency.push_back(number(latencyPath, line, lat.header[i], field(lat, latencyPath, r, int(i))));
   }
 }
 
@@ -330,9 +334,16 @@ Evaluation TableEstimator::evaluate(const Architecture &a, const std::map<std::s
   e.report["accuracy"] = row->report;
   if (row->params >= 0)
     e.metrics["params"] = row->params;
-  for (auto &[device, ms] : row->latency)
-    e.metrics["latency/" + device] = ms;
+  for (size_t i = 0; i < row->latency.size(); ++i)
+    e.metrics[latencyMetrics_[i]] = row->latency[i];
   return e;
+}
+
+double TableEstimator::latency(const Row &row, const std::string &device) const {
+  for (size_t i = 0; i < devices_.size() && i < row.latency.size(); ++i)
+    if (devices_[i] == device)
+      return row.latency[i];
+  throw std::out_of_range("the table has no latency on '" + device + "'");
 }
 
 double TableEstimator::metric(const std::string &name, const Json &args, const Evaluation &e) const {

@@ -100,6 +100,17 @@ TEST(Strategy, RandomHasNoDuplicatesAndExhausts) {
   EXPECT_FALSE(s->ask()); // all 15,625 asked
 }
 
+TEST(Strategy, RandomResumedWhileListingWhatIsLeftAsksTheSame) {
+  // Near the end random search lists the architectures left (grid order)
+  // and draws the i-th one left; cut there, the restored strategy lists
+  // them again and must draw the same ones.
+  Space space = nb201();
+  std::vector<std::string> whole = runSteps(space, "random", Json::object(), 15625);
+  ASSERT_EQ(whole.size(), 15625u);
+  EXPECT_EQ(runSteps(space, "random", Json::object(), 15625, 15000), whole);
+  EXPECT_EQ(runSteps(space, "random", Json::object(), 15625, 15620), whole);
+}
+
 TEST(Strategy, RandomOnlyFeasibleAndExhaustsTheFeasibleOnes) {
   Space space = load(nasc_test::writeFile("stiny.nas", kTiny), "Tiny.space");
   std::unique_ptr<Strategy> s = makeStrategy("random", space, Json::object(), 3);

@@ -117,6 +117,14 @@ public:
 
   std::string id(const Architecture &a) const;
   static std::string hash(const std::string &id);
+  /// hash(fullId(a)) as a number, without building the ID; hashText()
+  /// writes it as hash() does.
+  uint64_t idHash(const Architecture &a) const;
+  /// A 64-bit key of the positions and values as they are (equal for equal
+  /// architectures; canonicalize first), much cheaper than either hash of
+  /// the ID; fixed, so it may be saved in a strategy's state.
+  static uint64_t key(const Architecture &a);
+  static std::string hashText(uint64_t h);
   /// id() followed, when the space has continuous decisions, by ';' and their
   /// `name=value` (%.17g, round-trips) joined by ',': what tells two
   /// evaluations apart (the cache and duplicate checks key on it). Equals
@@ -172,6 +180,14 @@ private:
   std::vector<std::pair<std::vector<std::string>, size_t>> combiners_;
   std::vector<size_t> controlling_, controllingOuterFirst_;
   bool conditional_ = false;
+  /// Positions in discrete_ (continuous_) in name order: how IDs list them.
+  std::vector<size_t> idOrder_, realIdOrder_;
+  /// No requirement, pick count or sum over input choices: every
+  /// architecture of the right shape is feasible.
+  bool unconstrained_ = false;
+  /// Positions with more than one value (discrete) or a range (continuous,
+  /// after the discrete ones): what mutate() may change.
+  std::vector<size_t> genes_;
   /// Uniform sampling over feasible canonical forms, by components (as the
   /// compiler counts): decisions linked by switches, edge conditions or
   /// requirements over decisions. Per component, every combination of its
@@ -194,6 +210,8 @@ private:
   std::optional<std::string> brokenRequirement(const Architecture &a, const std::vector<const Json *> &constraints) const;
 
   void addDecision(const Json &d, bool search);
+  /// Throws std::invalid_argument when `a` does not fit this space.
+  void checkShape(const Architecture &a) const;
   std::map<std::string, int64_t> switchIndices(const std::map<std::string, Json> &values) const;
   std::vector<bool> activity(const Architecture &a) const;
   /// The first input choice whose pick count `a` breaks, said as an error.

@@ -25,6 +25,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 struct sqlite3;
@@ -94,6 +95,7 @@ public:
   /// Appends consecutive evaluations and the snapshot after the last, in
   /// one transaction (the driver groups cheap evaluations).
   void append(const std::vector<Record> &rows, const Json &snapshot);
+  void append(const std::vector<const Record *> &rows, const Json &snapshot);
   /// Records what epoch `epoch` (0-based) of a one-shot search measured
   /// (losses, accuracies, the derived architecture, entropies): replaces a
   /// row of that epoch, which a search resumed from an earlier checkpoint
@@ -126,6 +128,16 @@ private:
   uint64_t resumeBudget_ = 0;
   bool written_ = false; ///< this process changed (or created) the store
   std::function<void()> firstWrite_;
+  /// The JSON texts of the last row written for each id: a search that
+  /// meets an architecture again (a cache hit, same figures) reuses them.
+  struct Texts {
+    Architecture arch;
+    std::map<std::string, double> metrics, report;
+    std::vector<double> objectives;
+    std::string architecture, metricsText, reportText, objectivesText;
+  };
+  std::unordered_map<std::string, Texts> texts_;
+  const Texts &textsOf(const Record &r);
   void beforeWrite();
   void lock();
   void open(const std::string &file);

@@ -33,7 +33,7 @@ public:
     double value = 0;    ///< `column`
     double report = 0;   ///< `report`
     double params = -1;  ///< params_mb * 1e6, or -1 without that column
-    std::map<std::string, double> latency; ///< by device, when a latency file is next to the table
+    std::vector<double> latency; ///< per devices(), when a latency file is next to the table
   };
 
   /// Reads `file`; throws std::runtime_error for a missing file or column or
@@ -57,6 +57,9 @@ public:
   const std::string &file() const { return file_; }
   /// Devices of the latency file (empty without one).
   const std::vector<std::string> &devices() const { return devices_; }
+  /// A row's latency on `device` (std::out_of_range for a device the
+  /// latency file does not have).
+  double latency(const Row &row, const std::string &device) const;
 
   /// The space's ID of a NAS-Bench-201 string; throws std::invalid_argument.
   static std::string idOf(const Space &space, const std::string &arch);
@@ -81,6 +84,7 @@ private:
   std::vector<Row> rows_;
   std::unordered_map<std::string, size_t> byId_;
   std::vector<std::string> devices_;
+  std::vector<std::string> latencyMetrics_; ///< "latency/DEVICE" per devices_
 };
 
 } // namespace nasc::search
