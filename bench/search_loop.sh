@@ -6,7 +6,9 @@
 #      same through `nasc search` (compiling the .nas first);
 #   2. end to end: 100,000 evaluations of regularized evolution with the
 #      store (cheap evaluations committed together every 50 ms);
-#   3. the strategies' own ask + tell rate (bench/strategy_speed.cpp).
+#   3. the strategies' own ask + tell rate (bench/strategy_speed.cpp), on
+#      NAS-Bench-201 and on FBNet's space (9^22: random search never runs
+#      out there).
 #   bench/search_loop.sh [BUILD_DIR]
 . "$(dirname "$0")/common.sh"
 "$build/bin/nasc" compile "$root/examples/nb201_evolution.nas" --emit=artefact -o "$tmp/nb201.nasa"
@@ -57,4 +59,5 @@ if [ ! -x "$bin" ]; then
   g++ -O2 -std=c++17 -I"$root/runtime/include" "$root/bench/strategy_speed.cpp" \
     "$build/runtime/libnasc_runtime.a" -lsqlite3 -lz -o "$bin"
 fi
-(cd "$root" && "$bin" "$tmp/nb201.nasa" --base "$root" --n 1000000)
+"$build/bin/nasc" compile "$root/bench/fbnet_space.nas" --emit=artefact -o "$tmp/fbnet.nasa"
+(cd "$root" && "$bin" "$tmp/nb201.nasa" --base "$root" --n 1000000 --large "$tmp/fbnet.nasa")

@@ -1,9 +1,12 @@
 //===- TableEstimator.cpp - Metrics looked up in a benchmark table --------===//
 #include "nasc/search/TableEstimator.h"
 
+#include <algorithm>
 #include <cmath>
+#include <charconv>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string_view>
 #include <stdexcept>
@@ -14,8 +17,23 @@ namespace runtime = nasc::runtime;
 namespace {
 
 /// One CSV record: commas separate, double quotes quote ("" is a quote).
-std::vector<std::string> splitCsv(const std::string &line) {
-  std::vector<std::string> out(1);
+std::vector<std::string> splitCsv(std::string_view line, size_t expected = 0) {
+  std::vector<std::string> out;
+  out.reserve(expected);
+  if (line.find('"') == std::string_view::npos) { // the common case: cut at commas
+    size_t start = 0;
+    while (true) {
+      size_t comma = line.find(',', start);
+      std::string_view f = line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+      if (!f.empty() && f.back() == '\r')
+        f.remove_suffix(1);
+      out.emplace_back(f);
+      if (comma == std::string_view::npos)
+        return out;
+      start = comma + 1;
+    }
+  }
+  out.emplace_back();
   bool quoted = false;
   for (size_t i = 0; i < line.size(); ++i) {
     char c = line[i];
@@ -49,21 +67,26 @@ struct Csv {
 };
 
 Csv readCsv(const std::string &path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in)
     throw std::runtime_error(path + ": cannot open the benchmark table");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   Csv csv;
-  std::string line;
   int64_t n = 0;
-  while (std::getline(in, line)) {
+  for (size_t start = 0; start < text.size();) {
+    size_t newline = text.find('\n', start);
+    if (newline == std::string::npos)
+      newline = text.size();
+    std::string_view line(text.data() + start, newline - start);
+    start = newline + 1;
     ++n;
-    if (line.find_first_not_of(" \t\r") == std::string::npos)
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos)
       continue;
     if (csv.header.empty()) {
       csv.header = splitCsv(line);
       continue;
     }
-    csv.rows.push_back({n, splitCsv(line)});
+    csv.rows.push_back({n, splitCsv(line, csv.header.size())});
   }
   if (csv.header.empty())
     throw std::runtime_error(path + ": empty table (no header line)");
@@ -78,8 +101,12 @@ std::string known(const Csv &csv) {
 }
 
 double number(const std::string &path, int64_t line, const std::string &column, const std::string &text) {
+  double v = 0;
+  auto [stop, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc() && stop == text.data() + text.size() && !text.empty())
+    return v; // the fast path; anything else reads as it always did
   char *end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
+  v = std::strtod(text.c_str(), &end);
   if (text.empty() || *end)
     throw std::runtime_error(path + ":" + std::to_string(line) + ": column '" + column + "' is '" + text +
                              "', not a number");
@@ -111,6 +138,10 @@ struct EdgeDecisions {
   /// Per decision name: its position in discrete() and its labels'
   /// positions, so a row becomes an Architecture without parsing an ID.
   std::map<std::string, std::pair<size_t, std::map<std::string, int64_t>>> positions;
+  /// For rows read in bulk: edge (j, g) -> position in discrete() (the
+  /// unambiguous edges), and per position its labels' positions.
+  std::map<std::pair<int64_t, int64_t>, size_t> edgeIndex;
+  std::vector<std::map<std::string, int64_t, std::less<>>> labels;
 };
 
 EdgeDecisions edgeDecisions(const Space &space) {
@@ -132,7 +163,61 @@ EdgeDecisions edgeDecisions(const Space &space) {
     if (!inserted)
       e.ambiguous[edge] = "'" + it->second + "' and '" + name + "'";
   }
+  e.labels.resize(space.discrete().size());
+  for (auto &[name, pos] : e.positions)
+    e.labels[pos.first].insert(pos.second.begin(), pos.second.end());
+  for (auto &[edge, name] : e.byEdge) {
+    size_t underscore = edge.find('_');
+    int64_t j = -1, g = -1;
+    if (e.ambiguous.count(edge) || underscore == std::string::npos ||
+        std::from_chars(edge.data() + 1, edge.data() + underscore, j).ptr != edge.data() + underscore ||
+        std::from_chars(edge.data() + underscore + 1, edge.data() + edge.size(), g).ptr != edge.data() + edge.size())
+      continue;
+    e.edgeIndex[{j, g}] = e.positions.at(name).first;
+  }
   return e;
+}
+
+/// A well-formed row whose every op is a label of its edge's decision and
+/// which sets every decision once, as an architecture; otherwise none (the
+/// caller then goes through idOfWith, which says what is wrong).
+std::optional<Architecture> directOf(const Space &space, std::string_view arch, const EdgeDecisions &edges) {
+  if (!space.continuous().empty())
+    return std::nullopt;
+  Architecture a = space.first();
+  std::vector<bool> given(a.choice.size(), false);
+  size_t set = 0;
+  int64_t g = 0;
+  for (size_t start = 0; start <= arch.size();) {
+    size_t end = std::min(arch.find('+', start), arch.size());
+    std::string_view group = arch.substr(start, end - start);
+    start = end + 1;
+    ++g;
+    if (group.size() < 2 || group.front() != '|' || group.back() != '|')
+      return std::nullopt;
+    group = group.substr(1, group.size() - 2);
+    for (size_t p = 0; p < group.size();) {
+      size_t q = std::min(group.find('|', p), group.size());
+      std::string_view entry = group.substr(p, q - p);
+      p = q + 1;
+      size_t tilde = entry.rfind('~');
+      int64_t j = -1;
+      if (tilde == std::string_view::npos || tilde == 0 ||
+          std::from_chars(entry.data() + tilde + 1, entry.data() + entry.size(), j).ptr != entry.data() + entry.size())
+        return std::nullopt;
+      auto d = edges.edgeIndex.find({j, g});
+      if (d == edges.edgeIndex.end())
+        return std::nullopt;
+      auto label = edges.labels[d->second].find(entry.substr(0, tilde));
+      if (label == edges.labels[d->second].end() || given[d->second])
+        return std::nullopt;
+      a.choice[d->second] = label->second;
+      given[d->second] = true, ++set;
+    }
+  }
+  if (set != a.choice.size())
+    return std::nullopt;
+  return a;
 }
 
 std::string idOfWith(const Space &space, const std::string &arch, const EdgeDecisions &edges) {
@@ -213,7 +298,8 @@ TableEstimator::TableEstimator(const Space &space, const std::string &file, cons
     row.line = csv.rows[r].first;
     row.arch = field(csv, file, r, archCol);
     try {
-      row.id = idOfWith(space, row.arch, edges);
+      std::optional<Architecture> direct = directOf(space, row.arch, edges);
+      row.id = direct ? space.id(space.canonical(*direct)) : idOfWith(space, row.arch, edges);
     } catch (const std::invalid_argument &e) {
       throw std::runtime_error(file + ":" + std::to_string(row.line) + ": " + e.what());
     }
