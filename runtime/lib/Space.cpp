@@ -735,9 +735,10 @@ std::string Space::hash(const std::string &id) {
 }
 
 std::string Space::hashText(uint64_t h) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016" PRIx64, h);
-  return buf;
+  std::string out(16, '0'); // what "%016" PRIx64 writes
+  for (int i = 15; i >= 0; --i, h >>= 4)
+    out[size_t(i)] = "0123456789abcdef"[h & 15];
+  return out;
 }
 
 uint64_t Space::key(const Architecture &a) {

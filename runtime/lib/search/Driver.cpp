@@ -288,6 +288,8 @@ SearchResult SearchDriver::run() {
   };
 
   std::deque<Architecture> queued; // asked in the current batch, not yet evaluated
+  if (set.budget) // no copies of the records as the list grows
+    result.records.reserve(size_t(std::min<uint64_t>(set.budget, 1u << 20)));
   size_t stored = result.records.size(); // records before this index are committed
   auto lastCommit = Clock::now();
   auto commit = [&] {

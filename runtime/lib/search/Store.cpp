@@ -135,8 +135,13 @@ public:
       throw StoreError(path + ": " + sqlite3_errmsg(db));
   }
   ~Stmt() { sqlite3_finalize(s_); }
+  /// Text SQLite copies; bindStatic() for text that outlives the step().
   Stmt &bind(int i, const std::string &v) {
     sqlite3_bind_text(s_, i, v.c_str(), int(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt &bindStatic(int i, const std::string &v) {
+    sqlite3_bind_text(s_, i, v.c_str(), int(v.size()), SQLITE_STATIC);
     return *this;
   }
   Stmt &bind(int i, double v) {
@@ -607,22 +612,24 @@ void Store::append(const std::vector<const Record *> &rows, const Json &snapshot
                                          int64_t(r.feasible), r.violated, r.eval.error, int64_t(r.cached),
                                          r.seconds, timestamp);
       insert.reset();
+      // Every text lives until step() returns: SQLite need not copy it.
       insert.bind(1, r.seq)
-          .bind(2, r.id)
-          .bind(3, r.hash)
-          .bind(4, architecture)
-          .bind(5, metrics)
-          .bind(6, report)
-          .bind(7, objectives)
+          .bindStatic(2, r.id)
+          .bindStatic(3, r.hash)
+          .bindStatic(4, architecture)
+          .bindStatic(5, metrics)
+          .bindStatic(6, report)
+          .bindStatic(7, objectives)
           .bind(8, r.score)
           .bind(9, int64_t(r.feasible))
-          .bind(10, r.violated)
-          .bind(11, r.eval.error)
+          .bindStatic(10, r.violated)
+          .bindStatic(11, r.eval.error)
           .bind(12, int64_t(r.cached))
           .bind(13, r.seconds)
-          .bind(14, timestamp)
-          .bind(15, checksum)
+          .bindStatic(14, timestamp)
+          .bindStatic(15, checksum)
           .step();
+      insert.reset(); // no binding outlives its text
     }
     Stmt(db_, "INSERT OR REPLACE INTO snapshot(one, seq, state, checksum) VALUES(1, ?, ?, ?)", path_)
         .bind(1, last)

@@ -132,7 +132,7 @@ private:
   /// meets an architecture again (a cache hit, same figures) reuses them.
   struct Texts {
     Architecture arch;
-    std::map<std::string, double> metrics, report;
+    Figures metrics, report;
     std::vector<double> objectives;
     std::string architecture, metricsText, reportText, objectivesText;
   };
