@@ -167,3 +167,29 @@ TEST(StoreResume, FirstWriteHookRunsOnlyWhenTheStoreChanges) {
     EXPECT_EQ(store.records().size(), 4u);
   }
 }
+
+namespace {
+
+TEST(Figures, CopiesShareUntilOneChanges) {
+  nasc::search::Figures a{{"accuracy", 90.0}, {"params", 1e6}};
+  nasc::search::Figures b = a;
+  EXPECT_EQ(&a.map(), &b.map()); // shared
+  b["accuracy"] = 91.0;          // b gets its own map; a keeps its value
+  EXPECT_NE(&a.map(), &b.map());
+  EXPECT_EQ(a.at("accuracy"), 90.0);
+  EXPECT_EQ(b.at("accuracy"), 91.0);
+  EXPECT_NE(a, b);
+  nasc::search::Figures c = b;
+  c.erase("params");
+  EXPECT_EQ(b.count("params"), 1u);
+  EXPECT_EQ(c.count("params"), 0u);
+  nasc::search::Figures empty;
+  EXPECT_TRUE(empty.empty());
+  EXPECT_EQ(empty.find("x"), empty.end());
+  empty["x"] = 1;
+  EXPECT_EQ(empty.size(), 1u);
+  const std::map<std::string, double> &m = a; // reads as a map
+  EXPECT_EQ(m.size(), 2u);
+}
+
+} // namespace
