@@ -5,10 +5,11 @@
 // keeps the draw uniform over those not yet asked. When rejection keeps
 // failing (the space is nearly exhausted) it lists the ones left in grid
 // order and draws among them; ask() returns nullopt once none is left.
-// The state keeps the asked architectures' keys (Space::key, 16 hex digits
-// under "keys"), not their IDs: it is saved after every evaluation, so it
-// must stay small. A state saved before keys ("asked": hashes of the IDs)
-// restores and goes on with those.
+// The state is the generator and whether it lists; the set of asked
+// architectures (by Space::key) comes back from the store on resume
+// (restoreHistory): a snapshot is written with every commit and must not
+// grow with the run. A state that still lists them (16 hex digits: "keys",
+// or "asked", hashes of the IDs, from earlier versions) restores with them.
 //
 //===----------------------------------------------------------------------===//
 #include "nasc/search/Enumerate.h"
@@ -59,24 +60,25 @@ public:
 
   void tell(const Architecture &, double) override {}
 
+  void restoreHistory(const std::vector<Architecture> &evaluated, const std::vector<double> &) override {
+    for (const Architecture &a : evaluated)
+      seen_.insert(keyOf(space_.canonical(a)));
+  }
+
   Json save() const override {
-    std::vector<std::string> asked;
-    asked.reserve(order_.size());
-    for (uint64_t h : order_)
-      asked.push_back(Space::hashText(h));
-    return Json{{"strategy", "random"}, {"rng", saveRng(rng_)}, {idHashes_ ? "asked" : "keys", asked},
-                {"listing", listing_}};
+    return Json{{"strategy", "random"}, {"rng", saveRng(rng_)}, {"listing", listing_}};
   }
 
   void restore(const Json &s) override {
     if (s.value("strategy", "") != "random")
       throw std::invalid_argument("not a random-search state");
     restoreRng(rng_, s.at("rng").get<std::string>());
-    order_.clear();
-    idHashes_ = !s.contains("keys");
-    for (const std::string &h : s.at(idHashes_ ? "asked" : "keys").get<std::vector<std::string>>())
-      order_.push_back(std::stoull(h, nullptr, 16));
-    seen_ = std::unordered_set<uint64_t>(order_.begin(), order_.end());
+    seen_.clear();
+    idHashes_ = s.contains("asked");
+    for (const char *list : {"asked", "keys"})
+      if (s.contains(list))
+        for (const std::string &h : s.at(list).get<std::vector<std::string>>())
+          seen_.insert(std::stoull(h, nullptr, 16));
     listing_ = s.at("listing").get<bool>();
     listed_ = false;
     left_.clear(), tree_.clear(), remaining_ = 0;
@@ -86,7 +88,6 @@ private:
   const Space &space_;
   runtime::Rng rng_;
   std::unordered_set<uint64_t> seen_; ///< keyOf() every asked architecture
-  std::vector<uint64_t> order_;
   bool idHashes_ = false; ///< a state from before Space::key: keys are ID hashes
 
   uint64_t keyOf(const Architecture &a) const { return idHashes_ ? space_.idHash(a) : Space::key(a); }
@@ -100,10 +101,7 @@ private:
   /// Marks `a` asked; false if it was.
   bool remember(const Architecture &a) {
     uint64_t key = keyOf(a);
-    if (!seen_.insert(key).second)
-      return false;
-    order_.push_back(key);
-    return true;
+    return seen_.insert(key).second;
   }
 
   void list() {
