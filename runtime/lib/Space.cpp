@@ -132,8 +132,11 @@ bool parseInt64(const std::string &s, int64_t &out) {
 uint64_t nasc::runtime::uniformIndex(Rng &rng, uint64_t n) {
   if (n == 0)
     throw std::invalid_argument("uniformIndex: empty range");
+  return uniformIndex(rng, n, (0 - n) % n);
+}
+
+uint64_t nasc::runtime::uniformIndex(Rng &rng, uint64_t n, uint64_t threshold) {
   // Rejects the low 2^64 mod n values so every residue is equally likely.
-  uint64_t threshold = (0 - n) % n;
   uint64_t r;
   do
     r = rng();
@@ -316,9 +319,12 @@ Space::Space(const Json &space, const Json *search) : space_(space) {
     realIdOrder_.push_back(k);
   unconstrained_ = combiners_.empty() && constraints_.empty() &&
                    std::all_of(pickCount_.begin(), pickCount_.end(), [](const Json &c) { return c.is_null(); });
-  for (size_t k = 0; k < discrete_.size(); ++k)
-    if (decisions_[discrete_[k]].domain.size() > 1)
+  for (size_t k = 0; k < discrete_.size(); ++k) {
+    uint64_t n = decisions_[discrete_[k]].domain.size();
+    thresholds_.push_back(n ? (0 - n) % n : 0);
+    if (n > 1)
       genes_.push_back(k);
+  }
   for (size_t k = 0; k < continuous_.size(); ++k)
     if (decisions_[continuous_[k]].hi > decisions_[continuous_[k]].lo)
       genes_.push_back(discrete_.size() + k);
@@ -950,13 +956,13 @@ Architecture Space::draw(Rng &rng) const {
     }
     for (size_t k = 0; k < discrete_.size(); ++k)
       if (draw[k])
-        a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
+        a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size(), thresholds_[k]));
     for (size_t ci : continuous_)
       a.real.push_back(drawReal(decisions_[ci], rng));
     return a;
   }
   for (size_t k = 0; k < discrete_.size(); ++k)
-    a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size()));
+    a.choice[k] = int64_t(uniformIndex(rng, decisions_[discrete_[k]].domain.size(), thresholds_[k]));
   for (size_t ci : continuous_)
     a.real.push_back(drawReal(decisions_[ci], rng));
   return canonical(a);

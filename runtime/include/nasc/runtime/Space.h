@@ -88,6 +88,9 @@ using Rng = std::mt19937_64;
 /// A uniform integer in [0, n) that does not depend on the standard library's
 /// distribution implementation.
 uint64_t uniformIndex(Rng &rng, uint64_t n);
+/// The same with `threshold` = (2^64 - n) mod n worked out by the caller
+/// (a space keeps one per decision: the division is most of a draw).
+uint64_t uniformIndex(Rng &rng, uint64_t n, uint64_t threshold);
 /// A uniform double in [0, 1).
 double uniformReal(Rng &rng);
 
@@ -188,6 +191,8 @@ private:
   /// Positions with more than one value (discrete) or a range (continuous,
   /// after the discrete ones): what mutate() may change.
   std::vector<size_t> genes_;
+  /// Per position in discrete_: uniformIndex's rejection threshold.
+  std::vector<uint64_t> thresholds_;
   /// Uniform sampling over feasible canonical forms, by components (as the
   /// compiler counts): decisions linked by switches, edge conditions or
   /// requirements over decisions. Per component, every combination of its
