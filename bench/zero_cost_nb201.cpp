@@ -143,21 +143,15 @@ int main(int argc, char **argv) {
     // Ensembles: the mean of the members' ranks.
     // `parity` -1 takes every architecture, 0 the even-numbered, 1 the odd.
     auto vote = [&](const std::vector<std::string> &members, int parity = -1) {
-      std::vector<double> sum, truthPart;
+      std::vector<double> truthPart;
+      std::vector<std::vector<double>> parts(members.size());
       for (size_t i = 0; i < accuracy.size(); ++i)
-        if (parity < 0 || int(i % 2) == parity)
+        if (parity < 0 || int(i % 2) == parity) {
           truthPart.push_back(accuracy[i]);
-      for (const std::string &m : members) {
-        std::vector<double> part;
-        for (size_t i = 0; i < accuracy.size(); ++i)
-          if (parity < 0 || int(i % 2) == parity)
-            part.push_back(scores[m][i]);
-        std::vector<double> r = ranks(part);
-        sum.resize(r.size(), 0.0);
-        for (size_t i = 0; i < r.size(); ++i)
-          sum[i] += r[i];
-      }
-      return spearman(sum, truthPart);
+          for (size_t m = 0; m < members.size(); ++m)
+            parts[m].push_back(scores[members[m]][i]);
+        }
+      return spearman(search::averageRanks(parts), truthPart); // as zero_cost_ranking's vote
     };
     std::vector<std::string> pool = all;
     pool.push_back("params");

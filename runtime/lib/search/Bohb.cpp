@@ -58,7 +58,11 @@ protected:
       for (auto it = observed_.rbegin(); it != observed_.rend(); ++it) {
         if (!model_.enough(it->second.size()))
           continue;
-        model_.fit(it->second);
+        // A bracket draws many at once from the same evaluations: fit once.
+        if (fitBudget_ != it->first || fitCount_ != it->second.size()) {
+          model_.fit(it->second);
+          fitBudget_ = it->first, fitCount_ = it->second.size();
+        }
         auto accept = [&](const Architecture &a) {
           return !space_.violated(a) && !taken.count(space_.fullId(a));
         };
@@ -89,6 +93,8 @@ private:
   TpeModel model_;
   std::map<int64_t, std::vector<std::pair<Architecture, double>>> observed_;
   int64_t modelled_ = 0;
+  int64_t fitBudget_ = -1; ///< what model_ was last fit on (derived: not saved)
+  size_t fitCount_ = 0;
 };
 
 Json arg(const Json &args, const char *name, const Json &fallback) { return strategyArg(args, name, fallback); }
