@@ -100,6 +100,46 @@ struct DecisionInfo {
   llvm::json::Object domainJson;
 };
 
+/// Switch `sw`'s condition `c` as the values of the one decision its index
+/// reads for which it holds ("'n' is at least 2"); none when the index reads
+/// several decisions or too many values.
+std::optional<std::string> conditionByValues(const nas::ActiveCondition &c, nas::SwitchOp sw) {
+  llvm::SmallVector<mlir::Operation *> reads;
+  nas::decisionsOf(sw.getIndex(), reads);
+  if (reads.empty() || !llvm::all_of(reads, [&](mlir::Operation *d) { return d == reads.front(); }))
+    return std::nullopt;
+  mlir::Operation *decision = reads.front();
+  auto name = decision->getAttrOfType<mlir::StringAttr>("name");
+  std::optional<std::vector<mlir::Attribute>> values = nas::domainValues(decision);
+  if (!name || !values || values->empty() || values->size() > 64)
+    return std::nullopt;
+  std::vector<bool> holds;
+  for (mlir::Attribute v : *values) {
+    auto index = llvm::dyn_cast_or_null<mlir::IntegerAttr>(nas::evaluate(sw.getIndex(), {{name.str(), v}}));
+    if (!index)
+      return std::nullopt;
+    holds.push_back(c.holds(index.getInt()));
+  }
+  auto text = [&](size_t i) { return nas::decisionValueText(decision, (*values)[i]); };
+  std::string subject = "'" + name.str() + "' is ";
+  size_t first = std::find(holds.begin(), holds.end(), true) - holds.begin();
+  size_t last = holds.rend() - std::find(holds.rbegin(), holds.rend(), true);
+  if (first == holds.size())
+    return subject + "never any value";
+  bool contiguous = std::all_of(holds.begin() + first, holds.begin() + last, [](bool h) { return h; });
+  if (contiguous && first == last - 1)
+    return subject + text(first);
+  if (contiguous && last == holds.size())
+    return subject + "at least " + text(first);
+  if (contiguous && first == 0)
+    return subject + "at most " + text(last - 1);
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < holds.size(); ++i)
+    if (holds[i])
+      parts.push_back(text(i));
+  return subject + "one of " + llvm::join(parts, ", ");
+}
+
 /// How condition `c` reads: which decisions pick what.
 std::string describeCondition(const nas::ActiveCondition &c, const nas::SpaceActivity &activity,
                               const llvm::StringMap<nas::SwitchOp> &switches) {
@@ -111,6 +151,11 @@ std::string describeCondition(const nas::ActiveCondition &c, const nas::SpaceAct
     quoted.push_back("'" + n + "'");
   std::string names = quoted.empty() ? "?" : llvm::join(quoted, ", ");
   nas::SwitchOp sw = switches.lookup(c.switchId);
+  // A repetition whose count is worked out from a decision (`min(n, 1)`):
+  // said by the values of that decision.
+  if (llvm::StringRef(c.switchId).starts_with("repeat#") && sw && !llvm::isa_and_nonnull<nas::CategoricalOp, nas::RangeOp>(sw.getIndex().getDefiningOp()))
+    if (std::optional<std::string> values = conditionByValues(c, sw))
+      return *values;
   if (llvm::StringRef(c.switchId).starts_with("repeat#"))
     return names + " repeats at least " + (c.lo == 1 ? std::string("once") : std::to_string(c.lo) + " times");
   if (llvm::StringRef(c.switchId).starts_with("if#"))

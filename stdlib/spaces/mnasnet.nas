@@ -17,8 +17,9 @@
 //
 // Counting: 3 * 2 * 2 * 2 * 2 * 3 * 3 = 432 decision vectors per block,
 // less where a decision is unused: `skip` only matters when the block has a
-// second layer (blocks 1 and 7 have 288, block 2 has 360), so the size is
-// 288 x 360 x 432^4 x 288 ~ 1.04e18 (test/stdlib/space-sizes.test). Unique
+// second layer, the others only when it has a first, `expand` not for a
+// plain conv (blocks 1 and 7 have 181, block 2 has 300, the others 360), so
+// the size is 181 x 300 x 360^4 x 181 ~ 1.65e17 (test/stdlib/space-sizes.test). Unique
 // networks: 23,223,139,408,281,600 = 97 x 240 x 288^4 x 145 (`expand` is
 // only read by mbconv; small blocks' widths 0.75 and 1.0 round alike; a
 // block of 0 layers is one network whatever else it says). The paper

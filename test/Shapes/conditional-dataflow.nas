@@ -43,6 +43,20 @@
 // RUN: %python %S/Inputs/enumerate-archs.py %S/Inputs/if-nest-inner.nas Nest.space "a=true|false" "b=true|false" "p=1|3|5" "q=1|3" "r=3|5|7" | FileCheck %s --check-prefix=NEST-ENUM
 // NEST-ENUM: 72 vectors, 8 architectures
 //
+// Inputs/two-repetitions.nas: MnasNet's block, whose first layer and later
+// layers are two repetitions of one depth n reading the same w and k. w and
+// k are used when the first repeats (n >= 1; the second repeating implies
+// it), skip when the second does: n=0 1, n=1 4, n=2 8 -> 13 architectures
+// (16 while a decision two repetitions read counted as always used).
+// RUN: nasc info %S/Inputs/two-repetitions.nas | FileCheck %s --check-prefix=TWO
+// TWO: size: 13 architectures
+// TWO: Stage#0/k: categorical [3, 5] (used only when 'Stage#0/n' is at least 1)
+// TWO-NEXT: Stage#0/n: int range 0..2 step 1
+// TWO-NEXT: Stage#0/skip: categorical [true, false] (used only when 'Stage#0/n' is 2)
+// TWO-NEXT: Stage#0/w: categorical [8, 16] (used only when 'Stage#0/n' is at least 1)
+// RUN: %python %S/Inputs/enumerate-archs.py %S/Inputs/two-repetitions.nas Two.space "Stage#0/n=0|1|2" "Stage#0/w=8|16" "Stage#0/k=3|5" "Stage#0/skip=true|false" | FileCheck %s --check-prefix=TWO-ENUM
+// TWO-ENUM: 24 vectors, 13 architectures
+//
 // An `if` between layers: k only where c is true: 1 + 3 = 4.
 // RUN: nasc info %s | FileCheck %s --check-prefix=LAYER
 // LAYER: size: 4 architectures

@@ -605,6 +605,72 @@ private:
     }
   }
 
+  /// Whether `a` implies `b` for every value of the decisions their
+  /// switches' indices read (`indexOf`: a switch id's index), tried one by
+  /// one when there are at most 4,096 combinations; false otherwise. Two
+  /// repetitions of one depth, `repeat(min(n, 1), first)` and
+  /// `repeat(max(n - 1, 0), rest)`, are different switches, yet "the second
+  /// repeats" implies "the first does".
+  static bool impliesByValues(const Conjunction &a, const Conjunction &b, const llvm::StringMap<Value> &indexOf) {
+    SmallVector<Operation *> reads;
+    for (const Conjunction *c : {&a, &b})
+      for (auto &[id, range] : *c) {
+        Value index = indexOf.lookup(id);
+        if (!index)
+          return false;
+        decisionsOf(index, reads);
+      }
+    DecisionDomains domains;
+    std::set<std::string> named;
+    uint64_t n = 1;
+    for (Operation *d : reads) {
+      auto name = d->getAttrOfType<StringAttr>("name");
+      if (!name || !named.insert(name.str()).second)
+        continue;
+      std::optional<std::vector<Attribute>> values = domainValues(d);
+      if (!values || values->empty() || (n *= values->size()) > 4096)
+        return false;
+      domains.push_back({name.str(), std::move(*values)});
+    }
+    return forEachCombination(domains, [&](const DecisionValues &values) {
+      llvm::DenseMap<Value, Attribute> memo;
+      auto holds = [&](const Conjunction &c) -> std::optional<bool> {
+        for (auto &[id, range] : c) {
+          auto index = dyn_cast_or_null<IntegerAttr>(evaluateWith(indexOf.lookup(id), values, memo));
+          if (!index)
+            return std::nullopt;
+          int64_t k = index.getInt();
+          if (k < range.first || k > range.second)
+            return false;
+        }
+        return true;
+      };
+      std::optional<bool> ha = holds(a), hb = holds(b);
+      return ha && hb && (!*ha || *hb);
+    });
+  }
+
+  /// `d` without the conditions that hold for every value of the decisions
+  /// they read, and as the one conjunction every other of it implies, when
+  /// there is one (by those values): a decision two repetitions of one
+  /// depth read is used when the first repeats.
+  static void keepWeakest(Disjunction &d, const llvm::StringMap<Value> &indexOf) {
+    // Conditions every value meets first (a block of 3..5 layers always
+    // repeats its first layer).
+    for (Conjunction &c : d)
+      for (auto it = c.begin(); it != c.end();)
+        it = impliesByValues({}, Conjunction{*it}, indexOf) ? c.erase(it) : std::next(it);
+    for (size_t j = 0; j < d.size(); ++j) {
+      bool weakest = true;
+      for (size_t i = 0; i < d.size() && weakest; ++i)
+        weakest = i == j || impliesByValues(d[i], d[j], indexOf);
+      if (weakest) {
+        d = {d[j]};
+        return;
+      }
+    }
+  }
+
   /// Sets `op`'s conditions to `c` and its input-choice conditions: those
   /// it had first, in their order, then the others in switch order.
   static void setConjunction(Operation *op, const Conjunction &c, const llvm::StringMap<int64_t> &top,
@@ -646,6 +712,7 @@ private:
     // condition: named by the first.
     llvm::StringMap<int64_t> top, order;
     llvm::StringMap<std::string> same;
+    llvm::StringMap<Value> indexOf;
     std::map<std::pair<void *, size_t>, std::string> byIndex;
     space.walk([&](SwitchOp sw) {
       size_t n = sw.getAlternatives().size();
@@ -654,6 +721,7 @@ private:
       if (!first)
         return;
       top[sw.getId()] = static_cast<int64_t>(n) - 1;
+      indexOf[sw.getId()] = sw.getIndex();
       order[sw.getId()] = static_cast<int64_t>(order.size());
     });
     if (top.empty())
@@ -682,6 +750,7 @@ private:
       if (need.size() > kMaxConjunctions)
         need = {Conjunction()};
       if (isDecision(&op)) {
+        keepWeakest(need, indexOf);
         // Exactly one way to be used, and a condition to it: conditional.
         if (need.size() == 1 && !need[0].empty()) {
           Conjunction c = own(&op);

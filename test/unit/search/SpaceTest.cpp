@@ -382,6 +382,41 @@ TEST(Space, ChoiceAmongSearchedBlocks) {
     EXPECT_EQ(compiler[i].first, ids[i]);
 }
 
+// MnasNet's block: `repeat(min(n, 1), first)` and `repeat(max(n - 1, 0),
+// rest)` read the same decisions, which are used when the first repeats:
+// 1 + 4 + 8 = 13 canonical forms (the compiler's size), enumerated once
+// each by the grid, sampled uniformly, with the compiler's IDs.
+TEST(Space, TwoRepetitionsOfOneDepth) {
+  std::string file = src("test/Shapes/Inputs/two-repetitions.nas");
+  Space space = load(file, "Two.space");
+  Architecture none = space.parseId("Stage#0/k=5,Stage#0/n=0,Stage#0/skip=false,Stage#0/w=16");
+  EXPECT_EQ(space.id(space.canonical(none)), "Stage#0/k=3,Stage#0/n=0,Stage#0/skip=true,Stage#0/w=8");
+  Architecture one = space.parseId("Stage#0/k=5,Stage#0/n=1,Stage#0/skip=false,Stage#0/w=16");
+  EXPECT_EQ(space.id(space.canonical(one)), "Stage#0/k=5,Stage#0/n=1,Stage#0/skip=true,Stage#0/w=16");
+  GridIterator grid(space);
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  while (auto g = grid.next()) {
+    EXPECT_TRUE(seen.insert(space.id(*g)).second);
+    ids.push_back(space.id(*g));
+  }
+  EXPECT_EQ(seen.size(), 13u);
+  Rng rng(3);
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 13 * 400; ++i) {
+    Architecture a = space.sample(rng);
+    ASSERT_EQ(space.canonical(a), a);
+    ++counts[space.id(a)];
+  }
+  EXPECT_EQ(counts.size(), 13u);
+  for (auto &[id, n] : counts)
+    EXPECT_NEAR(n, 400, 90) << id;
+  auto compiler = compilerIds(file, "Two.space", ids);
+  ASSERT_EQ(compiler.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i)
+    EXPECT_EQ(compiler[i].first, ids[i]);
+}
+
 TEST(Space, MutateChangesExactlyOneDecision) {
   Space space = load(src("examples/nb201_evolution.nas"), "NB201Evolution.space");
   Rng rng(4);
