@@ -20,7 +20,12 @@ namespace runtime = nasc::runtime;
 namespace {
 
 // 2: every row and the snapshot carry a checksum of their contents.
-constexpr const char *kFormat = "nasc-search-store 2";
+// 3: rows live in `evaluation_rows`; a row that repeats an earlier row's
+// texts (a cache hit) names it in `same` instead of writing them again,
+// and the view `evaluations` shows every row whole, as format 2 stored it.
+constexpr const char *kFormat = "nasc-search-store 3";
+/// A store of the previous format resumes, and goes on in its format.
+constexpr const char *kFormat2 = "nasc-search-store 2";
 /// Store::texts_ holds at most this many ids.
 constexpr size_t kMaxRememberedTexts = 100000;
 
@@ -169,6 +174,7 @@ public:
     return sqlite3_column_type(s_, i) == SQLITE_NULL ? std::nan("") : sqlite3_column_double(s_, i);
   }
   int64_t integer(int i) const { return sqlite3_column_int64(s_, i); }
+  bool null(int i) const { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
   /// Ready to run again with new bindings (one prepared statement per batch).
   void reset() {
     sqlite3_reset(s_);
@@ -305,11 +311,13 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
           throw StoreError(path + ": an SQLite database, but not a nasc search store: pass a new path");
       }
       if (hasMeta) {
-        if (metaValue("format").value_or("") != kFormat)
+        std::string format = metaValue("format").value_or("");
+        if (format != kFormat && format != kFormat2)
           throw StoreError(path + ": not a nasc search store of this version (format '" +
                            metaValue("format").value_or("?") + "', this runtime writes '" + kFormat +
-                           "'): pass a new --out folder");
-        Stmt c(db_, "SELECT count(*) FROM evaluations", path_);
+                           "' and reads '" + kFormat2 + "'): pass a new --out folder");
+        legacy_ = format == kFormat2;
+        Stmt c(db_, "SELECT count(*) FROM " + rowsTable(), path_);
         c.step();
         int64_t n = c.integer(0);
         std::string what = "search '" + metaValue("search").value_or("?") + "' (" + std::to_string(n) +
@@ -358,7 +366,9 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
 }
 
 void Store::open(const std::string &file) {
-  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  // One thread uses a store: no mutex around every SQLite call.
+  if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "cannot open";
     sqlite3_close(db_);
     db_ = nullptr;
@@ -379,11 +389,18 @@ void Store::create(const StoreMeta &meta) {
   open(fresh);
   exec("BEGIN");
   exec("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-       "CREATE TABLE evaluations("
+       "CREATE TABLE evaluation_rows("
        "  seq INTEGER PRIMARY KEY, id TEXT NOT NULL, hash TEXT NOT NULL, architecture TEXT NOT NULL,"
        "  metrics TEXT NOT NULL, report TEXT NOT NULL, objectives TEXT NOT NULL, score REAL,"
        "  feasible INTEGER NOT NULL, violated TEXT NOT NULL, error TEXT NOT NULL, cached INTEGER NOT NULL,"
-       "  seconds REAL NOT NULL, timestamp TEXT NOT NULL, checksum TEXT NOT NULL);"
+       "  seconds REAL NOT NULL, timestamp TEXT NOT NULL, checksum TEXT NOT NULL, same INTEGER);"
+       // Every row whole, as format 2 stored it: what queries read.
+       "CREATE VIEW evaluations AS SELECT r.seq AS seq, coalesce(s.id, r.id) AS id, coalesce(s.hash, r.hash) AS hash,"
+       "  coalesce(s.architecture, r.architecture) AS architecture, coalesce(s.metrics, r.metrics) AS metrics,"
+       "  coalesce(s.report, r.report) AS report, coalesce(s.objectives, r.objectives) AS objectives,"
+       "  r.score AS score, r.feasible AS feasible, r.violated AS violated, r.error AS error, r.cached AS cached,"
+       "  r.seconds AS seconds, r.timestamp AS timestamp, r.same AS same"
+       "  FROM evaluation_rows r LEFT JOIN evaluation_rows s ON s.seq = r.same;"
        "CREATE TABLE snapshot(one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, state TEXT NOT NULL,"
        "  checksum TEXT NOT NULL);");
   setMeta("format", kFormat);
@@ -421,10 +438,13 @@ Store::~Store() {
 namespace {
 /// checksumOf(rowColumns(...)) without the copies: what append() computes
 /// for every row it writes.
+/// `same` (format 3) is read only where it is set: a row without it has
+/// format 2's checksum.
 std::string rowChecksum(int64_t seq, const std::string &id, const std::string &hash,
                         const std::string &architecture, const std::string &metrics, const std::string &report,
                         const std::string &objectives, double score, int64_t feasible, const std::string &violated,
-                        const std::string &error, int64_t cached, double seconds, const std::string &timestamp) {
+                        const std::string &error, int64_t cached, double seconds, const std::string &timestamp,
+                        int64_t same) {
   std::string all;
   all.reserve(id.size() + architecture.size() + metrics.size() + report.size() + objectives.size() + 160);
   for (const std::string &c :
@@ -433,25 +453,21 @@ std::string rowChecksum(int64_t seq, const std::string &id, const std::string &h
     all += c;
     all += '\x1f';
   }
+  if (same) {
+    all += std::to_string(same);
+    all += '\x1f';
+  }
   return runtime::Space::hash(all);
 }
 
-/// The columns of a row as the checksum reads them.
-std::vector<std::string> rowColumns(int64_t seq, const std::string &id, const std::string &hash,
-                                    const std::string &architecture, const std::string &metrics,
-                                    const std::string &report, const std::string &objectives, double score,
-                                    int64_t feasible, const std::string &violated, const std::string &error,
-                                    int64_t cached, double seconds, const std::string &timestamp) {
-  return {std::to_string(seq), id,       hash,  architecture, metrics, report, objectives, real17(score),
-          std::to_string(feasible), violated, error, std::to_string(cached), real17(seconds), timestamp};
-}
 } // namespace
 
 std::vector<Record> Store::records() const {
   std::vector<Record> out;
   Stmt s(db_,
          "SELECT seq, id, hash, architecture, metrics, report, objectives, score, feasible, violated, error, cached,"
-         " seconds, timestamp, checksum FROM evaluations ORDER BY seq",
+         " seconds, timestamp, checksum, " +
+             std::string(legacy_ ? "NULL" : "same") + " FROM " + rowsTable() + " ORDER BY seq",
          path_);
   while (s.step()) {
     Record r;
@@ -463,31 +479,50 @@ std::vector<Record> Store::records() const {
     if (r.seq != expected)
       throw bad(r.seq > expected ? "the sequence has a gap: row seq " + std::to_string(expected) + " is missing"
                                  : "the sequence starts at " + std::to_string(r.seq) + ", not 1");
-    std::vector<std::string> columns =
-        rowColumns(r.seq, s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.real(7),
-                   s.integer(8), s.text(9), s.text(10), s.integer(11), s.real(12), s.text(13));
-    if (checksumOf(columns) != s.text(14))
-      throw bad("checksum " + checksumOf(columns) + " does not match the stored " + s.text(14) +
+    bool shares = !s.null(15);
+    int64_t same = shares ? s.integer(15) : 0;
+    // The texts of an earlier row, which was read and checked before.
+    if (shares && (same < 1 || same >= r.seq))
+      throw bad("same: row seq " + std::to_string(same) + " is not an earlier row");
+    std::string checksum = rowChecksum(r.seq, s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6),
+                                       s.real(7), s.integer(8), s.text(9), s.text(10), s.integer(11), s.real(12),
+                                       s.text(13), same);
+    if (checksum != s.text(14))
+      throw bad("checksum " + checksum + " does not match the stored " + s.text(14) +
                 ": the row was edited or damaged after it was written");
+    if (shares) {
+      for (int c = 1; c <= 6; ++c)
+        if (!s.text(c).empty())
+          throw bad("a row that names row seq " + std::to_string(same) + " in `same` stores its own texts too");
+      const Record &earlier = out[size_t(same - 1)];
+      r.id = earlier.id;
+      r.hash = earlier.hash;
+      r.arch = earlier.arch;
+      r.eval.metrics = earlier.eval.metrics;
+      r.eval.report = earlier.eval.report;
+      r.objectives = earlier.objectives;
+    }
     try {
-      r.id = s.text(1);
-      r.hash = s.text(2);
-      Json arch = parseColumn("architecture", s.text(3));
-      if (!arch.is_object() || !arch.contains("choice") || !arch["choice"].is_array())
-        throw ColumnError("architecture: expected {\"choice\": [...], \"real\": [...]}, found " + s.text(3));
-      try {
-        r.arch = architectureFromJson(arch);
-      } catch (const Json::exception &) {
-        throw ColumnError("architecture: expected whole numbers in 'choice' and numbers in 'real', found " +
-                          s.text(3));
+      if (!shares) {
+        r.id = s.text(1);
+        r.hash = s.text(2);
+        Json arch = parseColumn("architecture", s.text(3));
+        if (!arch.is_object() || !arch.contains("choice") || !arch["choice"].is_array())
+          throw ColumnError("architecture: expected {\"choice\": [...], \"real\": [...]}, found " + s.text(3));
+        try {
+          r.arch = architectureFromJson(arch);
+        } catch (const Json::exception &) {
+          throw ColumnError("architecture: expected whole numbers in 'choice' and numbers in 'real', found " +
+                            s.text(3));
+        }
+        r.eval.metrics = figuresFrom("metrics", s.text(4));
+        r.eval.report = figuresFrom("report", s.text(5));
+        Json objectives = parseColumn("objectives", s.text(6));
+        if (!objectives.is_array())
+          throw ColumnError("objectives: expected an array, found " + s.text(6));
+        for (size_t i = 0; i < objectives.size(); ++i)
+          r.objectives.push_back(numberOf("objectives[" + std::to_string(i) + "]", objectives[i]));
       }
-      r.eval.metrics = figuresFrom("metrics", s.text(4));
-      r.eval.report = figuresFrom("report", s.text(5));
-      Json objectives = parseColumn("objectives", s.text(6));
-      if (!objectives.is_array())
-        throw ColumnError("objectives: expected an array, found " + s.text(6));
-      for (size_t i = 0; i < objectives.size(); ++i)
-        r.objectives.push_back(numberOf("objectives[" + std::to_string(i) + "]", objectives[i]));
       r.score = s.real(7);
       if (std::isnan(r.score))
         throw ColumnError("score: expected a number (or -inf for a failure), found none");
@@ -522,7 +557,7 @@ std::optional<Json> Store::snapshot() const {
   std::string where = path_ + ": the strategy snapshot (after row seq " + std::to_string(seq) + ")";
   if (checksumOf({std::to_string(seq), state}) != s.text(2))
     throw StoreError(where + ": checksum does not match: it was edited or damaged after it was written");
-  Stmt last(db_, "SELECT coalesce(max(seq), 0) FROM evaluations", path_);
+  Stmt last(db_, "SELECT coalesce(max(seq), 0) FROM " + rowsTable(), path_);
   last.step();
   if (last.integer(0) != seq)
     throw StoreError(where + ": belongs to row seq " + std::to_string(seq) + ", but the last row is seq " +
@@ -548,7 +583,7 @@ void Store::beforeWrite() {
   written_ = true;
 }
 
-const Store::Texts &Store::textsOf(const Record &r) {
+Store::Texts &Store::textsOf(const Record &r) {
   auto it = texts_.find(r.id);
   if (it != texts_.end() && it->second.arch == r.arch && it->second.metrics == r.eval.metrics &&
       it->second.report == r.eval.report && it->second.objectives == r.objectives)
@@ -556,6 +591,7 @@ const Store::Texts &Store::textsOf(const Record &r) {
   if (texts_.size() >= kMaxRememberedTexts)
     texts_.clear(); // bounded: a long search over a huge space rarely meets one again
   Texts &t = texts_[r.id];
+  t.seq = 0;
   t.arch = r.arch, t.metrics = r.eval.metrics, t.report = r.eval.report, t.objectives = r.objectives;
   t.architecture = architectureText(r.arch), t.metricsText = figuresText(r.eval.metrics);
   t.reportText = figuresText(r.eval.report), t.objectivesText = objectivesText(r.objectives);
@@ -587,7 +623,7 @@ void Store::append(const std::vector<const Record *> &rows, const Json &snapshot
     throw StoreError("cannot store " + which() + ": " + e.what());
   }
   try {
-    Stmt taken(db_, "SELECT count(*) FROM evaluations WHERE seq >= ? AND seq <= ?", path_);
+    Stmt taken(db_, "SELECT count(*) FROM " + rowsTable() + " WHERE seq >= ? AND seq <= ?", path_);
     taken.bind(1, first).bind(2, last);
     taken.step();
     if (taken.integer(0) > 0)
@@ -595,27 +631,35 @@ void Store::append(const std::vector<const Record *> &rows, const Json &snapshot
                        (rows.size() == 1 ? "" : " or a later one of the batch") +
                        " is already stored: the rows do not belong to the run being continued");
     Stmt insert(db_,
-                "INSERT INTO evaluations(seq, id, hash, architecture, metrics, report, objectives, score, feasible,"
-                " violated, error, cached, seconds, timestamp, checksum)"
-                " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO " + rowsTable() +
+                    "(seq, id, hash, architecture, metrics, report, objectives, score, feasible,"
+                    " violated, error, cached, seconds, timestamp, checksum" +
+                    (legacy_ ? ") VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                             : ", same) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                 path_);
+    static const std::string none;
     for (const Record *row : rows) {
       const Record &r = *row;
-      const Texts &t = textsOf(r);
-      const std::string &architecture = t.architecture, &metrics = t.metricsText, &report = t.reportText,
-                        &objectives = t.objectivesText;
+      Texts &t = textsOf(r);
+      // The texts once, then the row that wrote them (format 3).
+      int64_t same = legacy_ ? 0 : t.seq;
+      if (!same)
+        t.seq = r.seq;
+      const std::string &id = same ? none : r.id, &hash = same ? none : r.hash;
+      const std::string &architecture = same ? none : t.architecture, &metrics = same ? none : t.metricsText,
+                        &report = same ? none : t.reportText, &objectives = same ? none : t.objectivesText;
       std::string timestamp = r.timestamp.empty() ? utcTimestamp() : r.timestamp;
       // SQLite stores a NaN as NULL: a NaN score reads back as none, and the
       // checksum is of what reads back.
       double score = std::isnan(r.score) ? std::nan("") : r.score;
-      std::string checksum = rowChecksum(r.seq, r.id, r.hash, architecture, metrics, report, objectives, score,
+      std::string checksum = rowChecksum(r.seq, id, hash, architecture, metrics, report, objectives, score,
                                          int64_t(r.feasible), r.violated, r.eval.error, int64_t(r.cached),
-                                         r.seconds, timestamp);
+                                         r.seconds, timestamp, same);
       insert.reset();
       // Every text lives until step() returns: SQLite need not copy it.
       insert.bind(1, r.seq)
-          .bindStatic(2, r.id)
-          .bindStatic(3, r.hash)
+          .bindStatic(2, id)
+          .bindStatic(3, hash)
           .bindStatic(4, architecture)
           .bindStatic(5, metrics)
           .bindStatic(6, report)
@@ -627,8 +671,10 @@ void Store::append(const std::vector<const Record *> &rows, const Json &snapshot
           .bind(12, int64_t(r.cached))
           .bind(13, r.seconds)
           .bindStatic(14, timestamp)
-          .bindStatic(15, checksum)
-          .step();
+          .bindStatic(15, checksum);
+      if (same)
+        insert.bind(16, same);
+      insert.step();
       insert.reset(); // no binding outlives its text
     }
     Stmt(db_, "INSERT OR REPLACE INTO snapshot(one, seq, state, checksum) VALUES(1, ?, ?, ?)", path_)
@@ -641,11 +687,13 @@ void Store::append(const std::vector<const Record *> &rows, const Json &snapshot
     pendingResume_ = false;
   } catch (const StoreError &e) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    texts_.clear(); // they may name rows rolled back
     // A row of that seq already there means another writer, or a store
     // whose rows do not match the run being resumed.
     throw StoreError("cannot store " + which() + " in " + e.what());
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    texts_.clear();
     throw;
   }
 }
@@ -718,10 +766,17 @@ void Store::finish(const std::string &reason) {
 bool Store::finished() const { return metaValue("finished").has_value(); }
 
 std::string nasc::search::utcTimestamp() {
+  // Formatted once a second (a table search stamps 100,000 rows a second).
+  thread_local std::time_t last = -1;
+  thread_local std::string text;
   std::time_t t = std::time(nullptr);
+  if (t == last)
+    return text;
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  last = t;
+  text = buf;
+  return text;
 }

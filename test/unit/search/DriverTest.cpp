@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <csignal>
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <sys/wait.h>
@@ -483,11 +484,152 @@ TEST(Store, EditedRowsAreNamedByFileAndRow) {
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
   };
-  edit("UPDATE evaluations SET score = score + 1 WHERE seq = 4");
+  edit("UPDATE evaluation_rows SET score = score + 1 WHERE seq = 4");
   Store store(path, meta, true);
   std::string e = errorOf([&] { store.records(); });
   EXPECT_NE(e.find(path + ": row seq 4: checksum"), std::string::npos) << e;
   // The driver's resume says the same (the store file, the row).
   e = errorOf([&] { runNb201(10, &store, true); });
   EXPECT_NE(e.find(path + ": row seq 4: checksum"), std::string::npos) << e;
+}
+
+// Format 3: a row that repeats an earlier row's texts (a cache hit) names
+// that row in `same` instead of writing them again; reading (records(), the
+// `evaluations` view) gives every row whole. A `same` that does not name an
+// earlier row is an error naming the row.
+Record repeatedRecord(int64_t seq, const std::string &id, double accuracy, bool cached) {
+  Record r;
+  r.seq = seq;
+  r.id = id;
+  r.hash = Space::hash(id);
+  r.arch.choice = {int64_t(id.size()), 1, 2};
+  r.eval.metrics = {{"accuracy", accuracy}, {"params", 1234.0}};
+  r.eval.report = {{"accuracy", accuracy + 1}};
+  r.objectives = {accuracy};
+  r.score = accuracy;
+  r.cached = cached;
+  r.timestamp = "2026-12-07T00:00:00Z";
+  return r;
+}
+
+std::vector<std::vector<std::string>> query(const std::string &path, const std::string &sql) {
+  std::vector<std::vector<std::string>> rows;
+  sqlite3 *db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt *st = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  while (st && sqlite3_step(st) == SQLITE_ROW) {
+    rows.emplace_back();
+    for (int i = 0; i < sqlite3_column_count(st); ++i) {
+      const unsigned char *t = sqlite3_column_text(st, i);
+      rows.back().push_back(t ? reinterpret_cast<const char *>(t) : "NULL");
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return rows;
+}
+
+void expectSameRecords(const std::vector<Record> &a, const std::vector<Record> &b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].seq, b[i].seq);
+    EXPECT_EQ(a[i].id, b[i].id);
+    EXPECT_EQ(a[i].hash, b[i].hash);
+    EXPECT_EQ(a[i].arch, b[i].arch);
+    EXPECT_EQ(a[i].eval.metrics.map(), b[i].eval.metrics.map());
+    EXPECT_EQ(a[i].eval.report.map(), b[i].eval.report.map());
+    EXPECT_EQ(a[i].objectives, b[i].objectives);
+    EXPECT_EQ(a[i].cached, b[i].cached);
+  }
+}
+
+TEST(Store, RepeatedTextsAreStoredOnce) {
+  std::string path = nasc_test::tempDir() + "/same.db";
+  StoreMeta meta{"S", "f", "evolution", 1, 5};
+  std::vector<Record> written = {repeatedRecord(1, "a=1", 90, false), repeatedRecord(2, "b=2", 80, false),
+                                 repeatedRecord(3, "a=1", 90, true), repeatedRecord(4, "a=1", 90, true),
+                                 repeatedRecord(5, "b=2", 81, false)};
+  {
+    Store store(path, meta, false);
+    store.append({written[0], written[1], written[2]}, Json::object());
+    store.append({written[3], written[4]}, Json::object());
+  }
+  // Rows 3 and 4 name row 1; row 5 has other figures than row 2: whole.
+  auto raw = query(path, "SELECT seq, same, id, metrics FROM evaluation_rows ORDER BY seq");
+  ASSERT_EQ(raw.size(), 5u);
+  EXPECT_EQ(raw[2], (std::vector<std::string>{"3", "1", "", ""}));
+  EXPECT_EQ(raw[3], (std::vector<std::string>{"4", "1", "", ""}));
+  EXPECT_EQ(raw[4][1], "NULL");
+  EXPECT_EQ(raw[4][2], "b=2");
+  // The view shows every row whole.
+  auto view = query(path, "SELECT id, metrics FROM evaluations WHERE seq = 4");
+  ASSERT_EQ(view.size(), 1u);
+  EXPECT_EQ(view[0][0], "a=1");
+  EXPECT_EQ(view[0][1], raw.empty() ? "" : query(path, "SELECT metrics FROM evaluation_rows WHERE seq = 1")[0][0]);
+  {
+    Store store(path, meta, true);
+    expectSameRecords(store.records(), written);
+  }
+  // Resumed, a repeat of a row written before the resume is written whole
+  // once, then named.
+  {
+    Store store(path, meta, true);
+    store.append({repeatedRecord(6, "a=1", 90, true), repeatedRecord(7, "a=1", 90, true)}, Json::object());
+    auto rows = query(path, "SELECT same FROM evaluation_rows WHERE seq >= 6 ORDER BY seq");
+    EXPECT_EQ(rows, (std::vector<std::vector<std::string>>{{"NULL"}, {"6"}}));
+    written.push_back(repeatedRecord(6, "a=1", 90, true));
+    written.push_back(repeatedRecord(7, "a=1", 90, true));
+    expectSameRecords(store.records(), written);
+  }
+  // `same` edited: the checksum; pointing at a later row: named so even
+  // with the checksum left alone (same = 0 is not part of it).
+  auto edit = [&](const std::string &sql) {
+    sqlite3 *db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+  };
+  std::string copy = nasc_test::tempDir() + "/same-edited.db";
+  std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing);
+  edit("UPDATE evaluation_rows SET same = 2 WHERE seq = 3");
+  std::string e = errorOf([&] { Store(path, meta, true).records(); });
+  EXPECT_NE(e.find(path + ": row seq 3: checksum"), std::string::npos) << e;
+  path = copy;
+  edit("UPDATE evaluation_rows SET same = 0 WHERE seq = 3");
+  e = errorOf([&] { Store(path, meta, true).records(); });
+  EXPECT_NE(e.find(path + ": row seq 3: same: row seq 0 is not an earlier row"), std::string::npos) << e;
+}
+
+// A format-2 store (before `same`) resumes and goes on in format 2: rows
+// whole in the table `evaluations`.
+TEST(Store, Format2StoresResumeInTheirFormat) {
+  std::string path = nasc_test::tempDir() + "/format2.db";
+  StoreMeta meta{"S", "f", "evolution", 1, 5};
+  std::vector<Record> written = {repeatedRecord(1, "a=1", 90, false), repeatedRecord(2, "b=2", 80, false)};
+  {
+    Store store(path, meta, false);
+    store.append(written, Json::object());
+  }
+  // Without a repeat the rows and checksums are format 2's.
+  sqlite3 *db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP VIEW evaluations; ALTER TABLE evaluation_rows RENAME TO evaluations;"
+                         "ALTER TABLE evaluations DROP COLUMN same;"
+                         "UPDATE meta SET value = 'nasc-search-store 2' WHERE key = 'format';",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  {
+    Store store(path, meta, true);
+    expectSameRecords(store.records(), written);
+    store.append({repeatedRecord(3, "a=1", 90, true)}, Json::object());
+    written.push_back(repeatedRecord(3, "a=1", 90, true));
+    expectSameRecords(store.records(), written);
+    EXPECT_EQ(store.metaValue("format").value_or(""), "nasc-search-store 2");
+  }
+  auto rows = query(path, "SELECT id FROM evaluations ORDER BY seq");
+  EXPECT_EQ(rows, (std::vector<std::vector<std::string>>{{"a=1"}, {"b=2"}, {"a=1"}}));
 }

@@ -103,7 +103,7 @@ TEST(StoreResume, ANewStoreAppearsWholeOrNotAtAll) {
   {
     Store store(path, metaWithBudget(2), /*resume=*/true); // nothing to resume: a new run
     EXPECT_TRUE(store.records().empty());
-    EXPECT_EQ(store.metaValue("format").value_or(""), "nasc-search-store 2");
+    EXPECT_EQ(store.metaValue("format").value_or(""), "nasc-search-store 3");
   }
   EXPECT_FALSE(std::filesystem::exists(path + ".new"));
   EXPECT_FALSE(std::filesystem::exists(path + ".new-journal"));
@@ -118,7 +118,7 @@ TEST(StoreResume, ANewStoreAppearsWholeOrNotAtAll) {
   {
     Store store(bare, metaWithBudget(2), /*resume=*/true);
     EXPECT_TRUE(store.records().empty());
-    EXPECT_EQ(store.metaValue("format").value_or(""), "nasc-search-store 2");
+    EXPECT_EQ(store.metaValue("format").value_or(""), "nasc-search-store 3");
   }
 }
 

@@ -3,7 +3,10 @@
 // One database file per run:
 //   meta(key, value)            search, fingerprint, strategy, seed, budget,
 //                               format, created, finished
-//   evaluations(seq, ...)       one row per evaluation, in order
+//   evaluation_rows(seq, ...)   one row per evaluation, in order; a row
+//                               that repeats an earlier row's texts (a
+//                               cache hit) names it in `same` instead
+//   evaluations                 a view: every row whole
 //   snapshot(one=1, seq, state) the strategy's save() after the last tell
 //   epochs(epoch, figures)      what a one-shot search measured each epoch
 //                               (made with its first row)
@@ -135,9 +138,13 @@ private:
     Figures metrics, report;
     std::vector<double> objectives;
     std::string architecture, metricsText, reportText, objectivesText;
+    int64_t seq = 0; ///< the row of this store that wrote them (0: none yet)
   };
   std::unordered_map<std::string, Texts> texts_;
-  const Texts &textsOf(const Record &r);
+  Texts &textsOf(const Record &r);
+  /// A format-2 store (resumed): rows in `evaluations`, whole, no `same`.
+  bool legacy_ = false;
+  std::string rowsTable() const { return legacy_ ? "evaluations" : "evaluation_rows"; }
   void beforeWrite();
   void lock();
   void open(const std::string &file);
