@@ -29,6 +29,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// bound by one transaction per evaluation.
 constexpr double kSlowEvaluation = 1e-3;
 constexpr double kCommitInterval = 0.05;
+/// IDs remembered for architectures asked again (SearchDriver::run).
+constexpr size_t kMaxNamed = size_t(1) << 20;
 
 std::string fnv(const std::string &s) { return Space::hash(s); }
 
@@ -163,6 +165,26 @@ SearchResult SearchDriver::run() {
   SearchSettings set = settings(search_, options_);
   SearchResult result;
   std::unordered_map<std::string, Outcome> cache;
+  // IDs and hashes of architectures met before, by Space::key (checked
+  // against the architecture): a strategy that asks one again does not
+  // build its ID again.
+  struct Named {
+    Architecture arch;
+    std::string id, hash;
+  };
+  std::unordered_map<uint64_t, Named> names;
+  auto nameOf = [&](const Architecture &a) -> const Named & {
+    auto [it, added] = names.try_emplace(Space::key(a));
+    if (!added && it->second.arch == a)
+      return it->second;
+    if (names.size() > kMaxNamed) { // bounded; the one just added goes too
+      names.clear();
+      it = names.try_emplace(Space::key(a)).first;
+    }
+    it->second = Named{a, space_.fullId(a), ""};
+    it->second.hash = Space::hash(it->second.id);
+    return it->second;
+  };
 
   // Hard constraints over metrics: the search's, and the space's that read
   // metrics (those over decisions already shaped the space).
@@ -328,8 +350,9 @@ SearchResult SearchDriver::run() {
     Record r;
     r.seq = int64_t(result.records.size()) + 1;
     r.arch = space_.canonical(*asked);
-    r.id = space_.fullId(r.arch);
-    r.hash = Space::hash(r.id);
+    const Named &named = nameOf(r.arch);
+    r.id = named.id;
+    r.hash = named.hash;
     r.timestamp = utcTimestamp();
     const int64_t budget = strategy_.budgetOf(*asked);
     if (budget > 0 && !estimator_.takesBudget())

@@ -15,7 +15,7 @@
 #include "nasc/search/Enumerate.h"
 #include "nasc/search/Strategy.h"
 
-#include <unordered_set>
+#include <vector>
 
 using namespace nasc::search;
 namespace runtime = nasc::runtime;
@@ -26,6 +26,70 @@ namespace {
 constexpr int kRejections = 100;
 /// Spaces larger than this are never listed (they cannot run out anyway).
 constexpr uint64_t kMaxListed = uint64_t(1) << 22;
+
+/// A set of 64-bit keys in one array (open addressing, linear probing):
+/// a million asked architectures without a node and a malloc each, and one
+/// cache miss a lookup.
+class KeySet {
+public:
+  /// Adds `key`; false if it was there.
+  bool insert(uint64_t key) {
+    if (key == 0) { // the empty slot's mark, kept aside
+      bool added = !hasZero_;
+      hasZero_ = true;
+      return added;
+    }
+    if ((size_ + 1) * 2 > slots_.size())
+      grow();
+    if (!place(slots_, key))
+      return false;
+    ++size_;
+    return true;
+  }
+  bool contains(uint64_t key) const {
+    if (key == 0)
+      return hasZero_;
+    if (slots_.empty())
+      return false;
+    for (size_t i = slot(key, slots_.size());; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i] == key)
+        return true;
+      if (slots_[i] == 0)
+        return false;
+    }
+  }
+  void clear() {
+    slots_.clear();
+    size_ = 0;
+    hasZero_ = false;
+  }
+
+private:
+  std::vector<uint64_t> slots_; ///< 0: empty; a power of two long
+  size_t size_ = 0;
+  bool hasZero_ = false;
+
+  static size_t slot(uint64_t key, size_t n) {
+    return size_t((key * 0x9E3779B97F4A7C15ull) >> 32) & (n - 1); // keys may be close: mix
+  }
+  static bool place(std::vector<uint64_t> &slots, uint64_t key) {
+    for (size_t i = slot(key, slots.size());; i = (i + 1) & (slots.size() - 1)) {
+      if (slots[i] == key)
+        return false;
+      if (slots[i] == 0) {
+        slots[i] = key;
+        return true;
+      }
+    }
+  }
+  void grow() {
+    std::vector<uint64_t> bigger(std::max<size_t>(64, slots_.size() * 2), 0);
+    for (uint64_t k : slots_)
+      if (k)
+        place(bigger, k);
+    slots_.swap(bigger);
+  }
+};
 
 class RandomStrategy : public Strategy {
 public:
@@ -87,7 +151,7 @@ public:
 private:
   const Space &space_;
   runtime::Rng rng_;
-  std::unordered_set<uint64_t> seen_; ///< keyOf() every asked architecture
+  KeySet seen_; ///< keyOf() every asked architecture
   bool idHashes_ = false; ///< a state from before Space::key: keys are ID hashes
 
   uint64_t keyOf(const Architecture &a) const { return idHashes_ ? space_.idHash(a) : Space::key(a); }
@@ -100,14 +164,13 @@ private:
 
   /// Marks `a` asked; false if it was.
   bool remember(const Architecture &a) {
-    uint64_t key = keyOf(a);
-    return seen_.insert(key).second;
+    return seen_.insert(keyOf(a));
   }
 
   void list() {
     GridIterator grid(space_, 1);
     while (auto a = grid.next())
-      if (!seen_.count(keyOf(*a)))
+      if (!seen_.contains(keyOf(*a)))
         left_.push_back(*a);
     tree_.assign(left_.size() + 1, 0);
     for (size_t i = 1; i <= left_.size(); ++i) { // every one left: O(n) build
