@@ -39,6 +39,9 @@ struct GenValue {
   /// A list chosen by `if`: the condition and both lists, so a choice over
   /// it keeps each branch's labels (see genChoice).
   std::shared_ptr<std::tuple<mlir::Value, GenValue, GenValue>> branches;
+  /// Lists of different lengths chosen by `if`: only a choice's domain
+  /// takes them (genDomain); any other use is this error, at the `if`.
+  std::shared_ptr<std::pair<mlir::Location, std::string>> ragged;
 
   static GenValue of(mlir::Value v, std::string label = "") {
     GenValue g;
@@ -390,7 +393,8 @@ private:
     const NamedStmt *s = it->second;
     GenValue v;
     if (auto *b = llvm::dyn_cast<BindingStmt>(s)) {
-      v = genExpr(*b->value);
+      // Lists chosen by `if` may differ in length when only choices read them.
+      v = llvm::isa<IfExpr>(*b->value) ? genDomain(*b->value) : genExpr(*b->value);
       // A named layer reads by its name in architecture IDs, as a global const does.
       if (!v.isList && v.value && llvm::isa<nas::LayerType>(v.value.getType()))
         v.label = name;
@@ -480,12 +484,51 @@ private:
     }
   }
 
+  /// A choice's list of alternatives. An `if` between lists there may pick
+  /// lists of different lengths (`if big then [3, 5, 7] else [3, 5]`): each
+  /// branch becomes its own decision of the choice's name (genCategorical),
+  /// one of which remains once the condition folds (a template parameter);
+  /// a condition on a decision leaves two domains, which counting refuses.
+  GenValue genDomain(const Expr &e) {
+    // A `let` naming the lists (`let L = if big then [...] else [...]`).
+    if (auto *n = llvm::dyn_cast<NameExpr>(&e); n && scope) {
+      if (auto done = scope->values.find(n->name); done != scope->values.end() && done->second.ragged)
+        return done->second;
+      if (!scope->values.count(n->name))
+        if (auto it = scope->locals.find(n->name); it != scope->locals.end())
+          if (auto *b = llvm::dyn_cast<BindingStmt>(it->second))
+            if (llvm::isa<IfExpr, NameExpr>(*b->value))
+              return genLocal(n->name);
+    }
+    auto *i = llvm::dyn_cast<IfExpr>(&e);
+    if (!i)
+      return genExpr(e);
+    GenValue c = genExpr(*i->cond), a = genDomain(*i->thenExpr), b = genDomain(*i->elseExpr);
+    if (!c.value || !a.ok() || !b.ok())
+      return GenValue();
+    if (!a.ragged && !b.ragged && (!a.isList || !b.isList || a.list.size() == b.list.size()))
+      return select(c.value, a, b, loc(e.getLoc()));
+    auto describe = [](const GenValue &v) {
+      if (!v.isList)
+        return std::string("not a list");
+      if (v.ragged)
+        return std::string("lists of different lengths");
+      return std::to_string(v.list.size()) + (v.list.size() == 1 ? " element" : " elements");
+    };
+    GenValue ragged = GenValue::ofList({});
+    ragged.branches = std::make_shared<std::tuple<mlir::Value, GenValue, GenValue>>(c.value, a, b);
+    ragged.ragged = std::make_shared<std::pair<mlir::Location, std::string>>(
+        loc(e.getLoc()), "an 'if' between lists needs two lists of one length (here " + describe(a) + " and " +
+                             describe(b) + "), except as a choice's alternatives");
+    return ragged;
+  }
+
   GenValue genChoice(const ChoiceStmt &c) {
     const Domain &d = c.domain;
     mlir::Location l = loc(c.getLoc());
     switch (d.kind) {
     case Domain::Kind::Values: {
-      GenValue values = genExpr(*d.values);
+      GenValue values = genDomain(*d.values);
       if (!values.isList)
         return values.ok() ? fail(d.loc, "a choice needs a list of alternatives") : GenValue();
       return genCategorical(c, values, l);
@@ -673,14 +716,27 @@ private:
     return GenValue::of(builder.create<mlir::arith::SelectOp>(l, cond, x, y));
   }
 
+  /// `v`, unless it is lists of different lengths (GenValue::ragged): then
+  /// that error, once, at the `if`.
+  GenValue notRagged(const GenValue &v) {
+    if (!v.ragged)
+      return v;
+    if (!v.ragged->second.empty()) {
+      mlir::emitError(v.ragged->first) << v.ragged->second;
+      v.ragged->second.clear();
+    }
+    failed = true;
+    return GenValue();
+  }
+
   GenValue genName(const NameExpr &n) {
     mlir::Location l = loc(n.getLoc());
     if (scope) {
       auto v = scope->values.find(n.name);
       if (v != scope->values.end())
-        return v->second;
+        return notRagged(v->second);
       if (scope->locals.count(n.name))
-        return genLocal(n.name);
+        return notRagged(genLocal(n.name));
     }
     const Decl *d = global(n.name);
     if (!d)

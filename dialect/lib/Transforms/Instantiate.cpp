@@ -819,6 +819,32 @@ private:
     });
   }
 
+  /// Conditions on switches that folded away (their index was a constant:
+  /// `if big then A else B` with `big` a parameter): what the folded switch
+  /// did not select is gone, so what is left was selected; they hold.
+  static void dropFoldedConditions(SpaceOp space) {
+    std::set<std::string> switches;
+    space.walk([&](SwitchOp sw) { switches.insert(sw.getId().str()); });
+    space.walk([&](Operation *op) {
+      auto list = op->getAttrOfType<ArrayAttr>(kActiveIf);
+      if (!list)
+        return;
+      std::vector<ActiveCondition> conditions = activeConditions(op);
+      if (conditions.size() != list.size())
+        return;
+      SmallVector<Attribute> kept;
+      for (auto [c, attr] : llvm::zip(conditions, list))
+        if (c.picks || switches.count(c.switchId))
+          kept.push_back(attr);
+      if (kept.size() == list.size())
+        return;
+      if (kept.empty())
+        op->removeAttr(kActiveIf);
+      else
+        op->setAttr(kActiveIf, ArrayAttr::get(op->getContext(), kept));
+    });
+  }
+
   /// The parameters of an instance that no decision changes, by name.
   static DictionaryAttr constantParams(Builder &b, TemplateOp t, InstanceOp inst) {
     llvm::SmallVector<NamedAttribute> params;
@@ -906,6 +932,7 @@ private:
     tensorSelectsToSwitches(space);
     liftCommonConditions(space);
     markDataFlowConditions(space);
+    dropFoldedConditions(space);
     // What could not be flattened stays a layer; say so.
     space.walk([&](InstanceOp inst) {
       inst.emitRemark() << "instance of '" << inst.getTemplateName()
