@@ -16,6 +16,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 using namespace mlir;
 using namespace mlir::nas;
@@ -267,7 +268,10 @@ private:
     std::vector<Operation *> out;
     Operation *def = v.getDefiningOp();
     auto sel = def ? dyn_cast<arith::SelectOp>(def) : arith::SelectOp();
-    if (depth > 2000 || (def && isa<CountOp>(def))) { // very deep, or a pick's count: what decisionsOf says
+    const std::optional<Table> *exact = fold && depth <= 2000 ? &functionOf(v, depth) : nullptr;
+    if (exact && *exact) {
+      out = (*exact)->vars; // what it is a function of
+    } else if (depth > 2000 || (def && isa<CountOp>(def))) { // very deep, or a pick's count: what decisionsOf says
       SmallVector<Operation *> ds;
       decisionsOf(v, ds);
       out.assign(ds.begin(), ds.end());
@@ -287,6 +291,122 @@ private:
   }
 
   llvm::DenseMap<Value, std::vector<Operation *>> memo, readMemo;
+  /// A number as a table over the decisions it depends on (the first
+  /// varies fastest): exact, composed from its operands' tables.
+  struct Table {
+    std::vector<Operation *> vars; ///< sorted
+    std::vector<size_t> sizes;     ///< each var's domain size
+    std::vector<Attribute> values;
+  };
+  /// By Value (node-based: entries stay put while others are added).
+  std::unordered_map<void *, std::optional<Table>> tables;
+  static constexpr uint64_t kMaxTable = 4096;
+
+  /// `v` as a function of the decisions it really depends on: its operands'
+  /// tables composed over their decisions together, then every decision it
+  /// does not change (for any value of the others) dropped. None when a
+  /// table would pass 4,096 entries or a part is not a number or string. MnasNet's
+  /// and NASNet's choices compute a layer's output size in each alternative
+  /// (a 'same'-padded size written with the kernel; channels through each
+  /// alternative's shape rule): read syntactically it depends on every
+  /// earlier choice, as a function on a few widths.
+  const std::optional<Table> &functionOf(Value v, int depth) {
+    if (auto it = tables.find(v.getAsOpaquePointer()); it != tables.end())
+      return it->second;
+    std::optional<Table> result;
+    Operation *def = v.getDefiningOp();
+    Type type = v.getType();
+    bool number = type.isInteger(1) || type.isInteger(64) || type.isF64() || isa<StringType>(type);
+    if (number && def && depth <= 2000 && def->getNumRegions() == 0 && !isa<PickOp, SubsetOp, CountOp>(def))
+      result = compose(v, def, depth);
+    return tables[v.getAsOpaquePointer()] = std::move(result);
+  }
+
+  std::optional<Table> compose(Value v, Operation *def, int depth) {
+    Table t;
+    if (isa<CategoricalOp, RangeOp>(def)) {
+      std::optional<std::vector<Attribute>> values = domainValues(def);
+      if (!values || values->empty() || values->size() > kMaxTable)
+        return std::nullopt;
+      std::string name = def->getAttrOfType<StringAttr>("name").str();
+      t.vars = {def};
+      t.sizes = {values->size()};
+      for (Attribute a : *values) {
+        Attribute r = evaluate(v, {{name, a}});
+        if (!r)
+          return std::nullopt;
+        t.values.push_back(r);
+      }
+      return t;
+    }
+    std::vector<const Table *> operands;
+    for (Value operand : def->getOperands()) {
+      const std::optional<Table> &o = functionOf(operand, depth + 1);
+      if (!o)
+        return std::nullopt;
+      operands.push_back(&*o);
+      t.vars.insert(t.vars.end(), o->vars.begin(), o->vars.end());
+    }
+    std::sort(t.vars.begin(), t.vars.end());
+    t.vars.erase(std::unique(t.vars.begin(), t.vars.end()), t.vars.end());
+    uint64_t size = 1;
+    for (Operation *d : t.vars) {
+      size_t n = 0;
+      for (const Table *o : operands)
+        for (size_t j = 0; j < o->vars.size(); ++j)
+          if (o->vars[j] == d)
+            n = o->sizes[j];
+      t.sizes.push_back(n);
+      if ((size *= n) > kMaxTable)
+        return std::nullopt;
+    }
+    // Where each operand's vars sit among t.vars.
+    std::vector<std::vector<size_t>> pos(operands.size());
+    for (size_t i = 0; i < operands.size(); ++i)
+      for (Operation *d : operands[i]->vars)
+        pos[i].push_back(size_t(std::lower_bound(t.vars.begin(), t.vars.end(), d) - t.vars.begin()));
+    std::vector<size_t> at(t.vars.size(), 0);
+    for (uint64_t k = 0; k < size; ++k) {
+      llvm::DenseMap<Value, Attribute> known;
+      for (size_t i = 0; i < operands.size(); ++i) {
+        size_t e = 0, stride = 1;
+        for (size_t j = 0; j < pos[i].size(); ++j) {
+          e += at[pos[i][j]] * stride;
+          stride *= operands[i]->sizes[j];
+        }
+        known[def->getOperand(i)] = operands[i]->values[e];
+      }
+      Attribute r = evaluate(v, {}, &known);
+      if (!r)
+        return std::nullopt;
+      t.values.push_back(r);
+      for (size_t j = 0; j < at.size() && ++at[j] == t.sizes[j]; ++j)
+        at[j] = 0;
+    }
+    // Drop the decisions it does not change.
+    for (size_t j = t.vars.size(); j-- > 0;) {
+      size_t stride = 1;
+      for (size_t i = 0; i < j; ++i)
+        stride *= t.sizes[i];
+      bool changes = false;
+      for (uint64_t k = 0; k < t.values.size() && !changes; ++k)
+        if ((k / stride) % t.sizes[j] != 0)
+          changes = t.values[k] != t.values[k - ((k / stride) % t.sizes[j]) * stride];
+      if (changes)
+        continue;
+      Table smaller;
+      for (size_t i = 0; i < t.vars.size(); ++i)
+        if (i != j) {
+          smaller.vars.push_back(t.vars[i]);
+          smaller.sizes.push_back(t.sizes[i]);
+        }
+      for (uint64_t k = 0; k < t.values.size(); ++k)
+        if ((k / stride) % t.sizes[j] == 0)
+          smaller.values.push_back(t.values[k]);
+      t = std::move(smaller);
+    }
+    return t;
+  }
   llvm::DenseMap<Value, std::optional<bool>> conditions;
 
   /// The condition's value when it is the same over every combination of
