@@ -359,7 +359,7 @@ def damage_checks(runner, kind, source, ref_folder, work):
 
     d = fresh("store-row")
     db = os.path.join(d, "search.db")
-    edit_store(db, "UPDATE evaluations SET score = score + 1 WHERE seq = 1")
+    edit_store(db, "UPDATE evaluation_rows SET score = score + 1 WHERE seq = 1")
     results.append(expect_clear_error(runner, resume(d), "store row edited (score + 1)", db, [db],
                                       also=("checksum",)))
 
