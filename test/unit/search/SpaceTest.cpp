@@ -117,6 +117,28 @@ void expectCompilerIds(const std::string &file, const std::string &spaceName, in
   }
 }
 
+/// The IDs of the grid's architectures, each checked to come once, and
+/// that there are `n`.
+std::vector<std::string> expectGridOnce(const Space &space, size_t n) {
+  GridIterator grid(space);
+  std::set<std::string> seen;
+  std::vector<std::string> ids;
+  while (auto g = grid.next()) {
+    EXPECT_TRUE(seen.insert(space.id(*g)).second);
+    ids.push_back(space.id(*g));
+  }
+  EXPECT_EQ(seen.size(), n);
+  return ids;
+}
+
+/// The compiler canonicalizes `ids` to themselves.
+void expectCompilerKeeps(const std::string &file, const std::string &spaceName, const std::vector<std::string> &ids) {
+  auto compiler = compilerIds(file, spaceName, ids);
+  ASSERT_EQ(compiler.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i)
+    EXPECT_EQ(compiler[i].first, ids[i]);
+}
+
 TEST(Space, Nb201Domains) {
   Space space = load(src("examples/nb201_evolution.nas"), "NB201Evolution.space");
   ASSERT_EQ(space.discrete().size(), 6u);
@@ -296,11 +318,7 @@ TEST(Space, ConditionalCanonicalFormsAndUniformSampling) {
   EXPECT_EQ(counts.size(), 78u);
   for (auto &[id, n] : counts)
     EXPECT_NEAR(n, 400, 90) << id;
-  GridIterator grid(space);
-  std::set<std::string> seen;
-  while (auto g = grid.next())
-    EXPECT_TRUE(seen.insert(space.id(*g)).second);
-  EXPECT_EQ(seen.size(), 78u);
+  expectGridOnce(space, 78);
   // id() writes what it is given; the compiler canonicalizes an ID it is
   // given (inactive widths at their first value), as canonical() does.
   auto compiler = compilerIds(file, "Cond.space", {space.id(a)});
@@ -368,18 +386,7 @@ TEST(Space, ChoiceAmongSearchedBlocks) {
   EXPECT_EQ(counts.size(), 20u);
   for (auto &[id, n] : counts)
     EXPECT_NEAR(n, 400, 90) << id;
-  GridIterator grid(space);
-  std::set<std::string> seen;
-  std::vector<std::string> ids;
-  while (auto g = grid.next()) {
-    EXPECT_TRUE(seen.insert(space.id(*g)).second);
-    ids.push_back(space.id(*g));
-  }
-  EXPECT_EQ(seen.size(), 20u);
-  auto compiler = compilerIds(file, "Nested.space", ids);
-  ASSERT_EQ(compiler.size(), ids.size());
-  for (size_t i = 0; i < ids.size(); ++i)
-    EXPECT_EQ(compiler[i].first, ids[i]);
+  expectCompilerKeeps(file, "Nested.space", expectGridOnce(space, 20));
 }
 
 // MnasNet's block: `repeat(min(n, 1), first)` and `repeat(max(n - 1, 0),
@@ -393,14 +400,7 @@ TEST(Space, TwoRepetitionsOfOneDepth) {
   EXPECT_EQ(space.id(space.canonical(none)), "Stage#0/k=3,Stage#0/n=0,Stage#0/skip=true,Stage#0/w=8");
   Architecture one = space.parseId("Stage#0/k=5,Stage#0/n=1,Stage#0/skip=false,Stage#0/w=16");
   EXPECT_EQ(space.id(space.canonical(one)), "Stage#0/k=5,Stage#0/n=1,Stage#0/skip=true,Stage#0/w=16");
-  GridIterator grid(space);
-  std::vector<std::string> ids;
-  std::set<std::string> seen;
-  while (auto g = grid.next()) {
-    EXPECT_TRUE(seen.insert(space.id(*g)).second);
-    ids.push_back(space.id(*g));
-  }
-  EXPECT_EQ(seen.size(), 13u);
+  std::vector<std::string> ids = expectGridOnce(space, 13);
   Rng rng(3);
   std::map<std::string, int> counts;
   for (int i = 0; i < 13 * 400; ++i) {
@@ -411,10 +411,7 @@ TEST(Space, TwoRepetitionsOfOneDepth) {
   EXPECT_EQ(counts.size(), 13u);
   for (auto &[id, n] : counts)
     EXPECT_NEAR(n, 400, 90) << id;
-  auto compiler = compilerIds(file, "Two.space", ids);
-  ASSERT_EQ(compiler.size(), ids.size());
-  for (size_t i = 0; i < ids.size(); ++i)
-    EXPECT_EQ(compiler[i].first, ids[i]);
+  expectCompilerKeeps(file, "Two.space", ids);
 }
 
 TEST(Space, MutateChangesExactlyOneDecision) {
