@@ -152,6 +152,23 @@ std::string mlir::nas::architectureId(SpaceOp space, const DecisionValues &decis
   return llvm::join(parts, ",");
 }
 
+/// For an alternative that is not there: a `,NAME=` inside it names what
+/// the ID meant as another decision, which the space does not have (a
+/// decision no architecture uses is none). The runtime says the same
+/// (runtime/lib/Space.cpp).
+static std::string unknownNameHint(StringRef value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != ',')
+      continue;
+    StringRef after = value.drop_front(i + 1).ltrim();
+    StringRef name = after.take_until([](char c) { return c == '='; });
+    if (name.size() < after.size() && !name.empty() &&
+        llvm::all_of(name, [](char c) { return llvm::isAlnum(c) || c == '_' || c == '#' || c == '/' || c == '.'; }))
+      return "; '" + name.str() + "' is not a decision of this space";
+  }
+  return "";
+}
+
 FailureOr<DecisionValues> mlir::nas::parseArchitectureId(SpaceOp space, StringRef id, std::string &error) {
   std::map<std::string, Operation *> byName = decisionsByName(space);
   Builder b(space.getContext());
@@ -196,7 +213,7 @@ FailureOr<DecisionValues> mlir::nas::parseArchitectureId(SpaceOp space, StringRe
       }
       if (found < 0) {
         error = "decision '" + name.str() + "' has no alternative '" + value.str() + "' (it has " +
-                llvm::join(known, ", ") + ")";
+                llvm::join(known, ", ") + ")" + unknownNameHint(value);
         return failure();
       }
       out[name.str()] = b.getI64IntegerAttr(found);

@@ -10,6 +10,7 @@
 #include "nasc/runtime/Artefact.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <cerrno>
 #include <cinttypes>
@@ -56,6 +57,24 @@ std::string join(const std::vector<std::string> &parts, const std::string &sep) 
   for (size_t i = 0; i < parts.size(); ++i)
     out += (i ? sep : "") + parts[i];
   return out;
+}
+
+/// For an alternative that is not there: a `,NAME=` inside it names what
+/// the ID meant as another decision, which the space does not have. The
+/// compiler says the same (dialect/lib/Architecture.cpp).
+std::string unknownNameHint(const std::string &value) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != ',')
+      continue;
+    std::string after = trim(value.substr(i + 1));
+    size_t eq = after.find('=');
+    std::string name = eq == std::string::npos ? "" : after.substr(0, eq);
+    if (!name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '#' || c == '/' || c == '.';
+        }))
+      return "; '" + name + "' is not a decision of this space";
+  }
+  return "";
 }
 
 std::string formatG(double v, const char *fmt) {
@@ -833,7 +852,8 @@ Architecture Space::parseId(const std::string &text) const {
     if (d.kind == Decision::Kind::Categorical) {
       auto pos = std::find(d.text.begin(), d.text.end(), value);
       if (pos == d.text.end())
-        fail("decision '" + name + "' has no alternative '" + value + "' (it has " + join(d.text, ", ") + ")");
+        fail("decision '" + name + "' has no alternative '" + value + "' (it has " + join(d.text, ", ") + ")" +
+             unknownNameHint(value));
       given[name] = pos - d.text.begin();
       continue;
     }

@@ -175,6 +175,10 @@ TEST(Space, ParseIdErrorsAreTheCompilers) {
   EXPECT_EQ(error("nb201_cell/e0_1=sepconv"), "decision 'nb201_cell/e0_1' has no alternative 'sepconv' (it has none, "
                                               "skip_connect, nor_conv_1x1, nor_conv_3x3, avg_pool_3x3)");
   EXPECT_EQ(error("cell/e0_1=none"), "the space has no decision 'cell/e0_1'");
+  // A name it does not have after a comma is read into the label before it.
+  EXPECT_EQ(error("nb201_cell/e0_1=none,cell/e0_2=none"),
+            "decision 'nb201_cell/e0_1' has no alternative 'none,cell/e0_2=none' (it has none, skip_connect, "
+            "nor_conv_1x1, nor_conv_3x3, avg_pool_3x3); 'cell/e0_2' is not a decision of this space");
   EXPECT_EQ(error("nb201_cell/e0_1=none"), "decision 'nb201_cell/e0_2' is not given");
   EXPECT_EQ(error("nb201_cell/e0_1=none,nb201_cell/e0_1=none"), "decision 'nb201_cell/e0_1' is given twice");
 }
