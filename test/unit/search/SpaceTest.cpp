@@ -131,6 +131,22 @@ std::vector<std::string> expectGridOnce(const Space &space, size_t n) {
   return ids;
 }
 
+/// `space.sample` draws its `n` feasible canonical forms uniformly (400
+/// draws each, +-90).
+void expectUniformSampling(const Space &space, size_t n, uint64_t seed) {
+  Rng rng(seed);
+  std::map<std::string, int> counts;
+  for (size_t i = 0; i < n * 400; ++i) {
+    Architecture a = space.sample(rng);
+    ASSERT_EQ(space.canonical(a), a);
+    ASSERT_FALSE(space.violated(a));
+    ++counts[space.id(a)];
+  }
+  EXPECT_EQ(counts.size(), n);
+  for (auto &[id, k] : counts)
+    EXPECT_NEAR(k, 400, 90) << id;
+}
+
 /// The compiler canonicalizes `ids` to themselves.
 void expectCompilerKeeps(const std::string &file, const std::string &spaceName, const std::vector<std::string> &ids) {
   auto compiler = compilerIds(file, spaceName, ids);
@@ -311,17 +327,7 @@ TEST(Space, ConditionalCanonicalFormsAndUniformSampling) {
   std::map<std::string, Json> v = space.values(a);
   EXPECT_EQ(v.at("repeat#0"), 1); // the switch's index
   // 2 * (3 + 9 + 27) = 78 canonical forms (the compiler's size), uniformly.
-  Rng rng(9);
-  std::map<std::string, int> counts;
-  const int draws = 78 * 400;
-  for (int i = 0; i < draws; ++i) {
-    Architecture s = space.sample(rng);
-    ASSERT_EQ(space.canonical(s), s);
-    ++counts[space.id(s)];
-  }
-  EXPECT_EQ(counts.size(), 78u);
-  for (auto &[id, n] : counts)
-    EXPECT_NEAR(n, 400, 90) << id;
+  expectUniformSampling(space, 78, 9);
   expectGridOnce(space, 78);
   // id() writes what it is given; the compiler canonicalizes an ID it is
   // given (inactive widths at their first value), as canonical() does.
@@ -378,18 +384,7 @@ TEST(Space, ChoiceAmongSearchedBlocks) {
                                              "Deep#0/depth=2,Wide#0/mode=1,Wide#0/width=24,top=Deep");
   // Wide's first values break its requirement, which binds only under Wide.
   EXPECT_FALSE(space.violated(space.canonical(deep)));
-  Rng rng(5);
-  std::map<std::string, int> counts;
-  const int draws = 20 * 400;
-  for (int i = 0; i < draws; ++i) {
-    Architecture s = space.sample(rng);
-    ASSERT_EQ(space.canonical(s), s);
-    ASSERT_FALSE(space.violated(s));
-    ++counts[space.id(s)];
-  }
-  EXPECT_EQ(counts.size(), 20u);
-  for (auto &[id, n] : counts)
-    EXPECT_NEAR(n, 400, 90) << id;
+  expectUniformSampling(space, 20, 5);
   expectCompilerKeeps(file, "Nested.space", expectGridOnce(space, 20));
 }
 
@@ -405,16 +400,7 @@ TEST(Space, TwoRepetitionsOfOneDepth) {
   Architecture one = space.parseId("Stage#0/k=5,Stage#0/n=1,Stage#0/skip=false,Stage#0/w=16");
   EXPECT_EQ(space.id(space.canonical(one)), "Stage#0/k=5,Stage#0/n=1,Stage#0/skip=true,Stage#0/w=16");
   std::vector<std::string> ids = expectGridOnce(space, 13);
-  Rng rng(3);
-  std::map<std::string, int> counts;
-  for (int i = 0; i < 13 * 400; ++i) {
-    Architecture a = space.sample(rng);
-    ASSERT_EQ(space.canonical(a), a);
-    ++counts[space.id(a)];
-  }
-  EXPECT_EQ(counts.size(), 13u);
-  for (auto &[id, n] : counts)
-    EXPECT_NEAR(n, 400, 90) << id;
+  expectUniformSampling(space, 13, 3);
   expectCompilerKeeps(file, "Two.space", ids);
 }
 
