@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CRC.h"
 #include "llvm/Support/Format.h"
@@ -18,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <set>
 
 using namespace mlir;
@@ -142,8 +144,84 @@ private:
     return out;
   }
 
-  /// A scalar as an expression tree.
+  /// Subexpressions of the tree being written that are written once, in its
+  /// `let`, and read as {"ref": k}.
+  struct LetState {
+    llvm::DenseSet<Value> shared;
+    llvm::DenseMap<Value, int64_t> ref; ///< written so far: their index in defs
+    Json defs = Json::array();
+  };
+  LetState sharing;
+  /// A subexpression reached this often and at least this big (nodes, written
+  /// out) is shared: small repeats read better written out.
+  static constexpr int64_t kShareNodes = 8;
+
+  static bool isScalarOp(Operation *def) {
+    return def && def->getNumResults() == 1 &&
+           (isa<arith::ArithDialect, math::MathDialect>(def->getDialect()) || isa<StringEqOp>(def));
+  }
+
+  /// Which arithmetic subexpressions under `root` the written-out tree would
+  /// repeat, and are big enough to name. The SSA values are a DAG; a tree
+  /// written out from it doubles with every value read twice (a `let` chain
+  /// such as c6 = if m6 == 2 then 2 * c5 else c5), so those are the ones
+  /// written once.
+  llvm::DenseSet<Value> repeated(Value root) {
+    llvm::DenseMap<Value, int64_t> uses, nodes;
+    llvm::SmallVector<Value> order; // operands before their users
+    llvm::DenseSet<Value> seen;
+    std::function<void(Value)> visit = [&](Value v) {
+      if (!seen.insert(v).second)
+        return;
+      int64_t n = 1;
+      Operation *def = v.getDefiningOp();
+      if (!argIndex.count(v) && isScalarOp(def))
+        for (Value operand : def->getOperands()) {
+          ++uses[operand];
+          visit(operand);
+          n = std::min<int64_t>(n + nodes[operand], int64_t(1) << 40);
+        }
+      nodes[v] = n;
+      order.push_back(v);
+    };
+    visit(root);
+    llvm::DenseSet<Value> out;
+    for (Value v : order)
+      if (uses[v] >= 2 && nodes[v] >= kShareNodes)
+        out.insert(v);
+    return out;
+  }
+
+  /// A scalar as an expression tree: {"let": [defs], "in": tree} when it
+  /// repeats a big subexpression (docs/artefact.md, "Values"), else the tree.
   FailureOr<Json> value(Value v) {
+    LetState outer = std::move(sharing); // a choice's alternatives are trees of their own
+    sharing = LetState();
+    sharing.shared = repeated(v);
+    FailureOr<Json> body = expression(v);
+    Json defs = std::move(sharing.defs);
+    sharing = std::move(outer);
+    if (failed(body) || defs.empty())
+      return body;
+    return object("let", std::move(defs), "in", std::move(*body));
+  }
+
+  /// An operand inside the tree being written: a shared one by reference.
+  FailureOr<Json> operand(Value v) {
+    if (!sharing.shared.count(v))
+      return expression(v);
+    if (auto it = sharing.ref.find(v); it != sharing.ref.end())
+      return Json(Json{{"ref", it->second}});
+    FailureOr<Json> def = expression(v); // its own shared operands come first
+    if (failed(def))
+      return failure();
+    int64_t k = int64_t(sharing.defs.size());
+    sharing.defs.push_back(std::move(*def));
+    sharing.ref[v] = k;
+    return Json(Json{{"ref", k}});
+  }
+
+  FailureOr<Json> expression(Value v) {
     auto arg = argIndex.find(v);
     if (arg != argIndex.end())
       return Json(Json{{"arg", arg->second}});
@@ -200,11 +278,10 @@ private:
       return Json(Json{{"space", (search.getSymName() + ".space").str()}});
     }
     // Arithmetic: the op's name, its operands, and a comparison's predicate.
-    if (def->getNumResults() == 1 && (isa<arith::ArithDialect, math::MathDialect>(def->getDialect()) ||
-                                      isa<StringEqOp>(def))) {
+    if (isScalarOp(def)) {
       Json args = Json::array();
-      for (Value operand : def->getOperands()) {
-        FailureOr<Json> a = value(operand);
+      for (Value arg : def->getOperands()) {
+        FailureOr<Json> a = operand(arg);
         if (failed(a))
           return failure();
         args.push_back(std::move(*a));

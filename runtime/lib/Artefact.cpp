@@ -133,6 +133,7 @@ private:
     int64_t args = -1;                    // {"arg": i} for i < args (op defaults and cost rules)
     bool metrics = false;                 // objectives and constraints
     bool settings = false;                // extern components and {"space": S}
+    int64_t refs = 0;                     // {"ref": k} for k < refs (the innermost let's definitions)
   };
 
   [[noreturn]] void fail(const std::string &where, const std::string &what) {
@@ -204,6 +205,23 @@ private:
       decisionRef(t, "decision", where, scope, "");
       return;
     }
+    if (t.contains("ref")) {
+      if (scope.refs == 0)
+        fail(where, "{\"ref\": k} outside a let (or in its first definition)");
+      integer(t, "ref", where, 0, scope.refs - 1);
+      return;
+    }
+    if (t.contains("let")) {
+      const json &defs = array(field(t, "let", where), at(where, "let"));
+      Scope inner = scope;
+      for (size_t i = 0; i < defs.size(); ++i) {
+        inner.refs = int64_t(i); // a definition reads only those before it: no cycle
+        scalar(defs[i], index(at(where, "let"), i), inner);
+      }
+      inner.refs = int64_t(defs.size());
+      scalar(field(t, "in", where), at(where, "in"), inner);
+      return;
+    }
     if (t.contains("count")) { // how many an `any of` choice picks
       decisionRef(t, "count", where, scope, "subset");
       return;
@@ -268,7 +286,7 @@ private:
         fail(at(where, "space"), "names no space of this artefact ('" + name + "')");
       return;
     }
-    fail(where, "not an expression (const, decision, choose, op, arg, metric, extern or space): " + brief(t));
+    fail(where, "not an expression (const, decision, choose, op, arg, metric, extern, space, let or ref): " + brief(t));
   }
   void scalarArgs(const json &args, const std::string &where, const Scope &scope) {
     object(args, where);

@@ -13,6 +13,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 using namespace nasc::runtime;
 
@@ -108,9 +109,18 @@ bool cmpf(const std::string &p, double a, double b) {
   fail("arith.cmpf: unknown predicate '" + p + "'");
 }
 
-Json evalOp(const Json &tree, const Env &env);
+/// The `let` a {"ref": k} reads (docs/artefact.md, "Values"): each
+/// definition evaluated at most once, when first read (one never read may
+/// divide by zero, as select's untaken branch may).
+struct Let {
+  const Json &defs;
+  std::vector<Json> value;
+  std::vector<char> state; ///< 0 unread, 1 being evaluated, 2 done
+};
 
-Json eval(const Json &tree, const Env &env) {
+Json evalOp(const Json &tree, const Env &env, Let *let);
+
+Json eval(const Json &tree, const Env &env, Let *let) {
   if (tree.is_number() || tree.is_boolean() || tree.is_string()) {
     if (tree.is_number_unsigned())
       return Json(static_cast<int64_t>(tree.get<uint64_t>()));
@@ -118,8 +128,34 @@ Json eval(const Json &tree, const Env &env) {
   }
   if (!tree.is_object())
     fail("not an expression: " + brief(tree));
+  if (tree.contains("op")) // the most common node first
+    return evalOp(tree, env, let);
   if (auto it = tree.find("const"); it != tree.end())
-    return eval(*it, env); // the literal itself: normalizes unsigned to int64
+    return eval(*it, env, nullptr); // the literal itself: normalizes unsigned to int64
+  if (auto it = tree.find("ref"); it != tree.end()) {
+    if (!let)
+      fail("a reference outside a let: " + brief(tree));
+    int64_t k = asInt(*it);
+    if (k < 0 || k >= int64_t(let->value.size()))
+      fail("reference " + std::to_string(k) + ", but the let defines " + std::to_string(let->value.size()));
+    if (let->state[k] == 1)
+      fail("definition " + std::to_string(k) + " of a let reads itself");
+    if (let->state[k] == 0) {
+      let->state[k] = 1;
+      let->value[k] = eval(let->defs[k], env, let);
+      let->state[k] = 2;
+    }
+    return let->value[k];
+  }
+  if (auto it = tree.find("let"); it != tree.end()) {
+    if (!it->is_array())
+      fail("a let's definitions must be an array: " + brief(tree));
+    auto body = tree.find("in");
+    if (body == tree.end())
+      fail("a let without 'in': " + brief(tree));
+    Let inner{*it, std::vector<Json>(it->size()), std::vector<char>(it->size(), 0)};
+    return eval(*body, env, &inner);
+  }
   if (auto it = tree.find("decision"); it != tree.end()) {
     const std::string &name = it->get_ref<const std::string &>();
     if (!env.decisions)
@@ -127,7 +163,7 @@ Json eval(const Json &tree, const Env &env) {
     auto d = env.decisions->find(name);
     if (d == env.decisions->end())
       fail("decision '" + name + "' has no value");
-    return eval(d->second, env);
+    return eval(d->second, env, nullptr);
   }
   if (auto it = tree.find("count"); it != tree.end()) {
     // An `any of` choice's value is the mask of the inputs it picks.
@@ -151,10 +187,8 @@ Json eval(const Json &tree, const Env &env) {
     if (i < 0 || i >= static_cast<int64_t>(of.size()))
       fail("decision '" + name + "' is " + std::to_string(i) + ", but it has " + std::to_string(of.size()) +
            " alternatives");
-    return eval(of[i], env);
+    return eval(of[i], env, let);
   }
-  if (tree.contains("op"))
-    return evalOp(tree, env);
   if (auto it = tree.find("arg"); it != tree.end()) {
     int64_t i = asInt(*it);
     if (!env.args)
@@ -162,17 +196,17 @@ Json eval(const Json &tree, const Env &env) {
     if (i < 0 || i >= static_cast<int64_t>(env.args->size()))
       fail("argument " + std::to_string(i) + " is read, but only " + std::to_string(env.args->size()) +
            " are given");
-    return eval((*env.args)[i], env);
+    return eval((*env.args)[i], env, nullptr);
   }
   if (auto it = tree.find("metric"); it != tree.end()) {
     const std::string &name = it->get_ref<const std::string &>();
     Json args = Json::object();
     if (auto a = tree.find("args"); a != tree.end())
       for (auto &[k, v] : a->items())
-        args[k] = eval(v, env);
+        args[k] = eval(v, env, let);
     if (!env.metric)
       fail("metric '" + name + "' is read outside an evaluation");
-    return eval(env.metric(name, args), env);
+    return eval(env.metric(name, args), env, nullptr);
   }
   if (tree.contains("extern")) {
     // A configured component: its arguments evaluated, the rest as written.
@@ -180,7 +214,7 @@ Json eval(const Json &tree, const Env &env) {
     out["args"] = Json::object();
     if (auto a = tree.find("args"); a != tree.end())
       for (auto &[k, v] : a->items())
-        out["args"][k] = eval(v, env);
+        out["args"][k] = eval(v, env, let);
     return out;
   }
   if (tree.contains("space"))
@@ -190,141 +224,48 @@ Json eval(const Json &tree, const Env &env) {
   fail("not an expression: " + brief(tree));
 }
 
-Json evalOp(const Json &tree, const Env &env) {
-  const std::string &op = tree.at("op").get_ref<const std::string &>();
-  auto argsIt = tree.find("args");
-  if (argsIt != tree.end() && argsIt->is_object())
-    fail("'" + op + "' with named arguments is a layer, not a scalar: " + brief(tree));
-  std::vector<Json> a;
-  if (argsIt != tree.end()) {
-    if (!argsIt->is_array())
-      fail("'" + op + "': args must be an array: " + brief(tree));
-    // select evaluates only the branch it takes: the other may divide by zero.
-    if (op == "arith.select") {
-      if (argsIt->size() != 3)
-        fail("arith.select takes 3 operands, not " + std::to_string(argsIt->size()));
-      bool c = asBool(eval((*argsIt)[0], env));
-      return eval((*argsIt)[c ? 1 : 2], env);
-    }
-    for (const Json &x : *argsIt)
-      a.push_back(eval(x, env));
-  }
-  auto arity = [&](size_t n) {
-    if (a.size() != n)
-      fail(op + " takes " + std::to_string(n) + " operand(s), not " + std::to_string(a.size()));
-  };
-  auto i = [&](size_t k) {
-    try {
-      return asInt(a[k]);
-    } catch (const EvalError &e) {
-      fail(op + ": " + e.what());
-    }
-  };
-  auto u = [&](size_t k) { return static_cast<uint64_t>(i(k)); };
-  auto f = [&](size_t k) {
-    try {
-      return asDouble(a[k]);
-    } catch (const EvalError &e) {
-      fail(op + ": " + e.what());
-    }
-  };
-  static const std::string arith = "arith.", math = "math.";
+/// The ops evalOp computes, found by name once per node (a chain of string
+/// compares was most of the time of evaluating a tree).
+enum class Code : uint8_t {
+  StringEq, Select, AndI, OrI, XorI, AddI, SubI, MulI, DivSI, CeilDivSI, FloorDivSI, RemSI, DivUI, CeilDivUI,
+  RemUI, MaxSI, MinSI, MaxUI, MinUI, ShLI, ShRUI, ShRSI, CmpI, CmpF, AddF, SubF, MulF, DivF, RemF, NegF,
+  MaximumF, MinimumF, MaxNumF, MinNumF, SIToFP, UIToFP, FPToSI, FPToUI, Width, IPowI, AbsI, PowF, FPowI,
+  CopySign, Atan2, Unary, Unknown
+};
+struct OpInfo {
+  Code code = Code::Unknown;
+  double (*unary)(double) = nullptr; ///< Code::Unary: which math function
+};
 
-  if (op == "nas.string_eq") {
-    arity(2);
-    return Json(asString(a[0]) == asString(a[1]));
-  }
-  if (op.compare(0, arith.size(), arith) == 0) {
-    std::string n = op.substr(arith.size());
-    // Integer ops on i1 (booleans) stay booleans.
-    if (n == "andi" || n == "ori" || n == "xori") {
-      arity(2);
-      if (a[0].is_boolean() && a[1].is_boolean()) {
-        bool x = a[0].get<bool>(), y = a[1].get<bool>();
-        return Json(n == "andi" ? (x && y) : n == "ori" ? (x || y) : (x != y));
-      }
-      uint64_t x = u(0), y = u(1);
-      return Json(wrap(n == "andi" ? (x & y) : n == "ori" ? (x | y) : (x ^ y)));
-    }
-    if (n == "addi") { arity(2); return Json(wrap(u(0) + u(1))); }
-    if (n == "subi") { arity(2); return Json(wrap(u(0) - u(1))); }
-    if (n == "muli") { arity(2); return Json(wrap(u(0) * u(1))); }
-    if (n == "divsi") { arity(2); int64_t x = i(0), y = checkedDivisor(x, i(1), op); return Json(x / y); }
-    if (n == "ceildivsi") { arity(2); int64_t x = i(0), y = checkedDivisor(x, i(1), op); return Json(ceilDiv(x, y)); }
-    if (n == "floordivsi") { arity(2); int64_t x = i(0), y = checkedDivisor(x, i(1), op); return Json(floorDiv(x, y)); }
-    if (n == "remsi") { arity(2); int64_t x = i(0), y = checkedDivisor(x, i(1), op); return Json(x % y); }
-    if (n == "divui") { arity(2); uint64_t y = checkedUDivisor(u(1), op); return Json(wrap(u(0) / y)); }
-    if (n == "ceildivui") { arity(2); uint64_t x = u(0), y = checkedUDivisor(u(1), op); return Json(wrap(x / y + (x % y != 0))); }
-    if (n == "remui") { arity(2); uint64_t y = checkedUDivisor(u(1), op); return Json(wrap(u(0) % y)); }
-    if (n == "maxsi") { arity(2); return Json(std::max(i(0), i(1))); }
-    if (n == "minsi") { arity(2); return Json(std::min(i(0), i(1))); }
-    if (n == "maxui") { arity(2); return Json(wrap(std::max(u(0), u(1)))); }
-    if (n == "minui") { arity(2); return Json(wrap(std::min(u(0), u(1)))); }
-    if (n == "shli") { arity(2); uint64_t s = u(1); return Json(s >= 64 ? int64_t(0) : wrap(u(0) << s)); }
-    if (n == "shrui") { arity(2); uint64_t s = u(1); return Json(s >= 64 ? int64_t(0) : wrap(u(0) >> s)); }
-    if (n == "shrsi") { arity(2); uint64_t s = u(1); int64_t x = i(0); return Json(s >= 64 ? (x < 0 ? -1 : 0) : x >> s); }
-    if (n == "cmpi") {
-      arity(2);
-      return Json(cmpi(tree.value("predicate", std::string()), i(0), i(1)));
-    }
-    if (n == "cmpf") {
-      arity(2);
-      return Json(cmpf(tree.value("predicate", std::string()), f(0), f(1)));
-    }
-    if (n == "addf") { arity(2); return Json(f(0) + f(1)); }
-    if (n == "subf") { arity(2); return Json(f(0) - f(1)); }
-    if (n == "mulf") { arity(2); return Json(f(0) * f(1)); }
-    if (n == "divf") { arity(2); return Json(f(0) / f(1)); }
-    if (n == "remf") { arity(2); return Json(std::fmod(f(0), f(1))); }
-    if (n == "negf") { arity(1); return Json(-f(0)); }
-    // maximumf/minimumf propagate NaN; maxnumf/minnumf prefer the number.
-    if (n == "maximumf" || n == "minimumf") {
-      arity(2);
-      double x = f(0), y = f(1);
-      if (std::isnan(x) || std::isnan(y))
-        return Json(std::numeric_limits<double>::quiet_NaN());
-      return Json(n == "maximumf" ? std::max(x, y) : std::min(x, y));
-    }
-    if (n == "maxnumf") { arity(2); return Json(std::fmax(f(0), f(1))); }
-    if (n == "minnumf") { arity(2); return Json(std::fmin(f(0), f(1))); }
-    if (n == "sitofp") { arity(1); return Json(static_cast<double>(i(0))); }
-    if (n == "uitofp") { arity(1); return Json(static_cast<double>(u(0))); }
-    if (n == "fptosi") { arity(1); return Json(toInt(f(0), op)); }
-    if (n == "fptoui") {
-      arity(1);
-      double d = f(0);
-      if (d < 0)
-        fail(op + ": " + std::to_string(d) + " is negative");
-      return Json(toInt(d, op));
-    }
-    // Width changes: every integer is 64-bit here, every float double.
-    if (n == "extsi" || n == "extui" || n == "trunci" || n == "index_cast" || n == "index_castui" ||
-        n == "bitcast" || n == "extf" || n == "truncf") {
-      arity(1);
-      return a[0];
-    }
-    fail("unknown op '" + op + "'");
-  }
-  if (op.compare(0, math.size(), math) == 0) {
-    std::string n = op.substr(math.size());
-    if (n == "ipowi") {
-      arity(2);
-      int64_t b = i(0), e = i(1);
-      if (e < 0) // math.ipowi: b^-n is 0 unless |b| == 1; b == 0 is poison.
-        return Json(b == 1 ? int64_t(1) : b == -1 ? ((-e) % 2 ? int64_t(-1) : int64_t(1)) :
-                    b == 0 ? (fail(op + ": 0 to a negative power"), int64_t(0)) : int64_t(0));
-      uint64_t r = 1, base = static_cast<uint64_t>(b);
-      for (uint64_t k = static_cast<uint64_t>(e); k; k >>= 1, base *= base)
-        if (k & 1)
-          r *= base;
-      return Json(wrap(r));
-    }
-    if (n == "absi") { arity(1); int64_t x = i(0); return Json(x < 0 ? wrap(0 - static_cast<uint64_t>(x)) : x); }
-    if (n == "powf") { arity(2); return Json(std::pow(f(0), f(1))); }
-    if (n == "fpowi") { arity(2); return Json(std::pow(f(0), static_cast<double>(i(1)))); }
-    if (n == "copysign") { arity(2); return Json(std::copysign(f(0), f(1))); }
-    if (n == "atan2") { arity(2); return Json(std::atan2(f(0), f(1))); }
-    static const std::map<std::string, double (*)(double)> unary = {
+const OpInfo &opInfo(const std::string &name) {
+  static const std::unordered_map<std::string, OpInfo> table = [] {
+    std::unordered_map<std::string, OpInfo> t;
+    t["nas.string_eq"] = {Code::StringEq};
+    const std::pair<const char *, Code> arith[] = {
+        {"select", Code::Select},   {"andi", Code::AndI},       {"ori", Code::OrI},
+        {"xori", Code::XorI},       {"addi", Code::AddI},       {"subi", Code::SubI},
+        {"muli", Code::MulI},       {"divsi", Code::DivSI},     {"ceildivsi", Code::CeilDivSI},
+        {"floordivsi", Code::FloorDivSI}, {"remsi", Code::RemSI}, {"divui", Code::DivUI},
+        {"ceildivui", Code::CeilDivUI}, {"remui", Code::RemUI}, {"maxsi", Code::MaxSI},
+        {"minsi", Code::MinSI},     {"maxui", Code::MaxUI},     {"minui", Code::MinUI},
+        {"shli", Code::ShLI},       {"shrui", Code::ShRUI},     {"shrsi", Code::ShRSI},
+        {"cmpi", Code::CmpI},       {"cmpf", Code::CmpF},       {"addf", Code::AddF},
+        {"subf", Code::SubF},       {"mulf", Code::MulF},       {"divf", Code::DivF},
+        {"remf", Code::RemF},       {"negf", Code::NegF},       {"maximumf", Code::MaximumF},
+        {"minimumf", Code::MinimumF}, {"maxnumf", Code::MaxNumF}, {"minnumf", Code::MinNumF},
+        {"sitofp", Code::SIToFP},   {"uitofp", Code::UIToFP},   {"fptosi", Code::FPToSI},
+        {"fptoui", Code::FPToUI},
+        // Width changes: every integer is 64-bit here, every float double.
+        {"extsi", Code::Width}, {"extui", Code::Width}, {"trunci", Code::Width}, {"index_cast", Code::Width},
+        {"index_castui", Code::Width}, {"bitcast", Code::Width}, {"extf", Code::Width}, {"truncf", Code::Width}};
+    for (auto [n, c] : arith)
+      t[std::string("arith.") + n] = {c};
+    const std::pair<const char *, Code> math[] = {{"ipowi", Code::IPowI}, {"absi", Code::AbsI},
+                                                  {"powf", Code::PowF},   {"fpowi", Code::FPowI},
+                                                  {"copysign", Code::CopySign}, {"atan2", Code::Atan2}};
+    for (auto [n, c] : math)
+      t[std::string("math.") + n] = {c};
+    const std::pair<const char *, double (*)(double)> unary[] = {
         {"ceil", [](double x) { return std::ceil(x); }},
         {"floor", [](double x) { return std::floor(x); }},
         // math.round: half away from zero; roundeven: half to even.
@@ -349,18 +290,334 @@ Json evalOp(const Json &tree, const Env &env) {
         {"atan", [](double x) { return std::atan(x); }},
         {"erf", [](double x) { return std::erf(x); }},
     };
-    if (auto it = unary.find(n); it != unary.end()) {
-      arity(1);
-      return Json(it->second(f(0)));
+    for (auto [n, f] : unary)
+      t[std::string("math.") + n] = {Code::Unary, f};
+    return t;
+  }();
+  static const OpInfo unknown;
+  auto it = table.find(name);
+  return it == table.end() ? unknown : it->second;
+}
+
+Json applyOp(const OpInfo &info, const std::string &op, const std::vector<Json> &a, const std::string &predicate);
+
+/// A comparison's predicate ("" when the node has none: cmpi/cmpf say so).
+const std::string &predicateOf(const Json &tree) {
+  static const std::string none;
+  auto p = tree.find("predicate");
+  return p != tree.end() && p->is_string() ? p->get_ref<const std::string &>() : none;
+}
+
+Json evalOp(const Json &tree, const Env &env, Let *let) {
+  const std::string &op = tree.at("op").get_ref<const std::string &>();
+  const OpInfo &info = opInfo(op);
+  auto argsIt = tree.find("args");
+  if (argsIt != tree.end() && argsIt->is_object())
+    fail("'" + op + "' with named arguments is a layer, not a scalar: " + brief(tree));
+  std::vector<Json> a;
+  if (argsIt != tree.end()) {
+    if (!argsIt->is_array())
+      fail("'" + op + "': args must be an array: " + brief(tree));
+    // select evaluates only the branch it takes: the other may divide by zero.
+    if (info.code == Code::Select) {
+      if (argsIt->size() != 3)
+        fail("arith.select takes 3 operands, not " + std::to_string(argsIt->size()));
+      bool c = asBool(eval((*argsIt)[0], env, let));
+      return eval((*argsIt)[c ? 1 : 2], env, let);
     }
-    fail("unknown op '" + op + "'");
+    a.reserve(argsIt->size());
+    for (const Json &x : *argsIt)
+      a.push_back(eval(x, env, let));
+  }
+  return applyOp(info, op, a, info.code == Code::CmpI || info.code == Code::CmpF ? predicateOf(tree) : op);
+}
+
+/// `op` (its OpInfo) on its evaluated operands `a`; `predicate`: a
+/// comparison's.
+Json applyOp(const OpInfo &info, const std::string &op, const std::vector<Json> &a, const std::string &predicate) {
+  auto arity = [&](size_t n) {
+    if (a.size() != n)
+      fail(op + " takes " + std::to_string(n) + " operand(s), not " + std::to_string(a.size()));
+  };
+  auto i = [&](size_t k) {
+    try {
+      return asInt(a[k]);
+    } catch (const EvalError &e) {
+      fail(op + ": " + e.what());
+    }
+  };
+  auto u = [&](size_t k) { return static_cast<uint64_t>(i(k)); };
+  auto f = [&](size_t k) {
+    try {
+      return asDouble(a[k]);
+    } catch (const EvalError &e) {
+      fail(op + ": " + e.what());
+    }
+  };
+
+  switch (info.code) {
+  case Code::StringEq:
+    arity(2);
+    return Json(asString(a[0]) == asString(a[1]));
+  case Code::Select: // without args
+    fail("arith.select takes 3 operands, not 0");
+  // Integer ops on i1 (booleans) stay booleans.
+  case Code::AndI:
+  case Code::OrI:
+  case Code::XorI: {
+    arity(2);
+    if (a[0].is_boolean() && a[1].is_boolean()) {
+      bool x = a[0].get<bool>(), y = a[1].get<bool>();
+      return Json(info.code == Code::AndI ? (x && y) : info.code == Code::OrI ? (x || y) : (x != y));
+    }
+    uint64_t x = u(0), y = u(1);
+    return Json(wrap(info.code == Code::AndI ? (x & y) : info.code == Code::OrI ? (x | y) : (x ^ y)));
+  }
+  case Code::AddI: arity(2); return Json(wrap(u(0) + u(1)));
+  case Code::SubI: arity(2); return Json(wrap(u(0) - u(1)));
+  case Code::MulI: arity(2); return Json(wrap(u(0) * u(1)));
+  case Code::DivSI: { arity(2); int64_t x = i(0), y = checkedDivisor(x, i(1), op); return Json(x / y); }
+  case Code::CeilDivSI: { arity(2); int64_t x = i(0), y = checkedDivisor(x, i(1), op); return Json(ceilDiv(x, y)); }
+  case Code::FloorDivSI: { arity(2); int64_t x = i(0), y = checkedDivisor(x, i(1), op); return Json(floorDiv(x, y)); }
+  case Code::RemSI: { arity(2); int64_t x = i(0), y = checkedDivisor(x, i(1), op); return Json(x % y); }
+  case Code::DivUI: { arity(2); uint64_t y = checkedUDivisor(u(1), op); return Json(wrap(u(0) / y)); }
+  case Code::CeilDivUI: { arity(2); uint64_t x = u(0), y = checkedUDivisor(u(1), op); return Json(wrap(x / y + (x % y != 0))); }
+  case Code::RemUI: { arity(2); uint64_t y = checkedUDivisor(u(1), op); return Json(wrap(u(0) % y)); }
+  case Code::MaxSI: arity(2); return Json(std::max(i(0), i(1)));
+  case Code::MinSI: arity(2); return Json(std::min(i(0), i(1)));
+  case Code::MaxUI: arity(2); return Json(wrap(std::max(u(0), u(1))));
+  case Code::MinUI: arity(2); return Json(wrap(std::min(u(0), u(1))));
+  case Code::ShLI: { arity(2); uint64_t s = u(1); return Json(s >= 64 ? int64_t(0) : wrap(u(0) << s)); }
+  case Code::ShRUI: { arity(2); uint64_t s = u(1); return Json(s >= 64 ? int64_t(0) : wrap(u(0) >> s)); }
+  case Code::ShRSI: { arity(2); uint64_t s = u(1); int64_t x = i(0); return Json(s >= 64 ? (x < 0 ? -1 : 0) : x >> s); }
+  case Code::CmpI: arity(2); return Json(cmpi(predicate, i(0), i(1)));
+  case Code::CmpF: arity(2); return Json(cmpf(predicate, f(0), f(1)));
+  case Code::AddF: arity(2); return Json(f(0) + f(1));
+  case Code::SubF: arity(2); return Json(f(0) - f(1));
+  case Code::MulF: arity(2); return Json(f(0) * f(1));
+  case Code::DivF: arity(2); return Json(f(0) / f(1));
+  case Code::RemF: arity(2); return Json(std::fmod(f(0), f(1)));
+  case Code::NegF: arity(1); return Json(-f(0));
+  // maximumf/minimumf propagate NaN; maxnumf/minnumf prefer the number.
+  case Code::MaximumF:
+  case Code::MinimumF: {
+    arity(2);
+    double x = f(0), y = f(1);
+    if (std::isnan(x) || std::isnan(y))
+      return Json(std::numeric_limits<double>::quiet_NaN());
+    return Json(info.code == Code::MaximumF ? std::max(x, y) : std::min(x, y));
+  }
+  case Code::MaxNumF: arity(2); return Json(std::fmax(f(0), f(1)));
+  case Code::MinNumF: arity(2); return Json(std::fmin(f(0), f(1)));
+  case Code::SIToFP: arity(1); return Json(static_cast<double>(i(0)));
+  case Code::UIToFP: arity(1); return Json(static_cast<double>(u(0)));
+  case Code::FPToSI: arity(1); return Json(toInt(f(0), op));
+  case Code::FPToUI: {
+    arity(1);
+    double d = f(0);
+    if (d < 0)
+      fail(op + ": " + std::to_string(d) + " is negative");
+    return Json(toInt(d, op));
+  }
+  case Code::Width: arity(1); return a[0];
+  case Code::IPowI: {
+    arity(2);
+    int64_t b = i(0), e = i(1);
+    if (e < 0) // math.ipowi: b^-n is 0 unless |b| == 1; b == 0 is poison.
+      return Json(b == 1 ? int64_t(1) : b == -1 ? ((-e) % 2 ? int64_t(-1) : int64_t(1)) :
+                  b == 0 ? (fail(op + ": 0 to a negative power"), int64_t(0)) : int64_t(0));
+    uint64_t r = 1, base = static_cast<uint64_t>(b);
+    for (uint64_t k = static_cast<uint64_t>(e); k; k >>= 1, base *= base)
+      if (k & 1)
+        r *= base;
+    return Json(wrap(r));
+  }
+  case Code::AbsI: { arity(1); int64_t x = i(0); return Json(x < 0 ? wrap(0 - static_cast<uint64_t>(x)) : x); }
+  case Code::PowF: arity(2); return Json(std::pow(f(0), f(1)));
+  case Code::FPowI: arity(2); return Json(std::pow(f(0), static_cast<double>(i(1))));
+  case Code::CopySign: arity(2); return Json(std::copysign(f(0), f(1)));
+  case Code::Atan2: arity(2); return Json(std::atan2(f(0), f(1)));
+  case Code::Unary: arity(1); return Json(info.unary(f(0)));
+  case Code::Unknown:
+    break;
   }
   fail("unknown op '" + op + "'");
 }
 
 } // namespace
 
-Json nasc::runtime::evaluate(const Json &tree, const Env &env) { return eval(tree, env); }
+Json nasc::runtime::evaluate(const Json &tree, const Env &env) { return eval(tree, env, nullptr); }
+
+//===----------------------------------------------------------------------===//
+// Compiled trees
+//===----------------------------------------------------------------------===//
+
+struct nasc::runtime::CompiledExpr::Node {
+  enum Kind : uint8_t { Const, Decision, Count, Choose, Select, Op } kind = Const;
+  const OpInfo *info = nullptr;
+  const std::string *op = nullptr, *predicate = nullptr; ///< Op
+  Json value;                 ///< Const
+  uint32_t slot = 0;          ///< Decision/Count/Choose
+  int32_t shared = -1;        ///< a let's definition: its memo index
+  std::vector<uint32_t> kids;
+};
+
+namespace nasc::runtime {
+/// Mirrors eval()'s reading of a node (the same key order); anything it
+/// would not evaluate as a decision-only scalar leaves `ok` false.
+struct CompiledExprBuilder {
+  CompiledExpr &out;
+  std::map<std::string, uint32_t> slots;
+  bool ok = true;
+
+  uint32_t add(CompiledExpr::Node n) {
+    out.nodes_.push_back(std::move(n));
+    return uint32_t(out.nodes_.size() - 1);
+  }
+  uint32_t slot(const Json &name) {
+    auto [it, fresh] = slots.emplace(name.get<std::string>(), uint32_t(out.names_.size()));
+    if (fresh)
+      out.names_.push_back(it->first);
+    return it->second;
+  }
+  uint32_t build(const Json &t, const std::vector<uint32_t> *let) {
+    using Node = CompiledExpr::Node;
+    if (!ok)
+      return 0;
+    if (t.is_number() || t.is_boolean() || t.is_string()) {
+      Node n;
+      n.value = t.is_number_unsigned() ? Json(static_cast<int64_t>(t.get<uint64_t>())) : t;
+      return add(std::move(n));
+    }
+    if (!t.is_object())
+      return ok = false, 0;
+    if (auto it = t.find("op"); it != t.end()) {
+      auto args = t.find("args");
+      if (!it->is_string() || args == t.end() || !args->is_array())
+        return ok = false, 0;
+      Node n;
+      n.info = &opInfo(it->get_ref<const std::string &>());
+      n.op = &it->get_ref<const std::string &>();
+      n.predicate = &predicateOf(t);
+      if (n.info->code == Code::Unknown || (n.info->code == Code::Select && args->size() != 3))
+        return ok = false, 0;
+      n.kind = n.info->code == Code::Select ? Node::Select : Node::Op;
+      for (const Json &a : *args)
+        n.kids.push_back(build(a, let));
+      return add(std::move(n));
+    }
+    if (auto it = t.find("const"); it != t.end())
+      return it->is_object() || it->is_array() ? (ok = false, 0) : build(*it, nullptr);
+    if (auto it = t.find("ref"); it != t.end()) {
+      if (!let || !it->is_number_integer() || it->get<int64_t>() < 0 || it->get<int64_t>() >= int64_t(let->size()))
+        return ok = false, 0;
+      return (*let)[it->get<int64_t>()];
+    }
+    if (auto it = t.find("let"); it != t.end()) {
+      auto body = t.find("in");
+      if (!it->is_array() || body == t.end())
+        return ok = false, 0;
+      std::vector<uint32_t> defs; // each reads only those before it
+      for (const Json &d : *it) {
+        uint32_t k = build(d, &defs);
+        if (!ok)
+          return 0;
+        if (out.nodes_[k].shared < 0)
+          out.nodes_[k].shared = int32_t(out.shared_++);
+        defs.push_back(k);
+      }
+      return build(*body, &defs);
+    }
+    for (auto [key, kind] : {std::pair{"decision", Node::Decision}, std::pair{"count", Node::Count},
+                             std::pair{"choose", Node::Choose}})
+      if (auto it = t.find(key); it != t.end()) {
+        if (!it->is_string())
+          return ok = false, 0;
+        Node n;
+        n.kind = kind;
+        n.slot = slot(*it);
+        if (kind == Node::Choose) {
+          auto of = t.find("of");
+          if (of == t.end() || !of->is_array())
+            return ok = false, 0;
+          for (const Json &alt : *of)
+            n.kids.push_back(build(alt, let));
+        }
+        return add(std::move(n));
+      }
+    return ok = false, 0; // an argument, a metric, a component, a layer
+  }
+};
+} // namespace nasc::runtime
+
+std::shared_ptr<const CompiledExpr> CompiledExpr::compile(const Json &tree) {
+  auto out = std::make_shared<CompiledExpr>();
+  out->tree_ = std::make_shared<const Json>(tree);
+  CompiledExprBuilder b{*out, {}};
+  out->root_ = b.build(*out->tree_, nullptr);
+  if (!b.ok)
+    return nullptr;
+  return out;
+}
+
+Json CompiledExpr::evaluate(const std::map<std::string, Json> &decisions) const {
+  std::vector<const Json *> slots(names_.size(), nullptr);
+  for (size_t i = 0; i < names_.size(); ++i)
+    if (auto it = decisions.find(names_[i]); it != decisions.end())
+      slots[i] = &it->second;
+  std::vector<Json> memo(shared_);
+  std::vector<char> state(shared_, 0);
+  Env env;
+  env.decisions = &decisions;
+  return run(root_, env, slots, memo, state);
+}
+
+Json CompiledExpr::run(uint32_t k, const Env &env, const std::vector<const Json *> &slots, std::vector<Json> &memo,
+                       std::vector<char> &state) const {
+  const Node &n = nodes_[k];
+  if (n.shared >= 0 && state[n.shared])
+    return memo[n.shared];
+  Json v = compute(n, env, slots, memo, state);
+  if (n.shared >= 0)
+    memo[n.shared] = v, state[n.shared] = 1; // definitions read only earlier ones: no cycle
+  return v;
+}
+
+Json CompiledExpr::compute(const Node &n, const Env &env, const std::vector<const Json *> &slots,
+                           std::vector<Json> &memo, std::vector<char> &state) const {
+  auto decision = [&]() -> const Json & {
+    if (!slots[n.slot])
+      fail("decision '" + names_[n.slot] + "' has no value");
+    return *slots[n.slot];
+  };
+  switch (n.kind) {
+  case Node::Const:
+    return n.value;
+  case Node::Decision:
+    return eval(decision(), env, nullptr);
+  case Node::Count:
+    return Json(static_cast<int64_t>(__builtin_popcountll(static_cast<uint64_t>(asInt(decision())))));
+  case Node::Choose: {
+    int64_t i = asInt(decision());
+    if (i < 0 || i >= static_cast<int64_t>(n.kids.size()))
+      fail("decision '" + names_[n.slot] + "' is " + std::to_string(i) + ", but it has " +
+           std::to_string(n.kids.size()) + " alternatives");
+    return run(n.kids[i], env, slots, memo, state);
+  }
+  case Node::Select: {
+    bool c = asBool(run(n.kids[0], env, slots, memo, state));
+    return run(n.kids[c ? 1 : 2], env, slots, memo, state);
+  }
+  case Node::Op: {
+    std::vector<Json> a;
+    a.reserve(n.kids.size());
+    for (uint32_t kid : n.kids)
+      a.push_back(run(kid, env, slots, memo, state));
+    return applyOp(*n.info, *n.op, a, *n.predicate);
+  }
+  }
+  fail("not an expression");
+}
 
 namespace {
 const std::map<std::string, int> &opArities() {

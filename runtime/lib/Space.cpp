@@ -291,12 +291,16 @@ Space::Space(const Json &space, const Json *search) : space_(space) {
         if (!readsMetric(c.at("condition")))
           constraints_.push_back(c);
     }
+    for (const Json &c : constraints_)
+      constraintCode_.push_back(CompiledExpr::compile(c.at("condition")));
     const Json &nodes = space.at("nodes");
     std::map<int64_t, std::string> choiceNodes;
     for (const Json &n : nodes) {
       const std::string &kind = n.at("kind").get_ref<const std::string &>();
-      if (kind == "switch")
+      if (kind == "switch") {
         switches_[n.at("id_name").get<std::string>()] = n.at("index");
+        switchCode_[n.at("id_name").get<std::string>()] = CompiledExpr::compile(n.at("index"));
+      }
       if (kind == "pick" || kind == "subset")
         choiceNodes[n.at("id").get<int64_t>()] = n.at("decision").get<std::string>();
     }
@@ -501,12 +505,13 @@ void Space::buildComponents() {
     while (true) {
       for (size_t j = 0; j < comp.linked.size(); ++j)
         a.choice[comp.linked[j]] = pos[j];
-      std::vector<bool> act = activity(a);
+      std::map<std::string, Json> vals = values(a); // switch indices once for both
+      std::vector<bool> act = activity(vals);
       // A linked decision that is itself unused counts once, at 0.
       bool counted = true;
       for (size_t j = 0; j < comp.linked.size(); ++j)
         counted &= act[comp.linked[j]] || pos[j] == 0;
-      if (counted && brokenRequirement(a, own))
+      if (counted && brokenRequirement(vals, own))
         counted = false;
       double w = counted ? 1 : 0;
       for (size_t k : comp.free)
@@ -567,21 +572,23 @@ std::map<std::string, int64_t> Space::switchIndices(const std::map<std::string, 
   std::map<std::string, int64_t> out;
   Env env;
   env.decisions = &values;
-  for (auto &[id, tree] : switches_)
-    out[id] = asInt(evaluate(tree, env));
+  for (auto &[id, tree] : switches_) {
+    const auto &code = switchCode_.at(id);
+    out[id] = asInt(code ? code->evaluate(values) : evaluate(tree, env));
+  }
   return out;
 }
 
 std::vector<bool> Space::activity(const Architecture &a) const {
+  if (!conditional_)
+    return std::vector<bool>(discrete_.size(), true);
+  return activity(values(a));
+}
+
+std::vector<bool> Space::activity(const std::map<std::string, Json> &vals) const {
   std::vector<bool> act(discrete_.size(), true);
   if (!conditional_)
     return act;
-  std::map<std::string, Json> vals;
-  for (size_t k = 0; k < discrete_.size(); ++k)
-    vals[decisions_[discrete_[k]].name] = decisions_[discrete_[k]].domain.at(a.choice.at(k));
-  for (size_t k = 0; k < continuous_.size(); ++k)
-    vals[decisions_[continuous_[k]].name] = a.real.at(k);
-  std::map<std::string, int64_t> index = switchIndices(vals);
   auto holds = [&](const Decision &d, const Decision::SwitchCondition &c) {
     if (c.includes) {
       auto v = vals.find(c.sw);
@@ -590,11 +597,12 @@ std::vector<bool> Space::activity(const Architecture &a) const {
                             name_ + "' does not have");
       return c.atLeast >= 0 && c.atLeast < 64 && (uint64_t(asInt(v->second)) >> c.atLeast & 1) != 0;
     }
-    auto it = index.find(c.sw);
-    if (it == index.end())
+    auto it = switches_.count(c.sw) ? vals.find(c.sw) : vals.end();
+    if (it == vals.end())
       throw ArtefactError("decision '" + d.name + "' depends on switch '" + c.sw + "', which space '" + name_ +
                           "' does not have");
-    return it->second >= c.atLeast && (!c.atMost || it->second <= *c.atMost);
+    int64_t index = asInt(it->second);
+    return index >= c.atLeast && (!c.atMost || index <= *c.atMost);
   };
   for (size_t k = 0; k < discrete_.size(); ++k) {
     const Decision &d = decisions_[discrete_[k]];
@@ -621,8 +629,12 @@ Architecture Space::canonical(const Architecture &a) const {
 }
 
 std::optional<std::string> Space::brokenPickCount(const Architecture &a) const {
+  return brokenPickCount(a, values(a));
+}
+
+std::optional<std::string> Space::brokenPickCount(const Architecture &a,
+                                                  const std::map<std::string, Json> &vals) const {
   // A pick's count may itself be a decision: checked once all are known.
-  std::map<std::string, Json> vals = values(a);
   Env env;
   env.decisions = &vals;
   for (size_t k = 0; k < discrete_.size(); ++k) {
@@ -659,17 +671,19 @@ static bool conditionsHold(const Json &set, const std::map<std::string, Json> &v
   return true;
 }
 
-std::optional<std::string> Space::brokenRequirement(const Architecture &a,
+std::optional<std::string> Space::brokenRequirement(const std::map<std::string, Json> &vals,
                                                    const std::vector<const Json *> &constraints) const {
-  std::map<std::string, Json> vals = values(a);
   Env env;
   env.decisions = &vals;
   for (const Json *c : constraints) {
     std::string text = c->value("text", c->value("message", std::string("a requirement")));
     if (c->contains("active_if") && !conditionsHold(c->at("active_if"), vals))
       continue; // inside a block this architecture does not use
+    // One of constraints_ (by address) has its compiled condition.
+    size_t i = constraints_.empty() ? 0 : (uintptr_t(c) - uintptr_t(&constraints_[0])) / sizeof(Json);
+    const CompiledExpr *code = i < constraintCode_.size() && c == &constraints_[i] ? constraintCode_[i].get() : nullptr;
     try {
-      if (!asBool(evaluate(c->at("condition"), env)))
+      if (!asBool(code ? code->evaluate(vals) : evaluate(c->at("condition"), env)))
         return text;
     } catch (const EvalError &e) {
       return text + " (cannot be evaluated: " + e.what() + ")";
@@ -684,11 +698,9 @@ std::optional<std::string> Space::violated(const Architecture &a) const {
     return std::nullopt;
   }
   std::map<std::string, Json> vals = values(a);
-  Env env;
-  env.decisions = &vals;
-  if (auto broken = brokenPickCount(a))
+  if (auto broken = brokenPickCount(a, vals))
     return broken;
-  std::vector<bool> act = activity(a);
+  std::vector<bool> act = activity(vals);
   std::map<std::string, bool> used;
   for (size_t k = 0; k < discrete_.size(); ++k)
     used[decisions_[discrete_[k]].name] = act[k];
@@ -705,7 +717,7 @@ std::optional<std::string> Space::violated(const Architecture &a) const {
   std::vector<const Json *> all;
   for (const Json &c : constraints_)
     all.push_back(&c);
-  if (auto broken = brokenRequirement(a, all))
+  if (auto broken = brokenRequirement(vals, all))
     return broken;
   return std::nullopt;
 }

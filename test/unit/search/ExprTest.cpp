@@ -161,6 +161,56 @@ TEST(Expr, SelectAndStrings) {
   EXPECT_FALSE(evb(op("nas.string_eq", {c("relu"), c("gelu")})));
 }
 
+// {"let": [defs], "in": body}: a subexpression the tree reads several times
+// is written once (dialect/lib/Artefact.cpp), read as {"ref": k}, each
+// definition evaluated at most once and only when read.
+TEST(Expr, LetEvaluatesEachDefinitionOnceWhenRead) {
+  std::map<std::string, Json> decisions{{"d", 2}};
+  int reads = 0;
+  Env env;
+  env.decisions = &decisions;
+  env.metric = [&](const std::string &, const Json &) -> Json { return Json(++reads); };
+  // c1 = d * 3; c2 = c1 + c1; body = c2 * c2 + c1: 6, 12, 150.
+  Json c1 = op("arith.muli", {Json{{"decision", "d"}}, c(3)});
+  Json c2 = op("arith.addi", {Json{{"ref", 0}}, Json{{"ref", 0}}});
+  Json body = op("arith.addi", {op("arith.muli", {Json{{"ref", 1}}, Json{{"ref", 1}}}), Json{{"ref", 0}}});
+  EXPECT_EQ(evaluate(Json{{"let", {c1, c2}}, {"in", body}}, env), 150);
+  // Read twice, computed once.
+  Json m{{"metric", "latency"}};
+  EXPECT_EQ(evaluate(Json{{"let", {m}}, {"in", op("arith.addi", {Json{{"ref", 0}}, Json{{"ref", 0}}})}}, env), 2);
+  EXPECT_EQ(reads, 1);
+  // A definition no branch reads is not evaluated: it may divide by zero.
+  Json lazy{{"let", {op("arith.divsi", {c(1), c(0)})}}, {"in", op("arith.select", {c(false), Json{{"ref", 0}}, c(7)})}};
+  EXPECT_EQ(ev(lazy), 7);
+  lazy["in"]["args"][0] = c(true);
+  EXPECT_THROW(ev(lazy), EvalError);
+  // A choice's alternatives and nested lets read the innermost let.
+  Json nested{{"let", {c(10)}}, {"in", Json{{"let", {c(20)}}, {"in", Json{{"ref", 0}}}}}};
+  EXPECT_EQ(ev(nested), 20);
+  // Broken references are errors, not crashes or hangs.
+  EXPECT_THROW(ev(Json{{"ref", 0}}), EvalError);
+  EXPECT_THROW(ev(Json{{"let", {c(1)}}, {"in", Json{{"ref", 1}}}}), EvalError);
+  EXPECT_THROW(ev(Json{{"let", {Json{{"ref", 0}}}}, {"in", Json{{"ref", 0}}}}), EvalError); // reads itself
+  EXPECT_THROW(ev(Json{{"let", c(1)}, {"in", c(1)}}), EvalError);
+  EXPECT_THROW(ev(Json{{"let", Json::array()}}), EvalError);
+  // Compiled, the same values, each definition read once and only when read.
+  auto code = CompiledExpr::compile(Json{{"let", {c1, c2}}, {"in", body}});
+  ASSERT_TRUE(code);
+  EXPECT_EQ(code->evaluate(decisions), 150);
+  lazy["in"]["args"][0] = c(false);
+  ASSERT_TRUE(CompiledExpr::compile(lazy));
+  EXPECT_EQ(CompiledExpr::compile(lazy)->evaluate({}), 7);
+  lazy["in"]["args"][0] = c(true);
+  EXPECT_THROW(CompiledExpr::compile(lazy)->evaluate({}), EvalError);
+  EXPECT_THROW(CompiledExpr::compile(Json{{"decision", "nope"}})->evaluate(decisions), EvalError);
+  // What reads more than decisions, or is malformed, is left to evaluate().
+  EXPECT_FALSE(CompiledExpr::compile(Json{{"let", {m}}, {"in", Json{{"ref", 0}}}}));
+  EXPECT_FALSE(CompiledExpr::compile(Json{{"arg", 0}}));
+  EXPECT_FALSE(CompiledExpr::compile(Json{{"ref", 0}}));
+  EXPECT_FALSE(CompiledExpr::compile(Json{{"let", {Json{{"ref", 0}}}}, {"in", Json{{"ref", 0}}}}));
+  EXPECT_FALSE(CompiledExpr::compile(op("arith.frobnicate", {c(1)})));
+}
+
 TEST(Expr, ReadsTheEnvironment) {
   std::map<std::string, Json> decisions{{"depth", 3}, {"w", 1}, {"lr", 0.05}};
   std::vector<Json> args{16, Json(), 32};
@@ -230,11 +280,21 @@ struct TreeWalker {
   int evaluated = 0;
   std::vector<std::string> failures;
 
+  int compiled = 0;
+
   void scalar(const Json &tree, const std::string &where, const Env &e) {
+    // A tree over decisions only also compiles, to the same value.
+    std::shared_ptr<const CompiledExpr> code = e.decisions ? CompiledExpr::compile(tree) : nullptr;
     try {
       Json v = evaluate(tree, e);
       ASSERT_TRUE(v.is_number() || v.is_boolean() || v.is_string() || v.is_object()) << where;
       ++evaluated;
+      if (code) {
+        Json c = code->evaluate(*e.decisions);
+        if (c != v || c.type() != v.type())
+          failures.push_back(where + ": compiled " + c.dump() + ", evaluated " + v.dump());
+        ++compiled;
+      }
     } catch (const EvalError &err) {
       failures.push_back(where + ": " + err.what() + " in " + tree.dump().substr(0, 300));
     }
@@ -296,7 +356,7 @@ TEST(Expr, EveryTreeOfEveryStdlibSpaceAndExample) {
                         "examples/mnasnet_latency.nas", "examples/nb201_evolution.nas", "examples/pareto.nas"})
     files.push_back(nasc_test::sourceDir() + "/" + f);
   Rng rng(7);
-  int total = 0;
+  int total = 0, compiled = 0;
   for (const std::string &file : files) {
     SCOPED_TRACE(file);
     const Artefact &art = nasc_test::compiled(file);
@@ -350,10 +410,12 @@ TEST(Expr, EveryTreeOfEveryStdlibSpaceAndExample) {
         for (const std::string &f : w.failures)
           ADD_FAILURE() << f;
         total += w.evaluated;
+        compiled += w.compiled;
       }
     }
   }
   EXPECT_GT(total, 100000) << total;
+  EXPECT_GT(compiled, 1000) << compiled; // switch indices, shapes, requirements
 }
 
 } // namespace

@@ -404,6 +404,22 @@ TEST(Space, TwoRepetitionsOfOneDepth) {
   expectCompilerKeeps(file, "Two.space", ids);
 }
 
+// Ten widths, each a `let` over the one before read twice (doubling, and
+// the shortcut's test): the artefact writes them once each (a tree written
+// out would hold 2^10 copies of the first); the runtime reads them through
+// the let, in the switches and in the requirement c10 <= 256: the 848 of
+// 1,024 architectures with at most six doublings, as the compiler counts.
+TEST(Space, SharedSubexpressionsOfALetChain) {
+  std::string file = src("test/Artefact/Inputs/doubling-chain.nas");
+  Space space = load(file, "DoublingChain.space");
+  std::vector<std::string> ids = expectGridOnce(space, 848);
+  expectCompilerKeeps(file, "DoublingChain.space", ids);
+  Architecture seven = space.parseId("d1=2,d10=2,d2=2,d3=2,d4=2,d5=2,d6=2,d7=1,d8=1,d9=1");
+  EXPECT_TRUE(space.violated(seven).has_value());
+  Architecture six = space.parseId("d1=2,d10=1,d2=2,d3=2,d4=2,d5=2,d6=2,d7=1,d8=1,d9=1");
+  EXPECT_FALSE(space.violated(six).has_value());
+}
+
 TEST(Space, MutateChangesExactlyOneDecision) {
   Space space = load(src("examples/nb201_evolution.nas"), "NB201Evolution.space");
   Rng rng(4);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,6 +44,32 @@ struct Env {
 
 /// The value of a scalar tree: a JSON integer, float, boolean or string.
 Json evaluate(const Json &tree, const Env &env);
+
+/// A tree over decisions only, compiled once for being evaluated many times
+/// (a space's switch indices and requirements, over every combination a
+/// sampler enumerates): the value and the errors of evaluate() with those
+/// decisions, without finding each node's keys and op by name again.
+class CompiledExpr {
+public:
+  /// Null when `tree` reads anything but decisions (an argument, a metric)
+  /// or is not a well-formed expression: evaluate() it as it is.
+  static std::shared_ptr<const CompiledExpr> compile(const Json &tree);
+  Json evaluate(const std::map<std::string, Json> &decisions) const;
+
+  struct Node;
+
+private:
+  std::shared_ptr<const Json> tree_; ///< what nodes point into (op names, predicates, messages)
+  std::vector<Node> nodes_;
+  std::vector<std::string> names_; ///< decisions read, by slot
+  size_t shared_ = 0;              ///< let definitions: evaluated once per evaluate()
+  uint32_t root_ = 0;
+  friend struct CompiledExprBuilder;
+  Json run(uint32_t node, const Env &env, const std::vector<const Json *> &slots, std::vector<Json> &memo,
+           std::vector<char> &state) const;
+  Json compute(const Node &n, const Env &env, const std::vector<const Json *> &slots, std::vector<Json> &memo,
+               std::vector<char> &state) const;
+};
 
 /// The number of operands the scalar op `name` takes (arith, math,
 /// nas.string_eq, as evaluate() implements them), or -1 for an op it does

@@ -174,6 +174,10 @@ private:
   /// Switches by id_name: their index trees.
   std::map<std::string, Json> switches_;
   Json constraints_;
+  /// The same trees compiled (null where one reads more than decisions):
+  /// buildComponents evaluates them for every combination it enumerates.
+  std::map<std::string, std::shared_ptr<const CompiledExpr>> switchCode_;
+  std::vector<std::shared_ptr<const CompiledExpr>> constraintCode_;
   /// Per decision: a pick's count tree when it is not a constant (its domain
   /// is then every mask and violated() checks the count), else null.
   std::vector<Json> pickCount_;
@@ -211,16 +215,21 @@ private:
   bool exactSampling_ = false;
 
   void buildComponents();
-  /// The requirement (over decisions) `a` breaks among `constraints`, if any.
-  std::optional<std::string> brokenRequirement(const Architecture &a, const std::vector<const Json *> &constraints) const;
+  /// The requirement (over decisions) an architecture breaks among
+  /// `constraints`, if any; `vals` are its values() (switch indices included).
+  std::optional<std::string> brokenRequirement(const std::map<std::string, Json> &vals,
+                                               const std::vector<const Json *> &constraints) const;
 
   void addDecision(const Json &d, bool search);
   /// Throws std::invalid_argument when `a` does not fit this space.
   void checkShape(const Architecture &a) const;
   std::map<std::string, int64_t> switchIndices(const std::map<std::string, Json> &values) const;
   std::vector<bool> activity(const Architecture &a) const;
+  /// The same from values(a), which already holds the switch indices.
+  std::vector<bool> activity(const std::map<std::string, Json> &vals) const;
   /// The first input choice whose pick count `a` breaks, said as an error.
   std::optional<std::string> brokenPickCount(const Architecture &a) const;
+  std::optional<std::string> brokenPickCount(const Architecture &a, const std::map<std::string, Json> &vals) const;
   Architecture draw(Rng &rng) const;
 };
 
