@@ -147,7 +147,11 @@ strategy local_search(initial: int = 10) = "local_search";
 
 // NSGA-II multi-objective evolution (Deb et al. 2002): Pareto ranks and
 // crowding distance; for searches with several objectives.
-strategy nsga2(population: int = 50, crossover: float = 0.9, mutation_rate: float = 0.1) = "nsga2";
+// surrogate="gp": NSGANetV2's screening (Lu et al. 2020): `candidates`
+// children bred per child asked, the ones a Gaussian process per objective
+// expects to add the most hypervolume asked.
+strategy nsga2(population: int = 50, crossover: float = 0.9, mutation_rate: float = 0.1,
+               surrogate: string = "none", candidates: int = 20) = "nsga2";
 
 // ---- performance estimators --------------------------------------------------------
 

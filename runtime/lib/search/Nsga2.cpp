@@ -18,9 +18,19 @@
 // Batch-friendly: a generation's children are made at once, so asks may run
 // ahead of tells; an ask beyond the generation breeds from the same parents.
 //
+// `surrogate="gp"` (NSGANetV2, Lu et al., ECCV 2020: NSGA-II whose
+// offspring a surrogate screens): each generation breeds `candidates`
+// times as many children as it asks, fits one Gaussian process per
+// objective (Hamming kernel on one-hot architectures, Surrogates.h) on the
+// best-ranked evaluations so far, and asks the `population` children that
+// add the most hypervolume to the evaluated front by their optimistic
+// prediction (mean + std), one at a time, each counted before the next.
+//
 //===----------------------------------------------------------------------===//
+#include "nasc/search/Encoding.h"
 #include "nasc/search/Pareto.h"
 #include "nasc/search/Strategy.h"
+#include "nasc/search/Surrogates.h"
 
 #include <algorithm>
 #include <cmath>
@@ -37,10 +47,16 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 class Nsga2Strategy : public Strategy {
 public:
-  Nsga2Strategy(const Space &space, int64_t population, double crossover, double mutation, uint64_t seed)
-      : space_(space), size_(population), crossover_(crossover), mutation_(mutation), rng_(seed) {
+  Nsga2Strategy(const Space &space, int64_t population, double crossover, double mutation, std::string surrogate,
+                int64_t candidates, uint64_t seed)
+      : space_(space), size_(population), crossover_(crossover), mutation_(mutation),
+        surrogate_(std::move(surrogate)), candidates_(candidates), rng_(seed) {
     if (population < 2)
       throw std::invalid_argument("nsga2: population must be at least 2");
+    if (surrogate_ != "none" && surrogate_ != "gp")
+      throw std::invalid_argument("nsga2: surrogate must be \"none\" or \"gp\", not \"" + surrogate_ + "\"");
+    if (candidates_ < 1)
+      throw std::invalid_argument("nsga2: candidates must be at least 1");
     if (!(crossover >= 0 && crossover <= 1))
       throw std::invalid_argument("nsga2: crossover must be in [0, 1]");
     if (!(mutation >= 0 && mutation <= 1))
@@ -67,6 +83,8 @@ public:
       width_ = objectives.size();
     children_.push_back({space_.canonical(a), v});
     evaluated_.insert(space_.fullId(children_.back().arch));
+    if (surrogate_ != "none")
+      history_.push_back(children_.back());
     if (int64_t(children_.size()) >= size_)
       select();
   }
@@ -87,7 +105,7 @@ public:
       queue.push_back(toJson(a));
     return Json{{"strategy", "nsga2"}, {"rng", saveRng(rng_)},       {"generation", generation_},
                 {"width", width_},     {"parents", members(parents_)}, {"children", members(children_)},
-                {"queue", queue}};
+                {"queue", queue},      {"history", members(history_)}};
   }
 
   void restore(const Json &s) override {
@@ -108,6 +126,7 @@ public:
     };
     parents_ = members(s.at("parents"));
     children_ = members(s.at("children"));
+    history_ = members(s.value("history", Json::array()));
     queue_.clear();
     for (const Json &a : s.at("queue"))
       queue_.push_back(architectureFromJson(a));
@@ -128,7 +147,14 @@ private:
   const Space &space_;
   int64_t size_;
   double crossover_, mutation_;
+  std::string surrogate_;
+  int64_t candidates_; ///< children bred per child asked, when a surrogate screens them
   runtime::Rng rng_;
+  /// Every evaluation told (surrogate only): what the models fit.
+  std::vector<Member> history_;
+  /// The most evaluations a model fits (the best-ranked): a Gaussian
+  /// process costs their cube.
+  static constexpr size_t kMaxFit = 150;
   int64_t generation_ = 0;
   size_t width_ = 0; ///< objectives per point, once a feasible one is told
   std::vector<Member> parents_, children_;
@@ -144,21 +170,106 @@ private:
 
   size_t width() const { return width_; }
 
-  /// The next batch of asks: random for generation 0, else children.
+  /// The next batch of asks: random for generation 0, else children
+  /// (screened by the surrogate when there is one).
   void breed() {
     std::set<std::string> seen = evaluated_;
     for (const Member &m : parents_)
       seen.insert(space_.fullId(m.arch));
     auto fresh = [&](const Architecture &a) { return seen.insert(space_.fullId(a)).second; };
-    for (int64_t i = 0; i < size_; ++i) {
+    bool screen = surrogate_ != "none" && !parents_.empty() && width_ > 0;
+    std::vector<Architecture> bred;
+    for (int64_t i = 0; i < (screen ? size_ * candidates_ : size_); ++i) {
       Architecture child;
-      for (int t = 0; t < 100; ++t) {
+      bool isFresh = false;
+      for (int t = 0; t < 100 && !isFresh; ++t) {
         child = parents_.empty() ? space_.sample(rng_) : offspring();
-        if (fresh(child))
-          break;
+        isFresh = fresh(child);
       }
-      queue_.push_back(child);
+      if (isFresh || !screen)
+        bred.push_back(child);
     }
+    if (screen)
+      bred = screened(std::move(bred));
+    for (Architecture &a : bred)
+      queue_.push_back(std::move(a));
+  }
+
+  /// The `size_` of `pool` a Gaussian process per objective expects to add
+  /// the most hypervolume to the evaluated front (optimistically: mean +
+  /// std), picked one at a time; the rest in breeding order when none adds.
+  std::vector<Architecture> screened(std::vector<Architecture> pool) {
+    if (int64_t(pool.size()) <= size_)
+      return pool;
+    std::vector<Objectives> points;
+    std::vector<const Member *> feasible;
+    for (const Member &m : history_)
+      if (m.objectives.size() == width_ && m.objectives[0] > -kInf)
+        points.push_back(m.objectives), feasible.push_back(&m);
+    if (points.size() < 4)
+      return std::vector<Architecture>(pool.begin(), pool.begin() + size_);
+    // Fit on the best-ranked (whole fronts, then the first of the next).
+    std::vector<size_t> fit;
+    std::vector<std::vector<size_t>> fronts = nonDominatedSort(points);
+    for (const std::vector<size_t> &f : fronts)
+      for (size_t i : f)
+        if (fit.size() < kMaxFit)
+          fit.push_back(i);
+    std::vector<Features> x;
+    for (size_t i : fit)
+      x.push_back(ArchitectureEncoding::oneHot(space_, feasible[i]->arch));
+    // Each objective scaled to the evaluated range; the reference just below.
+    Objectives lo(width_, kInf), hi(width_, -kInf);
+    for (const Objectives &p : points)
+      for (size_t k = 0; k < width_; ++k)
+        lo[k] = std::min(lo[k], p[k]), hi[k] = std::max(hi[k], p[k]);
+    auto scaled = [&](Objectives p) {
+      for (size_t k = 0; k < width_; ++k)
+        p[k] = hi[k] > lo[k] ? (p[k] - lo[k]) / (hi[k] - lo[k]) : 0.0;
+      return p;
+    };
+    std::vector<Objectives> predicted(pool.size(), Objectives(width_));
+    for (size_t k = 0; k < width_; ++k) {
+      std::vector<double> y;
+      for (size_t i : fit)
+        y.push_back(points[i][k]);
+      GaussianProcess gp;
+      gp.fit(x, y);
+      for (size_t c = 0; c < pool.size(); ++c) {
+        Prediction p = gp.predict(ArchitectureEncoding::oneHot(space_, pool[c]));
+        predicted[c][k] = p.mean + p.std;
+      }
+    }
+    std::vector<Objectives> front;
+    for (size_t i : fronts.front())
+      front.push_back(scaled(points[i]));
+    const Objectives reference(width_, -0.1);
+    double volume = hypervolume(front, reference);
+    std::vector<Architecture> out;
+    std::vector<bool> taken(pool.size(), false);
+    while (int64_t(out.size()) < size_) {
+      size_t best = pool.size();
+      double gain = 1e-12;
+      for (size_t c = 0; c < pool.size(); ++c) {
+        if (taken[c])
+          continue;
+        front.push_back(scaled(predicted[c]));
+        double g = hypervolume(front, reference) - volume;
+        front.pop_back();
+        if (g > gain)
+          gain = g, best = c;
+      }
+      if (best == pool.size())
+        break; // none adds: the rest as bred
+      taken[best] = true;
+      out.push_back(pool[best]);
+      front.push_back(scaled(predicted[best]));
+      volume += gain;
+    }
+    for (size_t c = 0; c < pool.size() && int64_t(out.size()) < size_; ++c)
+      if (!taken[c])
+        out.push_back(pool[c]);
+    return out;
   }
 
   Architecture offspring() {
@@ -233,5 +344,7 @@ private:
 NASC_REGISTER_STRATEGY(nsga2, [](const Space &space, const Json &args, uint64_t seed) -> std::unique_ptr<Strategy> {
   return std::make_unique<Nsga2Strategy>(space, runtime::asInt(strategyArg(args, "population", 50)),
                                          runtime::asDouble(strategyArg(args, "crossover", 0.9)),
-                                         runtime::asDouble(strategyArg(args, "mutation_rate", 0.1)), seed);
+                                         runtime::asDouble(strategyArg(args, "mutation_rate", 0.1)),
+                                         runtime::asString(strategyArg(args, "surrogate", "none")),
+                                         runtime::asInt(strategyArg(args, "candidates", 20)), seed);
 });

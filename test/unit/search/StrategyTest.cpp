@@ -431,6 +431,8 @@ TEST(Strategy, NewStrategiesRefuseBadArgumentsByName) {
            {"nsga2", Json{{"population", 1}}, "nsga2: population must be at least 2"},
            {"nsga2", Json{{"crossover", 1.5}}, "nsga2: crossover must be in [0, 1]"},
            {"nsga2", Json{{"mutation_rate", -0.1}}, "nsga2: mutation_rate must be in [0, 1]"},
+           {"nsga2", Json{{"surrogate", "mlp"}}, "nsga2: surrogate must be \"none\" or \"gp\", not \"mlp\""},
+           {"nsga2", Json{{"candidates", 0}}, "nsga2: candidates must be at least 1"},
            {"bananas", Json{{"acquisition", "ei"}}, "bananas: acquisition must be \"its\""},
            {"bananas", Json{{"ensemble", 0}}, "bananas: ensemble must be at least 1"},
            {"bananas", Json{{"batch", 0}}, "bananas: batch must be at least 1"},
