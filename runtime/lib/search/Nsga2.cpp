@@ -178,7 +178,7 @@ private:
       seen.insert(space_.fullId(m.arch));
     auto fresh = [&](const Architecture &a) { return seen.insert(space_.fullId(a)).second; };
     bool screen = surrogate_ != "none" && !parents_.empty() && width_ > 0;
-    std::vector<Architecture> bred;
+    std::vector<Architecture> bred, stale; // stale: repeats, asked only when too few are fresh
     for (int64_t i = 0; i < (screen ? size_ * candidates_ : size_); ++i) {
       Architecture child;
       bool isFresh = false;
@@ -186,11 +186,12 @@ private:
         child = parents_.empty() ? space_.sample(rng_) : offspring();
         isFresh = fresh(child);
       }
-      if (isFresh || !screen)
-        bred.push_back(child);
+      (isFresh || !screen ? bred : stale).push_back(child);
     }
     if (screen)
       bred = screened(std::move(bred));
+    for (size_t i = 0; int64_t(bred.size()) < size_ && i < stale.size(); ++i)
+      bred.push_back(stale[i]); // a small space, all but exhausted: repeats, as without the screen
     for (Architecture &a : bred)
       queue_.push_back(std::move(a));
   }

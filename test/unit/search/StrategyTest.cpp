@@ -145,6 +145,25 @@ TEST(Strategy, RandomOnlyFeasibleAndExhaustsTheFeasibleOnes) {
   EXPECT_EQ(seen.size(), 12u);
 }
 
+// nsga2 with its screen on a space of 12: once they are all evaluated the
+// screen has nothing fresh to choose from and NSGA-II asks repeats, as it
+// does without it, rather than running out of children.
+TEST(Strategy, Nsga2ScreenOnAnExhaustedSpaceAsksRepeats) {
+  Space space = load(nasc_test::writeFile("ntiny.nas", kTiny), "Tiny.space");
+  std::unique_ptr<Strategy> s =
+      makeStrategy("nsga2", space, Json{{"population", 4}, {"surrogate", "gp"}, {"candidates", 3}}, 5);
+  std::set<std::string> seen;
+  for (int i = 0; i < 60; ++i) {
+    std::optional<Architecture> a = s->ask();
+    ASSERT_TRUE(a.has_value());
+    ASSERT_FALSE(space.violated(*a));
+    seen.insert(space.id(*a));
+    double v = score(space, *a);
+    s->tellObjectives(*a, v, {v, -double(space.id(*a).size())});
+  }
+  EXPECT_EQ(seen.size(), 12u);
+}
+
 TEST(Strategy, GridCoversNb201ExactlyOnce) {
   Space space = nb201();
   std::unique_ptr<Strategy> s = makeStrategy("grid", space, Json::object(), 0);
