@@ -237,7 +237,8 @@ struct OpInfo {
   double (*unary)(double) = nullptr; ///< Code::Unary: which math function
 };
 
-const OpInfo &opInfo(const std::string &name) {
+/// Every op the evaluator knows, by name (the reader's list too: opArities).
+const std::unordered_map<std::string, OpInfo> &opTable() {
   static const std::unordered_map<std::string, OpInfo> table = [] {
     std::unordered_map<std::string, OpInfo> t;
     t["nas.string_eq"] = {Code::StringEq};
@@ -294,9 +295,25 @@ const OpInfo &opInfo(const std::string &name) {
       t[std::string("math.") + n] = {Code::Unary, f};
     return t;
   }();
+  return table;
+}
+
+const OpInfo &opInfo(const std::string &name) {
   static const OpInfo unknown;
-  auto it = table.find(name);
-  return it == table.end() ? unknown : it->second;
+  auto it = opTable().find(name);
+  return it == opTable().end() ? unknown : it->second;
+}
+
+int arityOf(Code code) {
+  switch (code) {
+  case Code::Select:
+    return 3;
+  case Code::NegF: case Code::SIToFP: case Code::UIToFP: case Code::FPToSI: case Code::FPToUI:
+  case Code::Width: case Code::AbsI: case Code::Unary:
+    return 1;
+  default:
+    return 2;
+  }
 }
 
 Json applyOp(const OpInfo &info, const std::string &op, const std::vector<Json> &a, const std::string &predicate);
@@ -621,22 +638,11 @@ Json CompiledExpr::compute(const Node &n, const Env &env, const std::vector<cons
 
 namespace {
 const std::map<std::string, int> &opArities() {
-  // Keep in step with evalOp (Expr.EveryKnownOpEvaluates checks it).
+  // applyOp checks the same counts (Expr.EveryKnownOpEvaluates).
   static const std::map<std::string, int> arity = [] {
-    std::map<std::string, int> m{{"nas.string_eq", 2}, {"arith.select", 3}};
-    for (const char *n : {"andi", "ori", "xori", "addi", "subi", "muli", "divsi", "ceildivsi", "floordivsi", "remsi",
-                          "divui", "ceildivui", "remui", "maxsi", "minsi", "maxui", "minui", "shli", "shrui", "shrsi",
-                          "cmpi", "cmpf", "addf", "subf", "mulf", "divf", "remf", "maximumf", "minimumf", "maxnumf",
-                          "minnumf"})
-      m[std::string("arith.") + n] = 2;
-    for (const char *n : {"negf", "sitofp", "uitofp", "fptosi", "fptoui", "extsi", "extui", "trunci", "index_cast",
-                          "index_castui", "bitcast", "extf", "truncf"})
-      m[std::string("arith.") + n] = 1;
-    for (const char *n : {"ipowi", "powf", "fpowi", "copysign", "atan2"})
-      m[std::string("math.") + n] = 2;
-    for (const char *n : {"absi", "ceil", "floor", "round", "roundeven", "trunc", "absf", "sqrt", "rsqrt", "cbrt", "exp",
-                          "exp2", "expm1", "log", "log2", "log10", "log1p", "sin", "cos", "tan", "tanh", "atan", "erf"})
-      m[std::string("math.") + n] = 1;
+    std::map<std::string, int> m;
+    for (auto &[name, info] : opTable())
+      m[name] = arityOf(info.code);
     return m;
   }();
   return arity;
