@@ -317,9 +317,12 @@ Store::Store(const std::string &path, const StoreMeta &meta, bool resume) : path
                            metaValue("format").value_or("?") + "', this runtime writes '" + kFormat +
                            "' and reads '" + kFormat2 + "'): pass a new --out folder");
         legacy_ = format == kFormat2;
-        Stmt c(db_, "SELECT count(*) FROM " + rowsTable(), path_);
-        c.step();
-        int64_t n = c.integer(0);
+        int64_t n = 0;
+        { // finalized before the journal pragma below: an open read is a transaction
+          Stmt c(db_, "SELECT count(*) FROM " + rowsTable(), path_);
+          c.step();
+          n = c.integer(0);
+        }
         std::string what = "search '" + metaValue("search").value_or("?") + "' (" + std::to_string(n) +
                            " evaluations, " + (metaValue("finished") ? "finished" : "unfinished") + ")";
         if (!resume)
@@ -385,8 +388,13 @@ void Store::create(const StoreMeta &meta) {
   // PATH.new.
   std::string fresh = path_ + ".new";
   ::unlink(fresh.c_str());
-  ::unlink((fresh + "-journal").c_str());
+  for (const char *suffix : {"-journal", "-wal", "-shm"})
+    ::unlink((fresh + suffix).c_str());
   open(fresh);
+  // Born in WAL mode (the mode is kept in the file): a process killed
+  // between the rename and open() below leaves a store resume can open as
+  // any other.
+  exec("PRAGMA journal_mode=WAL");
   exec("BEGIN");
   exec("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
        "CREATE TABLE evaluation_rows("

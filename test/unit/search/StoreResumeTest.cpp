@@ -122,6 +122,32 @@ TEST(StoreResume, ANewStoreAppearsWholeOrNotAtAll) {
   }
 }
 
+// A process killed after the new store was renamed into place but before
+// it was switched to write-ahead logging leaves a whole store in rollback
+// journal mode (kill-resume hit it at 0.58 s): resuming it must work.
+TEST(StoreResume, AStoreLeftInRollbackJournalModeResumes) {
+  std::string path = nasc_test::tempDir() + "/rollback.db";
+  Rng rng(7);
+  {
+    Store store(path, metaWithBudget(3), false);
+    store.append(recordOf(1, rng), Json{{"after", 1}});
+  }
+  sqlite3 *db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char *err = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA journal_mode=DELETE", nullptr, nullptr, &err), SQLITE_OK) << err;
+  sqlite3_close(db);
+  {
+    Store store(path, metaWithBudget(3), /*resume=*/true);
+    EXPECT_EQ(store.records().size(), 1u);
+    store.append(recordOf(2, rng), Json{{"after", 2}});
+    store.finish("budget");
+  }
+  Store store(path, metaWithBudget(3), /*resume=*/true);
+  EXPECT_EQ(store.records().size(), 2u);
+  EXPECT_TRUE(store.finished());
+}
+
 // What goes with the rows in the run folder (nasc-run: the artefact) is
 // replaced when the store first changes: at once for a new store, at the
 // first write of a resumed one, never for a resume that writes nothing.
