@@ -1,6 +1,7 @@
 //===- Driver.h - Running a search ----------------------------------------===//
 //
-// The loop of a black-box search: ask the strategy, canonicalize, evaluate
+// The loop of a black-box search (a Study, Study.h, with an Estimator
+// evaluating its trials): ask the strategy, canonicalize, evaluate
 // (an architecture evaluated before is answered from the cache by its
 // fullId and still counts toward the budget), check the hard constraints
 // over metrics, score, store, tell. Scores are "higher is better": the first
@@ -89,12 +90,6 @@ public:
                              const std::string &strategy = "", const Json &strategyArgs = nullptr);
 
 private:
-  /// A stored row before a resume trusts it: its architecture lies in this
-  /// space's domains, its id parses here and names it, its hash is the
-  /// id's, its score is what its objectives give. StoreError naming `path`
-  /// and the row otherwise.
-  void checkStoredRow(const Record &r, const std::string &path) const;
-
   const Space &space_;
   const Json &search_;
   Strategy &strategy_;
