@@ -80,7 +80,13 @@ Module *ModuleLoader::load(llvm::StringRef path) {
   return anyFailure ? nullptr : main;
 }
 
-Module *ModuleLoader::loadFile(const std::string &path, const ImportDecl *importedFrom) {
+Module *ModuleLoader::loadSource(llvm::StringRef name, llvm::StringRef text) {
+  std::string source = text.str();
+  Module *main = loadFile(name.str(), nullptr, &source);
+  return anyFailure ? nullptr : main;
+}
+
+Module *ModuleLoader::loadFile(const std::string &path, const ImportDecl *importedFrom, const std::string *text) {
   std::string key = canonical(path);
   auto it = loaded.find(key);
   if (it != loaded.end()) {
@@ -121,7 +127,9 @@ Module *ModuleLoader::loadFile(const std::string &path, const ImportDecl *import
       return nullptr;
     }
   }
-  auto bufferOrErr = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  auto bufferOrErr = text ? llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>>(
+                                llvm::MemoryBuffer::getMemBuffer(*text, path, /*RequiresNullTerminator=*/false))
+                          : llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!bufferOrErr) {
     anyFailure = true;
     if (importedFrom) {

@@ -28,6 +28,10 @@ public:
   /// or null if any file could not be read or parsed, or an import is
   /// missing or cyclic (all reported).
   Module *load(llvm::StringRef path);
+  /// The same for a source held in memory (the embedding API's
+  /// compileSource): `name` is what diagnostics call it; its imports resolve
+  /// from the directory `name` is in (the current one for a bare name).
+  Module *loadSource(llvm::StringRef name, llvm::StringRef text);
 
   /// Every loaded module, imports before their importers; the main file last.
   const std::vector<Module *> &modules() const { return ordered; }
@@ -41,7 +45,8 @@ private:
     bool inProgress = false;
     bool failed = false;
   };
-  Module *loadFile(const std::string &path, const ImportDecl *importedFrom);
+  /// `text`: the source itself (loadSource); null: read `path`.
+  Module *loadFile(const std::string &path, const ImportDecl *importedFrom, const std::string *text = nullptr);
   std::string resolve(const ImportDecl &import, llvm::StringRef fromFile, bool &isStd);
 
   llvm::SourceMgr &sourceMgr;
