@@ -19,6 +19,8 @@ PACKAGES=(
   libpng-dev
   # tests: lit runs on python3, gtest for runtime APIs
   python3 libgtest-dev libgmock-dev
+  # the Python module (api/python, pybind11) and its PyTorch example
+  python3-dev pybind11-dev python3-torch
   # drawing spaces
   graphviz
   # real data for the default example
