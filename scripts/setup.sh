@@ -23,6 +23,8 @@ PACKAGES=(
   python3-dev pybind11-dev python3-torch
   # drawing spaces
   graphviz
+  # a real editor for the language server's test (Neovim's built-in LSP client)
+  neovim
   # real data for the default example
   dataset-fashion-mnist
 )

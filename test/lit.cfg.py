@@ -18,6 +18,8 @@ config.environment.pop("NASC_STDLIB", None)
 import shutil
 if shutil.which("dot"):
     config.available_features.add("graphviz")
+if shutil.which("nvim"):
+    config.available_features.add("nvim")
 
 import sys
 config.substitutions.append(("%python", sys.executable))

@@ -8,6 +8,7 @@
 #include "nas/Artefact.h"
 #include "nasc/cli/CommandLine.h"
 #include "nasc/ASTDump.h"
+#include "nasc/LanguageServer.h"
 #include "nasc/LargeStack.h"
 #include "nasc/Lint.h"
 #include "nasc/MLIRGen.h"
@@ -37,6 +38,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <iostream>
 #include <cstring>
 #include <optional>
 #include <set>
@@ -84,6 +86,8 @@ commands:
                          instead, fit per-op latencies to the whole networks'
                          latencies of device D in FILE (NAS-Bench-201's
                          nb201_latency_ms.csv: pixel3, raspi4, fpga, ...)
+  lsp [--stdlib DIR]     a language server for editors on stdin/stdout (LSP:
+                         diagnostics, hover, go to definition, completion)
   viz FILE               draw the space: each cell or block as its DAG with the
                          decisions on its edges, each network as its layers and
                          template instances (sharing key, repetitions)
@@ -489,6 +493,17 @@ static int runCommand(int argc, char **argv) {
     return runRuntime(argv[0], args);
   if (args[0] == "latency-table")
     return runLatencyTable(argv[0], args);
+  if (args[0] == "lsp") { // a language server on stdin/stdout (docs/lsp.md)
+    std::string stdlib;
+    for (size_t i = 1; i < args.size(); ++i) {
+      cli::SplitArg split = cli::splitFlag(args[i]);
+      if (split.flag == "--stdlib" && (split.value || i + 1 < args.size()))
+        stdlib = split.value ? *split.value : args[++i];
+      else if (split.flag != "--stdio") // what editors pass to say the transport
+        return usageError("'lsp' takes only --stdlib DIR (and --stdio)");
+    }
+    return runLanguageServer(std::cin, std::cout, stdlib);
+  }
   cli::ArgReader reader(args);
   try {
     while (!reader.done()) {
