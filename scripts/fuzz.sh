@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 B=$ROOT/build-fuzz
-TARGETS=(parse check compile artefact data store cli)
+TARGETS=(parse check compile artefact data store cli lsp)
 
 if [ $# -lt 2 ]; then
   echo "usage: scripts/fuzz.sh TARGET|all SECONDS [libFuzzer flags...]  (targets: ${TARGETS[*]})" >&2
@@ -69,6 +69,8 @@ case $TARGET in
       "$B/bin/nasc" compile "$f" -o "$SEEDS/$(printf '%03d' $i).nasa" 2>/dev/null || rm -f "$SEEDS/$(printf '%03d' $i).nasa"
       i=$((i + 1))
     done < <(find stdlib examples test -name '*.nas' -size -64k | sort) ;;
+  lsp) # whole editor sessions, one per small source: open, hover, complete, edit, shut down
+    nas_sources | head -40 | python3 "$ROOT/fuzz/lsp_seeds.py" "$SEEDS" ;;
   data|store|cli)
     "$B/bin/fuzz-seeds" "$B/seeds.tmp" >/dev/null
     for t in data store cli; do rm -rf "$B/seeds/$t"; mv "$B/seeds.tmp/$t" "$B/seeds/$t"; done
@@ -84,6 +86,7 @@ case $TARGET in
   data) FLAGS+=(-max_len=16384) ;;
   store) FLAGS+=(-max_len=65536) ;;
   cli) FLAGS+=(-max_len=4096) ;;
+  lsp) FLAGS+=(-max_len=65536 -dict="$ROOT/fuzz/nas.dict") ;;
 esac
 
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
