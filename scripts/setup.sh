@@ -23,8 +23,9 @@ PACKAGES=(
   python3-dev pybind11-dev python3-torch
   # drawing spaces
   graphviz
-  # a real editor for the language server's test (Neovim's built-in LSP client)
-  neovim
+  # a real editor for the language server's test (Neovim's built-in LSP client),
+  # a real browser for the report's (headless Chromium)
+  neovim chromium
   # real data for the default example
   dataset-fashion-mnist
 )

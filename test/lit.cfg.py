@@ -20,6 +20,8 @@ if shutil.which("dot"):
     config.available_features.add("graphviz")
 if shutil.which("nvim"):
     config.available_features.add("nvim")
+if shutil.which("chromium"):
+    config.available_features.add("chromium")
 
 import sys
 config.substitutions.append(("%python", sys.executable))

@@ -2,6 +2,7 @@
 //
 //   nasc-run search SPACE.nasa [options]   run the search the artefact holds
 //   nasc-run train SPACE.nasa --arch ID    train one architecture standalone
+//   nasc-run report OUT -o FILE.html [--drawing SVG]  a run folder as a page
 //
 // `nasc search FILE.nas` compiles the file and runs this. This executable
 // does not link LibTorch (loading it costs most of a second): it runs
@@ -10,12 +11,15 @@
 //
 //===----------------------------------------------------------------------===//
 #include "RunCommon.h"
+#include "nasc/cli/CommandLine.h"
+#include "nasc/search/Report.h"
 
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <iostream>
 #include <vector>
@@ -57,9 +61,56 @@ int handOver(char **argv) {
   return 1;
 }
 
+/// `nasc-run report OUT -o FILE [--drawing SVG | --drawing-note TEXT]`
+/// (nasc report draws OUT/best.nas and runs this).
+int runReport(int argc, char **argv) {
+  std::string dir, output, drawing, note;
+  try {
+    std::vector<std::string> args(argv + 2, argv + argc);
+    cli::ArgReader reader(args);
+    while (!reader.done()) {
+      std::string arg = reader.next();
+      if (arg == "-o")
+        output = reader.value("a file");
+      else if (arg == "--drawing")
+        drawing = cli::readFileLimited(reader.value("a file"), 64 << 20);
+      else if (arg == "--drawing-note")
+        note = reader.value();
+      else if (arg.size() > 1 && arg[0] == '-')
+        return usage("unknown option '" + arg + "' for report");
+      else if (dir.empty())
+        dir = arg;
+      else
+        return usage("report takes one run folder");
+    }
+  } catch (const std::exception &e) {
+    return usage(e.what());
+  }
+  if (dir.empty() || output.empty())
+    return usage("report needs a run folder and -o FILE.html");
+  try {
+    std::string html = search::renderReport(dir, {drawing, note});
+    std::string temporary = output + ".tmp";
+    {
+      std::ofstream out(temporary, std::ios::binary);
+      out << html;
+      if (!out.flush())
+        throw std::runtime_error("cannot write '" + output + "'");
+    }
+    std::filesystem::rename(temporary, output);
+    std::cerr << "nasc: report of " << dir << " written to " << output << " (" << html.size() / 1024 << " KiB)\n";
+    return 0;
+  } catch (const std::exception &e) {
+    std::cerr << "nasc: error: " << e.what() << "\n";
+    return 1;
+  }
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc > 1 && std::string(argv[1]) == "report")
+    return runReport(argc, argv);
   Options o;
   // Removes a temporary artefact when the run stops here (a bad option); a
   // hand-over replaces this process, so nasc-run-torch takes it on.

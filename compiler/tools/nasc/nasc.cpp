@@ -86,6 +86,9 @@ commands:
                          instead, fit per-op latencies to the whole networks'
                          latencies of device D in FILE (NAS-Bench-201's
                          nb201_latency_ms.csv: pixel3, raspi4, fpga, ...)
+  report OUT -o F.html   a search's run folder as one offline page: search curve,
+                         Pareto front, decision marginals, one-shot epochs, the
+                         best architecture drawn, every evaluation (sortable)
   lsp [--stdlib DIR]     a language server for editors on stdin/stdout (LSP:
                          diagnostics, hover, go to definition, completion)
   viz FILE               draw the space: each cell or block as its DAG with the
@@ -444,6 +447,61 @@ int runLatencyTable(const char *argv0, std::vector<std::string> args) {
   return status;
 }
 
+/// `nasc report OUT -o FILE.html`: draws OUT/best.nas (nasc viz, SVG,
+/// needs Graphviz's dot) into a temporary file and runs `nasc-run report`,
+/// which reads the store and writes the page (docs/report.md).
+int runReport(const char *argv0, std::vector<std::string> args) {
+  std::string dir, output, stdlib;
+  for (size_t i = 1; i < args.size(); ++i) {
+    cli::SplitArg split = cli::splitFlag(args[i]);
+    if (split.flag == "-o" || split.flag == "--stdlib") {
+      if (!split.value && i + 1 >= args.size())
+        return usageError(split.flag + " needs a value");
+      (split.flag == "-o" ? output : stdlib) = split.value ? *split.value : args[++i];
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      return usageError("unknown option '" + args[i] + "' for report (it takes OUT_DIR -o FILE.html [--stdlib DIR])");
+    } else if (dir.empty()) {
+      dir = args[i];
+    } else {
+      return usageError("'report' takes one run folder");
+    }
+  }
+  if (dir.empty())
+    return usageError("'report' needs a run folder (the --out of nasc search)");
+  if (output.empty())
+    return usageError("'report' needs -o FILE.html");
+  std::vector<std::string> forwarded{runtimePath(argv0), "report", dir, "-o", output};
+  llvm::SmallString<256> best(dir);
+  llvm::sys::path::append(best, "best.nas");
+  std::string drawing = output + "." + std::to_string(getpid()) + ".svg";
+  if (!llvm::sys::fs::exists(best)) {
+    forwarded.insert(forwarded.end(), {"--drawing-note", "no best.nas in the run folder (nothing met the constraints yet, or the search has not finished)"});
+  } else if (!llvm::sys::findProgramByName("dot")) {
+    forwarded.insert(forwarded.end(), {"--drawing-note", "not drawn: Graphviz's dot is not installed (apt-get install graphviz)"});
+  } else {
+    Options viz;
+    viz.command = "viz";
+    viz.format = "svg";
+    viz.output = drawing;
+    viz.stdlib = stdlib;
+    if (runOnFile(viz, best.str().str()) == 0)
+      forwarded.insert(forwarded.end(), {"--drawing", drawing});
+    else
+      forwarded.insert(forwarded.end(), {"--drawing-note", "best.nas could not be drawn (see the messages above)"});
+  }
+  std::vector<llvm::StringRef> argvOut(forwarded.begin(), forwarded.end());
+  llvm::outs().flush();
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(forwarded[0], argvOut, std::nullopt, {}, 0, 0, &error);
+  llvm::sys::fs::remove(drawing);
+  if (status < 0) {
+    llvm::errs() << "nasc: error: cannot run the runtime '" << forwarded[0] << "': " << error
+                 << " (build the nasc-run target)\n";
+    return 1;
+  }
+  return status;
+}
+
 #ifdef __GLIBC__
 /// A 10,000-line space allocates ~100 MB in small pieces; a fifth of the
 /// compile went to page faults. The heap is grown once by 256 MB of address
@@ -493,6 +551,8 @@ static int runCommand(int argc, char **argv) {
     return runRuntime(argv[0], args);
   if (args[0] == "latency-table")
     return runLatencyTable(argv[0], args);
+  if (args[0] == "report")
+    return runReport(argv[0], args);
   if (args[0] == "lsp") { // a language server on stdin/stdout (docs/lsp.md)
     std::string stdlib;
     for (size_t i = 1; i < args.size(); ++i) {

@@ -429,6 +429,33 @@ void Store::create(const StoreMeta &meta) {
   open(path_);
 }
 
+std::unique_ptr<Store> Store::openForReading(const std::string &path) {
+  std::unique_ptr<Store> s(new Store());
+  s->path_ = path;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0)
+    throw StoreError(path + ": cannot read it: " + std::strerror(errno));
+  if (st.st_size == 0)
+    throw StoreError(path + ": empty file (0 bytes), not a search store");
+  if (sqlite3_open_v2(path.c_str(), &s->db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    std::string msg = s->db_ ? sqlite3_errmsg(s->db_) : "cannot open";
+    throw StoreError(path + ": " + msg);
+  }
+  sqlite3_busy_timeout(s->db_, 5000);
+  bool hasMeta = false;
+  {
+    Stmt q(s->db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'", path);
+    if (!q.step())
+      throw StoreError(path + ": cannot read it");
+    hasMeta = q.integer(0) > 0;
+  }
+  std::string format = hasMeta ? s->metaValue("format").value_or("") : "";
+  if (format != kFormat && format != kFormat2)
+    throw StoreError(path + ": not a nasc search store" + (format.empty() ? "" : " of this version (format '" + format + "')"));
+  s->legacy_ = format == kFormat2;
+  return s;
+}
+
 void Store::applyResume() {
   if (!pendingResume_)
     return;

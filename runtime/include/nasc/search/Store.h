@@ -25,6 +25,7 @@
 #include "nasc/search/Estimator.h"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -79,6 +80,11 @@ public:
   /// empty (0-byte) one is an error. A new store appears complete or not
   /// at all (made as PATH.new, then renamed).
   Store(const std::string &path, const StoreMeta &meta, bool resume);
+  /// A store opened only to read it (`nasc report`): no lock (the run may
+  /// be going on), nothing written; records(), epochs(), snapshot() and
+  /// metaValue() check what they read as always. StoreError when the file
+  /// is missing, not SQLite or not a nasc search store.
+  static std::unique_ptr<Store> openForReading(const std::string &path);
   ~Store();
   Store(const Store &) = delete;
   Store &operator=(const Store &) = delete;
@@ -121,6 +127,7 @@ public:
   std::optional<std::string> metaValue(const std::string &key) const;
 
 private:
+  Store() = default;
   std::string path_;
   sqlite3 *db_ = nullptr;
   int lockFd_ = -1; ///< PATH.lock, flock()ed while the store is open
