@@ -17,6 +17,7 @@
 #include "nasc/LanguageServer.h"
 
 #include "nas/Artefact.h"
+#include "nas/NasDialect.h"
 #include "nasc/MLIRGen.h"
 #include "nasc/ModuleLoader.h"
 #include "nasc/Pipeline.h"
@@ -156,6 +157,10 @@ struct Analysis {
   Module *main = nullptr;
   std::vector<Diag> diags;
   Json artefact; ///< the lowered spaces (null when the document has errors)
+  /// Feature maps of the lowered spaces by the main file's line they come
+  /// from: "C x H x W" where an op's shape is the same in every
+  /// architecture, "" where it depends on decisions (one entry per op).
+  std::map<unsigned, std::vector<std::string>> shapesByLine;
 
   /// The text of the file a module was read from.
   llvm::StringRef bufferOf(llvm::StringRef file) const {
@@ -198,6 +203,23 @@ std::unique_ptr<Analysis> analyze(const std::string &path, const std::string &te
   mlir::OwningOpRef<mlir::ModuleOp> module = mlirGen(a->context, a->loader->modules());
   if (!module || mlir::failed(lowerModule(*module)) || errors)
     return a;
+  module->walk([&](mlir::Operation *op) {
+    if (op->getNumResults() != 1 || !mlir::isa<mlir::nas::TensorType>(op->getResult(0).getType()))
+      return;
+    auto loc = mlir::dyn_cast<mlir::FileLineColLoc>(op->getLoc());
+    if (!loc || loc.getFilename() != path)
+      return;
+    mlir::Operation *space = op->getParentOp(); // only the lowered spaces' ops, not the templates'
+    while (space && space->getName().getStringRef() != "nas.space")
+      space = space->getParentOp();
+    if (!space)
+      return;
+    std::string text;
+    if (auto shape = op->getAttrOfType<mlir::DenseI64ArrayAttr>("shape"))
+      for (int64_t d : shape.asArrayRef())
+        text += (text.empty() ? "" : " x ") + std::to_string(d);
+    a->shapesByLine[loc.getLine()].push_back(text);
+  });
   llvm::FailureOr<std::string> artefact = mlir::nas::writeArtefact(*module, path);
   if (mlir::succeeded(artefact)) {
     size_t brace = artefact->find('{');
@@ -393,6 +415,10 @@ std::string fmtCount(double v) {
   return buf;
 }
 
+std::string architectures(const std::string &size) {
+  return size + (size == "1" ? " architecture" : " architectures");
+}
+
 std::string hoverText(const Analysis &a, const Target &t) {
   llvm::StringRef buffer = a.bufferOf(t.loc.file);
   std::string code, doc;
@@ -415,7 +441,7 @@ std::string hoverText(const Analysis &a, const Target &t) {
   if (auto *tmpl = llvm::dyn_cast_or_null<TemplateDecl>(t.decl);
       tmpl && tmpl->templateKind == TemplateDecl::TemplateKind::Network) {
     for (const Json *s : spacesOf(a, tmpl->name)) {
-      out += "\n\n**" + s->value("name", "") + "**: " + s->value("size", "?") + " architectures, " +
+      out += "\n\n**" + s->value("name", "") + "**: " + architectures(s->value("size", "?")) + ", " +
              std::to_string(s->at("decisions").size()) + " decisions";
       if (s->contains("params") && (*s)["params"].is_array() && (*s)["params"].size() == 2)
         out += "; " + fmtCount((*s)["params"][0].get<double>()) + " .. " +
@@ -423,6 +449,30 @@ std::string hoverText(const Analysis &a, const Target &t) {
       break;
     }
   }
+  // A node's feature map, where the lowered spaces fix it.
+  if (t.stmt && (t.stmt->getKind() == Stmt::Kind::Node || t.stmt->getKind() == Stmt::Kind::Input) &&
+      t.loc.file == a.path) {
+    auto it = a.shapesByLine.find(t.stmt->getLoc().line);
+    if (it != a.shapesByLine.end() && !it->second.empty()) {
+      std::set<std::string> distinct(it->second.begin(), it->second.end());
+      if (distinct.size() == 1 && !distinct.begin()->empty())
+        out += "\n\nFeature map: " + *distinct.begin() + " (channels x height x width, every architecture)";
+      else if (distinct.count(""))
+        out += "\n\nFeature map: depends on the architecture";
+      else {
+        out += "\n\nFeature map, per instance:";
+        for (const std::string &d : distinct)
+          out += " " + d + ";";
+        out.pop_back();
+      }
+    }
+  }
+  // A statement or parameter of a network: the space it belongs to.
+  if ((t.stmt || t.param) && t.owner && t.owner->templateKind == TemplateDecl::TemplateKind::Network)
+    for (const Json *s : spacesOf(a, t.owner->name)) {
+      out += "\n\nIn **" + s->value("name", "") + "**: " + architectures(s->value("size", "?"));
+      break;
+    }
   if (t.stmt && t.stmt->getKind() == Stmt::Kind::Choice && a.artefact.is_object()) {
     auto *c = llvm::cast<ChoiceStmt>(t.stmt);
     std::vector<std::string> decisions;
