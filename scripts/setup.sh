@@ -21,6 +21,8 @@ PACKAGES=(
   python3 libgtest-dev libgmock-dev
   # the Python module (api/python, pybind11) and its PyTorch example
   python3-dev pybind11-dev python3-torch
+  # ONNX export (ONNX's protobuf schema) and its independent checks (checker, OpenCV DNN)
+  libonnx-dev libprotobuf-dev python3-onnx python3-opencv python3-numpy
   # drawing spaces
   graphviz
   # a real editor for the language server's test (Neovim's built-in LSP client),

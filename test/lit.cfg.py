@@ -22,6 +22,13 @@ if shutil.which("nvim"):
     config.available_features.add("nvim")
 if shutil.which("chromium"):
     config.available_features.add("chromium")
+# Debian's interpreter, with python3-onnx and python3-opencv (the ONNX
+# export's independent checks): not necessarily the one running lit.
+import subprocess
+config.substitutions.append(("%debian_python", "/usr/bin/python3"))
+if os.path.exists("/usr/bin/python3") and subprocess.run(["/usr/bin/python3", "-c", "import onnx, cv2, numpy"],
+                                                         capture_output=True).returncode == 0:
+    config.available_features.add("onnx")
 
 import sys
 config.substitutions.append(("%python", sys.executable))

@@ -12,12 +12,15 @@
 #include "nasc/nn/Estimators.h"
 #include "nasc/nn/Latency.h"
 #include "nasc/nn/OneShot.h"
+#include "nasc/nn/Onnx.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/runtime/Export.h"
 #include "nasc/search/Driver.h"
+#include "nasc/search/Store.h"
 #include "nasc/search/TableEstimator.h"
 
 #include <torch/cuda.h>
+#include <torch/serialize.h>
 
 #include <unistd.h>
 
@@ -25,6 +28,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <limits>
 #include <iostream>
 #include <regex>
 #include <stdexcept>
@@ -274,9 +278,161 @@ int runTrain(const Options &o, PendingArtefact &pending) {
   return 0;
 }
 
+/// `nasc-run export SPACE.nasa --arch ID -o NET.onnx [--weights W.pt]
+/// [--search S] [--batch N] [--seed N] [--reference-input IN
+/// --reference-output OUT]`: the child network of ID with the weights of
+/// W.pt (a run's best.pt or weights/HASH.pt; without it, initialized from
+/// --seed) as ONNX. The reference files are raw float32: OUT gets what
+/// LibTorch computes on IN ([batch, C, H, W]), what an ONNX runtime's
+/// output is compared with (test/Runtime/Inputs/check_onnx.py).
+int runExport(int argc, char **argv) {
+  std::string artefactPath, arch, output, weights, searchName, refIn, refOut, format = "onnx";
+  int64_t batch = 1;
+  uint64_t seed = 0;
+  try {
+    std::vector<std::string> args(argv + 2, argv + argc);
+    cli::ArgReader reader(args);
+    while (!reader.done()) {
+      std::string a = reader.next();
+      if (a == "--arch")
+        arch = reader.value();
+      else if (a == "-o")
+        output = reader.value("a file");
+      else if (a == "--weights")
+        weights = reader.value("a file");
+      else if (a == "--search")
+        searchName = reader.value();
+      else if (a == "--format")
+        format = reader.value();
+      else if (a == "--batch")
+        batch = int64_t(cli::parseCount(a, reader.value(), 1, 4096));
+      else if (a == "--seed")
+        seed = cli::parseCount(a, reader.value());
+      else if (a == "--reference-input")
+        refIn = reader.value("a file");
+      else if (a == "--reference-output")
+        refOut = reader.value("a file");
+      else if (!a.empty() && a[0] == '-')
+        return usage("unknown option '" + a + "' for export");
+      else if (artefactPath.empty())
+        artefactPath = a;
+      else
+        return usage("export takes one artefact");
+    }
+  } catch (const cli::OptionError &e) {
+    return usage(e.what());
+  }
+  if (format != "onnx")
+    return usage("--format " + format + ": export writes onnx");
+  if (artefactPath.empty() || output.empty())
+    return usage("export needs a run folder or SPACE.nasa, and -o FILE.onnx");
+  // A run folder: its artefact and search, the best architecture unless
+  // --arch names another, and the trained weights of that architecture
+  // (weights/HASH.pt, or best.pt for the best).
+  if (std::filesystem::is_directory(artefactPath)) {
+    std::string dir = artefactPath;
+    std::unique_ptr<search::Store> store = search::Store::openForReading(dir + "/search.db");
+    if (searchName.empty())
+      searchName = store->metaValue("search").value_or("");
+    const search::Record *best = nullptr;
+    std::vector<search::Record> rows = store->records();
+    for (const search::Record &r : rows)
+      if (r.score > -std::numeric_limits<double>::infinity() && (!best || r.score > best->score))
+        best = &r;
+    if (arch.empty()) {
+      if (!best)
+        throw std::invalid_argument(dir + ": no evaluation met the constraints: name one with --arch");
+      arch = best->id;
+    }
+    artefactPath = dir + "/space.nasa";
+    if (weights.empty()) {
+      std::string hash = runtime::Space::hash(arch);
+      if (std::filesystem::exists(dir + "/weights/" + hash + ".pt"))
+        weights = dir + "/weights/" + hash + ".pt";
+      else if (best && best->id == arch && std::filesystem::exists(dir + "/best.pt"))
+        weights = dir + "/best.pt";
+      else
+        throw std::invalid_argument(dir + " has no trained weights for " + arch +
+                                    " (a table or zero-cost search trains none): pass --weights FILE.pt, or "
+                                    "export the file with freshly initialized weights");
+    }
+  }
+  if (arch.empty())
+    return usage("export needs --arch ID with an artefact or a .nas file");
+  if (refIn.empty() != refOut.empty())
+    return usage("--reference-input and --reference-output go together");
+  runtime::Artefact artefact = runtime::loadArtefact(artefactPath);
+  // The search's space (a run's IDs carry its hyperparameters) when there is
+  // one search or one is named, else the only network's.
+  std::optional<Json> search;
+  if (!searchName.empty() || artefact.searches().size() == 1)
+    search = pickSearch(artefact, searchName);
+  std::unique_ptr<runtime::Space> space;
+  if (search)
+    space = std::make_unique<runtime::Space>(
+        artefact.space(search->at("settings").at("space").at("space").get<std::string>()), &*search);
+  else if (artefact.spaces().size() == 1)
+    space = std::make_unique<runtime::Space>(artefact.spaces()[0]);
+  else
+    throw std::invalid_argument(artefactPath + " has several spaces and no search: name one with --search");
+  runtime::Architecture a;
+  try {
+    a = space->canonical(space->parseId(arch));
+  } catch (const std::invalid_argument &e) {
+    throw std::invalid_argument("--arch: not an architecture of " + space->name() + ": " + e.what());
+  }
+  torch::manual_seed(seed);
+  std::shared_ptr<nn::Network> net = nn::Network::child(artefact.ops(), *space, a);
+  if (!weights.empty()) {
+    try {
+      torch::load(net, weights);
+    } catch (const c10::Error &e) {
+      std::string why = e.what_without_backtrace();
+      throw std::runtime_error(weights + ": cannot load these weights into " + space->id(a) + " (" +
+                               why.substr(0, why.find('\n')) + ")");
+    }
+  }
+  net->eval();
+  std::string bytes = nn::exportOnnx(*net, *space, batch, space->name());
+  {
+    std::ofstream out(output + ".tmp", std::ios::binary);
+    out << bytes;
+    if (!out.flush())
+      throw std::runtime_error("cannot write '" + output + "'");
+  }
+  std::filesystem::rename(output + ".tmp", output);
+  std::cerr << "nasc: exported " << space->id(a) << " (" << (weights.empty() ? "initialized, seed " + std::to_string(seed)
+                                                                              : "weights " + weights)
+            << ") to " << output << ": ONNX opset 13, input image [" << batch << ", "
+            << net->plan().shapes[0].value_or(runtime::Shape{0, 0, 0})[0] << ", ...], " << bytes.size() / 1024
+            << " KiB\n";
+  if (!refIn.empty()) {
+    std::string raw = cli::readFileLimited(refIn, uint64_t(1) << 30);
+    const runtime::Shape &in = *net->plan().shapes[0];
+    int64_t n = int64_t(raw.size() / sizeof(float)) / (in[0] * in[1] * in[2]);
+    if (n < 1 || size_t(n * in[0] * in[1] * in[2]) * sizeof(float) != raw.size())
+      throw std::invalid_argument(refIn + ": not a whole number of " + std::to_string(in[0]) + "x" +
+                                  std::to_string(in[1]) + "x" + std::to_string(in[2]) + " float32 images");
+    at::Tensor x = torch::from_blob(raw.data(), {n, in[0], in[1], in[2]}, torch::kFloat).clone();
+    torch::NoGradGuard noGrad;
+    at::Tensor y = net->forward(x).contiguous();
+    std::ofstream out(refOut, std::ios::binary);
+    out.write(reinterpret_cast<const char *>(y.data_ptr<float>()), std::streamsize(y.numel() * sizeof(float)));
+  }
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
+  if (argc > 1 && std::string(argv[1]) == "export") {
+    try {
+      return runExport(argc, argv);
+    } catch (const std::exception &e) {
+      std::cerr << "nasc: error: " << e.what() << "\n";
+      return 1;
+    }
+  }
   Options o;
   PendingArtefact pending(o);
   int status = parseOptions(argc, argv, o, checkDevice);

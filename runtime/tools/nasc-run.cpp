@@ -111,6 +111,8 @@ int runReport(int argc, char **argv) {
 int main(int argc, char **argv) {
   if (argc > 1 && std::string(argv[1]) == "report")
     return runReport(argc, argv);
+  if (argc > 1 && std::string(argv[1]) == "export") // needs LibTorch (the weights)
+    return handOver(argv);
   Options o;
   // Removes a temporary artefact when the run stops here (a bad option); a
   // hand-over replaces this process, so nasc-run-torch takes it on.

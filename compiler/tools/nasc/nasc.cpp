@@ -86,6 +86,10 @@ commands:
                          instead, fit per-op latencies to the whole networks'
                          latencies of device D in FILE (NAS-Bench-201's
                          nb201_latency_ms.csv: pixel3, raspi4, fpga, ...)
+  export RUN_OR_FILE --format onnx -o NET.onnx [--arch ID] [--weights W.pt] [--batch N]
+                         one architecture with its trained weights (a run folder:
+                         the best unless --arch; a .nas file: freshly initialized,
+                         --seed) as an ONNX model, opset 13 (docs/export.md)
   report OUT -o F.html   a search's run folder as one offline page: search curve,
                          Pareto front, decision marginals, one-shot epochs, the
                          best architecture drawn, every evaluation (sortable)
@@ -447,6 +451,62 @@ int runLatencyTable(const char *argv0, std::vector<std::string> args) {
   return status;
 }
 
+/// `nasc export RUN_OR_FILE [--arch ID] --format onnx -o NET.onnx ...`: a
+/// run folder goes to nasc-run as it is (its artefact, best and weights); a
+/// .nas file is compiled into a temporary artefact first (docs/export.md).
+int runExport(const char *argv0, std::vector<std::string> args) {
+  static const std::set<std::string> withValue = {"--arch", "--format", "-o", "--weights", "--search",
+                                                  "--batch", "--seed", "--stdlib", "--reference-input",
+                                                  "--reference-output"};
+  std::string source, stdlib;
+  std::vector<std::string> rest;
+  for (size_t i = 1; i < args.size(); ++i) {
+    cli::SplitArg split = cli::splitFlag(args[i]);
+    if (withValue.count(split.flag)) {
+      if (!split.value && i + 1 >= args.size())
+        return usageError(split.flag + " needs a value");
+      std::string value = split.value ? *split.value : args[++i];
+      if (split.flag == "--stdlib")
+        stdlib = value;
+      else
+        rest.insert(rest.end(), {split.flag, value});
+    } else if (source.empty() && !args[i].empty() && args[i][0] != '-') {
+      source = args[i];
+    } else {
+      return usageError("unexpected argument '" + args[i] + "' for export");
+    }
+  }
+  if (source.empty())
+    return usageError("'export' needs a run folder or a .nas file");
+  std::string temporary;
+  std::string target = source;
+  if (!llvm::sys::fs::is_directory(source)) {
+    llvm::SmallString<128> path;
+    if (std::error_code ec = llvm::sys::fs::createTemporaryFile("nasc-export", "nasa", path)) {
+      llvm::errs() << "nasc: error: cannot make a temporary file: " << ec.message() << "\n";
+      return 1;
+    }
+    temporary = path.str().str();
+    if (int status = compileArtefact(source, stdlib, temporary))
+      return status;
+    target = temporary;
+  }
+  std::vector<std::string> forwarded{runtimePath(argv0), "export", target};
+  forwarded.insert(forwarded.end(), rest.begin(), rest.end());
+  std::vector<llvm::StringRef> argvOut(forwarded.begin(), forwarded.end());
+  llvm::outs().flush();
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(forwarded[0], argvOut, std::nullopt, {}, 0, 0, &error);
+  if (!temporary.empty())
+    llvm::sys::fs::remove(temporary);
+  if (status < 0) {
+    llvm::errs() << "nasc: error: cannot run the runtime '" << forwarded[0] << "': " << error
+                 << " (build the nasc-run target)\n";
+    return 1;
+  }
+  return status;
+}
+
 /// `nasc report OUT -o FILE.html`: draws OUT/best.nas (nasc viz, SVG,
 /// needs Graphviz's dot) into a temporary file and runs `nasc-run report`,
 /// which reads the store and writes the page (docs/report.md).
@@ -553,6 +613,8 @@ static int runCommand(int argc, char **argv) {
     return runLatencyTable(argv[0], args);
   if (args[0] == "report")
     return runReport(argv[0], args);
+  if (args[0] == "export")
+    return runExport(argv[0], args);
   if (args[0] == "lsp") { // a language server on stdin/stdout (docs/lsp.md)
     std::string stdlib;
     for (size_t i = 1; i < args.size(); ++i) {

@@ -1,0 +1,381 @@
+//===- Onnx.cpp - A child network as an ONNX model -------------------------===//
+//
+// Walks the child's plan as Network::forward does (input, apply, sum,
+// concat, and what picks and switches route) and writes each op's kernel as
+// ONNX nodes, reading the weights from the op's module (Ops.cpp: a Chain
+// registers its torch modules in the order they run; the
+// ReLUs between them are plain functions, so each kernel's order is spelled
+// out here, next to Ops.cpp's). A Chain names each module by its position
+// among all steps, ReLUs included: sep_conv's first conv is "1".
+//
+//===----------------------------------------------------------------------===//
+#include "nasc/nn/Onnx.h"
+
+#include <onnx/onnx_pb.h>
+#include <torch/torch.h>
+
+#include <limits>
+#include <map>
+#include <set>
+
+namespace nasc::nn {
+
+namespace {
+
+using runtime::PlacedOp;
+using runtime::ResolvedOp;
+
+class Builder {
+public:
+  explicit Builder(onnx::GraphProto &g) : g_(g) {}
+
+  std::string fresh(const std::string &prefix) { return prefix + "_" + std::to_string(counter_++); }
+
+  onnx::NodeProto &node(const std::string &type, const std::vector<std::string> &in, const std::string &out) {
+    onnx::NodeProto &n = *g_.add_node();
+    n.set_op_type(type);
+    n.set_name(out);
+    for (const std::string &i : in)
+      n.add_input(i);
+    n.add_output(out);
+    return n;
+  }
+  static void ints(onnx::NodeProto &n, const std::string &name, const std::vector<int64_t> &v) {
+    onnx::AttributeProto &a = *n.add_attribute();
+    a.set_name(name);
+    a.set_type(onnx::AttributeProto::INTS);
+    for (int64_t x : v)
+      a.add_ints(x);
+  }
+  static void integer(onnx::NodeProto &n, const std::string &name, int64_t v) {
+    onnx::AttributeProto &a = *n.add_attribute();
+    a.set_name(name);
+    a.set_type(onnx::AttributeProto::INT);
+    a.set_i(v);
+  }
+  static void real(onnx::NodeProto &n, const std::string &name, float v) {
+    onnx::AttributeProto &a = *n.add_attribute();
+    a.set_name(name);
+    a.set_type(onnx::AttributeProto::FLOAT);
+    a.set_f(v);
+  }
+
+  /// A float initializer holding `t`.
+  std::string weight(const std::string &name, const at::Tensor &t) {
+    at::Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous();
+    onnx::TensorProto &p = *g_.add_initializer();
+    p.set_name(name);
+    p.set_data_type(onnx::TensorProto::FLOAT);
+    for (int64_t d : c.sizes())
+      p.add_dims(d);
+    p.set_raw_data(std::string(reinterpret_cast<const char *>(c.data_ptr<float>()), size_t(c.numel()) * sizeof(float)));
+    return name;
+  }
+  std::string int64s(const std::string &name, const std::vector<int64_t> &v) {
+    onnx::TensorProto &p = *g_.add_initializer();
+    p.set_name(name);
+    p.set_data_type(onnx::TensorProto::INT64);
+    p.add_dims(int64_t(v.size()));
+    for (int64_t x : v)
+      p.add_int64_data(x);
+    return name;
+  }
+
+private:
+  onnx::GraphProto &g_;
+  int64_t counter_ = 0;
+};
+
+at::Tensor parameter(torch::nn::Module &m, const std::string &name) {
+  for (const auto &p : m.named_parameters(true))
+    if (p.key() == name)
+      return p.value();
+  for (const auto &b : m.named_buffers(true))
+    if (b.key() == name)
+      return b.value();
+  return at::Tensor();
+}
+
+std::shared_ptr<torch::nn::Module> child(torch::nn::Module &m, const std::string &name) {
+  for (const auto &c : m.named_children())
+    if (c.key() == name)
+      return c.value();
+  std::string have;
+  for (const auto &c : m.named_children())
+    have += " " + c.key();
+  throw std::logic_error(m.name() + " has no module '" + name + "' (it has:" + have + ")");
+}
+
+/// What one kernel's modules are, in the order they run.
+class KernelWriter {
+public:
+  KernelWriter(Builder &b, torch::nn::Module &layer, const std::string &prefix)
+      : b_(b), layer_(layer), prefix_(prefix) {}
+
+  std::string relu(const std::string &x) { return b_.node("Relu", {x}, b_.fresh(prefix_ + "relu")).output(0); }
+
+  /// Module `name` of the layer, a Conv2d.
+  std::string conv(const std::string &x, const std::string &name) {
+    auto m = child(layer_, name);
+    auto *conv = m->as<torch::nn::Conv2dImpl>();
+    if (!conv)
+      throw std::logic_error("module " + name + " is not a convolution");
+    const auto &o = conv->options;
+    std::vector<std::string> in{x, b_.weight(prefix_ + name + ".weight", conv->weight)};
+    if (conv->bias.defined())
+      in.push_back(b_.weight(prefix_ + name + ".bias", conv->bias));
+    auto &n = b_.node("Conv", in, b_.fresh(prefix_ + "conv"));
+    auto k = conv->weight.sizes();
+    int64_t dh = (*o.dilation())[0], dw = (*o.dilation())[1];
+    // Ops.cpp's conv(): 'same' padding, dilation * (kernel - 1) / 2 each side.
+    int64_t ph = dh * (k[2] - 1) / 2, pw = dw * (k[3] - 1) / 2;
+    Builder::ints(n, "kernel_shape", {k[2], k[3]});
+    Builder::ints(n, "strides", {(*o.stride())[0], (*o.stride())[1]});
+    Builder::ints(n, "dilations", {dh, dw});
+    Builder::ints(n, "pads", {ph, pw, ph, pw});
+    Builder::integer(n, "group", o.groups());
+    return n.output(0);
+  }
+
+  /// Module `name`, a BatchNorm2d, with its running statistics.
+  std::string bn(const std::string &x, const std::string &name) {
+    auto m = child(layer_, name);
+    auto *bn = m->as<torch::nn::BatchNorm2dImpl>();
+    if (!bn)
+      throw std::logic_error("module " + name + " is not a batch norm");
+    int64_t c = bn->options.num_features();
+    at::Tensor scale = bn->weight.defined() ? bn->weight : torch::ones({c});
+    at::Tensor shift = bn->bias.defined() ? bn->bias : torch::zeros({c});
+    auto &n = b_.node("BatchNormalization",
+                      {x, b_.weight(prefix_ + name + ".weight", scale), b_.weight(prefix_ + name + ".bias", shift),
+                       b_.weight(prefix_ + name + ".running_mean", bn->running_mean),
+                       b_.weight(prefix_ + name + ".running_var", bn->running_var)},
+                      b_.fresh(prefix_ + "bn"));
+    Builder::real(n, "epsilon", float(bn->options.eps()));
+    return n.output(0);
+  }
+
+  /// A chain of steps: "relu", "conv:N", "bn:N".
+  std::string chain(std::string x, const std::vector<std::string> &steps) {
+    for (const std::string &s : steps) {
+      if (s == "relu")
+        x = relu(x);
+      else if (s.rfind("conv:", 0) == 0)
+        x = conv(x, s.substr(5));
+      else
+        x = bn(x, s.substr(3));
+    }
+    return x;
+  }
+
+private:
+  Builder &b_;
+  torch::nn::Module &layer_;
+  std::string prefix_;
+};
+
+/// TensorFlow's 'SAME' split of one dimension's padding (Ops.cpp's samePad).
+std::pair<int64_t, int64_t> samePad(int64_t size, int64_t k, int64_t s) {
+  int64_t total = std::max<int64_t>(0, ((size + s - 1) / s - 1) * s + k - size);
+  return {total / 2, total - total / 2};
+}
+
+int64_t intParam(const ResolvedOp &op, const char *name) { return runtime::asInt(op.param(name)); }
+
+const std::set<std::string> &kernels() {
+  static const std::set<std::string> k = {"conv2d",      "sep_conv",     "dil_conv",        "relu_conv_bn",
+                                          "conv_bn_relu", "batch_norm2d", "factorized_reduce", "max_pool2d",
+                                          "avg_pool2d",  "global_avg_pool", "identity",       "dropout",
+                                          "zero",        "relu",         "sigmoid",         "swish",
+                                          "linear"};
+  return k;
+}
+
+/// One op of an apply node: its ONNX nodes on `x`; returns the output name.
+std::string writeOp(Builder &b, const PlacedOp &placed, torch::nn::Module &layer, const std::string &x,
+                    const std::string &prefix, int64_t batch) {
+  const ResolvedOp &op = placed.op;
+  const std::string &k = op.impl;
+  KernelWriter w(b, layer, prefix);
+  if (!kernels().count(k))
+    throw std::invalid_argument("op '" + op.op + "' (kernel " + k + ") has no ONNX form in this exporter; it writes " +
+                                [] {
+                                  std::string all;
+                                  for (const std::string &n : kernels())
+                                    all += (all.empty() ? "" : ", ") + n;
+                                  return all;
+                                }());
+  if (k == "conv2d")
+    return w.chain(x, {"conv:0"});
+  if (k == "sep_conv")
+    return w.chain(x, {"relu", "conv:1", "conv:2", "bn:3", "relu", "conv:5", "conv:6", "bn:7"});
+  if (k == "dil_conv")
+    return w.chain(x, {"relu", "conv:1", "conv:2", "bn:3"});
+  if (k == "relu_conv_bn")
+    return w.chain(x, {"relu", "conv:1", "bn:2"});
+  if (k == "conv_bn_relu")
+    return w.chain(x, {"conv:0", "bn:1", "relu"});
+  if (k == "batch_norm2d")
+    return w.chain(x, {"bn:0"});
+  if (k == "factorized_reduce") {
+    // relu; conv a on it; conv b on it shifted by one pixel (padded at the
+    // bottom and right, then rows and columns 1..H); concat; bn.
+    std::string y = w.relu(x);
+    std::string a = w.conv(y, "a");
+    std::string padded = b.node("Pad", {y, b.int64s(b.fresh(prefix + "pads"), {0, 0, 0, 0, 0, 0, 1, 1})},
+                                b.fresh(prefix + "pad"))
+                             .output(0);
+    std::string shifted =
+        b.node("Slice",
+               {padded, b.int64s(b.fresh(prefix + "starts"), {1, 1}),
+                b.int64s(b.fresh(prefix + "ends"), {op.in[1] + 1, op.in[2] + 1}), b.int64s(b.fresh(prefix + "axes"), {2, 3})},
+               b.fresh(prefix + "shift"))
+            .output(0);
+    std::string bb = w.conv(shifted, "b");
+    auto &cat = b.node("Concat", {a, bb}, b.fresh(prefix + "cat"));
+    Builder::integer(cat, "axis", 1);
+    return w.bn(cat.output(0), "bn");
+  }
+  if (k == "max_pool2d" || k == "avg_pool2d") {
+    int64_t kernel = intParam(op, "kernel"), stride = intParam(op, "stride");
+    std::vector<int64_t> pads;
+    if (kernel % 2 == 0) {
+      auto [top, bottom] = samePad(op.in[1], kernel, stride);
+      auto [left, right] = samePad(op.in[2], kernel, stride);
+      pads = {top, left, bottom, right};
+    } else {
+      pads = {kernel / 2, kernel / 2, kernel / 2, kernel / 2};
+    }
+    auto &n = b.node(k == "max_pool2d" ? "MaxPool" : "AveragePool", {x}, b.fresh(prefix + "pool"));
+    Builder::ints(n, "kernel_shape", {kernel, kernel});
+    Builder::ints(n, "strides", {stride, stride});
+    Builder::ints(n, "pads", pads);
+    if (k == "avg_pool2d")
+      Builder::integer(n, "count_include_pad", 0); // the mean over the window's real positions
+    return n.output(0);
+  }
+  if (k == "global_avg_pool")
+    return b.node("GlobalAveragePool", {x}, b.fresh(prefix + "gap")).output(0);
+  if (k == "identity" || k == "dropout") // dropout is the identity at inference
+    return b.node("Identity", {x}, b.fresh(prefix + "id")).output(0);
+  if (k == "zero")
+    return b.weight(b.fresh(prefix + "zeros"), torch::zeros({batch, op.out[0], op.out[1], op.out[2]}));
+  if (k == "relu")
+    return w.relu(x);
+  if (k == "sigmoid")
+    return b.node("Sigmoid", {x}, b.fresh(prefix + "sigmoid")).output(0);
+  if (k == "swish") {
+    std::string s = b.node("Sigmoid", {x}, b.fresh(prefix + "sigmoid")).output(0);
+    return b.node("Mul", {x, s}, b.fresh(prefix + "swish")).output(0);
+  }
+  // linear: Ops.cpp's Linear, on a 1 x 1 map (the classifier).
+  if (op.in[1] != 1 || op.in[2] != 1)
+    throw std::invalid_argument("op '" + op.op + "' (kernel linear) on a " + std::to_string(op.in[1]) + "x" +
+                                std::to_string(op.in[2]) + " feature map has no ONNX form in this exporter (only 1x1)");
+  auto fc = child(layer, "fc");
+  auto *lin = fc->as<torch::nn::LinearImpl>();
+  std::string flat = b.node("Flatten", {x}, b.fresh(prefix + "flat")).output(0);
+  std::vector<std::string> in{flat, b.weight(prefix + "fc.weight", lin->weight)};
+  if (lin->bias.defined())
+    in.push_back(b.weight(prefix + "fc.bias", lin->bias));
+  auto &gemm = b.node("Gemm", in, b.fresh(prefix + "gemm"));
+  Builder::integer(gemm, "transB", 1);
+  return b.node("Reshape", {gemm.output(0), b.int64s(b.fresh(prefix + "shape"), {batch, op.out[0], 1, 1})},
+                b.fresh(prefix + "fc"))
+      .output(0);
+}
+
+void valueInfo(onnx::ValueInfoProto &v, const std::string &name, const std::vector<int64_t> &dims) {
+  v.set_name(name);
+  auto *t = v.mutable_type()->mutable_tensor_type();
+  t->set_elem_type(onnx::TensorProto::FLOAT);
+  for (int64_t d : dims)
+    t->mutable_shape()->add_dim()->set_dim_value(d);
+}
+
+} // namespace
+
+std::vector<std::string> onnxKernels() { return {kernels().begin(), kernels().end()}; }
+
+std::string exportOnnx(Network &net, const Space &space, int64_t batch, const std::string &name) {
+  if (net.mode() != Mode::Child)
+    throw std::invalid_argument("only a child network (one architecture) is written as ONNX");
+  net.eval();
+  torch::NoGradGuard noGrad;
+  const runtime::Plan &plan = net.plan();
+  const runtime::Json &nodes = space.json().at("nodes");
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.set_producer_name("nasc");
+  model.set_producer_version("0.1.0");
+  model.add_opset_import()->set_version(13);
+  onnx::GraphProto &g = *model.mutable_graph();
+  g.set_name(name);
+  Builder b(g);
+  std::map<std::string, std::shared_ptr<torch::nn::Module>> modules;
+  for (const auto &c : net.named_children())
+    modules[c.key()] = c.value();
+
+  std::vector<std::string> value(nodes.size());
+  auto kindOf = [&](size_t i) { return nodes[i].at("kind").get<std::string>(); };
+  // Operands of a sum or concat: a pick/subset stands for what it routes.
+  auto operands = [&](size_t i) {
+    std::vector<std::string> out;
+    for (const runtime::Json &j : nodes[i].at("inputs")) {
+      size_t k = j.get<size_t>();
+      std::string kind = kindOf(k);
+      if (kind == "pick" || kind == "subset")
+        for (int64_t c : plan.routed[k])
+          out.push_back(value[size_t(c)]);
+      else
+        out.push_back(value[k]);
+    }
+    return out;
+  };
+  std::string inputName;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (!plan.live[i])
+      continue;
+    std::string kind = kindOf(i), id = "n" + std::to_string(i);
+    if (kind == "input") {
+      if (!inputName.empty())
+        throw std::invalid_argument("a network with several inputs is not written as ONNX yet");
+      const std::optional<runtime::Shape> &s = plan.shapes[i];
+      if (!s)
+        throw std::invalid_argument("the input's shape is not known");
+      inputName = "image";
+      valueInfo(*g.add_input(), inputName, {batch, (*s)[0], (*s)[1], (*s)[2]});
+      value[i] = inputName;
+    } else if (kind == "apply") {
+      std::string x = value[nodes[i].at("inputs")[0].get<size_t>()];
+      for (size_t k = 0; k < plan.ops[i].size(); ++k) {
+        const PlacedOp &placed = plan.ops[i][k];
+        auto m = modules.find(moduleName(int64_t(i), placed));
+        if (m == modules.end())
+          throw std::logic_error("no module for " + moduleName(int64_t(i), placed));
+        x = writeOp(b, placed, *m->second, x, id + "." + std::to_string(k) + ".", batch);
+      }
+      value[i] = x;
+    } else if (kind == "sum") {
+      std::vector<std::string> in = operands(i);
+      value[i] = in.size() == 1 ? in[0] : b.node("Sum", in, id + "_sum").output(0);
+    } else if (kind == "concat") {
+      auto &n = b.node("Concat", operands(i), id + "_cat");
+      Builder::integer(n, "axis", 1);
+      value[i] = n.output(0);
+    } else if (kind == "switch" || kind == "select" || kind == "item") {
+      value[i] = value[size_t(plan.routed[i].at(0))];
+    }
+    // pick / subset: read through their consumers.
+  }
+  auto &flat = b.node("Flatten", {value[size_t(plan.output)]}, "logits");
+  Builder::integer(flat, "axis", 1);
+  const std::optional<runtime::Shape> &out = plan.shapes[size_t(plan.output)];
+  valueInfo(*g.add_output(), "logits", {batch, out ? (*out)[0] * (*out)[1] * (*out)[2] : -1});
+  std::string bytes;
+  if (!model.SerializeToString(&bytes))
+    throw std::runtime_error("cannot serialize the ONNX model");
+  return bytes;
+}
+
+} // namespace nasc::nn
