@@ -338,6 +338,22 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
   return -1;
 }
 
+void nasc::runtool::writeAtomically(const std::string &path, const std::string &bytes) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    out << bytes;
+    if (!out.flush()) {
+      std::filesystem::remove(temporary);
+      throw std::runtime_error("cannot write '" + path + "'");
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec)
+    throw std::runtime_error("cannot write '" + path + "': " + ec.message());
+}
+
 Json nasc::runtool::searchBlock(const runtime::Artefact &artefact, const Options &o) {
   Json search = pickSearch(artefact, o.search);
   if (!o.estimator.empty())

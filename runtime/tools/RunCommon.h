@@ -65,6 +65,11 @@ const Json &pickSearch(const runtime::Artefact &a, const std::string &name);
 /// The run folder: --out, else nasc-out/<search>.
 std::string outDir(const Options &o, const std::string &searchName);
 
+/// Writes `bytes` to `path` through PATH.tmp and a rename: a killed
+/// process leaves the old file or none, never half of the new one.
+/// std::runtime_error naming the file when it cannot be written.
+void writeAtomically(const std::string &path, const std::string &bytes);
+
 std::string fixed(double v, int digits = 2);
 void printMetrics(const char *what, const std::map<std::string, double> &m);
 

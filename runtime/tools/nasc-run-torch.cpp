@@ -394,13 +394,7 @@ int runExport(int argc, char **argv) {
   }
   net->eval();
   std::string bytes = nn::exportOnnx(*net, *space, batch, space->name());
-  {
-    std::ofstream out(output + ".tmp", std::ios::binary);
-    out << bytes;
-    if (!out.flush())
-      throw std::runtime_error("cannot write '" + output + "'");
-  }
-  std::filesystem::rename(output + ".tmp", output);
+  writeAtomically(output, bytes);
   std::cerr << "nasc: exported " << space->id(a) << " (" << (weights.empty() ? "initialized, seed " + std::to_string(seed)
                                                                               : "weights " + weights)
             << ") to " << output << ": ONNX opset 13, input image [" << batch << ", "

@@ -19,7 +19,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <iostream>
 #include <vector>
@@ -90,14 +89,7 @@ int runReport(int argc, char **argv) {
     return usage("report needs a run folder and -o FILE.html");
   try {
     std::string html = search::renderReport(dir, {drawing, note});
-    std::string temporary = output + ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::binary);
-      out << html;
-      if (!out.flush())
-        throw std::runtime_error("cannot write '" + output + "'");
-    }
-    std::filesystem::rename(temporary, output);
+    writeAtomically(output, html);
     std::cerr << "nasc: report of " << dir << " written to " << output << " (" << html.size() / 1024 << " KiB)\n";
     return 0;
   } catch (const std::exception &e) {

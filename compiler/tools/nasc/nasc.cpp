@@ -399,6 +399,24 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
   return 1;
 }
 
+/// Runs nasc-run with `args` (args[0]: its path) and waits; removes
+/// `temporary` (if not empty) afterwards. The runtime's exit status, or 1
+/// when it cannot be started.
+int runRuntimeAndWait(const std::vector<std::string> &args, const std::string &temporary) {
+  std::vector<llvm::StringRef> argvOut(args.begin(), args.end());
+  llvm::outs().flush();
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(args[0], argvOut, std::nullopt, {}, 0, 0, &error);
+  if (!temporary.empty())
+    llvm::sys::fs::remove(temporary);
+  if (status < 0) {
+    llvm::errs() << "nasc: error: cannot run the runtime '" << args[0] << "': " << error
+                 << " (build the nasc-run target)\n";
+    return 1;
+  }
+  return status;
+}
+
 /// `nasc latency-table FILE.nas -o TABLE.json ...`: compiles FILE into a
 /// temporary artefact, runs `nasc-run latency-table` on it, removes it.
 int runLatencyTable(const char *argv0, std::vector<std::string> args) {
@@ -438,17 +456,7 @@ int runLatencyTable(const char *argv0, std::vector<std::string> args) {
   std::vector<std::string> forwarded{runtimePath(argv0), "latency-table", temporary, "--source", source,
                                      "--out", output};
   forwarded.insert(forwarded.end(), rest.begin(), rest.end());
-  std::vector<llvm::StringRef> argvOut(forwarded.begin(), forwarded.end());
-  llvm::outs().flush();
-  std::string error;
-  int status = llvm::sys::ExecuteAndWait(forwarded[0], argvOut, std::nullopt, {}, 0, 0, &error);
-  llvm::sys::fs::remove(temporary);
-  if (status < 0) {
-    llvm::errs() << "nasc: error: cannot run the runtime '" << forwarded[0] << "': " << error
-                 << " (build the nasc-run target)\n";
-    return 1;
-  }
-  return status;
+  return runRuntimeAndWait(forwarded, temporary);
 }
 
 /// `nasc export RUN_OR_FILE [--arch ID] --format onnx -o NET.onnx ...`: a
@@ -493,18 +501,7 @@ int runExport(const char *argv0, std::vector<std::string> args) {
   }
   std::vector<std::string> forwarded{runtimePath(argv0), "export", target};
   forwarded.insert(forwarded.end(), rest.begin(), rest.end());
-  std::vector<llvm::StringRef> argvOut(forwarded.begin(), forwarded.end());
-  llvm::outs().flush();
-  std::string error;
-  int status = llvm::sys::ExecuteAndWait(forwarded[0], argvOut, std::nullopt, {}, 0, 0, &error);
-  if (!temporary.empty())
-    llvm::sys::fs::remove(temporary);
-  if (status < 0) {
-    llvm::errs() << "nasc: error: cannot run the runtime '" << forwarded[0] << "': " << error
-                 << " (build the nasc-run target)\n";
-    return 1;
-  }
-  return status;
+  return runRuntimeAndWait(forwarded, temporary);
 }
 
 /// `nasc report OUT -o FILE.html`: draws OUT/best.nas (nasc viz, SVG,
@@ -549,17 +546,7 @@ int runReport(const char *argv0, std::vector<std::string> args) {
     else
       forwarded.insert(forwarded.end(), {"--drawing-note", "best.nas could not be drawn (see the messages above)"});
   }
-  std::vector<llvm::StringRef> argvOut(forwarded.begin(), forwarded.end());
-  llvm::outs().flush();
-  std::string error;
-  int status = llvm::sys::ExecuteAndWait(forwarded[0], argvOut, std::nullopt, {}, 0, 0, &error);
-  llvm::sys::fs::remove(drawing);
-  if (status < 0) {
-    llvm::errs() << "nasc: error: cannot run the runtime '" << forwarded[0] << "': " << error
-                 << " (build the nasc-run target)\n";
-    return 1;
-  }
-  return status;
+  return runRuntimeAndWait(forwarded, drawing);
 }
 
 #ifdef __GLIBC__
