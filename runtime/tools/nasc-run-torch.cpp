@@ -289,13 +289,14 @@ int runExport(int argc, char **argv) {
   std::string artefactPath, arch, output, weights, searchName, refIn, refOut, format = "onnx";
   int64_t batch = 1;
   uint64_t seed = 0;
+  bool archGiven = false;
   try {
     std::vector<std::string> args(argv + 2, argv + argc);
     cli::ArgReader reader(args);
     while (!reader.done()) {
       std::string a = reader.next();
       if (a == "--arch")
-        arch = reader.value();
+        arch = reader.value(), archGiven = true; // "" names the one network of a space without decisions
       else if (a == "-o")
         output = reader.value("a file");
       else if (a == "--weights")
@@ -339,7 +340,7 @@ int runExport(int argc, char **argv) {
     for (const search::Record &r : rows)
       if (r.score > -std::numeric_limits<double>::infinity() && (!best || r.score > best->score))
         best = &r;
-    if (arch.empty()) {
+    if (!archGiven) {
       if (!best)
         throw std::invalid_argument(dir + ": no evaluation met the constraints: name one with --arch");
       arch = best->id;
@@ -357,7 +358,7 @@ int runExport(int argc, char **argv) {
                                     "export the file with freshly initialized weights");
     }
   }
-  if (arch.empty())
+  else if (!archGiven)
     return usage("export needs --arch ID with an artefact or a .nas file");
   if (refIn.empty() != refOut.empty())
     return usage("--reference-input and --reference-output go together");

@@ -111,6 +111,7 @@ class KernelWriter {
 public:
   KernelWriter(Builder &b, torch::nn::Module &layer, const std::string &prefix)
       : b_(b), layer_(layer), prefix_(prefix) {}
+  torch::nn::Module &layer() { return layer_; }
 
   std::string relu(const std::string &x) { return b_.node("Relu", {x}, b_.fresh(prefix_ + "relu")).output(0); }
 
@@ -155,6 +156,57 @@ public:
     return n.output(0);
   }
 
+  /// An activation by MBConv's name (Ops.cpp's activation()).
+  std::string activation(const std::string &x, const std::string &name) {
+    if (name == "relu")
+      return relu(x);
+    if (name == "relu6") { // relu(x) - relu(x - 6): OpenCV 4.6 reads only opset 6's Clip
+      std::string shifted =
+          b_.node("Sub", {x, b_.weight(b_.fresh(prefix_ + "six"), torch::full({1}, 6.0))}, b_.fresh(prefix_ + "sub"))
+              .output(0);
+      return b_.node("Sub", {relu(x), relu(shifted)}, b_.fresh(prefix_ + "relu6")).output(0);
+    }
+    if (name == "swish")
+      return b_.node("Mul", {x, gate(x, false)}, b_.fresh(prefix_ + "swish")).output(0);
+    if (name == "hard_swish")
+      return b_.node("Mul", {x, gate(x, true)}, b_.fresh(prefix_ + "hswish")).output(0);
+    throw std::invalid_argument("activation '" + name + "' has no ONNX form in this exporter");
+  }
+  /// sigmoid(x), or PyTorch's hardsigmoid (x / 6 + 1/2, clipped to [0, 1]).
+  std::string gate(const std::string &x, bool hard) {
+    if (!hard)
+      return b_.node("Sigmoid", {x}, b_.fresh(prefix_ + "sigmoid")).output(0);
+    // (relu(x + 3) - relu(x - 3)) / 6 rather than HardSigmoid: OpenCV 4.6
+    // fuses a HardSigmoid that follows a convolution into it and loses its
+    // alpha and beta (0.35 off on squeeze-excite's gate, measured).
+    auto constant = [&](const char *what, double v) { return b_.weight(b_.fresh(prefix_ + what), torch::full({1}, v)); };
+    std::string up = b_.node("Add", {x, constant("three", 3.0)}, b_.fresh(prefix_ + "add")).output(0);
+    std::string down = b_.node("Sub", {x, constant("three", 3.0)}, b_.fresh(prefix_ + "sub")).output(0);
+    std::string clipped = b_.node("Sub", {relu(up), relu(down)}, b_.fresh(prefix_ + "clip")).output(0);
+    return b_.node("Mul", {clipped, constant("sixth", 1.0 / 6.0)}, b_.fresh(prefix_ + "hsigmoid")).output(0);
+  }
+  /// Ops.cpp's channelShuffle as a 1x1 convolution by the permutation
+  /// (output channel j*g + i is input channel i*(C/g) + j): exact, and read
+  /// by every runtime (OpenCV 4.6 does not take the 5-D reshape of the usual
+  /// Reshape-Transpose-Reshape). Costs C*C weights.
+  std::string shuffle(const std::string &x, int64_t groups, const runtime::Shape &s, int64_t batch) {
+    (void)batch;
+    int64_t c = s[0], n = c / groups;
+    at::Tensor perm = torch::zeros({c, c, 1, 1});
+    for (int64_t o = 0; o < c; ++o)
+      perm[o][(o % groups) * n + o / groups][0][0] = 1.0;
+    auto &conv = b_.node("Conv", {x, b_.weight(b_.fresh(prefix_ + "permutation"), perm)}, b_.fresh(prefix_ + "shuffle"));
+    Builder::ints(conv, "kernel_shape", {1, 1});
+    return conv.output(0);
+  }
+  /// SqueezeExcite module `m` (its `reduce` and `expand` 1x1 convs) on x.
+  std::string squeezeExcite(const std::string &x, torch::nn::Module &m, const std::string &prefix, bool hard) {
+    KernelWriter inner(b_, m, prefix);
+    std::string pooled = b_.node("GlobalAveragePool", {x}, b_.fresh(prefix + "squeeze")).output(0);
+    std::string s = inner.conv(inner.relu(inner.conv(pooled, "reduce")), "expand");
+    return b_.node("Mul", {x, gate(s, hard)}, b_.fresh(prefix + "excite")).output(0);
+  }
+
   /// A chain of steps: "relu", "conv:N", "bn:N".
   std::string chain(std::string x, const std::vector<std::string> &steps) {
     for (const std::string &s : steps) {
@@ -187,6 +239,7 @@ const std::set<std::string> &kernels() {
                                           "conv_bn_relu", "batch_norm2d", "factorized_reduce", "max_pool2d",
                                           "avg_pool2d",  "global_avg_pool", "identity",       "dropout",
                                           "zero",        "relu",         "sigmoid",         "swish",
+                                          "hard_swish",  "channel_shuffle", "squeeze_excite", "mbconv",
                                           "linear"};
   return k;
 }
@@ -264,9 +317,39 @@ std::string writeOp(Builder &b, const PlacedOp &placed, torch::nn::Module &layer
     return w.relu(x);
   if (k == "sigmoid")
     return b.node("Sigmoid", {x}, b.fresh(prefix + "sigmoid")).output(0);
-  if (k == "swish") {
-    std::string s = b.node("Sigmoid", {x}, b.fresh(prefix + "sigmoid")).output(0);
-    return b.node("Mul", {x, s}, b.fresh(prefix + "swish")).output(0);
+  if (k == "swish" || k == "hard_swish")
+    return w.activation(x, k);
+  if (k == "channel_shuffle")
+    return w.shuffle(x, intParam(op, "groups"), op.in, batch);
+  if (k == "squeeze_excite")
+    return w.squeezeExcite(x, layer, prefix, runtime::asString(op.param("gate")) == "hard_sigmoid");
+  if (k == "mbconv") {
+    // Ops.cpp's MBConv: [1x1 expand, bn, act, (shuffle)], depthwise kxk,
+    // bn, act, [squeeze-excite], 1x1 project, bn; + x when it keeps the shape.
+    auto body = child(layer, "body");
+    KernelWriter c(b, *body, prefix + "body.");
+    std::string act = runtime::asString(op.param("act"));
+    int64_t groups = intParam(op, "groups"), mid = op.in[0] * intParam(op, "expand");
+    size_t step = 0; // Chain names modules by step position
+    std::string y = x;
+    if (runtime::asBool(op.param("expand_conv"))) {
+      y = c.activation(c.bn(c.conv(y, std::to_string(step)), std::to_string(step + 1)), act);
+      step += 3;
+      if (groups > 1) {
+        y = c.shuffle(y, groups, {mid, op.in[1], op.in[2]}, batch);
+        step += 1;
+      }
+    }
+    y = c.activation(c.bn(c.conv(y, std::to_string(step)), std::to_string(step + 1)), act);
+    step += 3;
+    if (runtime::asBool(op.param("se"))) {
+      y = c.squeezeExcite(y, *child(*body, std::to_string(step)), prefix + "body." + std::to_string(step) + ".",
+                          runtime::asString(op.param("se_gate")) == "hard_sigmoid");
+      step += 1;
+    }
+    y = c.bn(c.conv(y, std::to_string(step)), std::to_string(step + 1));
+    bool residual = runtime::asBool(op.param("skip")) && intParam(op, "stride") == 1 && intParam(op, "out") == op.in[0];
+    return residual ? b.node("Add", {y, x}, b.fresh(prefix + "residual")).output(0) : y;
   }
   // linear: Ops.cpp's Linear, on a 1 x 1 map (the classifier).
   if (op.in[1] != 1 || op.in[2] != 1)
