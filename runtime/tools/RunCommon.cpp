@@ -61,6 +61,8 @@ options:
                          architecture is read, unless the folder holds a search's
                          store), and removed otherwise, so that a refused run
                          leaves the folder's artefact as it was
+  --export-onnx          also write the best with its trained weights as
+                         OUT/best.onnx (ONNX; training estimators only)
   --derive-only          one-shot methods (darts): derive and export the
                          architecture without training it standalone
   --quiet                no progress bar
@@ -313,10 +315,11 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
         o.fit = args.value();
       else if (a == "--fit-device")
         o.fitDevice = args.value();
-      else if (a == "--resume" || a == "--quiet" || a == "--derive-only") {
+      else if (a == "--resume" || a == "--quiet" || a == "--derive-only" || a == "--export-onnx") {
         if (args.hasInlineValue())
           return usage(a + " takes no value");
-        (a == "--resume" ? o.resume : a == "--quiet" ? o.quiet : o.deriveOnly) = true;
+        (a == "--resume" ? o.resume : a == "--quiet" ? o.quiet : a == "--derive-only" ? o.deriveOnly : o.exportOnnx) =
+            true;
       } else if (!a.empty() && a[0] == '-')
         return usage("unknown option '" + a + "'");
       else if (o.command.empty())

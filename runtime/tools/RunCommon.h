@@ -31,7 +31,7 @@ struct Options {
   std::optional<uint64_t> budget, seed;
   std::optional<double> timeLimit;
   int64_t epochs = 0, latencyBatch = 1;
-  bool resume = false, quiet = false, deriveOnly = false;
+  bool resume = false, quiet = false, deriveOnly = false, exportOnnx = false;
 };
 
 /// Parses argv into `o`. Returns -1 to go on, else the exit status (0 after

@@ -72,10 +72,16 @@ torch::Device deviceOf(const std::string &name) {
   return torch::Device(checkDevice(name));
 }
 
+std::shared_ptr<nn::Network> writeOnnx(const runtime::Artefact &artefact, const runtime::Space &space,
+                                       const runtime::Architecture &a, const std::string &weights, uint64_t seed,
+                                       int64_t batch, const std::string &output);
+
 int runSearch(const Options &o, PendingArtefact &pending) {
   runtime::Artefact artefact = loadArtefact(o);
   Json search = searchBlock(artefact, o);
   if (isTableSearch(artefact, search, o) && !o.deriveOnly) {
+    if (o.exportOnnx)
+      throw cli::OptionError("--export-onnx: a table search trains no network, so there are no weights to export");
     if (!o.device.empty())
       deviceOf(o.device); // checked, though a table needs none
     return runTableSearch(o, pending);
@@ -184,7 +190,15 @@ int runSearch(const Options &o, PendingArtefact &pending) {
                   (o.source.empty() ? o.artefact : o.source) + " --arch '" + result.best.value_or(search::Record{}).id +
                   "'\n";
   }
-  return reportSearch(o, artefact, space, search, result, name, finish);
+  int status = reportSearch(o, artefact, space, search, result, name, finish);
+  if (o.exportOnnx) {
+    if (finish.weights.empty() || !result.best || !std::filesystem::exists(finish.weights))
+      throw std::invalid_argument("--export-onnx: this search trained no network for its best (zero-cost scores "
+                                  "rank untrained ones): nothing to export");
+    writeOnnx(artefact, space, result.best->arch, finish.weights, 0, 1, out + "/best.onnx");
+    std::cout << "exported: " << out << "/best.onnx (ONNX, docs/export.md)\n";
+  }
+  return status;
 }
 
 /// `latency-table --fit FILE.csv --fit-device D`: per-op latencies fit to
@@ -276,6 +290,33 @@ int runTrain(const Options &o, PendingArtefact &pending) {
   printMetrics("test", t.report);
   std::cout << "weights: " << out << "/model.pt\n";
   return 0;
+}
+
+/// Architecture `a` with `weights` (a torch::save of its child network;
+/// empty: initialized from `seed`) written to `output` as ONNX; the network.
+std::shared_ptr<nn::Network> writeOnnx(const runtime::Artefact &artefact, const runtime::Space &space,
+                                       const runtime::Architecture &a, const std::string &weights, uint64_t seed,
+                                       int64_t batch, const std::string &output) {
+  torch::manual_seed(seed);
+  std::shared_ptr<nn::Network> net = nn::Network::child(artefact.ops(), space, a);
+  if (!weights.empty()) {
+    try {
+      torch::load(net, weights);
+    } catch (const c10::Error &e) {
+      std::string why = e.what_without_backtrace();
+      throw std::runtime_error(weights + ": cannot load these weights into " + space.id(a) + " (" +
+                               why.substr(0, why.find('\n')) + ")");
+    }
+  }
+  net->eval();
+  std::string bytes = nn::exportOnnx(*net, space, batch, space.name());
+  writeAtomically(output, bytes);
+  std::cerr << "nasc: exported " << space.id(a) << " ("
+            << (weights.empty() ? "initialized, seed " + std::to_string(seed) : "weights " + weights) << ") to "
+            << output << ": ONNX opset 13, input image [" << batch << ", "
+            << net->plan().shapes[0].value_or(runtime::Shape{0, 0, 0})[0] << ", ...], " << bytes.size() / 1024
+            << " KiB\n";
+  return net;
 }
 
 /// `nasc-run export SPACE.nasa --arch ID -o NET.onnx [--weights W.pt]
@@ -382,25 +423,7 @@ int runExport(int argc, char **argv) {
   } catch (const std::invalid_argument &e) {
     throw std::invalid_argument("--arch: not an architecture of " + space->name() + ": " + e.what());
   }
-  torch::manual_seed(seed);
-  std::shared_ptr<nn::Network> net = nn::Network::child(artefact.ops(), *space, a);
-  if (!weights.empty()) {
-    try {
-      torch::load(net, weights);
-    } catch (const c10::Error &e) {
-      std::string why = e.what_without_backtrace();
-      throw std::runtime_error(weights + ": cannot load these weights into " + space->id(a) + " (" +
-                               why.substr(0, why.find('\n')) + ")");
-    }
-  }
-  net->eval();
-  std::string bytes = nn::exportOnnx(*net, *space, batch, space->name());
-  writeAtomically(output, bytes);
-  std::cerr << "nasc: exported " << space->id(a) << " (" << (weights.empty() ? "initialized, seed " + std::to_string(seed)
-                                                                              : "weights " + weights)
-            << ") to " << output << ": ONNX opset 13, input image [" << batch << ", "
-            << net->plan().shapes[0].value_or(runtime::Shape{0, 0, 0})[0] << ", ...], " << bytes.size() / 1024
-            << " KiB\n";
+  std::shared_ptr<nn::Network> net = writeOnnx(artefact, *space, a, weights, seed, batch, output);
   if (!refIn.empty()) {
     std::string raw = cli::readFileLimited(refIn, uint64_t(1) << 30);
     const runtime::Shape &in = *net->plan().shapes[0];

@@ -33,7 +33,7 @@ namespace {
 /// not load, a search block that is not there) goes to nasc-run-torch,
 /// which says what is wrong as it always has.
 std::optional<runtime::Artefact> runsHere(const Options &o) {
-  if (o.command != "search" || !o.device.empty() || o.deriveOnly)
+  if (o.command != "search" || !o.device.empty() || o.deriveOnly || o.exportOnnx)
     return std::nullopt;
   try {
     runtime::Artefact artefact = loadArtefact(o);
