@@ -9,8 +9,10 @@
 #include "Internal.h"
 
 #include "nasc/runtime/Plan.h"
+#include "nasc/search/Pareto.h"
 #include "nasc/search/Strategy.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -272,27 +274,18 @@ std::vector<TrialResult> Study::pareto() const {
     if (rec.eval.error.empty() && rec.feasible && !rec.cached && rec.objectives.size() == impl_->directions.size() &&
         seen.insert(rec.id).second)
       candidates.push_back(&rec);
-  auto oriented = [&](const search::Record &rec, size_t k) {
-    return impl_->directions[k] == "minimize" ? -rec.objectives[k] : rec.objectives[k];
-  };
-  for (const search::Record *a : candidates) {
-    bool dominated = false;
-    for (const search::Record *b : candidates) {
-      if (a == b)
-        continue;
-      bool all = true, some = false;
-      for (size_t k = 0; k < impl_->directions.size(); ++k) {
-        all = all && oriented(*b, k) >= oriented(*a, k);
-        some = some || oriented(*b, k) > oriented(*a, k);
-      }
-      if (all && some) {
-        dominated = true;
-        break;
-      }
-    }
-    if (!dominated)
-      out.push_back(impl_->toHost(*a));
+  // The driver's own Pareto set (search/Pareto.h), over the records so far.
+  search::ParetoSet set;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    search::Objectives v;
+    for (size_t k = 0; k < impl_->directions.size(); ++k)
+      v.push_back(impl_->directions[k] == "minimize" ? -candidates[i]->objectives[k] : candidates[i]->objectives[k]);
+    set.add(v, i);
   }
+  std::vector<size_t> members = set.tags();
+  std::sort(members.begin(), members.end());
+  for (size_t i : members)
+    out.push_back(impl_->toHost(*candidates[i]));
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include "nasc/search/Report.h"
 #include "Charts.h"
 #include "nasc/runtime/Artefact.h"
+#include "nasc/search/Pareto.h"
 #include "nasc/search/Store.h"
 
 #include <algorithm>
@@ -35,27 +36,6 @@ std::string objectiveName(const Json &objective, size_t k) {
     return name;
   }
   return "objective " + std::to_string(k + 1);
-}
-
-/// The non-dominated feasible rows (oriented values, higher is better).
-std::vector<size_t> front(const std::vector<std::vector<double>> &v) {
-  std::vector<size_t> out;
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i].empty())
-      continue;
-    bool dominated = false;
-    for (size_t j = 0; j < v.size() && !dominated; ++j) {
-      if (j == i || v[j].empty())
-        continue;
-      bool all = true, some = false;
-      for (size_t k = 0; k < v[i].size(); ++k)
-        all = all && v[j][k] >= v[i][k], some = some || v[j][k] > v[i][k];
-      dominated = all && some;
-    }
-    if (!dominated)
-      out.push_back(i);
-  }
-  return out;
 }
 
 const char *kStyle = R"(
@@ -234,7 +214,11 @@ std::string renderReport(const std::string &runDir, const ReportOptions &options
       oriented.push_back(v);
       rows.push_back(&r);
     }
-    std::vector<size_t> members = front(oriented);
+    ParetoSet paretoSet; // the driver's (search/Pareto.h)
+    for (size_t i = 0; i < oriented.size(); ++i)
+      if (!oriented[i].empty())
+        paretoSet.add(oriented[i], i);
+    std::vector<size_t> members = paretoSet.tags();
     Series others{"evaluated", {}, false, false, "#b8c9d9"}, set{"Pareto set", {}, false, false, palette(1)};
     std::set<size_t> inFront(members.begin(), members.end());
     for (size_t i = 0; i < rows.size(); ++i) {
