@@ -1,4 +1,5 @@
-"""Seeds of fuzz_lsp: for each .nas path read from stdin, one framed LSP
+"""Seeds of fuzz_lsp: for each of the first LIMIT .nas paths read from stdin (all
+of stdin is read), one framed LSP
 session (initialize, open the source, hover / definition / completion at a
 few places, an edit, shutdown, exit) written to DIR/NNN-NAME.lsp."""
 import json
@@ -32,7 +33,9 @@ def session(text):
 
 
 out = sys.argv[1]
-for i, path in enumerate(line.strip() for line in sys.stdin if line.strip()):
+limit = int(sys.argv[2]) if len(sys.argv) > 2 else None
+paths = [line.strip() for line in sys.stdin if line.strip()][:limit]
+for i, path in enumerate(paths):
     with open(path, encoding="utf-8", errors="replace") as f:
         data = session(f.read())
     if len(data) <= 65536:

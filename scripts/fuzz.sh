@@ -70,7 +70,9 @@ case $TARGET in
       i=$((i + 1))
     done < <(find stdlib examples test -name '*.nas' -size -64k | sort) ;;
   lsp) # whole editor sessions, one per small source: open, hover, complete, edit, shut down
-    nas_sources | head -40 | python3 "$ROOT/fuzz/lsp_seeds.py" "$SEEDS" ;;
+    # (the script takes the first 40 itself: `head` closing the pipe early
+    # would kill `sort` with SIGPIPE, which pipefail turns into a failure)
+    nas_sources | python3 "$ROOT/fuzz/lsp_seeds.py" "$SEEDS" 40 ;;
   data|store|cli)
     "$B/bin/fuzz-seeds" "$B/seeds.tmp" >/dev/null
     for t in data store cli; do rm -rf "$B/seeds/$t"; mv "$B/seeds.tmp/$t" "$B/seeds/$t"; done

@@ -309,9 +309,7 @@ std::string renderReport(const std::string &runDir, const ReportOptions &options
       }
       if (e.contains("entropy") && e["entropy"].is_object())
         for (const auto &[key, value] : e["entropy"].items())
-          if (value.is_number() && entropies.size() < 12)
-            add(entropies, key, x, value.get<double>());
-          else if (value.is_number() && entropies.count(key))
+          if (value.is_number() && (entropies.size() < 12 || entropies.count(key))) // at most 12 lines
             add(entropies, key, x, value.get<double>());
     }
     auto list = [](std::map<std::string, Series> &m) {
