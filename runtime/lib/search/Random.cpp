@@ -128,6 +128,7 @@ public:
     for (const Architecture &a : evaluated)
       seen_.insert(keyOf(space_.canonical(a)));
   }
+  void restoreAsked(const std::vector<Architecture> &asked) override { restoreHistory(asked, {}); }
 
   Json save() const override {
     return Json{{"strategy", "random"}, {"rng", saveRng(rng_)}, {"listing", listing_}};

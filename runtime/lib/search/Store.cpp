@@ -26,6 +26,11 @@ namespace {
 constexpr const char *kFormat = "nasc-search-store 3";
 /// A store of the previous format resumes, and goes on in its format.
 constexpr const char *kFormat2 = "nasc-search-store 2";
+/// Trials asked beyond the rows (Store::pending). Stores made before it
+/// get it with their first write after a resume.
+constexpr const char *kPendingTable =
+    "CREATE TABLE IF NOT EXISTS pending(one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL,"
+    " trials TEXT NOT NULL, checksum TEXT NOT NULL);";
 /// Store::texts_ holds at most this many ids.
 constexpr size_t kMaxRememberedTexts = 100000;
 
@@ -410,7 +415,8 @@ void Store::create(const StoreMeta &meta) {
        "  r.seconds AS seconds, r.timestamp AS timestamp, r.same AS same"
        "  FROM evaluation_rows r LEFT JOIN evaluation_rows s ON s.seq = r.same;"
        "CREATE TABLE snapshot(one INTEGER PRIMARY KEY CHECK (one = 1), seq INTEGER NOT NULL, state TEXT NOT NULL,"
-       "  checksum TEXT NOT NULL);");
+       "  checksum TEXT NOT NULL);" +
+       std::string(kPendingTable));
   setMeta("format", kFormat);
   setMeta("search", meta.search);
   setMeta("fingerprint", meta.fingerprint);
@@ -604,6 +610,36 @@ std::optional<Json> Store::snapshot() const {
   }
 }
 
+std::optional<Json> Store::pending() const {
+  {
+    Stmt t(db_, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'pending'", path_);
+    t.step();
+    if (t.integer(0) == 0)
+      return std::nullopt;
+  }
+  Stmt s(db_, "SELECT seq, trials, checksum FROM pending WHERE one = 1", path_);
+  if (!s.step())
+    return std::nullopt;
+  int64_t seq = s.integer(0);
+  std::string trials = s.text(1);
+  std::string where = path_ + ": the pending trials (after row seq " + std::to_string(seq) + ")";
+  if (checksumOf({"pending", std::to_string(seq), trials}) != s.text(2))
+    throw StoreError(where + ": checksum does not match: it was edited or damaged after it was written");
+  Stmt last(db_, "SELECT coalesce(max(seq), 0) FROM " + rowsTable(), path_);
+  last.step();
+  if (last.integer(0) != seq)
+    throw StoreError(where + ": belong to row seq " + std::to_string(seq) + ", but the last row is seq " +
+                     std::to_string(last.integer(0)));
+  try {
+    Json j = Json::parse(trials);
+    if (j.is_null())
+      return std::nullopt;
+    return j;
+  } catch (const Json::exception &) {
+    throw StoreError(where + ": not JSON");
+  }
+}
+
 void Store::onFirstWrite(std::function<void()> f) {
   firstWrite_ = std::move(f);
   if (written_)
@@ -642,15 +678,16 @@ void Store::append(const std::vector<Record> &rows, const Json &snapshot) {
   append(p, snapshot);
 }
 
-void Store::append(const std::vector<const Record *> &rows, const Json &snapshot) {
-  if (rows.empty())
+void Store::append(const std::vector<const Record *> &rows, const Json &snapshot, const Json *pending) {
+  if (rows.empty() && !pending)
     return;
   beforeWrite();
   const std::string state = snapshot.dump();
-  const int64_t first = rows.front()->seq, last = rows.back()->seq;
+  int64_t first = rows.empty() ? 0 : rows.front()->seq, last = rows.empty() ? 0 : rows.back()->seq;
   auto which = [&] {
-    return rows.size() == 1 ? "evaluation seq " + std::to_string(first)
-                            : "evaluations seq " + std::to_string(first) + "-" + std::to_string(last);
+    return rows.empty()      ? std::string("the pending trials")
+           : rows.size() == 1 ? "evaluation seq " + std::to_string(first)
+                              : "evaluations seq " + std::to_string(first) + "-" + std::to_string(last);
   };
   try {
     exec("BEGIN IMMEDIATE");
@@ -658,10 +695,15 @@ void Store::append(const std::vector<const Record *> &rows, const Json &snapshot
     throw StoreError("cannot store " + which() + ": " + e.what());
   }
   try {
+    if (rows.empty()) {
+      Stmt n(db_, "SELECT coalesce(max(seq), 0) FROM " + rowsTable(), path_);
+      n.step();
+      last = n.integer(0);
+    }
     Stmt taken(db_, "SELECT count(*) FROM " + rowsTable() + " WHERE seq >= ? AND seq <= ?", path_);
     taken.bind(1, first).bind(2, last);
     taken.step();
-    if (taken.integer(0) > 0)
+    if (!rows.empty() && taken.integer(0) > 0)
       throw StoreError(path_ + ": row seq " + std::to_string(first) +
                        (rows.size() == 1 ? "" : " or a later one of the batch") +
                        " is already stored: the rows do not belong to the run being continued");
@@ -717,6 +759,17 @@ void Store::append(const std::vector<const Record *> &rows, const Json &snapshot
         .bind(2, state)
         .bind(3, checksumOf({std::to_string(last), state}))
         .step();
+    exec(kPendingTable);
+    if (pending && !pending->is_null()) {
+      const std::string trials = pending->dump();
+      Stmt(db_, "INSERT OR REPLACE INTO pending(one, seq, trials, checksum) VALUES(1, ?, ?, ?)", path_)
+          .bind(1, last)
+          .bind(2, trials)
+          .bind(3, checksumOf({"pending", std::to_string(last), trials}))
+          .step();
+    } else {
+      exec("DELETE FROM pending");
+    }
     applyResume();
     exec("COMMIT");
     pendingResume_ = false;

@@ -108,15 +108,27 @@ struct Study::Impl {
       head = 0;
     }
   }
-  std::deque<Architecture> queued; ///< asked of the strategy, not yet handed out
+  /// Asked of the strategy, not yet handed out. A resume puts back the
+  /// trials that were out (`budget` as asked) and those told ahead of an
+  /// earlier one (`told`: answered as they come up, not evaluated again).
+  struct Queued {
+    Architecture arch;
+    std::optional<int64_t> budget;
+    std::optional<Evaluation> told;
+    double seconds = 0;
+  };
+  std::deque<Queued> queued;
 
   double before = 0; ///< time of the stored evaluations
   Clock::time_point start = Clock::now();
   bool tty = false;
   double lastPrint = -kInf;
   size_t stored = 0; ///< records before this index are committed
+  /// Told or recorded since the last commit (what commit() would write).
+  bool dirty = false;
   Clock::time_point lastCommit = Clock::now();
   bool finished = false;
+  bool drained = false; ///< ask() found the search over: no more asks
 
   Impl(const Space &space, const Json &search, Strategy &strategy, Store *store, DriverOptions options,
        MetricFn metric)
@@ -166,7 +178,17 @@ struct Study::Impl {
   void checkStoredRow(const Record &r, const std::string &path) const;
   void replay();
   void progress(bool final);
+  /// What the strategy has asked beyond the records (Store::pending):
+  /// every slot not yet recorded, then the queue; null when none.
+  Json pendingTrials() const;
+  void restorePending(const Json &pending, const std::string &path);
   void commit();
+  /// Commits when something took time (`slow`) or kCommitInterval passed.
+  void maybeCommit(bool slow) {
+    if (store && dirty &&
+        (slow || std::chrono::duration<double>(Clock::now() - lastCommit).count() >= kCommitInterval))
+      commit();
+  }
   /// Constraints over metrics, objectives and the score of an evaluation.
   Outcome judge(const Slot &slot, Evaluation e) const;
   /// Records the answered slots at the front, in ask order.
@@ -224,13 +246,17 @@ void Study::Impl::replay() {
   if (!store)
     return;
   std::vector<Record> rows = store->records();
-  if (rows.empty())
-    return;
   std::optional<Json> snap = store->snapshot();
+  if (rows.empty() && !snap)
+    return;
   if (!snap)
     throw StoreError(store->path() + ": " + std::to_string(rows.size()) + " evaluations but no strategy snapshot");
   for (const Record &r : rows)
     checkStoredRow(r, store->path());
+  std::optional<Json> pending = store->pending();
+  if (pending)
+    restorePending(*pending, store->path());
+  const int64_t last = rows.empty() ? 0 : rows.back().seq;
   try {
     strategy.restore(*snap);
     std::vector<Architecture> history;
@@ -238,8 +264,14 @@ void Study::Impl::replay() {
     for (const Record &r : rows)
       history.push_back(r.arch), scores.push_back(r.score);
     strategy.restoreHistory(history, scores);
+    if (!queued.empty()) {
+      std::vector<Architecture> asked;
+      for (const Queued &q : queued)
+        asked.push_back(q.arch);
+      strategy.restoreAsked(asked);
+    }
   } catch (const std::exception &e) {
-    throw StoreError(store->path() + ": the strategy snapshot (after row seq " + std::to_string(rows.back().seq) +
+    throw StoreError(store->path() + ": the strategy snapshot (after row seq " + std::to_string(last) +
                      ") does not restore: " + e.what());
   }
   for (Record &r : rows) {
@@ -252,6 +284,65 @@ void Study::Impl::replay() {
     result.records.push_back(std::move(r));
   }
   result.resumed = true;
+}
+
+Json Study::Impl::pendingTrials() const {
+  Json out = Json::array();
+  for (size_t i = head; i < open.size(); ++i) {
+    const Slot &o = open[i];
+    Json t{{"seq", o.trial.seq}, {"id", o.trial.id}, {"budget", o.trial.budget}};
+    // Told ahead of an earlier trial: kept, so a resume need not evaluate
+    // it again. A cache hit or a broken requirement is found again.
+    if (o.answered && !o.cached && o.hit && !space.violated(o.trial.arch)) {
+      t["told"] = evaluationToJson(o.hit->eval);
+      t["seconds"] = o.seconds;
+    }
+    out.push_back(std::move(t));
+  }
+  for (const Queued &q : queued) {
+    Json t{{"id", space.fullId(space.canonical(q.arch))}};
+    if (q.budget)
+      t["budget"] = *q.budget;
+    out.push_back(std::move(t));
+  }
+  return out.empty() ? Json() : Json{{"trials", out}};
+}
+
+void Study::Impl::restorePending(const Json &pending, const std::string &path) {
+  auto bad = [&](size_t k, const std::string &what) {
+    return StoreError(path + ": pending trial " + std::to_string(k + 1) + ": " + what);
+  };
+  if (!pending.is_object() || !pending.contains("trials") || !pending["trials"].is_array())
+    throw StoreError(path + ": the pending trials are not a list");
+  const Json &trials = pending["trials"];
+  for (size_t k = 0; k < trials.size(); ++k) {
+    const Json &t = trials[k];
+    if (!t.is_object() || !t.contains("id") || !t["id"].is_string())
+      throw bad(k, "no architecture id");
+    Queued q;
+    try {
+      q.arch = space.canonical(space.parseId(t["id"].get<std::string>()));
+    } catch (const std::exception &e) {
+      throw bad(k, "'" + t["id"].get<std::string>() + "' is not an architecture of space " + space.name() + ": " +
+                       e.what());
+    }
+    if (t.contains("budget")) {
+      if (!t["budget"].is_number_integer() || t["budget"].get<int64_t>() < 0)
+        throw bad(k, "budget is not a count of epochs");
+      q.budget = t["budget"].get<int64_t>();
+    }
+    if (t.contains("told")) {
+      try {
+        q.told = evaluationFromJson(t["told"]);
+      } catch (const std::exception &e) {
+        throw bad(k, e.what());
+      }
+      if (!t.value("seconds", Json(0.0)).is_number())
+        throw bad(k, "seconds is not a number");
+      q.seconds = t.value("seconds", 0.0);
+    }
+    queued.push_back(std::move(q));
+  }
 }
 
 void Study::Impl::progress(bool final) {
@@ -286,13 +377,15 @@ void Study::Impl::progress(bool final) {
 }
 
 void Study::Impl::commit() {
-  if (store && stored < result.records.size()) {
+  if (store && (stored < result.records.size() || dirty)) {
     std::vector<const Record *> rows;
     for (size_t i = stored; i < result.records.size(); ++i)
       rows.push_back(&result.records[i]);
-    store->append(rows, strategy.save());
+    Json pending = pendingTrials();
+    store->append(rows, strategy.save(), &pending);
   }
   stored = result.records.size();
+  dirty = false;
   lastCommit = Clock::now();
 }
 
@@ -337,6 +430,12 @@ Outcome Study::Impl::judge(const Slot &slot, Evaluation e) const {
 
 void Study::Impl::recordAnswered() {
   while (head < open.size() && open[head].answered) {
+    // A window of W: trial j is told to the strategy only once trial
+    // j+W-1 is asked (then trial j+W is asked after it), unless no more
+    // will be asked.
+    if (options.window > 0 && !drained &&
+        uint64_t(open[head].trial.seq) + options.window - 1 > result.records.size() + openCount())
+      break;
     Slot &s = open[head];
     Record r;
     r.seq = s.trial.seq;
@@ -358,12 +457,10 @@ void Study::Impl::recordAnswered() {
     addToPareto(r, result.records.size());
     const double seconds = r.seconds;
     result.records.push_back(std::move(r));
-    // While the strategy has asked ahead its state would not match the
-    // rows, so only a study with nothing out commits.
-    if (store && queued.empty() && openCount() == 0 &&
-        (seconds >= kSlowEvaluation ||
-         std::chrono::duration<double>(Clock::now() - lastCommit).count() >= kCommitInterval))
-      commit();
+    // The strategy's state matches the rows and the pending trials (those
+    // asked beyond them), written together.
+    dirty = true;
+    maybeCommit(seconds >= kSlowEvaluation);
     progress(false);
   }
 }
@@ -403,34 +500,37 @@ std::optional<Trial> Study::ask() {
   Impl &s = *impl_;
   while (!s.finished) {
     const uint64_t taken = s.result.records.size() + s.openCount();
-    if (s.set.budget && taken >= s.set.budget) {
-      s.result.stopReason = "budget";
+    auto stop = [&](const char *why) -> std::optional<Trial> {
+      s.result.stopReason = why;
+      s.drained = true;
+      s.recordAnswered(); // what the window held back
       return std::nullopt;
-    }
-    if (s.queued.empty() && s.set.timeLimit > 0 && s.elapsed() >= s.set.timeLimit) { // a batch finishes
-      s.result.stopReason = "time limit";
-      return std::nullopt;
-    }
+    };
+    if (s.set.budget && taken >= s.set.budget)
+      return stop("budget");
+    if (s.queued.empty() && s.set.timeLimit > 0 && s.elapsed() >= s.set.timeLimit) // a batch finishes
+      return stop("time limit");
+    // The window: trial k is asked once trials 1..k-W are told.
+    if (s.options.window > 0 && taken + 1 > s.result.records.size() + s.options.window)
+      return std::nullopt; // wait for an outstanding trial
     if (s.queued.empty()) {
       size_t n = std::max<size_t>(1, s.options.batch);
       if (s.set.budget)
         n = std::min<uint64_t>(n, s.set.budget - taken);
-      std::vector<Architecture> batch = s.strategy.askBatch(n);
-      s.queued.assign(batch.begin(), batch.end());
+      for (Architecture &a : s.strategy.askBatch(n))
+        s.queued.push_back(Impl::Queued{std::move(a), std::nullopt, std::nullopt, 0});
     }
-    if (s.queued.empty()) {
-      s.result.stopReason = "exhausted";
-      return std::nullopt;
-    }
+    if (s.queued.empty())
+      return stop("exhausted");
     s.result.stopReason.clear();
-    Architecture asked = std::move(s.queued.front());
+    Impl::Queued asked = std::move(s.queued.front());
     s.queued.pop_front();
     Impl::Slot slot;
     slot.asked = Clock::now();
     Trial &t = slot.trial;
     t.seq = int64_t(taken) + 1;
-    t.budget = s.strategy.budgetOf(asked);
-    t.arch = s.space.canonical(asked);
+    t.budget = asked.budget ? *asked.budget : s.strategy.budgetOf(asked.arch);
+    t.arch = s.space.canonical(asked.arch);
     const Impl::Named &named = s.nameOf(t.arch);
     t.id = named.id;
     t.hash = named.hash;
@@ -456,13 +556,21 @@ std::optional<Trial> Study::ask() {
       for (const runtime::Decision &d : s.space.decisions())
         if (d.search)
           t.hyper[d.name] = slot.values.at(d.name);
+      if (asked.told) { // told before the run stopped (resumed): not evaluated again
+        auto &kept = s.cache[slot.key];
+        kept = s.judge(slot, std::move(*asked.told));
+        slot.hit = &kept;
+        slot.answered = true;
+        slot.seconds = asked.seconds;
+        slot.values.clear();
+      }
     }
     bool handOut = !slot.answered;
     Trial out = handOut ? slot.trial : Trial();
     s.open.push_back(std::move(slot));
+    s.recordAnswered(); // with a window, this ask may let an earlier result through
     if (handOut)
       return out;
-    s.recordAnswered();
   }
   return std::nullopt;
 }
@@ -483,7 +591,10 @@ void Study::tell(const Trial &trial, Evaluation evaluation, double seconds) {
   kept = std::move(it->outcome);
   it->hit = &kept;
   ++s.result.estimatorCalls;
+  s.dirty = true;
+  const bool slow = it->seconds >= kSlowEvaluation;
   s.recordAnswered();
+  s.maybeCommit(slow); // a result told ahead of an earlier trial is kept too
 }
 
 const SearchResult &Study::finish() {
@@ -495,13 +606,24 @@ const SearchResult &Study::finish() {
   while (!s.queued.empty() && (!s.set.budget || s.result.records.size() + s.openCount() < s.set.budget)) {
     Impl::Slot slot;
     slot.trial.seq = int64_t(s.result.records.size() + s.openCount()) + 1;
-    slot.trial.budget = s.strategy.budgetOf(s.queued.front());
-    slot.trial.arch = s.space.canonical(s.queued.front());
+    Impl::Queued &q = s.queued.front();
+    slot.trial.budget = q.budget ? *q.budget : s.strategy.budgetOf(q.arch);
+    slot.trial.arch = s.space.canonical(q.arch);
+    std::optional<Evaluation> told = std::move(q.told);
+    double seconds = q.seconds;
     s.queued.pop_front();
     slot.trial.id = s.space.fullId(slot.trial.arch);
     slot.trial.hash = Space::hash(slot.trial.id);
     slot.key = cacheKey(slot.trial.id, slot.trial.budget);
     slot.timestamp = utcTimestamp();
+    if (told && !s.space.violated(slot.trial.arch)) { // told before a resume: kept as it was
+      slot.values = s.space.values(slot.trial.arch);
+      slot.outcome = s.judge(slot, std::move(*told));
+      slot.values.clear();
+      slot.seconds = seconds;
+      slot.answered = true;
+      s.cache.try_emplace(slot.key, slot.outcome);
+    }
     s.open.push_back(std::move(slot));
   }
   s.queued.clear();

@@ -81,6 +81,7 @@ public:
     for (const Architecture &a : evaluated)
       asked_.insert(space_.fullId(a));
   }
+  void restoreAsked(const std::vector<Architecture> &asked) override { restoreHistory(asked, {}); }
 
 private:
   const Space &space_;

@@ -11,6 +11,7 @@
 #include "nasc/search/Study.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <algorithm>
 
@@ -198,4 +199,148 @@ TEST(Study, FinishedWithTrialsOutAndResumed) {
   EXPECT_EQ(r.stopReason, "budget");
   for (size_t i = 0; i < r.records.size(); ++i)
     EXPECT_EQ(r.records[i].seq, int64_t(i) + 1);
+}
+
+namespace {
+
+/// W workers evaluating a study's trials, each result coming back in an
+/// order drawn from `rng` (a worker finishing ahead of another), told with
+/// `seconds` (0.5: each is committed at once). Stops after `stopAfter`
+/// tells (0: runs to the end and finishes). The seqs it handed out.
+std::vector<int64_t> runWorkers(Study &study, size_t workers, Rng &rng, size_t stopAfter,
+                                std::vector<int64_t> *told = nullptr) {
+  std::vector<Trial> out;
+  std::vector<int64_t> handed;
+  size_t tells = 0;
+  while (true) {
+    while (out.size() < workers) {
+      std::optional<Trial> t = study.ask();
+      if (!t)
+        break;
+      handed.push_back(t->seq);
+      out.push_back(*t);
+    }
+    if (out.empty())
+      break;
+    size_t pick = size_t(uniformIndex(rng, out.size()));
+    Trial t = out[pick];
+    out.erase(out.begin() + std::ptrdiff_t(pick));
+    study.tell(t, nb201().table->evaluate(t.arch, t.hyper), 0.5);
+    if (told)
+      told->push_back(t.seq);
+    if (stopAfter && ++tells == stopAfter)
+      return handed; // "killed": no finish
+  }
+  study.finish();
+  return handed;
+}
+
+} // namespace
+
+// A window of W: whatever order W workers' results come in, the strategy
+// asks and hears in one interleaving, so the search is the same.
+TEST(Study, AWindowMakesTheSearchIndependentOfTheOrderResultsComeIn) {
+  auto search = [](uint64_t orderSeed) {
+    DriverOptions opt = budget(80);
+    opt.window = 4;
+    std::unique_ptr<Strategy> s = strategyOf(opt);
+    Study study(nb201().space, nb201().search, *s, nullptr, opt);
+    Rng rng(orderSeed);
+    runWorkers(study, 4, rng, 0);
+    return ids(study.finish().records);
+  };
+  std::vector<std::string> first = search(1);
+  EXPECT_EQ(first.size(), 80u);
+  EXPECT_EQ(search(2), first);
+  EXPECT_EQ(search(3), first);
+  // Without a window the order of results shapes the search (evolution
+  // breeds from what it has heard), which is what the window is for.
+  auto unordered = [](uint64_t orderSeed) {
+    DriverOptions opt = budget(80);
+    std::unique_ptr<Strategy> s = strategyOf(opt);
+    Study study(nb201().space, nb201().search, *s, nullptr, opt);
+    Rng rng(orderSeed);
+    runWorkers(study, 4, rng, 0);
+    return ids(study.finish().records);
+  };
+  EXPECT_NE(unordered(1), unordered(2));
+}
+
+// Killed with trials out and results told ahead of an earlier trial: the
+// resumed study hands the outstanding trials out again (same seq), takes
+// the told results from the store without evaluating them again, and ends
+// with exactly the records of a run that was never stopped.
+TEST(Study, KilledWithTrialsOutResumesWithoutLosingAResult) {
+  DriverOptions opt = budget(60);
+  opt.window = 3;
+  std::vector<std::string> uninterrupted;
+  {
+    std::unique_ptr<Strategy> s = strategyOf(opt);
+    Study study(nb201().space, nb201().search, *s, nullptr, opt);
+    Rng rng(5);
+    runWorkers(study, 3, rng, 0);
+    uninterrupted = ids(study.finish().records);
+  }
+  std::string path = nasc_test::tempDir() + "/study-killed-with-trials-out.db";
+  std::vector<int64_t> toldBefore;
+  size_t recordedBefore = 0;
+  {
+    std::unique_ptr<Strategy> s = strategyOf(opt);
+    Store store(path, SearchDriver::storeMeta(nb201().space, nb201().search, opt), false);
+    Study study(nb201().space, nb201().search, *s, &store, opt);
+    Rng rng(9);
+    runWorkers(study, 3, rng, 25, &toldBefore);
+    recordedBefore = study.result().records.size();
+    ASSERT_GT(study.outstanding(), 0u);
+    ASSERT_GT(std::count_if(toldBefore.begin(), toldBefore.end(),
+                            [&](int64_t seq) { return seq > int64_t(recordedBefore); }),
+              0)
+        << "no result came ahead of an earlier trial: this kill tests less than it says";
+  } // killed: destroyed without finish()
+  opt.resume = true;
+  std::unique_ptr<Strategy> s = strategyOf(opt);
+  Store store(path, SearchDriver::storeMeta(nb201().space, nb201().search, opt), true);
+  ASSERT_TRUE(store.pending());
+  Study study(nb201().space, nb201().search, *s, &store, opt);
+  EXPECT_EQ(study.result().records.size(), recordedBefore);
+  Rng rng(13);
+  std::vector<int64_t> handed = runWorkers(study, 3, rng, 0);
+  for (int64_t seq : handed)
+    EXPECT_EQ(std::count(toldBefore.begin(), toldBefore.end(), seq), 0)
+        << "trial " << seq << " was told before the kill and evaluated again";
+  ASSERT_FALSE(handed.empty());
+  EXPECT_LE(handed.front(), int64_t(recordedBefore) + 3) << "the trials out at the kill come first";
+  EXPECT_EQ(ids(study.finish().records), uninterrupted);
+}
+
+// The pending trials carry a checksum like every row.
+TEST(Study, AnEditedPendingListIsRefused) {
+  std::string path = nasc_test::tempDir() + "/study-edited-pending.db";
+  DriverOptions opt = budget(20);
+  opt.window = 2;
+  {
+    std::unique_ptr<Strategy> s = strategyOf(opt);
+    Store store(path, SearchDriver::storeMeta(nb201().space, nb201().search, opt), false);
+    Study study(nb201().space, nb201().search, *s, &store, opt);
+    Rng rng(3);
+    runWorkers(study, 2, rng, 7);
+  }
+  {
+    sqlite3 *db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE pending SET trials = replace(trials, '\"seq\"', '\"seq_\"')", nullptr,
+                           nullptr, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_changes(db), 1) << "no pending trials were stored";
+    sqlite3_close(db);
+  }
+  opt.resume = true;
+  Store store(path, SearchDriver::storeMeta(nb201().space, nb201().search, opt), true);
+  try {
+    store.pending();
+    FAIL() << "an edited pending list was read";
+  } catch (const StoreError &e) {
+    EXPECT_NE(std::string(e.what()).find("pending trials (after row seq"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("checksum"), std::string::npos) << e.what();
+  }
 }

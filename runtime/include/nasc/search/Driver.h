@@ -46,6 +46,12 @@ struct DriverOptions {
   /// in order: what a pool of that many workers sees. The store is
   /// committed only between batches, so a resume continues identically.
   size_t batch = 1;
+  /// Study: at most this many trials asked and not yet told to the
+  /// strategy (0: no limit). Trial k is asked only once trials 1..k-W are
+  /// told, and trial j told only once trial j+W-1 is asked: whatever order
+  /// results come in, the strategy hears and asks in one fixed interleaving,
+  /// so W workers evaluate the same architectures every run (dist/Parallel.h).
+  size_t window = 0;
 };
 
 /// What the driver reads from a search block, options applied.

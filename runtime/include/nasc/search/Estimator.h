@@ -92,6 +92,13 @@ struct Evaluation {
   std::string error;
 };
 
+/// An evaluation as JSON ({"metrics": {...}, "report": {...}, "error": ""}),
+/// non-finite figures as "nan", "inf", "-inf": what the store keeps of a
+/// trial told ahead of an earlier one, and what an MPI worker sends back.
+Json evaluationToJson(const Evaluation &e);
+/// The inverse; std::invalid_argument naming what is wrong.
+Evaluation evaluationFromJson(const Json &j);
+
 /// An error that stops the search instead of failing one evaluation: the
 /// estimator cannot go on at all (a kept checkpoint it cannot read). The
 /// driver lets it through and stores nothing for the evaluation in flight,

@@ -8,6 +8,9 @@
 //                               cache hit) names it in `same` instead
 //   evaluations                 a view: every row whole
 //   snapshot(one=1, seq, state) the strategy's save() after the last tell
+//   pending(one=1, seq, trials) what the strategy asked that is no row
+//                               yet (trials out, results told out of
+//                               order), as of that snapshot
 //   epochs(epoch, figures)      what a one-shot search measured each epoch
 //                               (made with its first row)
 // Evaluations and the snapshot that follows the last of them are written
@@ -99,12 +102,19 @@ public:
   /// The strategy state saved with the last evaluation, if any (checked:
   /// its checksum, and that it belongs to the last row).
   std::optional<Json> snapshot() const;
+  /// What the strategy had asked beyond the rows when the snapshot was
+  /// saved (Study: trials out, results told ahead of an earlier trial), as
+  /// the driver wrote it; none when nothing was. Checked as the snapshot.
+  std::optional<Json> pending() const;
   /// Appends one evaluation and replaces the snapshot, in one transaction.
   void append(const Record &r, const Json &snapshot);
   /// Appends consecutive evaluations and the snapshot after the last, in
   /// one transaction (the driver groups cheap evaluations).
   void append(const std::vector<Record> &rows, const Json &snapshot);
-  void append(const std::vector<const Record *> &rows, const Json &snapshot);
+  /// As above, and replaces what is pending with `pending` (null: nothing
+  /// is). With `pending` given, `rows` may be empty: the snapshot and the
+  /// pending trials are replaced alone.
+  void append(const std::vector<const Record *> &rows, const Json &snapshot, const Json *pending = nullptr);
   /// Records what epoch `epoch` (0-based) of a one-shot search measured
   /// (losses, accuracies, the derived architecture, entropies): replaces a
   /// row of that epoch, which a search resumed from an earlier checkpoint

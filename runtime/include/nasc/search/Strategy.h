@@ -86,6 +86,11 @@ public:
   virtual void restoreHistory(const std::vector<Architecture> &evaluated, const std::vector<double> &scores) {
     (void)evaluated, (void)scores;
   }
+  /// After restoreHistory(): the architectures it had asked beyond them
+  /// when the snapshot was saved (trials still out), in ask order; the
+  /// driver hands them out again without asking. For what a strategy
+  /// rebuilds from what it asked (random's set of drawn architectures).
+  virtual void restoreAsked(const std::vector<Architecture> &asked) { (void)asked; }
 };
 
 /// Builds a strategy for `space` from its evaluated arguments (the .nas

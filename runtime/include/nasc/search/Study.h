@@ -8,7 +8,10 @@
 // embedding program drive one directly with their own training code.
 //
 // Trials may be told in any order (several evaluated at once); the strategy
-// hears them, and the store records them, in the order they were asked. An
+// hears them, and the store records them, in the order they were asked.
+// The store keeps the trials still out and the results told ahead of an
+// earlier trial with the strategy's snapshot: a resumed study hands the
+// first out again and does not evaluate the second again. An
 // architecture evaluated before (or asked again while its first trial is
 // still out) is answered from the cache and never handed out twice; one
 // that breaks a requirement over decisions is recorded without evaluating.
@@ -56,6 +59,8 @@ public:
 
   /// The next architecture to evaluate, or nullopt when the search stops
   /// (stopReason(): budget, time limit, exhausted) or finish() was called.
+  /// With a window (DriverOptions::window) also nullopt, stopReason()
+  /// empty, while the next ask waits for an outstanding trial's result.
   std::optional<Trial> ask();
   /// The evaluation of a trial ask() returned (Evaluation::error set when it
   /// failed). `seconds`: how long evaluating took; negative: since it was
