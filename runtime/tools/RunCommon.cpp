@@ -22,6 +22,8 @@ namespace {
 // Bounds of the numeric options (docs/runtime.md, "What is validated").
 constexpr double kMaxSeconds = 1e9; // ~31 years
 constexpr uint64_t kMaxEpochs = 1000000, kMaxLatencyBatch = 65536;
+/// --workers: far past one machine's processes; a cluster starts its ranks with mpirun.
+constexpr uint64_t kMaxWorkers = 4096;
 } // namespace
 
 const char *const nasc::runtool::kUsage = R"(usage: nasc-run <command> SPACE.nasa [options]
@@ -66,6 +68,14 @@ options:
   --derive-only          one-shot methods (darts): derive and export the
                          architecture without training it standalone
   --quiet                no progress bar
+  --workers N            search: evaluate on N worker processes (mpirun -np N+1
+                         of this command; Open MPI). Under mpirun, rank 0 runs
+                         the strategy and the store and the other ranks evaluate
+                         (docs/scaling.md)
+  --asynchronous         with workers: tell each result as it comes and give an
+                         idle worker the next trial at once (faster when
+                         evaluations differ in length; which architectures are
+                         evaluated then depends on timing)
 
 Every option also takes the form --option=VALUE. Numbers are decimal digits:
 --budget 1 or more, --seed 0 or more, --time-limit seconds > 0, --epochs and
@@ -315,11 +325,17 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
         o.fit = args.value();
       else if (a == "--fit-device")
         o.fitDevice = args.value();
-      else if (a == "--resume" || a == "--quiet" || a == "--derive-only" || a == "--export-onnx") {
+      else if (a == "--workers")
+        o.workers = int64_t(cli::parseCount(a, args.value(), 1, kMaxWorkers));
+      else if (a == "--resume" || a == "--quiet" || a == "--derive-only" || a == "--export-onnx" ||
+               a == "--asynchronous") {
         if (args.hasInlineValue())
           return usage(a + " takes no value");
-        (a == "--resume" ? o.resume : a == "--quiet" ? o.quiet : a == "--derive-only" ? o.deriveOnly : o.exportOnnx) =
-            true;
+        (a == "--resume"        ? o.resume
+         : a == "--quiet"       ? o.quiet
+         : a == "--derive-only" ? o.deriveOnly
+         : a == "--export-onnx" ? o.exportOnnx
+                                : o.asynchronous) = true;
       } else if (!a.empty() && a[0] == '-')
         return usage("unknown option '" + a + "'");
       else if (o.command.empty())
@@ -336,6 +352,9 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
     return usage(o.command.empty() ? "no command given" : "unknown command '" + o.command + "'");
   if (o.artefact.empty())
     return usage("'" + o.command + "' needs a .nasa artefact");
+  if ((o.workers > 0 || o.asynchronous) && o.command != "search")
+    return usage(std::string(o.workers > 0 ? "--workers" : "--asynchronous") + " is for 'search' (evaluations "
+                 "in parallel); '" + o.command + "' runs in one process");
   if (o.command == "train" && o.arch.empty())
     return usage("'train' needs --arch ID (see nasc info FILE --arch)");
   return -1;

@@ -31,7 +31,9 @@ struct Options {
   std::optional<uint64_t> budget, seed;
   std::optional<double> timeLimit;
   int64_t epochs = 0, latencyBatch = 1;
+  int64_t workers = 0; ///< --workers N: evaluations on N MPI worker processes
   bool resume = false, quiet = false, deriveOnly = false, exportOnnx = false;
+  bool asynchronous = false; ///< --asynchronous: workers' results told as they come
 };
 
 /// Parses argv into `o`. Returns -1 to go on, else the exit status (0 after
@@ -51,6 +53,9 @@ public:
   PendingArtefact &operator=(const PendingArtefact &) = delete;
   ~PendingArtefact();
   void install();
+  /// Leaves the temporary to another process (MPI rank 0 installs the one
+  /// every rank of `--workers` was given).
+  void disown() { installed = true; }
 
 private:
   const Options &o;

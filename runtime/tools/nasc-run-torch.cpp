@@ -7,7 +7,9 @@
 //
 //===----------------------------------------------------------------------===//
 #include "RunCommon.h"
+#include "TorchCommon.h"
 #include "nasc/cli/CommandLine.h"
+#include "nasc/dist/Mpi.h"
 #include "nasc/data/DataError.h"
 #include "nasc/nn/Estimators.h"
 #include "nasc/nn/Latency.h"
@@ -38,15 +40,12 @@ using namespace nasc::runtool;
 using runtime::Json;
 
 namespace {
-
 /// The devices this build can run on, for messages: cpu, and cuda when
 /// LibTorch was built with CUDA and sees a device.
 std::string supportedDevices() { return torch::cuda::is_available() ? "cpu, cuda" : "cpu"; }
+} // namespace
 
-/// `--device` checked before anything is loaded: cpu, cuda or cuda:N of
-/// this build, else an OptionError naming what it supports (never a raw
-/// LibTorch exception).
-std::string checkDevice(const std::string &name) {
+std::string nasc::runtool::checkDevice(const std::string &name) {
   auto refuse = [&](const std::string &why) -> std::string {
     throw cli::OptionError("--device: " + why + "; this build supports: " + supportedDevices());
   };
@@ -66,16 +65,34 @@ std::string checkDevice(const std::string &name) {
   return refuse("unknown device '" + name + "'");
 }
 
-torch::Device deviceOf(const std::string &name) {
+torch::Device nasc::runtool::deviceOf(const std::string &name) {
   if (name.empty())
     return torch::cuda::is_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
   return torch::Device(checkDevice(name));
 }
 
+SearchEstimator nasc::runtool::makeEstimator(const runtime::Artefact &artefact, const runtime::Space &space,
+                                             const Json &search, const search::SearchSettings &settings,
+                                             const nn::EstimatorOptions &eopt) {
+  SearchEstimator e;
+  if (!settings.estimator.is_null() && settings.estimator.at("impl") == "table") {
+    e.estimator = search::TableEstimator::fromSetting(space, settings.estimator);
+  } else {
+    auto t = std::make_unique<nn::TrainingEstimator>(artefact.ops(), space, search, eopt);
+    e.trainer = t.get();
+    e.estimator = std::move(t);
+  }
+  return e;
+}
+
+namespace {
+
 std::shared_ptr<nn::Network> writeOnnx(const runtime::Artefact &artefact, const runtime::Space &space,
                                        const runtime::Architecture &a, const std::string &weights, uint64_t seed,
                                        int64_t batch, const std::string &output);
+} // namespace
 
+namespace {
 int runSearch(const Options &o, PendingArtefact &pending) {
   runtime::Artefact artefact = loadArtefact(o);
   Json search = searchBlock(artefact, o);
@@ -157,13 +174,9 @@ int runSearch(const Options &o, PendingArtefact &pending) {
     trainer = r.estimator.get();
     estimator = std::move(r.estimator);
   } else {
-    if (!settings.estimator.is_null() && settings.estimator.at("impl") == "table") {
-      estimator = search::TableEstimator::fromSetting(space, settings.estimator);
-    } else {
-      auto t = std::make_unique<nn::TrainingEstimator>(artefact.ops(), space, search, eopt);
-      trainer = t.get();
-      estimator = std::move(t);
-    }
+    SearchEstimator made = makeEstimator(artefact, space, search, settings, eopt);
+    estimator = std::move(made.estimator);
+    trainer = made.trainer;
     std::unique_ptr<search::Strategy> strategy =
         search::makeStrategy(strategyName, space, strategyArgs, settings.seed);
     std::unique_ptr<search::ProxyScorer> proxy; // zero_cost_ranking, warmup
@@ -177,6 +190,14 @@ int runSearch(const Options &o, PendingArtefact &pending) {
     search::SearchDriver driver(space, search, *strategy, *estimator, &store, dopt);
     result = driver.run();
   }
+  return finishSearch(o, artefact, space, search, result, name, out, trainer);
+}
+
+} // namespace
+
+int nasc::runtool::finishSearch(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
+                                const Json &search, const search::SearchResult &result, const std::string &name,
+                                const std::string &out, nn::TrainingEstimator *trainer) {
   Finish finish;
   if (trainer && trainer->trains()) {
     finish.train = [&](const search::Record &best) {
@@ -200,6 +221,8 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   }
   return status;
 }
+
+namespace {
 
 /// `latency-table --fit FILE.csv --fit-device D`: per-op latencies fit to
 /// the whole networks' latencies of device D (nn::fitLatencyTable).
@@ -456,6 +479,17 @@ int main(int argc, char **argv) {
   int status = parseOptions(argc, argv, o, checkDevice);
   if (status >= 0)
     return status;
+  if (o.workers > 0)
+    return launchWorkers(argv, o);
+  if (dist::Mpi::launchedRanks() > 1) {
+    if (o.command == "search")
+      return runParallelSearch(o, pending);
+    std::cerr << "nasc: error: '" << o.command << "' runs in one process: run it without mpirun (a search "
+              << "spreads its evaluations over the ranks)\n";
+    return 2;
+  }
+  if (o.asynchronous)
+    return usage("--asynchronous is for searches on workers: give --workers N, or run under mpirun");
   try {
     if (o.command == "latency-table")
       return runLatencyTable(o);

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "RunCommon.h"
+#include "nasc/dist/Mpi.h"
 #include "nasc/cli/CommandLine.h"
 #include "nasc/search/Report.h"
 
@@ -33,7 +34,9 @@ namespace {
 /// not load, a search block that is not there) goes to nasc-run-torch,
 /// which says what is wrong as it always has.
 std::optional<runtime::Artefact> runsHere(const Options &o) {
-  if (o.command != "search" || !o.device.empty() || o.deriveOnly || o.exportOnnx)
+  // Workers (MPI) and devices are nasc-run-torch's.
+  if (o.command != "search" || !o.device.empty() || o.deriveOnly || o.exportOnnx || o.workers > 0 ||
+      o.asynchronous || dist::Mpi::launchedRanks() > 1)
     return std::nullopt;
   try {
     runtime::Artefact artefact = loadArtefact(o);
