@@ -23,6 +23,8 @@ PACKAGES=(
   python3-dev pybind11-dev python3-torch
   # ONNX export (ONNX's protobuf schema) and its independent checks (checker, OpenCV DNN)
   libonnx-dev libprotobuf-dev python3-onnx python3-opencv python3-numpy
+  # scale-out: evaluation workers on Open MPI (nasc search --workers N, mpirun)
+  libopenmpi-dev openmpi-bin
   # drawing spaces
   graphviz
   # a real editor for the language server's test (Neovim's built-in LSP client),
