@@ -25,6 +25,8 @@ PACKAGES=(
   libonnx-dev libprotobuf-dev python3-onnx python3-opencv python3-numpy
   # scale-out: evaluation workers on Open MPI (nasc search --workers N, mpirun)
   libopenmpi-dev openmpi-bin
+  # data-parallel supernet training: LibTorch's c10d Gloo process groups need Gloo's headers
+  libgloo-dev
   # drawing spaces
   graphviz
   # a real editor for the language server's test (Neovim's built-in LSP client),

@@ -11,6 +11,7 @@
 #include "TorchCommon.h"
 #include "nasc/cli/CommandLine.h"
 #include "nasc/dist/Parallel.h"
+#include "nasc/nn/DataParallel.h"
 #include "nasc/nn/OneShot.h"
 #include "nasc/nn/Train.h"
 #include "nasc/search/Study.h"
@@ -30,30 +31,51 @@
 using namespace nasc;
 using namespace nasc::runtool;
 
-int nasc::runtool::launchWorkers(char **argv, const Options &o) {
+namespace {
+/// Whether the search runs a one-shot method (a bad artefact or option is
+/// reported by the path that runs).
+bool runsOneShot(const Options &o) {
+  try {
+    runtime::Artefact artefact = loadArtefact(o);
+    return nn::isOneShot(strategyOf(searchBlock(artefact, o), o).first);
+  } catch (const std::exception &) {
+    return false;
+  }
+}
+
+} // namespace
+
+int nasc::runtool::launchRanks(char **argv, const Options &o) {
+  const std::string flag = o.workers > 0 ? "--workers" : "--data-parallel";
+  const int64_t ranks = o.workers > 0 ? o.workers + 1 : o.dataParallel;
   if (dist::Mpi::launchedRanks() > 0) {
     std::cerr << "nasc: error: --workers starts mpirun itself; under mpirun the world's other ranks are the "
                  "workers (leave --workers out)\n";
     return 2;
   }
+  if (o.dataParallel > 0 && !runsOneShot(o)) {
+    std::cerr << "nasc: error: --data-parallel trains a one-shot method's supernet; this search's strategy "
+                 "evaluates architectures one by one: spread them with --workers N instead\n";
+    return 2;
+  }
   if (!dist::Mpi::available()) {
-    std::cerr << "nasc: error: --workers: this nasc was built without MPI (install libopenmpi-dev and "
+    std::cerr << "nasc: error: " << flag << ": this nasc was built without MPI (install libopenmpi-dev and "
                  "openmpi-bin, as scripts/setup.sh does, and build again)\n";
     return 1;
   }
   std::string mpirun = dist::findMpirun();
   if (mpirun.empty()) {
-    std::cerr << "nasc: error: --workers needs Open MPI's mpirun on the PATH (Debian: openmpi-bin; "
+    std::cerr << "nasc: error: " << flag << " needs Open MPI's mpirun on the PATH (Debian: openmpi-bin; "
                  "scripts/setup.sh installs it)\n";
     return 1;
   }
   std::error_code ec;
   std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
   std::vector<std::string> args{mpirun, "-q", "--oversubscribe", "--bind-to", "none",
-                                "-np", std::to_string(o.workers + 1), ec ? std::string(argv[0]) : self.string()};
+                                "-np", std::to_string(ranks), ec ? std::string(argv[0]) : self.string()};
   for (char **a = argv + 1; *a; ++a) {
     std::string arg = *a;
-    if (arg == "--workers") {
+    if (arg == "--workers") { // the ranks know their part; --data-parallel N stays (checked there)
       if (a[1])
         ++a;
       continue;
@@ -80,17 +102,18 @@ int nasc::runtool::launchWorkers(char **argv, const Options &o) {
 
 namespace {
 
-/// Threads of one rank's LibTorch: the machine's cores shared by the
-/// workers on it (OMP_NUM_THREADS, when set, decides).
-void shareCores(bool worker) {
+/// Threads of one rank's LibTorch: the machine's cores shared by the ranks
+/// on it that compute (OMP_NUM_THREADS, when set, decides). Evaluation
+/// workers: all but rank 0, which mostly waits; data-parallel: all.
+void shareCores(bool allCompute) {
   if (const char *env = std::getenv("OMP_NUM_THREADS"); env && std::atoi(env) > 0) {
     at::set_num_threads(std::atoi(env));
     return;
   }
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   int local = dist::Mpi::localSize();
-  int workersHere = worker ? std::max(1, local - 1) : 1; // rank 0 mostly waits until the end
-  at::set_num_threads(int(std::max(1u, cores / unsigned(workersHere))));
+  int computing = allCompute ? local : std::max(1, local - 1);
+  at::set_num_threads(int(std::max(1u, cores / unsigned(computing))));
 }
 
 /// One GPU per rank: a worker asked for "cuda" takes cuda:(local rank mod
@@ -117,8 +140,9 @@ struct Prepared {
   std::string out;
 };
 
-/// What every rank reads from the options and the artefact alike.
-Prepared prepare(const Options &o) {
+/// What every rank reads from the options and the artefact alike (for
+/// workers: refuses one-shot methods, which run data-parallel instead).
+Prepared prepare(const Options &o, bool oneShot = false) {
   Prepared p{loadArtefact(o)};
   p.search = searchBlock(p.artefact, o);
   p.name = p.search.at("name").get<std::string>();
@@ -128,11 +152,15 @@ Prepared prepare(const Options &o) {
   p.dopt.progress = o.quiet ? nullptr : &std::cerr;
   p.settings = search::SearchDriver::settings(p.search, p.dopt);
   std::tie(p.strategyName, p.strategyArgs) = strategyOf(p.search, o);
-  if (nn::isOneShot(p.strategyName))
+  if (oneShot) {
+    if (!nn::isOneShot(p.strategyName))
+      throw cli::OptionError("--data-parallel trains a one-shot method's supernet; strategy '" + p.strategyName +
+                             "' evaluates architectures one by one: spread them with --workers N instead");
+  } else if (nn::isOneShot(p.strategyName))
     throw cli::OptionError("strategy '" + p.strategyName +
                            "' is a one-shot method: it trains one supernet rather than evaluating architectures, "
                            "so it has no evaluations to spread over workers; run it without --workers and mpirun");
-  if (o.deriveOnly)
+  if (o.deriveOnly && !oneShot)
     throw cli::OptionError("--derive-only is for one-shot methods, which do not run on workers");
   p.out = outDir(o, p.name);
   return p;
@@ -204,7 +232,7 @@ void serve(const Options &o, PendingArtefact &pending, dist::Mpi &mpi) {
       mpi,
       [&] {
         p.emplace(prepare(o));
-        shareCores(true);
+        shareCores(false);
         nn::EstimatorOptions eopt = estimatorOptions(o, *p, deviceOfRank(o.device), false);
         search::SearchSettings settings = p->settings;
         made = makeEstimator(p->artefact, *p->space, p->search, settings, eopt);
@@ -218,10 +246,118 @@ void serve(const Options &o, PendingArtefact &pending, dist::Mpi &mpi) {
       });
 }
 
+/// The files a rank other than 0 keeps to itself: a copy of rank 0's store
+/// (so that its resume replays the same rows), removed when it ends.
+struct RankFolder {
+  std::string path;
+  RankFolder() {
+    char tmpl[] = "/tmp/nasc-rank-XXXXXX";
+    if (!::mkdtemp(tmpl))
+      throw std::runtime_error(std::string("cannot make a temporary folder: ") + std::strerror(errno));
+    path = tmpl;
+  }
+  ~RankFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
+/// A one-shot method under MPI: every rank runs it with the same seed on
+/// its rows of each batch (nn/DataParallel.h); rank 0 keeps the store, the
+/// checkpoints and the weights, prints and finishes.
+int trainDataParallel(const Options &o, PendingArtefact &pending, dist::Mpi &mpi) {
+  const int rank = mpi.rank(), size = mpi.size();
+  Prepared p = prepare(o, /*oneShot=*/true);
+  const runtime::Space &space = *p.space;
+  std::unique_ptr<nn::OneShotMethod> method = nn::makeOneShot(p.strategyName, p.strategyArgs);
+  method->prepare(p.search, p.dopt);
+  p.settings = search::SearchDriver::settings(p.search, p.dopt);
+  // Rendezvous: every rank has read the artefact (rank 0 may rename a
+  // shared temporary into the run folder next) and, resuming, copied rank
+  // 0's store before rank 0 writes to it; rank 0 then names the port of
+  // its c10d store.
+  std::unique_ptr<RankFolder> own;
+  std::string storePath = p.out + "/search.db";
+  Json welcome;
+  if (rank == 0) {
+    for (int r = 1; r < size; ++r)
+      mpi.receive(dist::Mpi::kAnySource, dist::kHello);
+    bool local = dist::Mpi::localSize() == size;
+    char host[256] = "127.0.0.1";
+    if (!local && ::gethostname(host, sizeof host) != 0)
+      throw std::runtime_error("data-parallel: cannot read this machine's host name");
+    welcome = Json{{"host", std::string(host)}, {"port", nn::freePort()}, {"artefact", o.artefact}};
+    for (int r = 1; r < size; ++r)
+      mpi.send(r, dist::kWelcome, welcome);
+  } else {
+    own = std::make_unique<RankFolder>();
+    for (const char *suffix : {"", "-wal"}) // rank 0 has not opened it yet
+      if (std::filesystem::exists(storePath + suffix))
+        std::filesystem::copy_file(storePath + suffix, own->path + "/search.db" + suffix);
+    storePath = own->path + "/search.db";
+    mpi.send(0, dist::kHello, Json::object());
+    welcome = mpi.receive(0, dist::kWelcome).body;
+    if (welcome.value("artefact", "") == o.artefact)
+      pending.disown(); // the same temporary: rank 0 installs it
+  }
+  nn::DataParallel group(rank, size, welcome.at("host").get<std::string>(), welcome.at("port").get<int>());
+  std::filesystem::create_directories(p.out);
+  search::Store store(storePath,
+                      search::SearchDriver::storeMeta(space, p.search, p.dopt, p.strategyName, p.strategyArgs),
+                      o.resume);
+  if (rank == 0)
+    store.onFirstWrite([&] { pending.install(); });
+  nn::EstimatorOptions eopt = estimatorOptions(o, p, deviceOfRank(o.device), rank == 0);
+  eopt.writes = rank == 0;
+  if (rank != 0)
+    p.dopt.progress = nullptr;
+  if (rank == 0)
+    std::cerr << "nasc: search " << p.name << ": space " << space.name() << " (" << space.json().value("size", "?")
+              << " architectures), one-shot method " << p.strategyName << " data-parallel on " << size
+              << " processes (c10d Gloo), device " << eopt.device.str() << ", run kept in " << p.out << "\n";
+  nn::OneShotRun run{p.artefact.ops(), space, p.search, p.dopt, store, eopt, !o.deriveOnly};
+  nn::DataParallel::activate(&group);
+  nn::OneShotResult r = method->run(run);
+  nn::DataParallel::activate(nullptr); // what follows (the finish) is rank 0's alone
+  if (rank != 0)
+    return 0;
+  if (r.derived) {
+    store.finish("derived");
+    std::string id = space.id(*r.derived);
+    std::cout << "search " << p.name << ": derived by " << p.strategyName << "\nderived: " << id << "\n  hash: "
+              << space.hash(id) << "\n";
+    exportBest(o, p.artefact, space, *r.derived, p.name, id);
+    std::cout << "exported: " << p.out << "/best.nas\n";
+    return 0;
+  }
+  nn::useAllCores();
+  return finishSearch(o, p.artefact, space, p.search, r.search, p.name, p.out, r.estimator.get());
+}
+
 } // namespace
 
 int nasc::runtool::runParallelSearch(const Options &o, PendingArtefact &pending) {
   dist::Mpi mpi;
+  if (o.dataParallel > 0 && o.dataParallel != mpi.size()) {
+    if (mpi.rank() == 0)
+      std::cerr << "nasc: error: --data-parallel " << o.dataParallel << " under mpirun with " << mpi.size()
+                << " ranks: every rank takes part (leave --data-parallel out)\n";
+    return 2;
+  }
+  if (o.dataParallel > 0 || runsOneShot(o)) {
+    shareCores(true);
+    try {
+      return trainDataParallel(o, pending, mpi);
+    } catch (const cli::OptionError &e) {
+      if (mpi.rank() == 0)
+        std::cerr << "nasc: error: " << e.what() << "\n";
+      return 2;
+    } catch (const std::exception &e) {
+      std::cerr << "nasc: error: " << (mpi.rank() == 0 ? "" : "rank " + std::to_string(mpi.rank()) + ": ")
+                << e.what() << "\n";
+      mpi.abort(1); // the other ranks may wait in a collective
+    }
+  }
   if (mpi.rank() != 0) {
     try {
       serve(o, pending, mpi);
@@ -231,7 +367,6 @@ int nasc::runtool::runParallelSearch(const Options &o, PendingArtefact &pending)
       mpi.abort(1);
     }
   }
-  shareCores(false);
   try {
     return coordinate(o, pending, mpi);
   } catch (const cli::OptionError &e) {

@@ -72,6 +72,10 @@ options:
                          of this command; Open MPI). Under mpirun, rank 0 runs
                          the strategy and the store and the other ranks evaluate
                          (docs/scaling.md)
+  --data-parallel N      search with a one-shot method (darts, spos, ...): train
+                         the supernet on N processes, each on its rows of every
+                         batch, gradients averaged over c10d Gloo (mpirun -np N
+                         of this command; under mpirun, every rank takes part)
   --asynchronous         with workers: tell each result as it comes and give an
                          idle worker the next trial at once (faster when
                          evaluations differ in length; which architectures are
@@ -327,6 +331,8 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
         o.fitDevice = args.value();
       else if (a == "--workers")
         o.workers = int64_t(cli::parseCount(a, args.value(), 1, kMaxWorkers));
+      else if (a == "--data-parallel")
+        o.dataParallel = int64_t(cli::parseCount(a, args.value(), 1, kMaxWorkers));
       else if (a == "--resume" || a == "--quiet" || a == "--derive-only" || a == "--export-onnx" ||
                a == "--asynchronous") {
         if (args.hasInlineValue())
@@ -352,9 +358,12 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
     return usage(o.command.empty() ? "no command given" : "unknown command '" + o.command + "'");
   if (o.artefact.empty())
     return usage("'" + o.command + "' needs a .nasa artefact");
-  if ((o.workers > 0 || o.asynchronous) && o.command != "search")
-    return usage(std::string(o.workers > 0 ? "--workers" : "--asynchronous") + " is for 'search' (evaluations "
-                 "in parallel); '" + o.command + "' runs in one process");
+  if ((o.workers > 0 || o.asynchronous || o.dataParallel > 0) && o.command != "search")
+    return usage(std::string(o.workers > 0 ? "--workers" : o.dataParallel > 0 ? "--data-parallel" : "--asynchronous") +
+                 " is for 'search' (its evaluations or its supernet in parallel); '" + o.command +
+                 "' runs in one process");
+  if (o.workers > 0 && o.dataParallel > 0)
+    return usage("--workers spreads evaluations, --data-parallel a one-shot method's supernet: give one");
   if (o.command == "train" && o.arch.empty())
     return usage("'train' needs --arch ID (see nasc info FILE --arch)");
   return -1;

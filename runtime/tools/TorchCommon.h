@@ -38,11 +38,13 @@ int finishSearch(const Options &o, const runtime::Artefact &artefact, const runt
                  const Json &search, const search::SearchResult &result, const std::string &name,
                  const std::string &out, nn::TrainingEstimator *trainer);
 
-/// `--workers N`: replaces this process by `mpirun -np N+1` of itself
-/// (ParallelSearch.cpp). Returns only on an error (printed): its status.
-int launchWorkers(char **argv, const Options &o);
+/// `--workers N` / `--data-parallel N`: replaces this process by `mpirun
+/// -np N+1` / `-np N` of itself (ParallelSearch.cpp). Returns only on an
+/// error (printed): its status.
+int launchRanks(char **argv, const Options &o);
 /// A search in an MPI world of several ranks: rank 0 runs the strategy and
-/// the store, the others evaluate (docs/scaling.md).
+/// the store, the others evaluate; a one-shot method's supernet is trained
+/// data-parallel by every rank instead (docs/scaling.md).
 int runParallelSearch(const Options &o, PendingArtefact &pending);
 
 } // namespace nasc::runtool

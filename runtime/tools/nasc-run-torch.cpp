@@ -479,8 +479,8 @@ int main(int argc, char **argv) {
   int status = parseOptions(argc, argv, o, checkDevice);
   if (status >= 0)
     return status;
-  if (o.workers > 0)
-    return launchWorkers(argv, o);
+  if (o.workers > 0 || (o.dataParallel > 0 && dist::Mpi::launchedRanks() == 0))
+    return launchRanks(argv, o);
   if (dist::Mpi::launchedRanks() > 1) {
     if (o.command == "search")
       return runParallelSearch(o, pending);

@@ -36,7 +36,7 @@ namespace {
 std::optional<runtime::Artefact> runsHere(const Options &o) {
   // Workers (MPI) and devices are nasc-run-torch's.
   if (o.command != "search" || !o.device.empty() || o.deriveOnly || o.exportOnnx || o.workers > 0 ||
-      o.asynchronous || dist::Mpi::launchedRanks() > 1)
+      o.dataParallel > 0 || o.asynchronous || dist::Mpi::launchedRanks() > 1)
     return std::nullopt;
   try {
     runtime::Artefact artefact = loadArtefact(o);

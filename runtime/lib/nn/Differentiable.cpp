@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Differentiable.h"
+#include "nasc/nn/DataParallel.h"
 
 #include <chrono>
 #include <cmath>
@@ -134,7 +135,14 @@ OneShotResult DifferentiableMethod::run(OneShotRun &run) {
       // Architecture step on the valid batch (after the warm-up).
       if (epoch >= warmup_) {
         aopt.zero_grad();
-        architectureGradient(*net, *wopt, o, lr, batch, valid, epoch);
+        if (DataParallel *dp = DataParallel::active()) { // this rank's rows; the gradient of all of them
+          DataParallel::ShardRandomness randomness(dp);
+          DataParallel::Shard t = dp->shard(batch), v = dp->shard(valid);
+          architectureGradient(*net, *wopt, o, lr, t.batch, v.batch, epoch);
+          dp->reduceGradients(alphas, v.weight);
+        } else {
+          architectureGradient(*net, *wopt, o, lr, batch, valid, epoch);
+        }
         aopt.step();
         afterArchitectureStep(*net);
       }

@@ -223,7 +223,7 @@ struct TrainingEstimator::Impl {
     nn::train(*supernet, d.train, d.norm, o, [&](int64_t) { return sampler->next(); });
     if (options.log)
       *options.log << "supernet: trained in " << int(now() - start) << " s\n";
-    if (!file.empty()) {
+    if (!file.empty() && options.writes) {
       std::filesystem::create_directories(options.weightsDir);
       saveAtomically(supernet, file);
     }
@@ -334,7 +334,7 @@ Evaluation TrainingEstimator::evaluate(const Architecture &a, const std::map<std
     Measured t = nn::train(*net, d.train, d.norm, m.trainOptions(a, d));
     e.metrics["train_loss"] = t.loss;
     e.metrics["train_accuracy"] = t.accuracy;
-    if (std::string file = m.weightsFile(m.weightsKey(a)); !file.empty()) {
+    if (std::string file = m.weightsFile(m.weightsKey(a)); !file.empty() && m.options.writes) {
       std::filesystem::create_directories(m.options.weightsDir);
       saveAtomically(net, file);
     }

@@ -1,5 +1,6 @@
 //===- OneShot.cpp - The registry of one-shot methods and their helpers ---===//
 #include "nasc/nn/OneShot.h"
+#include "nasc/nn/DataParallel.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -172,7 +173,7 @@ int64_t Checkpoint::resume(const std::function<void(torch::serialize::InputArchi
 }
 
 void Checkpoint::save(int64_t epoch, const std::function<void(torch::serialize::OutputArchive &)> &write) {
-  if (file_.empty())
+  if (file_.empty() || !run_.estimator.writes)
     return;
   torch::serialize::OutputArchive out;
   write(out);
@@ -189,19 +190,36 @@ void Checkpoint::save(int64_t epoch, const std::function<void(torch::serialize::
 }
 
 WeightStep weightStep(Network &net, torch::optim::Optimizer &opt, const std::vector<at::Tensor> &weights,
-                      const data::Batch &batch, const TrainOptions &o, double lr) {
+                      const data::Batch &global, const TrainOptions &o, double lr) {
   for (auto &group : opt.param_groups())
     group.options().set_lr(lr);
   for (const at::Tensor &w : weights)
     w.mutable_grad() = at::Tensor();
-  at::Tensor logits = net.forward(batch.images);
-  at::Tensor loss = torch::nn::functional::cross_entropy(
-      logits, batch.labels, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
-  loss.backward();
+  DataParallel *dp = DataParallel::active(); // this rank's rows, the gradient of all of them
+  DataParallel::Shard shard = dp ? dp->shard(global) : DataParallel::Shard{global, 1.0};
+  const data::Batch &batch = shard.batch;
+  at::Tensor logits, loss;
+  {
+    DataParallel::ShardRandomness randomness(dp);
+    logits = net.forward(batch.images);
+    loss = torch::nn::functional::cross_entropy(
+        logits, batch.labels, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
+    loss.backward();
+  }
+  if (dp)
+    dp->reduceGradients(weights, shard.weight);
   if (o.grad_clip > 0)
     torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
   opt.step();
-  return {loss.item<double>(), logits.detach().argmax(1).eq(batch.labels).sum().item<int64_t>()};
+  double lossValue = loss.item<double>();
+  int64_t correct = logits.detach().argmax(1).eq(batch.labels).sum().item<int64_t>();
+  if (dp && dp->size() > 1) { // the figures of the whole batch (a batch every rank has whole counts once)
+    double share = batch.labels.size(0) == global.labels.size(0) ? 1.0 / dp->size() : 1.0;
+    std::vector<double> all = dp->sum({lossValue * shard.weight, double(correct) * share});
+    lossValue = all[0];
+    correct = int64_t(std::llround(all[1]));
+  }
+  return {lossValue, correct};
 }
 
 std::string fixedText(double v, int digits) {

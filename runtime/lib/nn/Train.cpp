@@ -1,5 +1,6 @@
 //===- Train.cpp - Training and measuring networks ------------------------===//
 #include "nasc/nn/Train.h"
+#include "nasc/nn/DataParallel.h"
 
 #include <torch/torch.h>
 
@@ -98,8 +99,11 @@ Measured train(Network &net, const data::Dataset &ds, const data::Normalization 
     loader.setEpoch(epoch);
     double start = now(), lossSum = 0;
     int64_t correct = 0, seen = 0;
-    data::Batch batch;
-    while (step < total && loader.next(batch)) {
+    data::Batch global;
+    DataParallel *dp = DataParallel::active(); // this rank's rows, the gradient of all of them
+    while (step < total && loader.next(global)) {
+      DataParallel::Shard shard = dp ? dp->shard(global) : DataParallel::Shard{global, 1.0};
+      const data::Batch &batch = shard.batch;
       std::vector<runtime::Architecture> paths;
       if (stepPaths)
         paths = stepPaths(step);
@@ -111,6 +115,7 @@ Measured train(Network &net, const data::Dataset &ds, const data::Normalization 
       for (size_t p = 0; p < std::max<size_t>(1, paths.size()); ++p) {
         if (!paths.empty())
           net.setArchitecture(paths[p]);
+        DataParallel::ShardRandomness randomness(dp);
         at::Tensor out = net.forward(batch.images);
         at::Tensor l =
             F::cross_entropy(out, batch.labels, F::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
@@ -118,6 +123,8 @@ Measured train(Network &net, const data::Dataset &ds, const data::Normalization 
         if (p == 0)
           logits = out.detach(), loss = l.detach();
       }
+      if (dp)
+        dp->reduceGradients(weights, shard.weight);
       if (o.grad_clip > 0)
         torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
       opt->step();
@@ -126,6 +133,10 @@ Measured train(Network &net, const data::Dataset &ds, const data::Normalization 
       correct += logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
       seen += b;
       ++step;
+    }
+    if (dp && dp->size() > 1) { // every rank's rows (a batch smaller than the group counts once per rank)
+      std::vector<double> all = dp->sum({lossSum, double(correct), double(seen)});
+      lossSum = all[0], correct = int64_t(std::llround(all[1])), seen = int64_t(std::llround(all[2]));
     }
     last = {seen ? lossSum / seen : 0, seen ? 100.0 * correct / seen : 0, seen, now() - start};
     if (!std::isfinite(last.loss))

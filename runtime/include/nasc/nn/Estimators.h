@@ -36,6 +36,9 @@ struct EstimatorOptions {
   int64_t latencyBatch = 1;
   /// Progress of long phases (supernet training); null: quiet.
   std::ostream *log = nullptr;
+  /// false: weights in weightsDir are read (a resume) but never written:
+  /// a data-parallel rank other than 0, whose rank 0 writes the same ones.
+  bool writes = true;
 };
 
 /// The data a search trains on: its dataset setting loaded and split
