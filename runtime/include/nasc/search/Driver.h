@@ -43,8 +43,8 @@ struct DriverOptions {
   double progressInterval = 10;
   bool resume = false;              ///< continue the run in the store
   /// Architectures asked at once (Strategy::askBatch), evaluated and told
-  /// in order: what a pool of that many workers sees. The store is
-  /// committed only between batches, so a resume continues identically.
+  /// in order: what a pool of that many workers sees. A commit mid-batch
+  /// keeps the rest as pending trials, so a resume continues identically.
   size_t batch = 1;
   /// Study: at most this many trials asked and not yet told to the
   /// strategy (0: no limit). Trial k is asked only once trials 1..k-W are
