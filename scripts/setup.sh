@@ -27,6 +27,9 @@ PACKAGES=(
   libopenmpi-dev openmpi-bin
   # data-parallel supernet training: LibTorch's c10d Gloo process groups need Gloo's headers
   libgloo-dev
+  # a store several machines share (--storage postgresql://...): libpq, and the
+  # server and client the store's test starts on loopback (test/dist/test_postgres.py)
+  libpq-dev postgresql postgresql-client
   # drawing spaces
   graphviz
   # a real editor for the language server's test (Neovim's built-in LSP client),

@@ -190,7 +190,7 @@ int coordinate(const Options &o, PendingArtefact &pending, dist::Mpi &mpi) {
   // renames a temporary one into the run folder.
   pool.start(search::SearchDriver::fingerprint(space, p.search), o.artefact);
   std::filesystem::create_directories(p.out);
-  search::Store store(p.out + "/search.db",
+  search::Store store(storeLocation(o, p.out),
                       search::SearchDriver::storeMeta(space, p.search, p.dopt, p.strategyName, p.strategyArgs),
                       o.resume);
   store.onFirstWrite([&] { pending.install(); });
@@ -276,6 +276,9 @@ int trainDataParallel(const Options &o, PendingArtefact &pending, dist::Mpi &mpi
   // shared temporary into the run folder next) and, resuming, copied rank
   // 0's store before rank 0 writes to it; rank 0 then names the port of
   // its c10d store.
+  if (!o.storage.empty())
+    throw cli::OptionError("--storage: a data-parallel search keeps its store in the run folder (every rank "
+                           "replays a copy of it on --resume)");
   std::unique_ptr<RankFolder> own;
   std::string storePath = p.out + "/search.db";
   Json welcome;

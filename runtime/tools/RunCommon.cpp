@@ -68,6 +68,10 @@ options:
   --derive-only          one-shot methods (darts): derive and export the
                          architecture without training it standalone
   --quiet                no progress bar
+  --storage URI          search: keep the evaluations in a PostgreSQL database,
+                         postgresql://[user@]host[:port]/db[?run=NAME] (NAME
+                         defaults to the run folder's name), instead of
+                         DIR/search.db (docs/scaling.md)
   --workers N            search: evaluate on N worker processes (mpirun -np N+1
                          of this command; Open MPI). Under mpirun, rank 0 runs
                          the strategy and the store and the other ranks evaluate
@@ -133,6 +137,20 @@ const Json &nasc::runtool::pickSearch(const runtime::Artefact &a, const std::str
 
 std::string nasc::runtool::outDir(const Options &o, const std::string &searchName) {
   return o.out.empty() ? "nasc-out/" + searchName : o.out;
+}
+
+std::string nasc::runtool::storeLocation(const Options &o, const std::string &out) {
+  if (o.storage.empty())
+    return out + "/search.db";
+  if (!search::Store::isPostgres(o.storage))
+    throw cli::OptionError("--storage: '" + o.storage + "' is not a PostgreSQL URI (postgresql://...); a file "
+                           "store is always OUT/search.db");
+  if (o.storage.find("?run=") != std::string::npos || o.storage.find("&run=") != std::string::npos)
+    return o.storage;
+  std::string name = std::filesystem::path(out).filename().string();
+  if (name.empty())
+    name = std::filesystem::path(out).parent_path().filename().string();
+  return o.storage + (o.storage.find('?') == std::string::npos ? "?run=" : "&run=") + name;
 }
 
 std::string nasc::runtool::fixed(double v, int digits) {
@@ -329,6 +347,8 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
         o.fit = args.value();
       else if (a == "--fit-device")
         o.fitDevice = args.value();
+      else if (a == "--storage")
+        o.storage = args.value();
       else if (a == "--workers")
         o.workers = int64_t(cli::parseCount(a, args.value(), 1, kMaxWorkers));
       else if (a == "--data-parallel")
@@ -362,6 +382,8 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
     return usage(std::string(o.workers > 0 ? "--workers" : o.dataParallel > 0 ? "--data-parallel" : "--asynchronous") +
                  " is for 'search' (its evaluations or its supernet in parallel); '" + o.command +
                  "' runs in one process");
+  if (!o.storage.empty() && o.command != "search")
+    return usage("--storage is for 'search' (where its evaluations are kept)");
   if (o.workers > 0 && o.dataParallel > 0)
     return usage("--workers spreads evaluations, --data-parallel a one-shot method's supernet: give one");
   if (o.command == "train" && o.arch.empty())
@@ -428,7 +450,7 @@ int nasc::runtool::runTableSearch(const Options &o, PendingArtefact &pending,
   std::string out = outDir(o, name);
   std::filesystem::create_directories(out);
   // The store first: it locks the run folder.
-  search::Store store(out + "/search.db",
+  search::Store store(storeLocation(o, out),
                       search::SearchDriver::storeMeta(space, search, dopt, strategyName, strategyArgs), o.resume);
   store.onFirstWrite([&] { pending.install(); });
   std::unique_ptr<search::Estimator> estimator = search::TableEstimator::fromSetting(space, settings.estimator);

@@ -28,6 +28,7 @@ extern const char *const kUsage;
 struct Options {
   std::string command, artefact, search, strategy, estimator, out, source, arch, device, installArtefact;
   std::string fit, fitDevice; // latency-table --fit FILE.csv --fit-device D
+  std::string storage; ///< --storage: the store's location (default OUT/search.db)
   std::optional<uint64_t> budget, seed;
   std::optional<double> timeLimit;
   int64_t epochs = 0, latencyBatch = 1;
@@ -70,6 +71,9 @@ runtime::Artefact loadArtefact(const Options &o);
 const Json &pickSearch(const runtime::Artefact &a, const std::string &name);
 /// The run folder: --out, else nasc-out/<search>.
 std::string outDir(const Options &o, const std::string &searchName);
+/// Where the run's store is: --storage (a PostgreSQL URI without ?run=
+/// gets the run folder's name as its run), else OUT/search.db.
+std::string storeLocation(const Options &o, const std::string &out);
 
 /// Writes `bytes` to `path` through PATH.tmp and a rename: a killed
 /// process leaves the old file or none, never half of the new one.

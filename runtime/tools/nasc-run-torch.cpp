@@ -138,7 +138,7 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   std::filesystem::create_directories(out);
   // The store first: it locks the run folder, so a second search on the
   // same folder is refused before it touches weights/ or anything else.
-  search::Store store(out + "/search.db",
+  search::Store store(storeLocation(o, out),
                       search::SearchDriver::storeMeta(space, search, dopt, strategyName, strategyArgs), o.resume);
   // The folder's artefact is the store's: replaced when the store is (a
   // resume refused for a damaged row, or with nothing to add, keeps both).

@@ -335,7 +335,7 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
   static const std::set<std::string> withValue = {"--search", "--strategy", "--estimator", "--budget",
                                                   "--seed",   "--time-limit", "--epochs",  "--out",
                                                   "--source", "--arch",     "--device",    "--latency-batch",
-                                                  "--stdlib",  "--workers", "--data-parallel"};
+                                                  "--stdlib",  "--workers", "--data-parallel", "--storage"};
   std::string source, out, stdlib;
   // What goes on to nasc-run: every argument but the source and --stdlib.
   std::vector<std::string> rest;

@@ -1,6 +1,8 @@
-//===- Store.h - The experiment store of one search run (SQLite) ----------===//
+//===- Store.h - The experiment store of one search run -------------------===//
 //
-// One database file per run:
+// A run's evaluations, in an SQLite file (the default: one machine) or a
+// PostgreSQL database (`postgresql://...?run=NAME`: a server several
+// machines reach; docs/scaling.md). The SQLite file holds one run:
 //   meta(key, value)            search, fingerprint, strategy, seed, budget,
 //                               format, created, finished
 //   evaluation_rows(seq, ...)   one row per evaluation, in order; a row
@@ -19,7 +21,8 @@
 // killed process loses at most the evaluation in flight) and groups cheap
 // ones (SearchDriver: kCommitInterval). Rows and
 // the snapshot carry a checksum of their contents; one process at a time
-// holds the store (a lock file beside it).
+// holds the store (a lock file beside it; in PostgreSQL an advisory lock
+// on the run). PostgresStore.cpp has the database's tables.
 //
 //===----------------------------------------------------------------------===//
 #ifndef NASC_SEARCH_STORE_H
@@ -32,12 +35,11 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
-struct sqlite3;
-
 namespace nasc::search {
+
+class StoreBackend;
 
 /// What one evaluation of a search produced (the driver's record, stored).
 struct Record {
@@ -82,17 +84,22 @@ public:
   /// write: opening writes nothing); a missing file starts a new run, an
   /// empty (0-byte) one is an error. A new store appears complete or not
   /// at all (made as PATH.new, then renamed).
+  ///
+  /// `path` may instead be a PostgreSQL URI, postgresql://[user@]host
+  /// [:port]/db?run=NAME (any libpq parameter may follow): the run NAME in
+  /// that database, held by a session advisory lock (released when the
+  /// process dies), the same checks and the same rows.
   Store(const std::string &path, const StoreMeta &meta, bool resume);
   /// A store opened only to read it (`nasc report`): no lock (the run may
   /// be going on), nothing written; records(), epochs(), snapshot() and
   /// metaValue() check what they read as always. StoreError when the file
-  /// is missing, not SQLite or not a nasc search store.
+  /// (or run) is missing, not SQLite or not a nasc search store.
   static std::unique_ptr<Store> openForReading(const std::string &path);
   ~Store();
   Store(const Store &) = delete;
   Store &operator=(const Store &) = delete;
 
-  const std::string &path() const { return path_; }
+  const std::string &path() const;
   /// The stored run's evaluations, in order (empty for a new run). Each
   /// row is checked: seq contiguous from 1, its checksum, every column's
   /// type (JSON where JSON is stored, a number or -inf as the score);
@@ -136,40 +143,12 @@ public:
   bool finished() const;
   std::optional<std::string> metaValue(const std::string &key) const;
 
+  /// Whether `path` is a PostgreSQL URI (postgresql:// or postgres://).
+  static bool isPostgres(const std::string &path);
+
 private:
-  Store() = default;
-  std::string path_;
-  sqlite3 *db_ = nullptr;
-  int lockFd_ = -1; ///< PATH.lock, flock()ed while the store is open
-  /// Resumed: the new budget and the cleared `finished` mark are written
-  /// with the first append() or finish(), not when the store is opened (a
-  /// resume refused for a damaged row must leave the file untouched).
-  bool pendingResume_ = false;
-  uint64_t resumeBudget_ = 0;
-  bool written_ = false; ///< this process changed (or created) the store
-  std::function<void()> firstWrite_;
-  /// The JSON texts of the last row written for each id: a search that
-  /// meets an architecture again (a cache hit, same figures) reuses them.
-  struct Texts {
-    Architecture arch;
-    Figures metrics, report;
-    std::vector<double> objectives;
-    std::string architecture, metricsText, reportText, objectivesText;
-    int64_t seq = 0; ///< the row of this store that wrote them (0: none yet)
-  };
-  std::unordered_map<std::string, Texts> texts_;
-  Texts &textsOf(const Record &r);
-  /// A format-2 store (resumed): rows in `evaluations`, whole, no `same`.
-  bool legacy_ = false;
-  std::string rowsTable() const { return legacy_ ? "evaluations" : "evaluation_rows"; }
-  void beforeWrite();
-  void lock();
-  void open(const std::string &file);
-  /// A new store, made complete as PATH.new and renamed to PATH.
-  void create(const StoreMeta &meta);
-  void applyResume();
-  void exec(const std::string &sql);
-  void setMeta(const std::string &key, const std::string &value);
+  explicit Store(std::unique_ptr<StoreBackend> backend);
+  std::unique_ptr<StoreBackend> backend_;
 };
 
 } // namespace nasc::search
