@@ -127,7 +127,10 @@ std::unique_ptr<Study::Impl> makeStudy(std::shared_ptr<Space::Impl> space, std::
   try {
     if (!o.storage.empty()) {
       std::error_code ec;
-      bool exists = std::filesystem::exists(o.storage, ec) && std::filesystem::file_size(o.storage, ec) > 0;
+      // A PostgreSQL run is resumed when it is there (the store starts a
+      // missing one); a file when it holds something.
+      bool exists = search::Store::isPostgres(o.storage) ||
+                    (std::filesystem::exists(o.storage, ec) && std::filesystem::file_size(o.storage, ec) > 0);
       dopt.resume = exists;
       s->store = std::make_unique<search::Store>(
           o.storage, search::SearchDriver::storeMeta(rs, *s->search, dopt, strategy, args), exists);

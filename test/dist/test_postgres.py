@@ -13,6 +13,7 @@ authentication), stops it at the end, and checks as a user would:
   a second writer of a run that is in use is refused;
 - a training search on 2 MPI workers with its store in PostgreSQL, one worker
   rank killed with SIGKILL, resumed: the rows of an uninterrupted run;
+- the Python module's study (ask/tell) stores in PostgreSQL and resumes;
 - an edited row is refused on resume, naming the run and the row; a server
   that is not there is a clear error.
 
@@ -198,6 +199,26 @@ def main():
         final = pg_rows("wkill")
         check(rc == 0 and final[:len(before)] == before and final == pg_rows("wref"),
               "resumed from PostgreSQL: the rows of the uninterrupted run, none stored before the kill changed")
+        # --- the Python module's ask/tell study on the same server ------------------
+        python = os.environ.get("NASC_PYTHON")
+        if python:
+            script = '''
+import sys, nasc
+space = nasc.compile(sys.argv[1])
+for round in (1, 2):
+    study = space.study(strategy="evolution", population=4, sample=2, seed=0, budget=6 * round, storage=sys.argv[2])
+    print("resumed" if study.resumed else "new", len(study.trials))
+    while (t := study.ask()) is not None:
+        study.tell(t, {"accuracy": float(sum(map(ord, t.id)) % 97)})  # the host's own score
+    study.finish()
+'''
+            p = subprocess.run([python, "-c", script, table, server.uri + "?run=py"], cwd=ROOT, env=env,
+                               capture_output=True, text=True, timeout=120)
+            check(p.returncode == 0 and p.stdout.split("\n")[:2] == ["new 0", "resumed 6"]
+                  and len(pg_rows("py")) == 12,
+                  "the Python module's study stores in PostgreSQL and resumes from it (%s)" % (p.stdout + p.stderr)[-300:])
+        else:
+            print("(the Python module is not built: its study on PostgreSQL is not checked)")
         # --- damage and errors ---------------------------------------------------
         server.query("UPDATE nasc_rows SET score = score + 1 WHERE run = 't1' AND seq = 4")
         rc, text = search(table, "--budget", "300", "--out", out("t1"), "--storage", server.uri + "?run=t1",
