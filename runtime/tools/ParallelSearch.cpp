@@ -1,11 +1,13 @@
-//===- ParallelSearch.cpp - A search's evaluations on MPI workers ---------===//
+//===- ParallelSearch.cpp - A search on several MPI ranks ------------------===//
 //
 // `nasc search FILE.nas --workers N` starts `mpirun -np N+1` of nasc-run-torch
 // with the same arguments; `mpirun -np N+1 nasc search FILE.nas` does the
 // same by hand (or across machines). Rank 0 compiles nothing more, runs the
 // strategy, the store and the finish (training the best standalone); every
 // other rank loads the artefact, builds the search's estimator and serves
-// evaluations (nasc/dist/Parallel.h). docs/scaling.md.
+// evaluations (nasc/dist/Parallel.h). A one-shot method instead trains
+// its supernet on every rank, data-parallel (`--data-parallel N`, mpirun
+// -np N; nasc/nn/DataParallel.h). docs/scaling.md.
 //
 //===----------------------------------------------------------------------===//
 #include "TorchCommon.h"
