@@ -22,7 +22,6 @@ Exits 77 (skipped) when the server binaries, the data or mpirun are missing.
 import glob
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -32,7 +31,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "data"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_workers import TRAIN  # noqa: E402  the training search of the workers' test
+from test_workers import TRAIN, kill_rank  # noqa: E402  the workers' test's training search and rank killer
 
 failures = []
 
@@ -178,18 +177,7 @@ def main():
         deadline = time.time() + 120
         while time.time() < deadline and proc.poll() is None and victim is None:
             if len(server.query("SELECT seq FROM nasc_rows WHERE run = 'wkill'")) >= 3:
-                for pid in filter(str.isdigit, os.listdir("/proc")):
-                    try:
-                        with open("/proc/%s/environ" % pid, "rb") as f:
-                            environ = f.read().split(b"\0")
-                        with open("/proc/%s/cmdline" % pid, "rb") as f:
-                            cmdline = f.read()
-                    except OSError:
-                        continue
-                    if b"OMPI_COMM_WORLD_RANK=1" in environ and b"run=wkill" in cmdline:
-                        victim = int(pid)
-                        os.kill(victim, signal.SIGKILL)
-                        break
+                victim = kill_rank(1, b"run=wkill")
             time.sleep(0.05)
         proc.wait(timeout=120)
         before = pg_rows("wkill")

@@ -82,6 +82,23 @@ def pending(folder):
         db.close()
 
 
+def kill_rank(rank, marker):
+    """SIGKILLs the process of MPI rank `rank` whose command line holds
+    `marker` (bytes); its pid, or None when there is none yet."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/environ" % pid, "rb") as f:
+                environ = f.read().split(b"\0")
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                cmdline = f.read()
+        except OSError:
+            continue
+        if b"OMPI_COMM_WORLD_RANK=%d" % rank in environ and marker in cmdline:
+            os.kill(int(pid), signal.SIGKILL)
+            return int(pid)
+    return None
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -158,21 +175,8 @@ def main():
                 except sqlite3.Error:
                     before = []
             if len(before) >= 3:
-                for pid in os.listdir("/proc"):
-                    if not pid.isdigit():
-                        continue
-                    try:
-                        with open("/proc/%s/environ" % pid, "rb") as f:
-                            environ = f.read().split(b"\0")
-                        with open("/proc/%s/cmdline" % pid, "rb") as f:
-                            cmdline = f.read()
-                    except OSError:
-                        continue
-                    if b"OMPI_COMM_WORLD_RANK=1" in environ and killed.encode() in cmdline:
-                        victim = int(pid)
-                        break
+                victim = kill_rank(1, killed.encode())
                 if victim:
-                    os.kill(victim, signal.SIGKILL)
                     break
             time.sleep(0.05)
         proc.communicate(timeout=120)

@@ -260,33 +260,14 @@ public:
   std::vector<Json> epochs() const override {
     std::vector<Json> out;
     Result r = exec("SELECT epoch, figures, checksum FROM nasc_epochs WHERE run = $1 ORDER BY epoch", {run_});
-    for (int i = 0; i < r.rows(); ++i) {
-      int64_t epoch = r.integer(i, 0);
-      std::string text = r.text(i, 1), where = path_ + ": epoch " + std::to_string(epoch);
-      if (epoch != int64_t(out.size()))
-        throw StoreError(where + ": the epochs have a gap: epoch " + std::to_string(out.size()) + " is missing");
-      if (checksumOf({std::to_string(epoch), text}) != r.text(i, 2))
-        throw StoreError(where + ": checksum does not match: it was edited or damaged after it was written");
-      try {
-        out.push_back(Json::parse(text));
-      } catch (const Json::exception &) {
-        throw StoreError(where + ": figures: not JSON");
-      }
-    }
+    for (int i = 0; i < r.rows(); ++i)
+      out.push_back(decodeEpoch(r.integer(i, 0), r.text(i, 1), r.text(i, 2), out.size(), path_));
     return out;
   }
 
   void finish(const std::string &reason) override {
-    // A finished run resumed with nothing to add is left as it was.
-    if (pendingResume_ && metaValue("budget") == std::to_string(resumeBudget_)) {
-      std::optional<std::string> was = metaValue("finished");
-      std::string suffix = " " + reason;
-      if (was && was->size() >= suffix.size() &&
-          was->compare(was->size() - suffix.size(), suffix.size(), suffix) == 0) {
-        pendingResume_ = false;
-        return;
-      }
-    }
+    if (finishChangesNothing(reason))
+      return;
     beforeWrite();
     transaction([&] {
       applyResume();

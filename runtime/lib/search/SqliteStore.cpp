@@ -580,33 +580,14 @@ std::vector<Json> SqliteStore::epochs() const {
       return out;
   }
   Stmt s(db_, "SELECT epoch, figures, checksum FROM epochs ORDER BY epoch", path_);
-  while (s.step()) {
-    int64_t epoch = s.integer(0);
-    std::string text = s.text(1), where = path_ + ": epoch " + std::to_string(epoch);
-    if (epoch != int64_t(out.size()))
-      throw StoreError(where + ": the epochs have a gap: epoch " + std::to_string(out.size()) + " is missing");
-    if (checksumOf({std::to_string(epoch), text}) != s.text(2))
-      throw StoreError(where + ": checksum does not match: it was edited or damaged after it was written");
-    try {
-      out.push_back(Json::parse(text));
-    } catch (const Json::exception &) {
-      throw StoreError(where + ": figures: not JSON");
-    }
-  }
+  while (s.step())
+    out.push_back(decodeEpoch(s.integer(0), s.text(1), s.text(2), out.size(), path_));
   return out;
 }
 
 void SqliteStore::finish(const std::string &reason) {
-  // A finished run resumed with nothing to add (same budget, same reason
-  // to stop) is left exactly as it was.
-  if (pendingResume_ && metaValue("budget") == std::to_string(resumeBudget_)) {
-    std::optional<std::string> was = metaValue("finished");
-    std::string suffix = " " + reason;
-    if (was && was->size() >= suffix.size() && was->compare(was->size() - suffix.size(), suffix.size(), suffix) == 0) {
-      pendingResume_ = false;
-      return;
-    }
-  }
+  if (finishChangesNothing(reason))
+    return;
   beforeWrite();
   exec("BEGIN");
   applyResume();

@@ -41,6 +41,9 @@ public:
 protected:
   /// Runs the first-write callback (Store::onFirstWrite) once.
   void beforeWrite();
+  /// finish(reason) of a finished run resumed with nothing to add (same
+  /// budget, same reason to stop): true, and the store is left as it was.
+  bool finishChangesNothing(const std::string &reason);
   std::string path_;
   /// Resumed: the new budget and the cleared `finished` mark are written
   /// with the first append() or finish(), not when the store is opened (a
@@ -94,6 +97,11 @@ struct Columns {
 /// The record of `c`, checked (seq contiguous after `earlier`, checksum,
 /// every column's type); StoreError "PATH: row seq N: what is wrong".
 Record decodeRow(const Columns &c, const std::vector<Record> &earlier, const std::string &path);
+
+/// Epoch row `epoch` (the `expected`-th), checked: StoreError "PATH: epoch
+/// N: what is wrong" for a gap, a checksum that does not match, no JSON.
+Json decodeEpoch(int64_t epoch, const std::string &text, const std::string &checksum, size_t expected,
+                 const std::string &path);
 
 /// A stored run opened again: refused without `resume` ("PATH already
 /// holds ..."), or with another fingerprint, strategy or seed.

@@ -23,6 +23,17 @@ void StoreBackend::beforeWrite() {
   written_ = true;
 }
 
+bool StoreBackend::finishChangesNothing(const std::string &reason) {
+  if (!pendingResume_ || metaValue("budget") != std::to_string(resumeBudget_))
+    return false;
+  std::optional<std::string> was = metaValue("finished");
+  std::string suffix = " " + reason;
+  if (!was || was->size() < suffix.size() || was->compare(was->size() - suffix.size(), suffix.size(), suffix) != 0)
+    return false;
+  pendingResume_ = false;
+  return true;
+}
+
 namespace nasc::search::storerows {
 
 std::string real17(double v) {
@@ -270,6 +281,20 @@ Record decodeRow(const Columns &c, const std::vector<Record> &earlier, const std
     throw bad(e.what());
   }
   return r;
+}
+
+Json decodeEpoch(int64_t epoch, const std::string &text, const std::string &checksum, size_t expected,
+                 const std::string &path) {
+  std::string where = path + ": epoch " + std::to_string(epoch);
+  if (epoch != int64_t(expected))
+    throw StoreError(where + ": the epochs have a gap: epoch " + std::to_string(expected) + " is missing");
+  if (checksumOf({std::to_string(epoch), text}) != checksum)
+    throw StoreError(where + ": checksum does not match: it was edited or damaged after it was written");
+  try {
+    return Json::parse(text);
+  } catch (const Json::exception &) {
+    throw StoreError(where + ": figures: not JSON");
+  }
 }
 
 void checkResume(const std::function<std::optional<std::string>(const std::string &)> &meta, const StoreMeta &want,
