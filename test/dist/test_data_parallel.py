@@ -66,13 +66,8 @@ search PlainSpos {
 }
 """
 
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what, flush=True)
-    if not ok:
-        failures.append(what)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_workers import check, failures  # noqa: E402  the MPI tests' one reporting
 
 
 def tensors(path):

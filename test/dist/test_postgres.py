@@ -31,15 +31,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.path.normpath(os.path.join(ROOT, "..", "shared", "data"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_workers import TRAIN, kill_rank  # noqa: E402  the workers' test's training search and rank killer
+from test_workers import TRAIN, check, failures, kill_rank  # noqa: E402  shared with the workers' test
 
-failures = []
-
-
-def check(ok, what):
-    print(("ok   " if ok else "FAIL ") + what, flush=True)
-    if not ok:
-        failures.append(what)
 
 
 def free_port():
