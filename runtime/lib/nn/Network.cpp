@@ -95,6 +95,13 @@ std::string moduleName(int64_t node, const PlacedOp &op) {
          hex8(op.op.key());
 }
 
+std::string elasticPlace(int64_t node, const PlacedOp &op) {
+  std::optional<std::string> sig = elasticSignature(op.op);
+  if (!sig)
+    return "";
+  return "n" + std::to_string(node) + "_" + (op.path.empty() ? "" : op.path + "_") + op.op.impl + "_elastic_" + hex8(*sig);
+}
+
 Network::Network(const Json &ops, const Space &space, Mode mode) : ops_(ops), space_(space), mode_(mode) {}
 
 void Network::addModules(int64_t node, const std::vector<PlacedOp> &ops) {
@@ -103,6 +110,10 @@ void Network::addModules(int64_t node, const std::vector<PlacedOp> &ops) {
     if (modules_.count(name))
       continue;
     modules_[name] = register_module(name, makeLayer(op.op));
+    Place &place = modulePlaces_[std::to_string(node) + "|" + op.path + "|" + op.op.impl];
+    place.node = node, place.path = op.path, place.impl = op.op.impl;
+    ++place.configurations;
+    place.params += countParameters(*modules_[name]);
   }
 }
 
@@ -110,6 +121,15 @@ Layer *Network::module(int64_t node, const PlacedOp &op) {
   if (building_)
     addModules(node, {op});
   auto it = modules_.find(moduleName(node, op));
+  if (it == modules_.end() && !elastic_.empty()) {
+    std::string place = elasticPlace(node, op);
+    if (auto e = elastic_.find(place); e != elastic_.end()) {
+      std::shared_ptr<ElasticView> &view = views_[place + "|" + op.op.key()];
+      if (!view)
+        view = std::make_shared<ElasticView>(e->second, op.op);
+      return view.get();
+    }
+  }
   if (it == modules_.end())
     throw std::invalid_argument("node " + std::to_string(node) + ": no weights for " + op.op.key() +
                                 (mode_ == Mode::Child ? " (a child network runs only its own architecture)" : ""));
@@ -254,6 +274,59 @@ std::shared_ptr<Network> Network::supernet(const Json &ops, const Space &space, 
   }
   net->setArchitecture(start);
   return net;
+}
+
+std::shared_ptr<Network> Network::elastic(const Json &ops, const Space &space, const Architecture &start) {
+  std::shared_ptr<Network> net(new Network(ops, space, Mode::SinglePath));
+  // Every configuration of every place, then one layer per place.
+  std::map<std::string, std::map<std::string, PlacedOp>> configs; // place -> op key -> op
+  std::map<std::string, int64_t> nodeOf;
+  forEachConfiguration(ops, space, start, [&](int64_t node, const runtime::Plan &p, const Architecture &) {
+    for (const PlacedOp &op : p.ops[node]) {
+      std::string place = elasticPlace(node, op);
+      if (place.empty()) {
+        net->addModules(node, {op});
+        continue;
+      }
+      configs[place].emplace(op.op.key(), op);
+      nodeOf[place] = node;
+    }
+  });
+  for (auto &[place, byKey] : configs) {
+    const PlacedOp &any = byKey.begin()->second;
+    if (byKey.size() == 1) { // nothing to slice: an ordinary module, named as in supernet()
+      net->addModules(nodeOf[place], {any});
+      continue;
+    }
+    std::vector<runtime::ResolvedOp> ops;
+    for (auto &[key, op] : byKey)
+      ops.push_back(op.op);
+    auto layer = net->register_module(place, makeElasticLayer(ops));
+    net->elastic_[place] = layer;
+    Place info;
+    info.node = nodeOf[place];
+    info.path = any.path;
+    info.impl = any.op.impl;
+    info.kind = Place::Elastic;
+    info.configurations = int64_t(byKey.size());
+    info.params = countParameters(*layer) - layer->transformParameters();
+    info.transformParams = layer->transformParameters();
+    net->elasticPlaces_[place] = info;
+  }
+  net->setArchitecture(start);
+  return net;
+}
+
+std::vector<Network::Place> Network::places() const {
+  std::vector<Place> out;
+  for (auto &[place, info] : elasticPlaces_)
+    out.push_back(info);
+  for (auto &[place, info] : modulePlaces_)
+    out.push_back(info);
+  std::sort(out.begin(), out.end(), [](const Place &a, const Place &b) {
+    return a.node != b.node ? a.node < b.node : a.path != b.path ? a.path < b.path : a.impl < b.impl;
+  });
+  return out;
 }
 
 std::vector<Network::Step> Network::compileMixed(int64_t node, const Json &tree, const Env &env, Shape &shape,
@@ -746,6 +819,30 @@ size_t Network::inheritFrom(const Network &supernet) {
   for (auto &b : named_buffers(true))
     if (const at::Tensor *t = theirBuffers.find(b.key()); t && t->sizes() == b.value().sizes())
       b.value().copy_(*t), ++copied;
+  if (supernet.elastic_.empty())
+    return copied;
+  // An elastic supernet's layers: this network's configurations as slices.
+  for (size_t i = 0; i < plan_.ops.size(); ++i)
+    for (const PlacedOp &op : plan_.ops[i]) {
+      auto layer = supernet.elastic_.find(elasticPlace(int64_t(i), op));
+      auto mine = modules_.find(moduleName(int64_t(i), op));
+      if (layer == supernet.elastic_.end() || mine == modules_.end())
+        continue;
+      auto params = mine->second->named_parameters(true), buffers = mine->second->named_buffers(true);
+      size_t covered = 0;
+      for (auto &[name, slice] : layer->second->slices(op.op)) {
+        at::Tensor *t = params.find(name);
+        if (!t)
+          t = buffers.find(name);
+        if (!t || t->sizes() != slice.sizes())
+          throw std::logic_error("elastic layer " + layer->first + ": slice '" + name + "' does not fit " + op.op.key());
+        t->copy_(slice);
+        ++covered, ++copied;
+      }
+      if (covered != params.size() + buffers.size())
+        throw std::logic_error("elastic layer " + layer->first + " gives " + std::to_string(covered) + " of the " +
+                               std::to_string(params.size() + buffers.size()) + " tensors of " + op.op.key());
+    }
   return copied;
 }
 

@@ -225,21 +225,6 @@ private:
 
 // ---- blocks --------------------------------------------------------------------------
 
-using Activation = std::function<at::Tensor(const at::Tensor &)>;
-
-/// The activations an op names by string ("relu", "relu6", "swish", "hard_swish").
-Activation activation(const std::string &name) {
-  if (name == "relu6")
-    return [](const at::Tensor &x) { return torch::hardtanh(x, 0.0, 6.0); };
-  if (name == "swish")
-    return [](const at::Tensor &x) { return torch::silu(x); };
-  if (name == "hard_swish")
-    return [](const at::Tensor &x) { return torch::hardswish(x); };
-  if (name == "relu")
-    return reluRecorded;
-  throw std::invalid_argument("unknown activation '" + name + "'");
-}
-
 at::Tensor channelShuffle(const at::Tensor &x, int64_t groups) {
   int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
   return x.view({b, groups, c / groups, h, w}).transpose(1, 2).reshape({b, c, h, w});
@@ -490,6 +475,18 @@ at::Tensor reuseRelu(const at::Tensor &relued) {
   if (reluCodes) // relu(x) > 0 exactly where x > 0
     reluCodes->push_back((relued > 0).flatten(1).to(torch::kDouble));
   return relued;
+}
+
+Activation activation(const std::string &name) {
+  if (name == "relu6")
+    return [](const at::Tensor &x) { return torch::hardtanh(x, 0.0, 6.0); };
+  if (name == "swish")
+    return [](const at::Tensor &x) { return torch::silu(x); };
+  if (name == "hard_swish")
+    return [](const at::Tensor &x) { return torch::hardswish(x); };
+  if (name == "relu")
+    return reluRecorded;
+  throw std::invalid_argument("unknown activation '" + name + "'");
 }
 
 std::shared_ptr<Layer> makeLayer(const ResolvedOp &op) {

@@ -6,6 +6,10 @@
 //               architecture uses gets weights; each step runs one path
 //               (setArchitecture), and untaken alternatives cost no compute
 //               and hold no activations;
+//   (elastic)   a single-path supernet whose layers that differ only in
+//               sliceable sizes (channels, kernel, expansion, heads, MLP
+//               width) share one weight tensor, sliced per path (Once-for-All;
+//               nasc/nn/Elastic.h); the others keep weights per configuration;
 //   Mixed       a differentiable supernet (DARTS): a choice among layers is
 //               the softmax(alpha)-weighted sum of all its alternatives;
 //               input choices take every candidate; the alphas are separate
@@ -17,6 +21,7 @@
 #ifndef NASC_NN_NETWORK_H
 #define NASC_NN_NETWORK_H
 
+#include "nasc/nn/Elastic.h"
 #include "nasc/nn/Ops.h"
 #include "nasc/runtime/Plan.h"
 
@@ -61,6 +66,26 @@ public:
   /// configurations are too many to share weights over (the message names it).
   static std::shared_ptr<Network> supernet(const Json &ops, const Space &space, Mode mode,
                                            const Architecture &start, const MixedOptions &mixed = {});
+
+  /// A single-path supernet with elastic layers: every place of a node's
+  /// layer tree whose configurations all slice one largest one (same
+  /// elasticSignature) gets one ElasticLayer; places with one configuration
+  /// or kernels that do not slice get modules per configuration as in
+  /// supernet(SinglePath). Throws as supernet() does.
+  static std::shared_ptr<Network> elastic(const Json &ops, const Space &space, const Architecture &start);
+
+  /// How a supernet holds its weights: per place of a layer tree (node and
+  /// path) the mode, how many configurations it serves, the parameters it
+  /// holds (an elastic place: its largest configuration's plus the kernel
+  /// transformation matrices, counted apart).
+  struct Place {
+    int64_t node = 0;
+    std::string path, impl;
+    enum Kind { Elastic, PerConfiguration } kind = PerConfiguration;
+    int64_t configurations = 0, params = 0, transformParams = 0;
+  };
+  std::vector<Place> places() const;
+  bool isElastic() const { return !elastic_.empty(); }
 
   /// Calls `visit(node, plan, a)` for every apply node and every combination
   /// of the decisions its configuration depends on (the others as in
@@ -127,7 +152,8 @@ public:
   std::map<std::string, double> mixEntropies() const;
 
   /// Copies every weight and buffer of `supernet` that this network has by
-  /// name; returns how many tensors were copied.
+  /// name, and from an elastic supernet the slices its elastic layers give
+  /// this network's configurations; returns how many tensors were copied.
   size_t inheritFrom(const Network &supernet);
 
   /// Modules instantiated (configurations over all nodes).
@@ -173,6 +199,13 @@ private:
   Architecture arch_;
   runtime::Plan plan_;
   std::map<std::string, std::shared_ptr<Layer>> modules_;
+  /// Elastic supernet: the sliced layers by place (elasticPlace()), and the
+  /// views that run one configuration each (by place and op key).
+  std::map<std::string, std::shared_ptr<ElasticLayer>> elastic_;
+  std::map<std::string, Place> elasticPlaces_;
+  /// The places whose modules are per configuration (by node|path|impl).
+  std::map<std::string, Place> modulePlaces_;
+  std::map<std::string, std::shared_ptr<ElasticView>> views_;
   MixedOptions mixed_;
   /// While a supernet is built: compileMixed instantiates what it places.
   bool building_ = false;
@@ -194,6 +227,9 @@ private:
 
 /// The module name of an op placed at `path` in node `node` (stable, no dots).
 std::string moduleName(int64_t node, const runtime::PlacedOp &op);
+/// The module name of the elastic layer serving `op` at its place, or ""
+/// when the op's kernel does not slice.
+std::string elasticPlace(int64_t node, const runtime::PlacedOp &op);
 
 } // namespace nasc::nn
 

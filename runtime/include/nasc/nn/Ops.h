@@ -13,6 +13,7 @@
 
 #include <torch/nn/module.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,11 @@ at::Tensor relu(const at::Tensor &x);
 /// `relued` (an output of relu) read again by another layer in place of
 /// its own ReLU: reports the code again, as that layer's ReLU would have.
 at::Tensor reuseRelu(const at::Tensor &relued);
+
+using Activation = std::function<at::Tensor(const at::Tensor &)>;
+/// The activations an op names by string ("relu", "relu6", "swish",
+/// "hard_swish"); relu reports codes as relu() does.
+Activation activation(const std::string &name);
 
 /// Builds the module for `op`; throws std::invalid_argument for an unknown
 /// kernel (naming the known ones).
