@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Kill -9 at random moments of a search, then --resume: the same result?
 
-For each of three kinds of search (a NAS-Bench-201 table search, a search
+For each of four kinds of search (a NAS-Bench-201 table search, a search
 that trains every architecture on real CIFAR-10 images, a SPOS supernet
-search), this runs one uninterrupted reference search, then --runs times
+search, an elastic supernet trained by progressive shrinking), this runs one uninterrupted reference search, then --runs times
 starts the same search in a fresh run folder, sends SIGKILL to its whole
 process group (nasc execs nasc-run) at a random moment between 5% and 95%
 of the reference's wall time (seeded), and runs `nasc search --resume`
@@ -21,7 +21,7 @@ artefact, truncated trained weights, a truncated supernet checkpoint (at
 the end and in the middle of a search), and a new search without --resume
 over a finished run folder (refused, nothing overwritten).
 
-  bench/kill_resume.py [--runs 10] [--kills 1] [--seed 1] [--kinds table,train,supernet]
+  bench/kill_resume.py [--runs 10] [--kills 1] [--seed 1] [--kinds table,train,supernet,elastic]
   bench/kill_resume.py --runs 2 --quick      # the short mode ctest runs
 
 Data: ../shared/data/nb201 (table) and ../shared/data/cifar10-subset
@@ -118,12 +118,46 @@ search KillSupernet {{
 }}
 """
 
+# Once-for-All's progressive shrinking on an elastic supernet (checkpointed
+# every epoch of every stage), then a random search over its sub-networks.
+ELASTIC = """\
+import "std/ops";
+import "std/search";
+
+block KillLayer(out: int, stride: int) {{
+  input x;
+  choice kernel: [3, 5];
+  choice expand: [2, 4];
+  output x |> mbconv(out, expand, kernel, stride, act="hard_swish");
+}}
+
+network KillElasticNet(classes: int = 10) {{
+  input image: tensor(3, 32, 32);
+  choice depth: [1, 2];
+  node stem = image |> conv(16, kernel=3, stride=2) |> batch_norm |> hard_swish;
+  node stage = stem |> KillLayer(24, 2) independent |> repeat(depth, KillLayer(24, 1) independent);
+  output stage |> global_avg_pool |> linear(classes);
+}}
+
+search KillElastic {{
+  space = KillElasticNet();
+  dataset = cifar10(root="{data}/cifar10-subset", valid_fraction={valid});
+  estimator = supernet(mode="progressive", epochs={epochs});
+  optimizer = sgd(lr=0.05, momentum=0.9, nesterov=true, weight_decay=5e-5, batch_size=64);
+  strategy = random();
+  evaluations = {evaluations};
+  seed = 0;
+  maximize accuracy;
+}}
+"""
+
 # kind -> (template, settings in full mode, settings in quick mode)
 KINDS = {
     "table": (TABLE, dict(evaluations=10000), dict(evaluations=500)),
     "train": (TRAIN, dict(evaluations=10, subset=0.5), dict(evaluations=3, subset=0.25)),
     "supernet": ((SUPERNET_NB201, dict(population=4, generations=2)),
                  (SUPERNET_SMALL, dict(population=3, generations=1))),
+    "elastic": (ELASTIC, dict(valid=0.5, epochs=2, evaluations=6), dict(valid=0.8, epochs=1, evaluations=3)),
 }
 
 
@@ -388,7 +422,7 @@ def damage_checks(runner, kind, source, ref_folder, work):
         truncate(w, os.path.getsize(w) // 2)
         results.append(expect_clear_error(runner, resume(d), "best's trained weights truncated", w,
                                           [w, os.path.join(d, "search.db")]))
-    if kind == "supernet" and os.path.exists(os.path.join(weights, "supernet.pt")):
+    if kind in ("supernet", "elastic") and os.path.exists(os.path.join(weights, "supernet.pt")):
         d = fresh("supernet-end")
         w = os.path.join(d, "weights", "supernet.pt")
         truncate(w, os.path.getsize(w) // 2)
@@ -442,7 +476,7 @@ def main():
     parser.add_argument("--kills", type=int, default=1, help="kills per run before the last resume (default 1)")
     parser.add_argument("--quick", action="store_true", help="smaller searches (the ctest mode)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the kill moments")
-    parser.add_argument("--kinds", default="table,train,supernet")
+    parser.add_argument("--kinds", default="table,train,supernet,elastic")
     parser.add_argument("--build", default=os.path.join(ROOT, "build"), help="build folder (bin/nasc, bin/nasc-run)")
     parser.add_argument("--data", default=os.path.join(os.path.dirname(ROOT), "shared", "data"))
     parser.add_argument("--work", help="keep the run folders here (default: a temporary folder, removed)")
@@ -459,9 +493,9 @@ def main():
     kinds = [k for k in args.kinds.split(",") if k]
     for k in kinds:
         if k not in KINDS:
-            sys.exit(f"kill_resume: unknown kind '{k}' (table, train, supernet)")
+            sys.exit(f"kill_resume: unknown kind '{k}' (table, train, supernet, elastic)")
     needed = {"table": "nb201/nb201_cifar10.csv", "train": "cifar10-subset/data_batch_1.bin",
-              "supernet": "cifar10-subset/data_batch_1.bin"}
+              "supernet": "cifar10-subset/data_batch_1.bin", "elastic": "cifar10-subset/data_batch_1.bin"}
     missing = [os.path.join(data, needed[k]) for k in kinds if not os.path.exists(os.path.join(data, needed[k]))]
     if missing:
         print(f"kill_resume: skipped: no {', '.join(sorted(set(missing)))} (--data DIR)")

@@ -162,10 +162,17 @@ estimator full_training(epochs: int = 200) = "full_training";
 // set, channel counts multiplied by `width_mult`.
 estimator low_fidelity(epochs: int = 10, subset: float = 1.0, width_mult: float = 1.0) = "low_fidelity";
 
-// Weight sharing: train one supernet (mode "uniform": single-path uniform
-// sampling; "fair": FairNAS strict fairness; "sandwich": largest, smallest
-// and random paths) for `epochs`, then score subnetworks with inherited weights.
-estimator supernet(mode: string = "uniform", epochs: int = 100) = "supernet";
+// Weight sharing: train one supernet, then score subnetworks with inherited
+// weights. mode "uniform": single-path uniform sampling (SPOS); "fair":
+// FairNAS strict fairness; both keep weights per layer configuration, for
+// `epochs`. The elastic modes keep one weight tensor per layer, sliced per
+// path (Once-for-All): "sandwich": the largest, the smallest and a random
+// path a step, the smaller ones distilled from the largest in place
+// (BigNAS), for `epochs`; "progressive": OFA's progressive shrinking, the
+// largest network, then kernel sizes, depths and widths opened in turn,
+// `epochs` a stage, distilled from the largest. `distill` weighs the
+// distillation loss (0: none).
+estimator supernet(mode: string = "uniform", epochs: int = 100, distill: float = 1.0) = "supernet";
 
 // Zero-cost proxies at initialization, no training: "naswot" (Mellor et al.),
 // "synflow", "snip", "grasp", "fisher", "jacob_cov", "grad_norm".

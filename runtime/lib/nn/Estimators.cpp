@@ -3,6 +3,8 @@
 
 #include "nasc/data/Dataset.h"
 #include "nasc/nn/PathSampler.h"
+#include "nasc/nn/Progressive.h"
+#include "nasc/search/Driver.h"
 #include "nasc/nn/ZeroCost.h"
 
 #include <algorithm>
@@ -134,6 +136,9 @@ struct TrainingEstimator::Impl {
   int64_t epochs = 1;
   double subsetFraction = 1.0, widthMult = 1.0;
   std::string supernetMode = "uniform";
+  double distill = 1.0; // progressive, sandwich
+  /// progressive and sandwich train an elastic (weight-sliced) supernet.
+  bool elastic() const { return supernetMode == "progressive" || supernetMode == "sandwich"; }
   std::string proxy = "naswot"; // zero_cost
   int64_t proxyBatch = 64;
   /// The data one architecture trains on. A dataset setting may read the
@@ -204,7 +209,7 @@ struct TrainingEstimator::Impl {
     if (supernetTrained)
       return;
     torch::manual_seed(options.seed);
-    supernet = Network::supernet(ops, space, Mode::SinglePath, any);
+    supernet = elastic() ? Network::elastic(ops, space, any) : Network::supernet(ops, space, Mode::SinglePath, any);
     supernet->to(options.device);
     std::string file = weightsFile("supernet");
     if (!file.empty() && std::filesystem::exists(file)) {
@@ -215,6 +220,34 @@ struct TrainingEstimator::Impl {
     const Data &d = dataFor(any);
     TrainOptions o = trainOptions(any, d);
     o.seed = options.seed;
+    if (elastic()) {
+      int64_t sliced = 0, params = 0;
+      for (const Network::Place &p : supernet->places())
+        sliced += p.kind == Network::Place::Elastic, params += p.params + p.transformParams;
+      if (options.log)
+        *options.log << "supernet: elastic, " << sliced << " sliced layer(s), " << params
+                     << " parameters; training by " << supernetMode << (supernetMode == "progressive" ? " shrinking" : " rule")
+                     << ", " << epochs << " epoch(s)" << (supernetMode == "progressive" ? " a stage" : "") << "\n";
+      ElasticTraining t;
+      t.mode = supernetMode;
+      t.epochs = epochs;
+      t.distill = distill;
+      t.checkpoint = weightsFile("supernet-progress");
+      t.fingerprint = search::SearchDriver::fingerprint(space, search) + " " + std::to_string(options.seed);
+      t.writes = options.writes;
+      t.log = options.log;
+      double start = now();
+      trainElastic(*supernet, ops, space, d.train, d.norm, o, t);
+      if (options.log)
+        *options.log << "supernet: trained in " << int(now() - start) << " s\n";
+      if (!file.empty() && options.writes) {
+        std::filesystem::create_directories(options.weightsDir);
+        saveAtomically(supernet, file);
+        std::filesystem::remove(t.checkpoint); // supernet.pt now stands for it
+      }
+      supernetTrained = true;
+      return;
+    }
     std::unique_ptr<PathSampler> sampler = makePathSampler(supernetMode, ops, space, options.seed);
     double start = now();
     if (options.log)
@@ -251,7 +284,13 @@ TrainingEstimator::TrainingEstimator(const Json &ops, const Space &space, const 
   } else if (m.kind == "supernet") {
     m.epochs = asInt(arg(est, "epochs", 100, env));
     m.supernetMode = asString(arg(est, "mode", "uniform", env));
-    makePathSampler(m.supernetMode, m.ops, m.space, 0); // an unknown mode fails here
+    m.distill = asDouble(arg(est, "distill", 1.0, env));
+    if (m.distill < 0)
+      throw std::invalid_argument("supernet: distill must not be negative");
+    if (m.supernetMode == "progressive")
+      elasticStages(m.supernetMode, m.epochs, {}); // progressive is not a path sampler
+    else
+      makePathSampler(m.supernetMode, m.ops, m.space, 0); // an unknown mode fails here
   } else if (m.kind == "zero_cost") {
     m.epochs = 1; // nothing trains; one batch scores
     m.proxy = asString(arg(est, "proxy", "naswot", env));
@@ -325,8 +364,14 @@ Evaluation TrainingEstimator::evaluate(const Architecture &a, const std::map<std
   if (m.kind == "supernet") {
     m.trainSupernet(a);
     m.supernet->setArchitecture(a);
-    recalibrateBatchNorm(*m.supernet, d.train, d.norm, 64, 8, m.options.device, m.seedFor(a));
-    net = m.supernet;
+    if (m.supernet->isElastic()) { // scored as the child it hands out: its slices, its own latency
+      net = Network::child(m.ops, m.space, a);
+      net->to(m.options.device);
+      net->inheritFrom(*m.supernet);
+    } else {
+      net = m.supernet;
+    }
+    recalibrateBatchNorm(*net, d.train, d.norm, 64, 8, m.options.device, m.seedFor(a));
   } else {
     torch::manual_seed(m.seedFor(a));
     net = Network::child(m.ops, m.space, a, m.widthMult);

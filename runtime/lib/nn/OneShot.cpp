@@ -130,13 +130,18 @@ std::string tensorText(const at::Tensor &t) {
 } // namespace
 
 Checkpoint::Checkpoint(const OneShotRun &run, const std::string &method, const std::string &identity)
-    : run_(run), method_(method),
-      file_(run.estimator.weightsDir.empty() ? "" : run.estimator.weightsDir + "/" + method + ".pt"),
-      fingerprint_(search::SearchDriver::fingerprint(run.space, run.search) + " " + method + " " +
-                   std::to_string(run.estimator.seed) + " " + identity) {}
+    : Checkpoint(run.estimator.weightsDir.empty() ? "" : run.estimator.weightsDir + "/" + method + ".pt",
+                 search::SearchDriver::fingerprint(run.space, run.search) + " " + method + " " +
+                     std::to_string(run.estimator.seed) + " " + identity,
+                 method, run.driver.resume, run.estimator.writes, run.estimator.log) {}
+
+Checkpoint::Checkpoint(std::string file, std::string fingerprint, std::string method, bool resume, bool writes,
+                       std::ostream *log)
+    : method_(std::move(method)), file_(std::move(file)), fingerprint_(std::move(fingerprint)), resume_(resume),
+      writes_(writes), log_(log) {}
 
 int64_t Checkpoint::resume(const std::function<void(torch::serialize::InputArchive &)> &read) {
-  if (!run_.driver.resume || file_.empty() || !std::filesystem::exists(file_))
+  if (!resume_ || file_.empty() || !std::filesystem::exists(file_))
     return 0;
   std::string why;
   int64_t next = 0;
@@ -167,13 +172,13 @@ int64_t Checkpoint::resume(const std::function<void(torch::serialize::InputArchi
     throw search::FatalEstimatorError(file_ + ": cannot resume the " + method_ + " search from it (" + why +
                                       "): delete it to search again, or pass a new --out folder");
   }
-  if (run_.estimator.log)
-    *run_.estimator.log << method_ << ": resumed after epoch " << next << " from " << file_ << "\n";
+  if (log_)
+    *log_ << method_ << ": resumed after epoch " << next << " from " << file_ << "\n";
   return next;
 }
 
 void Checkpoint::save(int64_t epoch, const std::function<void(torch::serialize::OutputArchive &)> &write) {
-  if (file_.empty() || !run_.estimator.writes)
+  if (file_.empty() || !writes_)
     return;
   torch::serialize::OutputArchive out;
   write(out);
@@ -184,7 +189,7 @@ void Checkpoint::save(int64_t epoch, const std::function<void(torch::serialize::
     std::lock_guard<std::mutex> lock(gen.mutex());
     out.write("rng", gen.get_state());
   }
-  std::filesystem::create_directories(run_.estimator.weightsDir);
+  std::filesystem::create_directories(std::filesystem::path(file_).parent_path());
   out.save_to(file_ + ".tmp");
   std::filesystem::rename(file_ + ".tmp", file_);
 }

@@ -109,6 +109,10 @@ OneShotResult evaluateDerived(OneShotRun &run, const std::vector<Architecture> &
 class Checkpoint {
 public:
   Checkpoint(const OneShotRun &run, const std::string &method, const std::string &identity);
+  /// The same for a file outside a one-shot run (an estimator's training):
+  /// `resume` false never reads it; `writes` false never writes it.
+  Checkpoint(std::string file, std::string fingerprint, std::string method, bool resume, bool writes,
+             std::ostream *log);
   /// With --resume and the file present: checks the fingerprint, calls
   /// `read`, restores the generator and returns the epoch to continue at;
   /// 0 otherwise. A file that does not load or belongs to another run is a
@@ -130,8 +134,9 @@ public:
   }
 
 private:
-  const OneShotRun &run_;
   std::string method_, file_, fingerprint_;
+  bool resume_, writes_;
+  std::ostream *log_;
 };
 
 /// `v` with `digits` decimals (log lines).

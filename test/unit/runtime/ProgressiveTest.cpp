@@ -1,0 +1,206 @@
+//===- ProgressiveTest.cpp - Progressive shrinking and the sandwich rule ---===//
+#include "Compile.h"
+
+#include "nasc/data/Dataset.h"
+#include "nasc/nn/Progressive.h"
+
+#include <torch/torch.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+using namespace nasc;
+using runtime::Architecture;
+using runtime::Space;
+
+namespace {
+
+struct Compiled {
+  runtime::Artefact artefact;
+  std::unique_ptr<Space> space;
+};
+
+/// A scaled-down Once-for-All space on 32 x 32 images: kernel, expansion
+/// and depth decisions per stage, an elastic head width.
+const char *kSpace = R"(
+import "std/ops";
+import "std/search";
+block Layer(out: int, stride: int) {
+  input x;
+  choice kernel: [3, 5, 7];
+  choice expand: [2, 4];
+  output x |> mbconv(out, expand, kernel, stride, act="hard_swish");
+}
+block Stage(out: int, stride: int) {
+  input x;
+  choice depth: [1, 2, 3];
+  output x |> Layer(out, stride) independent |> repeat(depth - 1, Layer(out, 1) independent);
+}
+network Net(classes: int = 10) {
+  input image: tensor(3, 32, 32);
+  choice head: [16, 32];
+  node stem = image |> conv(8, kernel=3, stride=2) |> batch_norm |> hard_swish;
+  node s1 = stem |> Stage(8, 2) independent;
+  node s2 = s1 |> Stage(16, 2) independent;
+  output s2 |> conv_bn_relu(head, kernel=1) |> global_avg_pool |> linear(classes);
+}
+search S { space = Net(); strategy = random(); evaluations = 2; maximize accuracy; }
+)";
+
+Compiled compile() {
+  Compiled c{test::compileSource("progressive", kSpace), nullptr};
+  c.space = std::make_unique<Space>(c.artefact.space("S.space"), &c.artefact.searches()[0]);
+  return c;
+}
+
+std::string kindOf(const Space &space, const nn::ElasticDecisions &d, size_t k) {
+  (void)space;
+  return d.kind[k] == nn::ElasticDecisions::Kernel ? "kernel" : d.kind[k] == nn::ElasticDecisions::Depth ? "depth" : "width";
+}
+
+/// A log that throws once `text` is written: a training interrupted there.
+class Interrupt : public std::streambuf {
+public:
+  explicit Interrupt(std::string text) : text_(std::move(text)) {}
+
+protected:
+  int overflow(int c) override {
+    seen_ += char(c);
+    if (seen_.find(text_) != std::string::npos)
+      throw std::runtime_error("interrupted");
+    return c;
+  }
+
+private:
+  std::string text_, seen_;
+};
+
+} // namespace
+
+TEST(Progressive, DecisionsAreKernelDepthOrWidthAndOrderedByParameters) {
+  Compiled c = compile();
+  nn::ElasticDecisions d = nn::elasticDecisions(c.artefact.ops(), *c.space);
+  std::map<std::string, int> count;
+  for (size_t k = 0; k < d.kind.size(); ++k) {
+    const std::string &name = c.space->decisions()[c.space->discrete()[k]].name;
+    std::string kind = kindOf(*c.space, d, k);
+    ++count[kind];
+    std::string last = name.substr(name.rfind('/') + 1);
+    EXPECT_EQ(kind, last == "kernel" ? "kernel" : last == "depth" ? "depth" : "width") << name;
+    // Largest first: the last value of each domain here (3 before 1, 7 before 3).
+    int64_t n = int64_t(c.space->decisions()[c.space->discrete()[k]].domain.size());
+    EXPECT_EQ(d.order[k].front(), n - 1) << name;
+    EXPECT_EQ(d.order[k].back(), 0) << name;
+    EXPECT_EQ(d.largest.choice[k], n - 1) << name;
+  }
+  EXPECT_EQ(count["kernel"], 6);
+  EXPECT_EQ(count["depth"], 2);
+  EXPECT_EQ(count["width"], 7); // six expansions and the head
+  runtime::Plan big = runtime::plan(c.artefact.ops(), *c.space, d.largest);
+  runtime::Plan small = runtime::plan(c.artefact.ops(), *c.space, d.smallest);
+  runtime::Rng rng(1);
+  for (int i = 0; i < 30; ++i) {
+    double p = runtime::plan(c.artefact.ops(), *c.space, c.space->sample(rng)).params;
+    EXPECT_LE(p, big.params);
+    EXPECT_GE(p, small.params);
+  }
+}
+
+TEST(Progressive, EachStageOpensOneKindOfDecisionMore) {
+  Compiled c = compile();
+  nn::ElasticDecisions d = nn::elasticDecisions(c.artefact.ops(), *c.space);
+  std::vector<nn::ElasticStage> stages = nn::elasticStages("progressive", 2, d);
+  std::vector<std::string> names;
+  for (const auto &s : stages)
+    names.push_back(s.name + ":" + std::to_string(s.epochs) + (s.distill ? "d" : "") + std::to_string(s.paths));
+  EXPECT_EQ(names, (std::vector<std::string>{"largest:21", "kernel:2d1", "depth (two largest):1d2", "depth:2d2",
+                                             "width (two largest):1d2", "width:2d2"}));
+  // What each stage samples: per kind, the set of values seen over 300 draws.
+  for (const auto &stage : stages) {
+    SCOPED_TRACE(stage.name);
+    runtime::Rng rng(7);
+    std::vector<std::set<int64_t>> seen(d.kind.size());
+    for (int i = 0; i < 150; ++i)
+      for (const Architecture &a : nn::elasticPaths(*c.space, d, stage, rng))
+        for (size_t k = 0; k < d.kind.size(); ++k)
+          if (c.space->active(a, c.space->discrete()[k]))
+            seen[k].insert(a.choice[k]);
+    for (size_t k = 0; k < d.kind.size(); ++k) {
+      size_t n = d.order[k].size(), open = size_t(stage.open[d.kind[k]]);
+      size_t expected = open == 0 ? n : std::min(open, n);
+      if (seen[k].empty())
+        continue; // never active (a layer past the depths this stage draws)
+      EXPECT_EQ(seen[k].size(), expected) << kindOf(*c.space, d, k) << " " << k;
+      for (int64_t v : seen[k]) // the largest ones
+        EXPECT_LT(std::find(d.order[k].begin(), d.order[k].end(), v) - d.order[k].begin(), int64_t(expected));
+    }
+  }
+  // A space without kernel decisions has no kernel stage; sandwich is one stage of three paths.
+  nn::ElasticDecisions noKernel = d;
+  for (auto &k : noKernel.kind)
+    if (k == nn::ElasticDecisions::Kernel)
+      k = nn::ElasticDecisions::Width;
+  EXPECT_EQ(nn::elasticStages("progressive", 1, noKernel).size(), 5u);
+  std::vector<nn::ElasticStage> sandwich = nn::elasticStages("sandwich", 3, d);
+  ASSERT_EQ(sandwich.size(), 1u);
+  runtime::Rng rng(3);
+  std::vector<Architecture> paths = nn::elasticPaths(*c.space, d, sandwich[0], rng);
+  ASSERT_EQ(paths.size(), 3u);
+  EXPECT_EQ(c.space->id(paths[0]), c.space->id(d.largest));
+  EXPECT_EQ(c.space->id(paths[1]), c.space->id(d.smallest));
+  EXPECT_THROW(nn::elasticStages("uniform", 1, d), std::invalid_argument);
+}
+
+TEST(Progressive, AnInterruptedTrainingResumesToTheSameWeights) {
+  Compiled c = compile();
+  data::Dataset ds = data::loadCifar10(std::string(NASC_SOURCE_DIR) + "/../shared/data/cifar10-subset", true);
+  ds = data::subset(ds, 0.03, 0);
+  data::Normalization norm = data::channelStats(ds);
+  nn::TrainOptions o;
+  o.batch_size = 32;
+  o.seed = 5;
+  nn::ElasticDecisions d = nn::elasticDecisions(c.artefact.ops(), *c.space);
+  auto fresh = [&] {
+    torch::manual_seed(5);
+    return nn::Network::elastic(c.artefact.ops(), *c.space, d.largest);
+  };
+  std::string file = testing::TempDir() + "/progressive-checkpoint.pt";
+  std::filesystem::remove(file);
+  nn::ElasticTraining t;
+  t.epochs = 1;
+  t.fingerprint = "test";
+  auto whole = fresh();
+  nn::trainElastic(*whole, c.artefact.ops(), *c.space, ds, norm, o, t); // no checkpoint
+
+  // Interrupted as the width stage starts (after the depth stages' checkpoints), then resumed.
+  t.checkpoint = file;
+  Interrupt interrupt("stage width (two largest)");
+  std::ostream log(&interrupt);
+  log.exceptions(std::ios::badbit);
+  t.log = &log;
+  auto first = fresh();
+  EXPECT_THROW(nn::trainElastic(*first, c.artefact.ops(), *c.space, ds, norm, o, t), std::runtime_error);
+  ASSERT_TRUE(std::filesystem::exists(file));
+  std::ostringstream quiet;
+  t.log = &quiet;
+  auto resumed = fresh();
+  nn::trainElastic(*resumed, c.artefact.ops(), *c.space, ds, norm, o, t);
+  EXPECT_NE(quiet.str().find("resumed after epoch 4"), std::string::npos) << quiet.str();
+  EXPECT_EQ(quiet.str().find("stage depth"), std::string::npos) << quiet.str(); // not trained again
+  auto a = whole->named_parameters(), b = resumed->named_parameters();
+  for (auto &p : a)
+    EXPECT_TRUE(torch::equal(p.value(), b[p.key()])) << p.key();
+  auto ab = whole->named_buffers(), bb = resumed->named_buffers();
+  for (auto &p : ab)
+    EXPECT_TRUE(torch::equal(p.value(), bb[p.key()])) << p.key();
+  // A checkpoint of another run is refused, naming the file.
+  t.fingerprint = "another";
+  try {
+    auto other = fresh();
+    nn::trainElastic(*other, c.artefact.ops(), *c.space, ds, norm, o, t);
+    ADD_FAILURE() << "a foreign checkpoint was used";
+  } catch (const std::exception &e) {
+    EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
+  }
+}
