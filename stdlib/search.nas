@@ -94,6 +94,20 @@ strategy fbnet(arch_lr: float = 0.01, arch_weight_decay: float = 5e-4, tau_max: 
 strategy spos(epochs: int = 120, population: int = 50, generations: int = 20,
               mutation_rate: float = 0.1) = "spos";
 
+// Once-for-All's specialisation (Cai et al. 2020): with an elastic supernet
+// (estimator supernet(mode="progressive") or "sandwich"), score `samples`
+// random sub-networks with its weights, fit an accuracy predictor (an MLP
+// ensemble) to them, and for each latency target in `targets` (ms, comma
+// separated, e.g. "0.5,1,2"; empty: one network under the search's
+// constraints alone) evolve the architecture the predictor likes best
+// among those whose predicted latency meets it (the `latency` table of
+// `nasc latency-table`, or one measured on this device and kept with the
+// run) and that meet the search's constraints on params, flops and
+// latency. Each target's network is evaluated with its inherited weights
+// and exported, no retraining: OUT/specialized-<target>ms.nas and .pt.
+strategy ofa_specialize(targets: string = "", samples: int = 100, population: int = 100, generations: int = 50,
+                        mutation_rate: float = 0.1, latency: string = "") = "ofa_specialize";
+
 // ENAS (Pham et al. 2018): an LSTM controller samples paths of a single-path
 // supernet; each epoch trains the shared weights on its samples, then the
 // controller by REINFORCE (`controller_steps` samples rewarded with their

@@ -166,10 +166,9 @@ void nasc::runtool::printMetrics(const char *what, const std::map<std::string, d
   std::cout << "\n";
 }
 
-namespace {
 /// Writes `file`: `arch` with every parameter written out, as a network
 /// named `network` (the search's name + "Best" for best.nas).
-void exportArchitecture(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
+void nasc::runtool::exportArchitecture(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
                         const runtime::Architecture &arch, const std::string &file, const std::string &network,
                         const std::string &title, const std::string &id) {
   // The searched file is imported only when it declares ops of its own
@@ -184,8 +183,6 @@ void exportArchitecture(const Options &o, const runtime::Artefact &artefact, con
                                             {title, "ID: " + id,
                                              "Exported by nasc-run; every parameter written out, no choices left."});
 }
-
-} // namespace
 
 void nasc::runtool::exportBest(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
                 const runtime::Architecture &arch, const std::string &name, const std::string &id) {

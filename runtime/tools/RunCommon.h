@@ -84,6 +84,11 @@ std::string fixed(double v, int digits = 2);
 void printMetrics(const char *what, const std::map<std::string, double> &m);
 
 /// Writes OUT/best.nas.
+/// Writes `file`: `arch` with every parameter written out, as a network
+/// named `network`, `title` and `id` in its opening comment.
+void exportArchitecture(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
+                        const runtime::Architecture &arch, const std::string &file, const std::string &network,
+                        const std::string &title, const std::string &id);
 void exportBest(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
                 const runtime::Architecture &arch, const std::string &name, const std::string &id);
 

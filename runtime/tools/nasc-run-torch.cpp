@@ -92,6 +92,38 @@ std::shared_ptr<nn::Network> writeOnnx(const runtime::Artefact &artefact, const 
                                        int64_t batch, const std::string &output);
 } // namespace
 
+/// After ofa_specialize: each target's network, as the search measured it
+/// with the supernet's weights, then on the test split (the estimator's
+/// finish(): inherited weights, BN recalibrated), exported as
+/// OUT/specialized-LABEL.nas and .pt.
+void reportSpecialized(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
+                       const search::SearchResult &result, const std::vector<nn::OneShotResult::Specialized> &list,
+                       const std::string &name, const std::string &out, nn::TrainingEstimator &trainer) {
+  for (const nn::OneShotResult::Specialized &w : list) {
+    std::cout << "specialized for " << w.target << ": ";
+    if (w.figures.at("feasible") <= 0) {
+      std::cout << "no architecture found that meets it\n";
+      continue;
+    }
+    std::string id = space.id(w.arch);
+    std::cout << id << "\n  hash: " << space.hash(id) << "\n";
+    std::map<std::string, double> figures = w.figures;
+    figures.erase("feasible");
+    printMetrics("predicted", figures);
+    for (const search::Record &r : result.records)
+      if (r.id == space.fullId(w.arch) && r.eval.error.empty()) {
+        printMetrics("measured", r.eval.metrics);
+        break;
+      }
+    std::string base = out + "/specialized-" + w.label;
+    search::Evaluation e = trainer.finish(w.arch, space.values(w.arch), base + ".pt");
+    printMetrics("reported", e.report);
+    exportArchitecture(o, artefact, space, w.arch, base + ".nas", name + "Specialized",
+                       "Search " + name + " (" + space.name() + ") specialised for " + w.target, id);
+    std::cout << "exported: " << base << ".nas, weights " << base << ".pt\n";
+  }
+}
+
 namespace {
 int runSearch(const Options &o, PendingArtefact &pending) {
   runtime::Artefact artefact = loadArtefact(o);
@@ -155,6 +187,7 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   std::unique_ptr<search::Estimator> estimator;
   nn::TrainingEstimator *trainer = nullptr;
   search::SearchResult result;
+  std::vector<nn::OneShotResult::Specialized> specialized;
   if (oneShot) {
     std::cerr << "nasc: search " << name << ": space " << space.name() << " (" << space.json().value("size", "?")
               << " architectures), one-shot method " << strategyName << ", device " << device.str()
@@ -173,6 +206,7 @@ int runSearch(const Options &o, PendingArtefact &pending) {
     result = std::move(r.search);
     trainer = r.estimator.get();
     estimator = std::move(r.estimator);
+    specialized = std::move(r.specialized);
   } else {
     SearchEstimator made = makeEstimator(artefact, space, search, settings, eopt);
     estimator = std::move(made.estimator);
@@ -190,7 +224,10 @@ int runSearch(const Options &o, PendingArtefact &pending) {
     search::SearchDriver driver(space, search, *strategy, *estimator, &store, dopt);
     result = driver.run();
   }
-  return finishSearch(o, artefact, space, search, result, name, out, trainer);
+  int status = finishSearch(o, artefact, space, search, result, name, out, trainer);
+  if (status == 0 && !specialized.empty())
+    reportSpecialized(o, artefact, space, result, specialized, name, out, *trainer);
+  return status;
 }
 
 } // namespace

@@ -24,7 +24,7 @@ std::map<std::string, OneShotFactory> &registry() {
 
 // Each built-in method's anchor (NASC_REGISTER_ONESHOT defines it): nasc_nn
 // is a static library, and a file nothing references is not linked.
-#define NASC_BUILTIN_ONESHOT(X) X(darts) X(drnas) X(enas) X(fair_darts) X(fbnet) X(gdas) X(pc_darts) X(proxyless) X(spos)
+#define NASC_BUILTIN_ONESHOT(X) X(darts) X(drnas) X(enas) X(fair_darts) X(fbnet) X(gdas) X(ofa_specialize) X(pc_darts) X(proxyless) X(spos)
 #define NASC_DECLARE_ONESHOT_ANCHOR(IMPL) extern "C" bool nascOneShotAnchor_##IMPL();
 } // namespace
 } // namespace nasc::nn

@@ -51,6 +51,16 @@ struct OneShotResult {
   /// Set when the method derived an architecture it did not evaluate
   /// (trainDerived false).
   std::optional<Architecture> derived;
+  /// Networks the method specialised for targets (ofa_specialize): each is
+  /// in search.records; the tool exports each as OUT/specialized-LABEL.nas
+  /// and .pt with the estimator's finish() (inherited weights, test split).
+  struct Specialized {
+    std::string label;  ///< e.g. "1.5ms"
+    std::string target; ///< what it was chosen for, as text
+    Architecture arch;
+    std::map<std::string, double> figures; ///< predicted_accuracy, predicted_latency_ms, ...
+  };
+  std::vector<Specialized> specialized;
 };
 
 class OneShotMethod {
