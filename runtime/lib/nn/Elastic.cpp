@@ -46,6 +46,12 @@ at::Tensor first(const at::Tensor &t, int64_t dim, int64_t n) {
   return t.narrow(dim, 0, n);
 }
 
+/// Reorders `t` along `dim` by `order` (in place, no gradient).
+void permute(const at::Tensor &t, int64_t dim, const at::Tensor &order) {
+  if (t.defined())
+    t.copy_(t.index_select(dim, order));
+}
+
 /// The largest value of `f` over the configurations.
 template <typename Fn> int64_t largest(const std::vector<ResolvedOp> &configs, Fn f) {
   int64_t m = 0;
@@ -132,6 +138,10 @@ protected:
       return torch::batch_norm(x, weight.defined() ? first(weight, 0, c) : at::Tensor(),
                                bias.defined() ? first(bias, 0, c) : at::Tensor(), first(mean, 0, c), first(var, 0, c),
                                training, 0.1, 1e-5, at::globalContext().userEnabledCuDNN());
+    }
+    void permute(const at::Tensor &order) const {
+      for (const at::Tensor *t : {&weight, &bias, &mean, &var})
+        nasc::nn::permute(*t, 0, order);
     }
     void add(Slices &out, const std::string &prefix, int64_t c) const {
       if (weight.defined())
@@ -330,6 +340,27 @@ public:
     return B(op, "skip") && s == 1 && out == c ? y + x : y;
   }
 
+  bool sortByImportance() override {
+    torch::NoGradGuard g;
+    at::Tensor order = std::get<1>(project_.weight.abs().sum({0, 2, 3}).sort(0, /*descending=*/true));
+    permute(project_.weight, 1, order);
+    if (se_) {
+      permute(reduce_.weight, 1, order);
+      permute(restore_.weight, 0, order), permute(restore_.bias, 0, order);
+      // The squeeze units too, by the weights that read them.
+      at::Tensor squeeze = std::get<1>(restore_.weight.abs().sum({0, 2, 3}).sort(0, true));
+      permute(restore_.weight, 1, squeeze);
+      permute(reduce_.weight, 0, squeeze), permute(reduce_.bias, 0, squeeze);
+    }
+    bn2_.permute(order);
+    permute(depthwise_.weight, 0, order);
+    if (expandConv_) {
+      bn1_.permute(order);
+      permute(expand_.weight, 0, order);
+    }
+    return true;
+  }
+
   Slices slices(const ResolvedOp &op) override {
     // MBConv's body Chain: [expand conv, bn, act,] depthwise, bn, act, [se,] project, bn.
     Slices s;
@@ -487,6 +518,14 @@ public:
     t = t + fc2_.forward(torch::gelu(fc1_.forward(ln2_.forward(t), hidden)), c);
     return t.transpose(1, 2).reshape(x.sizes());
   }
+  bool sortByImportance() override { // the MLP's hidden units
+    torch::NoGradGuard g;
+    at::Tensor order = std::get<1>(fc2_.weight.abs().sum(0).sort(0, /*descending=*/true));
+    permute(fc2_.weight, 1, order);
+    permute(fc1_.weight, 0, order), permute(fc1_.bias, 0, order);
+    return true;
+  }
+
   Slices slices(const ResolvedOp &op) override {
     Slices s;
     int64_t c = op.in[0], dim = I(op, "dim"), hidden = hiddenOf(op);

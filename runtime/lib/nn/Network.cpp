@@ -317,6 +317,13 @@ std::shared_ptr<Network> Network::elastic(const Json &ops, const Space &space, c
   return net;
 }
 
+int64_t Network::sortChannelsByImportance() {
+  int64_t n = 0;
+  for (auto &[place, layer] : elastic_)
+    n += layer->sortByImportance();
+  return n;
+}
+
 std::vector<Network::Place> Network::places() const {
   std::vector<Place> out;
   for (auto &[place, info] : elasticPlaces_)

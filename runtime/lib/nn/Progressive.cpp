@@ -237,6 +237,12 @@ Measured trainElastic(Network &net, const Json &ops, const Space &space, const d
   for (size_t si = size_t(stageAt); si < stages.size(); ++si) {
     const ElasticStage &stage = stages[si];
     if (si > size_t(stageAt) || epochAt == 0) {
+      // Before widths open: the hidden channels sorted by importance, so the
+      // narrower configurations keep the ones that matter (OFA).
+      if (t.mode == "progressive" && stage.open[ElasticDecisions::Width] != 1 &&
+          stages[si - 1].open[ElasticDecisions::Width] == 1)
+        if (int64_t n = net.sortChannelsByImportance(); n > 0 && t.log)
+          *t.log << "supernet: channels of " << n << " elastic layer(s) sorted by importance (L1)\n";
       opt = makeOptimizer(weights, o); // the schedule and momentum restart per stage, as OFA's phases
       if (stage.distill && t.mode == "progressive" && !teacher) {
         makeTeacher();

@@ -262,3 +262,36 @@ TEST(Elastic, GradientsReachOnlyTheSliceAndTheTransformsAPathUses) {
   }
   EXPECT_EQ(live, 2); // one layer a stage
 }
+
+TEST(Elastic, SortingChannelsByImportanceKeepsTheLargestNetworkAndPutsTheStrongestFirst) {
+  torch::manual_seed(2);
+  for (const char *src : {kMobile, kFormer}) {
+    Compiled c = compile(src == kMobile ? "elastic_sort_mobile" : "elastic_sort_former", src);
+    Architecture big = largestOf(*c.space);
+    auto super = nn::Network::elastic(c.artefact.ops(), *c.space, big);
+    perturb(*super);
+    super->eval();
+    at::Tensor x = torch::randn({4, 3, 16, 16});
+    at::Tensor before = super->forward(x);
+    // A narrower path computes something else once its channels change.
+    runtime::Rng rng(4);
+    Architecture narrow = c.space->sample(rng);
+    super->setArchitecture(narrow);
+    at::Tensor narrowBefore = super->forward(x);
+    EXPECT_EQ(super->sortChannelsByImportance(), src == kMobile ? 6 : 2);
+    super->setArchitecture(narrow);
+    EXPECT_FALSE(torch::allclose(super->forward(x), narrowBefore));
+    super->setArchitecture(big);
+    EXPECT_TRUE(torch::allclose(super->forward(x), before, 1e-4, 1e-5));
+    for (auto &p : super->named_parameters()) {
+      at::Tensor importance;
+      if (p.key().find("project_weight") != std::string::npos)
+        importance = p.value().abs().sum({0, 2, 3});
+      else if (p.key().find("fc2_weight") != std::string::npos)
+        importance = p.value().abs().sum(0);
+      else
+        continue;
+      EXPECT_TRUE(torch::equal(importance, std::get<0>(importance.sort(0, true)))) << p.key();
+    }
+  }
+}

@@ -42,6 +42,12 @@ public:
   /// Learnable parameters the kernel transformation adds to the largest
   /// configuration's.
   int64_t transformParameters() const;
+  /// Reorders the hidden channels a smaller configuration drops (MBConv's
+  /// expanded width, a transformer block's MLP units) so the most important
+  /// come first, importance being the L1 norm of the weights that read them
+  /// (OFA's re_organize_middle_weights). The largest configuration computes
+  /// the same function after it. Returns whether anything was reordered.
+  virtual bool sortByImportance() { return false; }
 
 protected:
   /// Registered kernel transformation matrices, by the kernel size they give.

@@ -86,6 +86,9 @@ public:
   };
   std::vector<Place> places() const;
   bool isElastic() const { return !elastic_.empty(); }
+  /// Elastic layers: ElasticLayer::sortByImportance on each; how many
+  /// reordered their channels.
+  int64_t sortChannelsByImportance();
 
   /// Calls `visit(node, plan, a)` for every apply node and every combination
   /// of the decisions its configuration depends on (the others as in
