@@ -97,9 +97,10 @@ strategy spos(epochs: int = 120, population: int = 50, generations: int = 20,
 // Once-for-All's specialisation (Cai et al. 2020): with an elastic supernet
 // (estimator supernet(mode="progressive") or "sandwich"), score `samples`
 // random sub-networks with its weights, fit an accuracy predictor (an MLP
-// ensemble) to them, and for each latency target in `targets` (ms, comma
-// separated, e.g. "0.5,1,2"; empty: one network under the search's
-// constraints alone) evolve the architecture the predictor likes best
+// ensemble) to them, and for each latency target in `targets` (comma
+// separated: milliseconds, "0.5,1,2", or percentages of the way from the
+// smallest network's latency to the largest's, "25%,50%,75%"; empty: one
+// network under the search's constraints alone) evolve the architecture the predictor likes best
 // among those whose predicted latency meets it (the `latency` table of
 // `nasc latency-table`, or one measured on this device and kept with the
 // run) and that meet the search's constraints on params, flops and

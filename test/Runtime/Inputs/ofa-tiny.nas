@@ -26,7 +26,7 @@ search OfaTargets {
   dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
   estimator = supernet(mode="progressive", epochs=1);
   optimizer = sgd(lr=0.05, momentum=0.9, batch_size=32);
-  strategy = ofa_specialize(targets="0.05,100", samples=6, population=12, generations=3);
+  strategy = ofa_specialize(targets="0.05,100,50%", samples=10, population=12, generations=3);
   seed = 1;
   maximize accuracy;
 }
