@@ -33,6 +33,11 @@ commands:
   train SPACE.nasa --arch ID
                          train one architecture standalone with the search's
                          dataset and optimizer, report validation and test accuracy
+  supernet SPACE.nasa     how the search's space shares weights in a supernet:
+                         per layer place (node, place in its layer tree) whether
+                         an elastic supernet slices one tensor (elastic) or
+                         keeps one module per configuration, and the parameters
+                         each supernet mode holds
   latency-table SPACE.nasa --out FILE
                          measure the latency of every op configuration of the
                          search's space on --device at --latency-batch (FBNet's
@@ -55,6 +60,9 @@ options:
   --resume               continue the run in DIR/search.db where it stopped
   --device cpu|cuda      default: cuda when available, else cpu
   --latency-batch N      batch size of the measured `latency` metric (default 1)
+  --latency-threads N    CPU threads latency is measured on, the metric and
+                         latency tables alike (default 1: batch-1 latency on
+                         more threads is mostly their wake-up noise)
   --source FILE.nas      the file the artefact was compiled from (best.nas imports it)
   --install-artefact FILE
                          SPACE.nasa is a temporary beside FILE (nasc search and
@@ -86,8 +94,8 @@ options:
                          evaluated then depends on timing)
 
 Every option also takes the form --option=VALUE. Numbers are decimal digits:
---budget 1 or more, --seed 0 or more, --time-limit seconds > 0, --epochs and
---latency-batch 1 or more.
+--budget 1 or more, --seed 0 or more, --time-limit seconds > 0, --epochs,
+--latency-batch and --latency-threads 1 or more.
 )";
 
 PendingArtefact::~PendingArtefact() {
@@ -330,6 +338,8 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
         o.epochs = int64_t(cli::parseCount(a, args.value(), 1, kMaxEpochs));
       else if (a == "--latency-batch")
         o.latencyBatch = int64_t(cli::parseCount(a, args.value(), 1, kMaxLatencyBatch));
+      else if (a == "--latency-threads")
+        o.latencyThreads = int(cli::parseCount(a, args.value(), 1, 4096));
       else if (a == "--out")
         o.out = args.value();
       else if (a == "--source")
@@ -371,7 +381,7 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
   } catch (const cli::OptionError &e) {
     return usage(e.what());
   }
-  if (o.command != "search" && o.command != "train" && o.command != "latency-table")
+  if (o.command != "search" && o.command != "train" && o.command != "latency-table" && o.command != "supernet")
     return usage(o.command.empty() ? "no command given" : "unknown command '" + o.command + "'");
   if (o.artefact.empty())
     return usage("'" + o.command + "' needs a .nasa artefact");

@@ -32,6 +32,7 @@ struct Options {
   std::optional<uint64_t> budget, seed;
   std::optional<double> timeLimit;
   int64_t epochs = 0, latencyBatch = 1;
+  int latencyThreads = 1;
   int64_t workers = 0; ///< --workers N: evaluations on N MPI worker processes
   int64_t dataParallel = 0; ///< --data-parallel N: a one-shot method's supernet trained by N processes
   bool resume = false, quiet = false, deriveOnly = false, exportOnnx = false;

@@ -15,6 +15,7 @@
 #include "nasc/nn/Latency.h"
 #include "nasc/nn/OneShot.h"
 #include "nasc/nn/Onnx.h"
+#include "nasc/nn/Progressive.h"
 #include "nasc/runtime/Artefact.h"
 #include "nasc/runtime/Export.h"
 #include "nasc/search/Driver.h"
@@ -320,6 +321,50 @@ int runLatencyTable(const Options &o) {
   return 0;
 }
 
+/// `nasc-run supernet SPACE.nasa`: each weight-sharing mode's supernet of
+/// the search's space, built, and what it holds (docs/runtime.md, "Elastic
+/// supernets").
+int runSupernetInfo(const Options &o) {
+  runtime::Artefact artefact = loadArtefact(o);
+  const Json &search = pickSearch(artefact, o.search);
+  runtime::Space space(artefact.space(search.at("settings").at("space").at("space").get<std::string>()), &search);
+  nn::ElasticDecisions ends = nn::elasticDecisions(artefact.ops(), space);
+  double largest = runtime::plan(artefact.ops(), space, ends.largest).params;
+  std::cout << "supernet of space " << space.name() << " (" << space.json().value("size", "?")
+            << " architectures); the largest network has " << fixed(largest, 0) << " parameters\n";
+  std::shared_ptr<nn::Network> elastic;
+  try {
+    elastic = nn::Network::elastic(artefact.ops(), space, ends.largest);
+  } catch (const std::invalid_argument &e) {
+    std::cout << "  not shareable: " << e.what() << "\n";
+    return 0;
+  }
+  std::cout << "  node  place         kernel               mode               configurations  parameters\n";
+  int64_t elasticParams = 0, transforms = 0, sliced = 0;
+  for (const nn::Network::Place &p : elastic->places()) {
+    bool isElastic = p.kind == nn::Network::Place::Elastic;
+    std::cout << "  " << std::left << std::setw(6) << p.node << std::setw(14) << (p.path.empty() ? "-" : p.path)
+              << std::setw(21) << p.impl
+              << std::setw(19) << (isElastic ? "elastic" : p.configurations == 1 ? "fixed" : "per configuration")
+              << std::setw(16) << p.configurations << fixed(double(p.params), 0)
+              << (p.transformParams ? " + " + fixed(double(p.transformParams), 0) + " kernel transforms" : "")
+              << std::right << "\n";
+    elasticParams += p.params, transforms += p.transformParams, sliced += isElastic;
+  }
+  std::cout << "elastic (supernet(mode=\"progressive\"), \"sandwich\"): " << fixed(double(elasticParams), 0)
+            << " parameters + " << fixed(double(transforms), 0) << " kernel transformation parameters; " << sliced
+            << " sliced layer(s)\n";
+  try {
+    auto separate = nn::Network::supernet(artefact.ops(), space, nn::Mode::SinglePath, ends.largest);
+    std::cout << "per configuration (supernet(mode=\"uniform\"), \"fair\"; spos, enas): "
+              << fixed(double(nn::countParameters(*separate)), 0) << " parameters in " << separate->numModules()
+              << " modules\n";
+  } catch (const std::invalid_argument &e) {
+    std::cout << "per configuration (supernet(mode=\"uniform\"), \"fair\"): not shareable: " << e.what() << "\n";
+  }
+  return 0;
+}
+
 int runTrain(const Options &o, PendingArtefact &pending) {
   runtime::Artefact artefact = loadArtefact(o);
   const Json &search = pickSearch(artefact, o.search);
@@ -516,6 +561,7 @@ int main(int argc, char **argv) {
   int status = parseOptions(argc, argv, o, checkDevice);
   if (status >= 0)
     return status;
+  nn::setLatencyThreads(o.latencyThreads);
   if (o.workers > 0 || (o.dataParallel > 0 && dist::Mpi::launchedRanks() == 0))
     return launchRanks(argv, o);
   if (dist::Mpi::launchedRanks() > 1) {
@@ -530,6 +576,8 @@ int main(int argc, char **argv) {
   try {
     if (o.command == "latency-table")
       return runLatencyTable(o);
+    if (o.command == "supernet")
+      return runSupernetInfo(o);
     return o.command == "search" ? runSearch(o, pending) : runTrain(o, pending);
   } catch (const std::exception &e) {
     std::cerr << "nasc: error: " << e.what() << "\n";

@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <iostream>
 #include <cstring>
 #include <optional>
@@ -78,6 +79,11 @@ commands:
                          (nasc-run search, whose --help lists what it takes:
                          --strategy, --budget, --seed, --out DIR, --resume, ...)
   train FILE --arch ID   compile FILE and train one architecture standalone
+  supernet FILE [--search S]
+                         how the search's space shares weights: per layer place,
+                         elastic (one tensor sliced per path, Once-for-All) or one
+                         module per configuration, and each supernet mode's
+                         parameter count (builds them with the LibTorch runtime)
   latency-table FILE -o TABLE.json [--device D] [--latency-batch N] [--search S]
                          measure every op configuration of the search's space on
                          this machine: the lookup table of hardware-aware search
@@ -335,7 +341,7 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
   static const std::set<std::string> withValue = {"--search", "--strategy", "--estimator", "--budget",
                                                   "--seed",   "--time-limit", "--epochs",  "--out",
                                                   "--source", "--arch",     "--device",    "--latency-batch",
-                                                  "--stdlib",  "--workers", "--data-parallel", "--storage"};
+                                                  "--latency-threads", "--stdlib",  "--workers", "--data-parallel", "--storage"};
   std::string source, out, stdlib;
   // What goes on to nasc-run: every argument but the source and --stdlib.
   std::vector<std::string> rest;
@@ -420,7 +426,7 @@ int runRuntimeAndWait(const std::vector<std::string> &args, const std::string &t
 /// `nasc latency-table FILE.nas -o TABLE.json ...`: compiles FILE into a
 /// temporary artefact, runs `nasc-run latency-table` on it, removes it.
 int runLatencyTable(const char *argv0, std::vector<std::string> args) {
-  static const std::set<std::string> withValue = {"--search", "--device",     "--latency-batch", "--stdlib",
+  static const std::set<std::string> withValue = {"--search", "--device",     "--latency-batch", "--latency-threads", "--stdlib",
                                                   "-o",       "--out",        "--fit",           "--fit-device"};
   std::string source, output, stdlib;
   std::vector<std::string> rest;
@@ -455,6 +461,43 @@ int runLatencyTable(const char *argv0, std::vector<std::string> args) {
     return status;
   std::vector<std::string> forwarded{runtimePath(argv0), "latency-table", temporary, "--source", source,
                                      "--out", output};
+  forwarded.insert(forwarded.end(), rest.begin(), rest.end());
+  return runRuntimeAndWait(forwarded, temporary);
+}
+
+/// `nasc supernet FILE.nas [--search S]`: compiles FILE into a temporary
+/// artefact and runs `nasc-run supernet` on it (how the space shares
+/// weights in each supernet mode).
+int runSupernet(const char *argv0, std::vector<std::string> args) {
+  std::string source, stdlib;
+  std::vector<std::string> rest;
+  for (size_t i = 1; i < args.size(); ++i) {
+    cli::SplitArg split = cli::splitFlag(args[i]);
+    if (split.flag == "--search" || split.flag == "--stdlib") {
+      std::string value;
+      if (split.value)
+        value = *split.value;
+      else if (i + 1 < args.size())
+        value = args[++i];
+      else
+        return usageError(split.flag + " needs a value");
+      if (split.flag == "--stdlib")
+        stdlib = value;
+      else
+        rest.insert(rest.end(), {split.flag, value});
+    } else if (source.empty() && !args[i].empty() && args[i][0] != '-') {
+      source = args[i];
+    } else {
+      return usageError("'supernet' takes FILE.nas [--search NAME], not '" + args[i] + "'");
+    }
+  }
+  if (source.empty())
+    return usageError("'supernet' needs a .nas file");
+  std::string temporary = std::filesystem::temp_directory_path().string() + "/nasc-supernet-" +
+                          std::to_string(getpid()) + ".nasa";
+  if (int status = compileArtefact(source, stdlib, temporary))
+    return status;
+  std::vector<std::string> forwarded{runtimePath(argv0), "supernet", temporary, "--source", source};
   forwarded.insert(forwarded.end(), rest.begin(), rest.end());
   return runRuntimeAndWait(forwarded, temporary);
 }
@@ -598,6 +641,8 @@ static int runCommand(int argc, char **argv) {
     return runRuntime(argv[0], args);
   if (args[0] == "latency-table")
     return runLatencyTable(argv[0], args);
+  if (args[0] == "supernet")
+    return runSupernet(argv[0], args);
   if (args[0] == "report")
     return runReport(argv[0], args);
   if (args[0] == "export")

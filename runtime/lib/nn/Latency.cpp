@@ -1,5 +1,6 @@
 //===- Latency.cpp - Latency lookup tables of a space's operations --------===//
 #include "nasc/nn/Latency.h"
+#include "nasc/nn/Train.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -35,7 +36,7 @@ double LatencyTable::predict(const runtime::Plan &plan) const {
 at::Tensor LatencyTable::expected(const Network &net) const { return net.expectedLatency(ms) + baseMs; }
 
 Json LatencyTable::toJson() const {
-  Json j = {{"format", "nasc-latency-table"}, {"version", 2}, {"device", device}, {"batch", batch},
+  Json j = {{"format", "nasc-latency-table"}, {"version", 2}, {"device", device}, {"batch", batch}, {"threads", threads},
             {"base_ms", baseMs}, {"ms", ms}};
   if (!fitted.is_null())
     j["fitted"] = fitted;
@@ -56,6 +57,13 @@ LatencyTable LatencyTable::fromJson(const Json &j, const std::string &file) {
     throw bad("needs \"device\" (a string), \"batch\" (an integer) and \"ms\" (an object)");
   t.device = j["device"].get<std::string>();
   t.batch = j["batch"].get<int64_t>();
+  if (j.contains("threads")) { // tables written before it were measured on every core
+    if (!j["threads"].is_number_integer() || j["threads"].get<int64_t>() < 1)
+      throw bad("\"threads\" must be a positive integer");
+    t.threads = int(j["threads"].get<int64_t>());
+  } else {
+    t.threads = 0;
+  }
   if (j.contains("base_ms")) {
     const Json &b = j["base_ms"];
     if (!b.is_number() || !(b.get<double>() >= 0) || !std::isfinite(b.get<double>()))
@@ -99,7 +107,9 @@ LatencyTable measureLatencyTable(const Json &ops, const Space &space, torch::Dev
   LatencyTable t;
   t.device = device.str();
   t.batch = batch;
+  t.threads = latencyThreads();
   torch::NoGradGuard guard;
+  LatencyThreadScope threads; // as whole networks are measured
   // Random inputs and fresh layers draw from torch's generator: its state is
   // put back afterwards, so measuring (FBNet does it when a search starts)
   // does not change what a seeded search draws next.

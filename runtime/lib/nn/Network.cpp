@@ -88,6 +88,70 @@ int64_t partialStride(const Json &ops, const Json &tree, const Env &env, const S
   }
 }
 
+/// The decisions an apply node's layer tree reads that change its output
+/// shape (a transformer block's heads and MLP ratio do not; a convolution's
+/// width does): found by resolving the tree for every combination of them
+/// and of the decisions its input's shape depends on (`inDeps`). All the
+/// tree's decisions when the combinations are too many to try.
+std::set<std::string> shapeChangingNames(const Json &ops, const Space &space, const Architecture &start,
+                                         const Json &node, const std::set<std::string> &inDeps,
+                                         const std::map<std::string, size_t> &position) {
+  std::set<std::string> local;
+  namesIn(node.at("layer"), local);
+  std::vector<std::string> tried(local.begin(), local.end());
+  for (const std::string &name : inDeps)
+    if (!local.count(name))
+      tried.push_back(name);
+  uint64_t combos = 1;
+  std::vector<size_t> pos;
+  for (const std::string &name : tried) {
+    auto it = position.find(name);
+    if (it == position.end())
+      return local; // a continuous decision: no enumeration
+    pos.push_back(it->second);
+    combos *= space.decisions()[space.discrete()[it->second]].domain.size();
+    if (combos > kMaxConfigurations)
+      return local;
+  }
+  size_t input = node.at("inputs").at(0).get<size_t>();
+  // Per local decision: the output shapes seen for each setting of the others.
+  std::map<std::string, std::map<std::vector<int64_t>, std::set<Shape>>> seen;
+  for (uint64_t c = 0; c < combos; ++c) {
+    Architecture a = start;
+    uint64_t rest = c;
+    for (size_t v : pos) {
+      uint64_t n = space.decisions()[space.discrete()[v]].domain.size();
+      a.choice[v] = int64_t(rest % n);
+      rest /= n;
+    }
+    Shape out;
+    try {
+      runtime::Plan p = runtime::plan(ops, space, a, /*everyNode=*/true);
+      if (!p.shapes.at(input))
+        continue;
+      std::map<std::string, Json> values = space.values(a);
+      Env env;
+      env.decisions = &values;
+      out = shapeAfter(ops, node.at("layer"), env, *p.shapes[input], 1.0);
+    } catch (const std::exception &) {
+      continue; // not an architecture
+    }
+    for (size_t k = 0; k < local.size(); ++k) {
+      std::vector<int64_t> others;
+      for (size_t j = 0; j < pos.size(); ++j)
+        if (j != k)
+          others.push_back(a.choice[pos[j]]);
+      seen[tried[k]][others].insert(out);
+    }
+  }
+  std::set<std::string> changing;
+  for (auto &[name, byOthers] : seen)
+    for (auto &[others, shapes] : byOthers)
+      if (shapes.size() > 1)
+        changing.insert(name);
+  return changing;
+}
+
 } // namespace
 
 std::string moduleName(int64_t node, const PlacedOp &op) {
@@ -163,7 +227,10 @@ void Network::forEachConfiguration(
     if (node.contains("shape"))
       continue;
     std::set<std::string> deps;
-    namesIn(node.contains("layer") ? node["layer"] : Json(), deps);
+    if (kindOf(node) == "apply")
+      deps = shapeChangingNames(ops, space, start, node, shapeDeps[node.at("inputs").at(0).get<size_t>()], position);
+    else
+      namesIn(node.contains("layer") ? node["layer"] : Json(), deps);
     for (const char *key : {"index", "if", "decision"})
       if (node.contains(key))
         namesIn(node[key], deps);

@@ -268,16 +268,27 @@ private:
     }
     if (x.size() < 3)
       return;
-    double n = double(x.size()), mx = 0, my = 0, sxx = 0, sxy = 0;
-    for (size_t i = 0; i < x.size(); ++i)
-      mx += x[i] / n, my += y[i] / n;
-    for (size_t i = 0; i < x.size(); ++i)
-      sxx += (x[i] - mx) * (x[i] - mx), sxy += (x[i] - mx) * (y[i] - my);
-    if (sxx > 0 && sxy > 0)
-      slope_ = sxy / sxx, intercept_ = my - slope_ * mx;
-    double before = 0, after = 0;
-    for (size_t i = 0; i < x.size(); ++i)
-      before += std::abs(x[i] - y[i]) / y[i] / n, after += std::abs(slope_ * x[i] + intercept_ - y[i]) / y[i] / n;
+    // Least squares on relative errors (weights 1 / measured^2): a fast
+    // network's error counts as much as a slow one's.
+    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      double w = 1 / (y[i] * y[i]);
+      sw += w, sx += w * x[i], sy += w * y[i], sxx += w * x[i] * x[i], sxy += w * x[i] * y[i];
+    }
+    double det = sw * sxx - sx * sx;
+    auto relError = [&](double a, double b) {
+      double e = 0;
+      for (size_t i = 0; i < x.size(); ++i)
+        e += std::abs(a * x[i] + b - y[i]) / y[i] / double(x.size());
+      return e;
+    };
+    double before = relError(1, 0);
+    if (det > 0) {
+      double a = (sw * sxy - sx * sy) / det, b = (sy - a * sx) / sw;
+      if (a > 0 && relError(a, b) < before)
+        slope_ = a, intercept_ = b;
+    }
+    double after = relError(slope_, intercept_);
     if (log_)
       *log_ << "ofa_specialize: latency model: measured = " << fixedText(slope_, 3) << " x table "
             << (intercept_ < 0 ? "- " : "+ ") << fixedText(std::abs(intercept_), 4) << " ms over " << x.size()
@@ -387,6 +398,35 @@ private:
   }
 };
 
+/// The search's estimator, keeping each evaluation's measured latency (by
+/// ID) for the latency model: the figures the store holds, so the model is
+/// fit to the same measurements the report shows.
+class LatencyKeeping : public search::Estimator {
+public:
+  LatencyKeeping(search::Estimator &inner, const Space &space) : inner_(inner), space_(space) {}
+  search::Evaluation evaluate(const Architecture &a, const std::map<std::string, Json> &hyper) override {
+    search::Evaluation e = inner_.evaluate(a, hyper);
+    keep(a, e);
+    return e;
+  }
+  double metric(const std::string &name, const Json &args, const search::Evaluation &e) const override {
+    return inner_.metric(name, args, e);
+  }
+  void keep(const Architecture &a, const search::Evaluation &e) {
+    if (auto it = e.metrics.find("latency"); it != e.metrics.end() && e.error.empty())
+      latency_[space_.id(space_.canonical(a))] = it->second;
+  }
+  std::optional<double> latency(const Architecture &a) const {
+    auto it = latency_.find(space_.id(space_.canonical(a)));
+    return it == latency_.end() ? std::nullopt : std::optional<double>(it->second);
+  }
+
+private:
+  search::Estimator &inner_;
+  const Space &space_;
+  std::map<std::string, double> latency_;
+};
+
 class OfaSpecialize : public OneShotMethod {
 public:
   explicit OfaSpecialize(const Json &args) {
@@ -438,20 +478,24 @@ public:
                          << s_.generations << " generations) per target: "
                          << (s_.targets.empty() ? std::string("the search's constraints") : targetsText())
                          << "; latency table of " << table.ms.size() << " op configurations on " << table.device << "\n";
+    LatencyKeeping estimator(*r.estimator, run.space);
+    for (const search::Record &row : run.store.records()) // a resumed run's evaluations
+      estimator.keep(row.arch, row.eval);
     auto measure = [&](const Architecture &a) {
-      auto net = Network::child(run.ops, run.space, a);
+      if (std::optional<double> ms = estimator.latency(a))
+        return *ms;
+      auto net = Network::child(run.ops, run.space, a); // not evaluated here (cannot happen for a sample)
       net->to(run.estimator.device);
       runtime::Plan p = runtime::plan(run.ops, run.space, a);
       const Json &nodes = run.space.json().at("nodes");
       size_t input = 0;
       while (input + 1 < nodes.size() && nodes[input].value("kind", "") != "input")
         ++input;
-      runtime::Shape in = p.shapes.at(input).value();
-      return measureLatencyMs(*net, in, run.estimator.latencyBatch, run.estimator.device);
+      return measureLatencyMs(*net, p.shapes.at(input).value(), run.estimator.latencyBatch, run.estimator.device);
     };
     Specializer strategy(run.ops, run.space, run.search, table, s_, measure, run.estimator.log);
     search::DriverOptions d = run.driver;
-    search::SearchDriver driver(run.space, run.search, strategy, *r.estimator, &run.store, d);
+    search::SearchDriver driver(run.space, run.search, strategy, estimator, &run.store, d);
     r.search = driver.run();
     r.specialized = strategy.winners();
     return r;

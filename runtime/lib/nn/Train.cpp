@@ -184,9 +184,22 @@ void recalibrateBatchNorm(Network &net, const data::Dataset &ds, const data::Nor
       b->options.momentum(0.1);
 }
 
+namespace {
+int latencyThreadCount = 1;
+} // namespace
+
+void setLatencyThreads(int threads) { latencyThreadCount = std::max(1, threads); }
+int latencyThreads() { return latencyThreadCount; }
+
+LatencyThreadScope::LatencyThreadScope() : previous_(at::get_num_threads()) {
+  at::set_num_threads(latencyThreadCount);
+}
+LatencyThreadScope::~LatencyThreadScope() { at::set_num_threads(previous_); }
+
 double measureLatencyMs(Network &net, const runtime::Shape &input, int64_t batch, torch::Device device, int warmup,
                         int repeats) {
   torch::NoGradGuard guard;
+  LatencyThreadScope threads;
   net.eval();
   at::Tensor x = torch::randn({batch, input[0], input[1], input[2]}, torch::TensorOptions().device(device));
   for (int i = 0; i < warmup; ++i)

@@ -21,6 +21,9 @@ namespace nasc::nn {
 struct LatencyTable {
   std::string device;
   int64_t batch = 1;
+  /// CPU threads it was measured on (nn::latencyThreads(); 0: every core,
+  /// a table written before the setting existed).
+  int threads = 1;
   std::map<std::string, double> ms; ///< op configuration key -> median milliseconds
   /// A cost every network pays besides its ops' (a fitted table's
   /// intercept; 0 for a measured one).

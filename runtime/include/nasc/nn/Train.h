@@ -76,8 +76,25 @@ Measured evaluate(Network &net, const data::Dataset &ds, const data::Normalizati
 void recalibrateBatchNorm(Network &net, const data::Dataset &train, const data::Normalization &norm,
                           int64_t batchSize, int64_t batches, torch::Device device, uint64_t seed);
 
+/// CPU threads latency is measured on (measureLatencyMs, latency tables):
+/// 1 by default. At batch 1 a small network's operations are too short to
+/// split over threads: measured on this 2-core machine with two, the same
+/// network times 1.5 ms or 8 ms from one run to the next (thread wake-up),
+/// on one within a few percent. `--latency-threads N` sets it.
+void setLatencyThreads(int threads);
+int latencyThreads();
+/// While alive: torch runs on latencyThreads() CPU threads (then as before).
+class LatencyThreadScope {
+public:
+  LatencyThreadScope();
+  ~LatencyThreadScope();
+
+private:
+  int previous_;
+};
+
 /// Median inference latency in ms of a [batch, C, H, W] input, after
-/// `warmup` runs, over `repeats` runs.
+/// `warmup` runs, over `repeats` runs, on latencyThreads() CPU threads.
 double measureLatencyMs(Network &net, const runtime::Shape &input, int64_t batch, torch::Device device,
                         int warmup = 3, int repeats = 10);
 
