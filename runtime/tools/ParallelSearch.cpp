@@ -336,7 +336,7 @@ int trainDataParallel(const Options &o, PendingArtefact &pending, dist::Mpi &mpi
     return 0;
   }
   nn::useAllCores();
-  return finishSearch(o, p.artefact, space, p.search, r.search, p.name, p.out, r.estimator.get());
+  return finishSearch(o, p.artefact, space, p.search, r.search, p.name, p.out, r.estimator.get(), r.specialized);
 }
 
 } // namespace

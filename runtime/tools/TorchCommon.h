@@ -10,6 +10,7 @@
 
 #include "RunCommon.h"
 #include "nasc/nn/Estimators.h"
+#include "nasc/nn/OneShot.h"
 
 #include <memory>
 
@@ -32,11 +33,14 @@ SearchEstimator makeEstimator(const runtime::Artefact &artefact, const runtime::
                               const search::SearchSettings &settings, const nn::EstimatorOptions &eopt);
 
 /// After a search: trains the best standalone (training estimators),
-/// prints and exports it (reportSearch), and writes OUT/best.onnx with
-/// --export-onnx. The exit status.
+/// prints and exports it (reportSearch), writes OUT/best.onnx with
+/// --export-onnx, and reports and exports what a one-shot method
+/// specialised (ofa_specialize: OUT/specialized-LABEL.nas and .pt). The
+/// exit status.
 int finishSearch(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
                  const Json &search, const search::SearchResult &result, const std::string &name,
-                 const std::string &out, nn::TrainingEstimator *trainer);
+                 const std::string &out, nn::TrainingEstimator *trainer,
+                 const std::vector<nn::OneShotResult::Specialized> &specialized = {});
 
 /// `--workers N` / `--data-parallel N`: replaces this process by `mpirun
 /// -np N+1` / `-np N` of itself (ParallelSearch.cpp). Returns only on an

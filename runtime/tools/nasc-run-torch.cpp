@@ -97,7 +97,7 @@ std::shared_ptr<nn::Network> writeOnnx(const runtime::Artefact &artefact, const 
 /// with the supernet's weights, then on the test split (the estimator's
 /// finish(): inherited weights, BN recalibrated), exported as
 /// OUT/specialized-LABEL.nas and .pt.
-void reportSpecialized(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
+static void reportSpecialized(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
                        const search::SearchResult &result, const std::vector<nn::OneShotResult::Specialized> &list,
                        const std::string &name, const std::string &out, nn::TrainingEstimator &trainer) {
   for (const nn::OneShotResult::Specialized &w : list) {
@@ -225,17 +225,15 @@ int runSearch(const Options &o, PendingArtefact &pending) {
     search::SearchDriver driver(space, search, *strategy, *estimator, &store, dopt);
     result = driver.run();
   }
-  int status = finishSearch(o, artefact, space, search, result, name, out, trainer);
-  if (status == 0 && !specialized.empty())
-    reportSpecialized(o, artefact, space, result, specialized, name, out, *trainer);
-  return status;
+  return finishSearch(o, artefact, space, search, result, name, out, trainer, specialized);
 }
 
 } // namespace
 
 int nasc::runtool::finishSearch(const Options &o, const runtime::Artefact &artefact, const runtime::Space &space,
                                 const Json &search, const search::SearchResult &result, const std::string &name,
-                                const std::string &out, nn::TrainingEstimator *trainer) {
+                                const std::string &out, nn::TrainingEstimator *trainer,
+                                const std::vector<nn::OneShotResult::Specialized> &specialized) {
   Finish finish;
   if (trainer && trainer->trains()) {
     finish.train = [&](const search::Record &best) {
@@ -257,6 +255,8 @@ int nasc::runtool::finishSearch(const Options &o, const runtime::Artefact &artef
     writeOnnx(artefact, space, result.best->arch, finish.weights, 0, 1, out + "/best.onnx");
     std::cout << "exported: " << out << "/best.onnx (ONNX, docs/export.md)\n";
   }
+  if (status == 0 && trainer && !specialized.empty())
+    reportSpecialized(o, artefact, space, result, specialized, name, out, *trainer);
   return status;
 }
 

@@ -41,6 +41,12 @@
 // (5,366,056 in the code), the largest (240 wide, 14 layers of 4 heads and
 // ratio 4) 10,409,272 (10,517,272): `nasc info`'s exact range.
 //
+// Its supernet (estimator = supernet(mode="sandwich") or "progressive")
+// entangles the weights as AutoFormer does: one tensor per layer, the first
+// embedding channels, heads and MLP units of it per sub-network: 10,409,272
+// parameters, the largest network's (93.5 M with weights per configuration:
+// `nasc supernet`).
+//
 // The AutoFormer-T the paper reports (5.7 M parameters) is not
 // in this space: the retraining configuration (a copy of the code's
 // experiments/subnet/AutoFormer-T.yaml: 192 wide, 13 layers) has MLP ratio 3

@@ -21,6 +21,15 @@
 // full network the progressive shrinking starts from; OFA reports 7.7 M). Unique: every
 // architecture is a different network (no skip alternative), counted by
 // owner: each stage's depth decides which of its layers are used.
+//
+// Trained as OFA trains it: estimator = supernet(mode="progressive") keeps
+// one weight tensor per layer, sliced per sub-network (7,664,760 parameters,
+// the full network's, plus 14,120 in the kernel transformation matrices;
+// 30.4 M with weights per configuration: `nasc supernet`), and strategy =
+// ofa_specialize(targets=...) picks a network per latency target without
+// training again (docs/runtime.md, docs/runtime-search.md). The resolution
+// is a parameter here; OFA's elastic resolution is a search's choice passed
+// to it (as examples/efficientnet_phi.nas passes phi).
 
 import "std/ops";
 

@@ -56,6 +56,32 @@ search PlainDarts {
   maximize accuracy;
 }
 
+// An elastic supernet (one sliced tensor per layer, kernel transforms)
+// trained by progressive shrinking with distillation.
+block ConvRelu {
+  input x;
+  output x |> conv(16, kernel=3) |> relu;
+}
+
+network PlainElastic {
+  input image: tensor(3, 32, 32);
+  choice width: [8, 16];
+  choice ks: [3, 5];
+  choice depth: [1, 2];
+  output image |> conv(width, kernel=ks, stride=2) |> relu |> repeat(depth, ConvRelu())
+               |> global_avg_pool |> linear(10);
+}
+
+search PlainOfa {
+  space = PlainElastic();
+  dataset = cifar10(root="%(data)s/cifar10-subset", valid_fraction=0.8);
+  optimizer = sgd(lr=0.05, momentum=0.9, batch_size=64);
+  estimator = supernet(mode="progressive", epochs=1);
+  strategy = ofa_specialize(samples=3, population=4, generations=1);
+  seed = 1;
+  maximize accuracy;
+}
+
 search PlainSpos {
   space = Plain();
   dataset = cifar10(root="%(data)s/cifar10-subset", valid_fraction=0.8);
@@ -146,6 +172,17 @@ def main():
         d, where = max_difference(a, b)
         check(len(a) > 0 and d < 1e-4, "spos's supernet: the same weights (max relative difference %.2g at %s)"
               % (d, where))
+        # --- progressive shrinking of an elastic supernet (ofa_specialize) ---
+        ofa1, ofa2 = os.path.join(tmp, "ofa1"), os.path.join(tmp, "ofa2")
+        rc1, _ = search(source, "PlainOfa", ofa1)
+        rc2, out = search(source, "PlainOfa", ofa2, "--data-parallel", "2")
+        check(rc1 == 0 and rc2 == 0 and "specialized for the search's constraints" in out,
+              "ofa_specialize in one process and on 2 ranks run")
+        a = tensors(os.path.join(ofa1, "weights", "supernet.pt"))
+        b = tensors(os.path.join(ofa2, "weights", "supernet.pt"))
+        d, where = max_difference(a, b)
+        check(len(a) > 0 and d < 1e-4, "the elastic supernet: the same weights, teacher distillation and kernel "
+              "transforms included (max relative difference %.2g at %s)" % (d, where))
         # --- killed after the first epoch, resumed on 2 ranks ---------------
         killed = os.path.join(tmp, "killed")
         proc = subprocess.Popen([nasc, "search", source, "--search", "PlainDarts", "--out", killed, "--derive-only",

@@ -1,6 +1,7 @@
 //===- PathSampler.cpp - Which paths a single-path supernet trains --------===//
 #include "nasc/nn/PathSampler.h"
 
+#include "nasc/nn/Progressive.h"
 #include "nasc/runtime/Plan.h"
 
 #include <algorithm>
@@ -61,8 +62,10 @@ public:
   Sandwich(const runtime::Json &ops, const Space &space, uint64_t seed) : ops_(ops), space_(space), rng_(seed) {}
 
   std::vector<Architecture> next() override {
-    if (largest_.choice.empty())
-      findEnds();
+    if (largest_.choice.empty()) { // on first use: constructing is cheap
+      ElasticDecisions ends = elasticDecisions(ops_, space_);
+      largest_ = ends.largest, smallest_ = ends.smallest;
+    }
     return {largest_, smallest_, space_.sample(rng_)};
   }
 
@@ -71,73 +74,6 @@ private:
   const Space &space_;
   Rng rng_;
   Architecture largest_, smallest_;
-
-  /// The ends by parameters: every architecture of a small space, else the
-  /// extremes of 512 uniform samples. On first use: constructing is cheap.
-  void findEnds() {
-    const Space &space = space_;
-    const runtime::Json &ops = ops_;
-    constexpr uint64_t kEnumerate = 4096;
-    std::vector<Architecture> candidates;
-    if (space.discreteSize() <= kEnumerate && space.continuous().empty()) {
-      Architecture a = space.sample(rng_);
-      for (int64_t &c : a.choice)
-        c = 0;
-      for (uint64_t i = 0; i < space.discreteSize(); ++i) {
-        if (!space.violated(a))
-          candidates.push_back(a);
-        for (size_t k = 0; k < a.choice.size(); ++k) { // mixed-radix increment
-          if (++a.choice[k] < int64_t(space.decisions()[space.discrete()[k]].domain.size()))
-            break;
-          a.choice[k] = 0;
-        }
-      }
-    } else {
-      for (int i = 0; i < 512; ++i)
-        candidates.push_back(space.sample(rng_));
-    }
-    double lo = 0, hi = 0;
-    for (const Architecture &a : candidates) {
-      double p = params(a);
-      if (p < 0)
-        continue;
-      if (largest_.choice.empty() || p > hi)
-        largest_ = a, hi = p;
-      if (smallest_.choice.empty() || p < lo)
-        smallest_ = a, lo = p;
-    }
-    if (largest_.choice.empty())
-      throw std::invalid_argument("supernet(mode=\"sandwich\"): no architecture of the space could be costed");
-    // Then one decision at a time while that improves (exact where costs
-    // add up over decisions, as in cell spaces).
-    climb(largest_, hi, +1);
-    climb(smallest_, lo, -1);
-  }
-
-  /// Parameters of `a`, or -1 when it breaks a requirement or a rule.
-  double params(const Architecture &a) const {
-    if (space_.violated(a))
-      return -1;
-    try {
-      return runtime::plan(ops_, space_, a).params;
-    } catch (const std::exception &) {
-      return -1;
-    }
-  }
-
-  void climb(Architecture &a, double &best, int direction) {
-    for (bool improved = true; improved;) {
-      improved = false;
-      for (size_t k = 0; k < a.choice.size(); ++k)
-        for (int64_t v = 0; v < int64_t(space_.decisions()[space_.discrete()[k]].domain.size()); ++v) {
-          Architecture b = a;
-          b.choice[k] = v;
-          double p = params(b);
-          if (p >= 0 && direction * (p - best) > 0)
-            a = b, best = p, improved = true;
-        }
-    }
-  }
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 //===- Progressive.cpp - Training elastic supernets (OFA, BigNAS) ---------===//
 #include "nasc/nn/Progressive.h"
 
+#include "nasc/nn/DataParallel.h"
 #include "nasc/nn/OneShot.h"
 
 #include <torch/torch.h>
@@ -261,8 +262,11 @@ Measured trainElastic(Network &net, const Json &ops, const Space &space, const d
       net.train();
       double start = now(), lossSum = 0;
       int64_t correct = 0, seen = 0, step = epoch * perEpoch;
-      data::Batch batch;
-      while (loader.next(batch)) {
+      data::Batch whole;
+      DataParallel *dp = DataParallel::active(); // this rank's rows, the gradient of all of them
+      while (loader.next(whole)) {
+        DataParallel::Shard shard = dp ? dp->shard(whole) : DataParallel::Shard{whole, 1.0};
+        const data::Batch &batch = shard.batch;
         std::vector<Architecture> paths = elasticPaths(space, d, stage, rng);
         for (auto &group : opt->param_groups())
           group.options().set_lr(scheduledLr(o, step, total));
@@ -276,6 +280,7 @@ Measured trainElastic(Network &net, const Json &ops, const Space &space, const d
         at::Tensor logits, loss;
         for (size_t p = 0; p < paths.size(); ++p) {
           net.setArchitecture(paths[p]);
+          DataParallel::ShardRandomness randomness(dp);
           at::Tensor out = net.forward(batch.images);
           at::Tensor l;
           bool inPlace = t.mode == "sandwich" && p > 0 && stage.distill && t.distill > 0;
@@ -291,6 +296,8 @@ Measured trainElastic(Network &net, const Json &ops, const Space &space, const d
           if (p == 0)
             logits = out.detach(), loss = l.detach();
         }
+        if (dp)
+          dp->reduceGradients(weights, shard.weight);
         if (o.grad_clip > 0)
           torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
         opt->step();
@@ -301,6 +308,10 @@ Measured trainElastic(Network &net, const Json &ops, const Space &space, const d
         ++step;
         if (o.max_steps > 0 && step >= o.max_steps)
           break;
+      }
+      if (dp && dp->size() > 1) { // every rank's rows
+        std::vector<double> all = dp->sum({lossSum, double(correct), double(seen)});
+        lossSum = all[0], correct = int64_t(std::llround(all[1])), seen = int64_t(std::llround(all[2]));
       }
       last = {seen ? lossSum / seen : 0, seen ? 100.0 * correct / seen : 0, seen, now() - start};
       if (!std::isfinite(last.loss))

@@ -7,8 +7,10 @@
 //             largest number of alternatives; decision d takes position
 //             perm_d[k mod n_d] in path k, so every alternative of a decision
 //             with m of them is trained exactly once a step
-//   sandwich  the largest and the smallest architecture (by parameters) and
-//             one uniform path (the sandwich rule of BigNAS / OFA)
+//   sandwich  the largest and the smallest architecture (by parameters:
+//             elasticDecisions, nn/Progressive.h) and one uniform path (the
+//             sandwich rule of BigNAS / OFA; the supernet estimator's
+//             sandwich mode trains an elastic supernet with these paths)
 // A fair path that breaks a requirement over decisions is replaced by a
 // uniform feasible one.
 //

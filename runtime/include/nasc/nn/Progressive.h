@@ -45,7 +45,9 @@
 namespace nasc::nn {
 
 /// The decisions of a space by what they make elastic, and each one's
-/// values from the largest down.
+/// values from the largest down. The largest and smallest architectures by
+/// parameters are found one decision at a time from the first (exact where
+/// each decision adds its own parameters, as in cell and elastic spaces).
 struct ElasticDecisions {
   enum Kind { Kernel, Depth, Width };
   std::vector<Kind> kind;                  ///< per discrete decision
