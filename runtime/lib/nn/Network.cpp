@@ -706,6 +706,9 @@ std::vector<at::Tensor> Network::weightParameters() const {
   for (auto &[name, m] : modules_)
     for (const at::Tensor &p : m->parameters())
       out.push_back(p);
+  for (auto &[name, layer] : elastic_) // the sliced layers, kernel transforms included
+    for (const at::Tensor &p : layer->parameters())
+      out.push_back(p);
   return out;
 }
 

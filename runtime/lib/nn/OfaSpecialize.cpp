@@ -85,26 +85,6 @@ std::string msLabel(double ms) {
   return os.str() + "ms";
 }
 
-/// What the predictor reads: each discrete decision one-hot when active
-/// (zeros when a depth leaves it out, as OFA encodes skipped layers), each
-/// continuous one scaled to [0, 1].
-search::Features encode(const Space &space, const Architecture &a) {
-  search::Features f;
-  for (size_t k = 0; k < space.discrete().size(); ++k) {
-    size_t d = space.discrete()[k], n = space.decisions()[d].domain.size();
-    bool active = space.active(a, d);
-    for (size_t v = 0; v < n; ++v)
-      f.push_back(active && a.choice[k] == int64_t(v) ? 1.0f : 0.0f);
-  }
-  for (size_t c = 0; c < space.continuous().size(); ++c) {
-    const runtime::Decision &d = space.decisions()[space.continuous()[c]];
-    double x = d.log ? (std::log(a.real[c]) - std::log(d.lo)) / (std::log(d.hi) - std::log(d.lo))
-                     : (a.real[c] - d.lo) / (d.hi - d.lo);
-    f.push_back(float(x));
-  }
-  return f;
-}
-
 class Specializer : public search::Strategy {
 public:
   struct Settings {
@@ -334,7 +314,7 @@ private:
     std::vector<double> y;
     for (size_t i = 0; i < history_.size() && i < size_t(s_.samples); ++i)
       if (std::isfinite(scores_[i]))
-        x.push_back(encode(space_, space_.canonical(history_[i]))), y.push_back(scores_[i]);
+        x.push_back(predictorFeatures(space_, space_.canonical(history_[i]))), y.push_back(scores_[i]);
     if (x.size() < 2)
       throw std::runtime_error("ofa_specialize: fewer than two sub-networks scored; nothing to fit a predictor to");
     search::MlpEnsemble::Options mo;
@@ -342,7 +322,7 @@ private:
     reportHeldOut(mo, x, y);
     search::MlpEnsemble predictor(mo);
     predictor.fit(x, y, s_.seed);
-    auto score = [&](const Architecture &a) { return predictor.predict(encode(space_, a)).mean; };
+    auto score = [&](const Architecture &a) { return predictor.predict(predictorFeatures(space_, a)).mean; };
 
     // Relative targets: between the smallest and the largest network's latency.
     ElasticDecisions ends = elasticDecisions(ops_, space_);

@@ -168,6 +168,23 @@ std::vector<ElasticStage> elasticStages(const std::string &mode, int64_t epochs,
   return stages;
 }
 
+std::vector<float> predictorFeatures(const Space &space, const Architecture &a) {
+  std::vector<float> f;
+  for (size_t k = 0; k < space.discrete().size(); ++k) {
+    size_t d = space.discrete()[k], n = space.decisions()[d].domain.size();
+    bool active = space.active(a, d);
+    for (size_t v = 0; v < n; ++v)
+      f.push_back(active && a.choice[k] == int64_t(v) ? 1.0f : 0.0f);
+  }
+  for (size_t c = 0; c < space.continuous().size(); ++c) {
+    const runtime::Decision &d = space.decisions()[space.continuous()[c]];
+    double x = d.log ? (std::log(a.real[c]) - std::log(d.lo)) / (std::log(d.hi) - std::log(d.lo))
+                     : (a.real[c] - d.lo) / (d.hi - d.lo);
+    f.push_back(float(x));
+  }
+  return f;
+}
+
 std::vector<Architecture> elasticPaths(const Space &space, const ElasticDecisions &d, const ElasticStage &stage,
                                        Rng &rng) {
   auto draw = [&]() {
@@ -219,7 +236,7 @@ Measured trainElastic(Network &net, const Json &ops, const Space &space, const d
     at::Tensor stage;
     in.read("stage", stage);
     int64_t s = stage.item<int64_t>();
-    if (s > 0 && stages[size_t(s)].distill) {
+    if (s > 0 && stages.at(size_t(s)).distill) { // .at: a damaged stage number is the file's error
       makeTeacher();
       Checkpoint::get(in, "teacher", *teacher);
     }

@@ -155,6 +155,11 @@ TEST(Elastic, TheSupernetHoldsTheLargestNetworkPlusTheKernelTransforms) {
     for (int i = 0; i < 50; ++i)
       EXPECT_LE(runtime::plan(c.artefact.ops(), *c.space, c.space->sample(rng)).params, largest);
     EXPECT_EQ(double(nn::countParameters(*super) - transforms), largest);
+    // Every parameter is a weight the optimizer trains (sliced ones included).
+    int64_t trained = 0;
+    for (const at::Tensor &w : super->weightParameters())
+      trained += w.numel();
+    EXPECT_EQ(trained, nn::countParameters(*super));
     if (src == kMobile)
       EXPECT_EQ(largest, 52050);
     // OFA's matrices: 5x5 -> 25 x 25 and 3x3 -> 9 x 9 for each of the 6

@@ -3,9 +3,12 @@
 
 #include "nasc/data/Dataset.h"
 #include "nasc/nn/Progressive.h"
+#include "nasc/search/Surrogates.h"
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <sstream>
@@ -171,7 +174,18 @@ TEST(Progressive, AnInterruptedTrainingResumesToTheSameWeights) {
   t.epochs = 1;
   t.fingerprint = "test";
   auto whole = fresh();
+  std::map<std::string, at::Tensor> initial;
+  for (auto &p : whole->named_parameters())
+    initial[p.key()] = p.value().clone();
   nn::trainElastic(*whole, c.artefact.ops(), *c.space, ds, norm, o, t); // no checkpoint
+  // Training moved every sliced layer's weights (not only the fixed ones).
+  int moved = 0;
+  for (auto &p : whole->named_parameters())
+    if (p.key().find("_elastic_") != std::string::npos && p.key().find("transform") == std::string::npos) {
+      EXPECT_FALSE(torch::equal(p.value(), initial[p.key()])) << p.key() << " did not train";
+      ++moved;
+    }
+  EXPECT_GT(moved, 20);
 
   // Interrupted as the width stage starts (after the depth stages' checkpoints), then resumed.
   t.checkpoint = file;
@@ -203,4 +217,56 @@ TEST(Progressive, AnInterruptedTrainingResumesToTheSameWeights) {
   } catch (const std::exception &e) {
     EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
   }
+}
+
+TEST(Progressive, ThePredictorReadsActiveDecisionsAndLearnsToRankSubNetworks) {
+  Compiled c = compile();
+  const Space &space = *c.space;
+  nn::ElasticDecisions d = nn::elasticDecisions(c.artefact.ops(), space);
+  // Layers past a stage's depth read as zeros: two architectures that
+  // differ only there have the same features.
+  Architecture shallow = d.smallest, other = d.smallest;
+  size_t inactive = space.discrete().size();
+  for (size_t k = 0; k < space.discrete().size(); ++k)
+    if (!space.active(shallow, space.discrete()[k]))
+      inactive = k;
+  ASSERT_LT(inactive, space.discrete().size());
+  other.choice[inactive] = (other.choice[inactive] + 1) % int64_t(d.order[inactive].size());
+  EXPECT_EQ(nn::predictorFeatures(space, shallow), nn::predictorFeatures(space, other));
+  std::vector<float> f = nn::predictorFeatures(space, d.largest);
+  size_t width = 0;
+  for (size_t k = 0; k < space.discrete().size(); ++k)
+    width += space.decisions()[space.discrete()[k]].domain.size();
+  EXPECT_EQ(f.size(), width);
+  EXPECT_EQ(std::count(f.begin(), f.end(), 1.0f), int64_t(space.discrete().size())); // all active
+  // An MLP ensemble on these features ranks held-out sub-networks by a
+  // score that depends on them as accuracy does on size (here: the log of
+  // the parameters, plus a kernel-7 bonus the parameters do not show).
+  runtime::Rng rng(11);
+  std::vector<search::Features> x, hx;
+  std::vector<double> y, hy;
+  auto score = [&](const Architecture &a) {
+    double s = std::log(runtime::plan(c.artefact.ops(), space, a).params);
+    for (size_t k = 0; k < space.discrete().size(); ++k)
+      if (d.kind[k] == nn::ElasticDecisions::Kernel && space.active(a, space.discrete()[k]) && a.choice[k] == 2)
+        s += 0.05;
+    return s;
+  };
+  for (int i = 0; i < 260; ++i) {
+    Architecture a = space.canonical(space.sample(rng));
+    (i < 200 ? x : hx).push_back(nn::predictorFeatures(space, a));
+    (i < 200 ? y : hy).push_back(score(a));
+  }
+  search::MlpEnsemble::Options mo;
+  mo.models = 3, mo.hidden = 64, mo.layers = 3, mo.epochs = 200, mo.lr = 0.005;
+  search::MlpEnsemble predictor(mo);
+  predictor.fit(x, y, 1);
+  double concordant = 0, pairs = 0;
+  for (size_t i = 0; i < hx.size(); ++i)
+    for (size_t j = i + 1; j < hx.size(); ++j) {
+      double a = (hy[i] - hy[j]) * (predictor.predict(hx[i]).mean - predictor.predict(hx[j]).mean);
+      concordant += a > 0 ? 1 : a < 0 ? -1 : 0;
+      pairs += 1;
+    }
+  EXPECT_GT(concordant / pairs, 0.7) << "Kendall tau on 60 held-out sub-networks";
 }

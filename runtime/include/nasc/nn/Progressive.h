@@ -87,6 +87,12 @@ struct ElasticTraining {
 Measured trainElastic(Network &net, const Json &ops, const Space &space, const data::Dataset &train,
                       const data::Normalization &norm, const TrainOptions &o, const ElasticTraining &t);
 
+/// What an accuracy predictor reads of a sub-network (OFA's encoding):
+/// each discrete decision one-hot when active, all zeros when a depth (or
+/// any switch) leaves it out, so architectures that differ only in unused
+/// layers read the same; each continuous decision scaled to [0, 1].
+std::vector<float> predictorFeatures(const Space &space, const runtime::Architecture &a);
+
 /// One step's paths in `stage` (sampled from `rng`; the largest first).
 std::vector<runtime::Architecture> elasticPaths(const Space &space, const ElasticDecisions &d,
                                                 const ElasticStage &stage, runtime::Rng &rng);
