@@ -88,9 +88,10 @@ SearchEstimator nasc::runtool::makeEstimator(const runtime::Artefact &artefact, 
 
 namespace {
 
+double trainedWidth(const Json *search);
 std::shared_ptr<nn::Network> writeOnnx(const runtime::Artefact &artefact, const runtime::Space &space,
                                        const runtime::Architecture &a, const std::string &weights, uint64_t seed,
-                                       int64_t batch, const std::string &output);
+                                       int64_t batch, const std::string &output, double width);
 } // namespace
 
 /// After ofa_specialize: each target's network, as the search measured it
@@ -252,7 +253,7 @@ int nasc::runtool::finishSearch(const Options &o, const runtime::Artefact &artef
     if (finish.weights.empty() || !result.best || !std::filesystem::exists(finish.weights))
       throw std::invalid_argument("--export-onnx: this search trained no network for its best (zero-cost scores "
                                   "rank untrained ones): nothing to export");
-    writeOnnx(artefact, space, result.best->arch, finish.weights, 0, 1, out + "/best.onnx");
+    writeOnnx(artefact, space, result.best->arch, finish.weights, 0, 1, out + "/best.onnx", trainedWidth(&search));
     std::cout << "exported: " << out << "/best.onnx (ONNX, docs/export.md)\n";
   }
   if (status == 0 && trainer && !specialized.empty())
@@ -397,13 +398,25 @@ int runTrain(const Options &o, PendingArtefact &pending) {
   return 0;
 }
 
+/// The width the search's estimator trains its networks at (low_fidelity's
+/// width_mult; 1 otherwise): the width of every weight file its run keeps.
+double trainedWidth(const Json *search) {
+  if (!search || !search->at("settings").contains("estimator"))
+    return 1.0;
+  const Json &e = search->at("settings").at("estimator");
+  if (e.value("impl", "") != "low_fidelity" || !e.contains("args") || !e["args"].contains("width_mult"))
+    return 1.0;
+  return runtime::asDouble(runtime::evaluate(e["args"]["width_mult"], runtime::Env{}));
+}
+
 /// Architecture `a` with `weights` (a torch::save of its child network;
-/// empty: initialized from `seed`) written to `output` as ONNX; the network.
+/// empty: initialized from `seed`) written to `output` as ONNX; the network,
+/// at the width the search trains (trainedWidth).
 std::shared_ptr<nn::Network> writeOnnx(const runtime::Artefact &artefact, const runtime::Space &space,
                                        const runtime::Architecture &a, const std::string &weights, uint64_t seed,
-                                       int64_t batch, const std::string &output) {
+                                       int64_t batch, const std::string &output, double width) {
   torch::manual_seed(seed);
-  std::shared_ptr<nn::Network> net = nn::Network::child(artefact.ops(), space, a);
+  std::shared_ptr<nn::Network> net = nn::Network::child(artefact.ops(), space, a, width);
   if (!weights.empty()) {
     try {
       torch::load(net, weights);
@@ -417,7 +430,8 @@ std::shared_ptr<nn::Network> writeOnnx(const runtime::Artefact &artefact, const 
   std::string bytes = nn::exportOnnx(*net, space, batch, space.name());
   writeAtomically(output, bytes);
   std::cerr << "nasc: exported " << space.id(a) << " ("
-            << (weights.empty() ? "initialized, seed " + std::to_string(seed) : "weights " + weights) << ") to "
+            << (weights.empty() ? "initialized, seed " + std::to_string(seed) : "weights " + weights)
+            << (width != 1.0 ? ", at width " + fixed(width, 2) + ", the search's low_fidelity width_mult" : "") << ") to "
             << output << ": ONNX opset 13, input image [" << batch << ", "
             << net->plan().shapes[0].value_or(runtime::Shape{0, 0, 0})[0] << ", ...], " << bytes.size() / 1024
             << " KiB\n";
@@ -528,7 +542,8 @@ int runExport(int argc, char **argv) {
   } catch (const std::invalid_argument &e) {
     throw std::invalid_argument("--arch: not an architecture of " + space->name() + ": " + e.what());
   }
-  std::shared_ptr<nn::Network> net = writeOnnx(artefact, *space, a, weights, seed, batch, output);
+  std::shared_ptr<nn::Network> net =
+      writeOnnx(artefact, *space, a, weights, seed, batch, output, trainedWidth(search ? &*search : nullptr));
   if (!refIn.empty()) {
     std::string raw = cli::readFileLimited(refIn, uint64_t(1) << 30);
     const runtime::Shape &in = *net->plan().shapes[0];

@@ -14,6 +14,8 @@
 #include <onnx/onnx_pb.h>
 #include <torch/torch.h>
 
+#include <cmath>
+
 #include <limits>
 #include <map>
 #include <set>
@@ -240,7 +242,8 @@ const std::set<std::string> &kernels() {
                                           "avg_pool2d",  "global_avg_pool", "identity",       "dropout",
                                           "zero",        "relu",         "sigmoid",         "swish",
                                           "hard_swish",  "channel_shuffle", "squeeze_excite", "mbconv",
-                                          "linear"};
+                                          "linear",      "resnet_basic_block", "reduction_block", "mish",
+                                          "gelu",        "layer_norm",   "instance_norm2d"};
   return k;
 }
 
@@ -351,12 +354,129 @@ std::string writeOp(Builder &b, const PlacedOp &placed, torch::nn::Module &layer
     bool residual = runtime::asBool(op.param("skip")) && intParam(op, "stride") == 1 && intParam(op, "out") == op.in[0];
     return residual ? b.node("Add", {y, x}, b.fresh(prefix + "residual")).output(0) : y;
   }
-  // linear: Ops.cpp's Linear, on a 1 x 1 map (the classifier).
-  if (op.in[1] != 1 || op.in[2] != 1)
-    throw std::invalid_argument("op '" + op.op + "' (kernel linear) on a " + std::to_string(op.in[1]) + "x" +
-                                std::to_string(op.in[2]) + " feature map has no ONNX form in this exporter (only 1x1)");
+  if (k == "resnet_basic_block") {
+    // NAS-Bench-201's ResNetBasicblock (Ops.cpp): relu-conv-bn twice, plus
+    // the input, or its downsampling: 2x2 average pooling then a 1x1 conv
+    // (stride 2), relu-conv-bn (a channel change).
+    auto a = child(layer, "conv_a"), bb = child(layer, "conv_b");
+    KernelWriter ca(b, *a, prefix + "conv_a."), cb(b, *bb, prefix + "conv_b.");
+    std::string y = cb.chain(ca.chain(x, {"relu", "conv:1", "bn:2"}), {"relu", "conv:1", "bn:2"});
+    std::string shortcut = x;
+    if (intParam(op, "stride") == 2) {
+      auto d = child(layer, "downsample");
+      KernelWriter cd(b, *d, prefix + "downsample.");
+      auto &pool = b.node("AveragePool", {x}, b.fresh(prefix + "pool"));
+      Builder::ints(pool, "kernel_shape", {2, 2});
+      Builder::ints(pool, "strides", {2, 2});
+      Builder::integer(pool, "ceil_mode", 1);
+      shortcut = cd.conv(pool.output(0), "1");
+    } else if (intParam(op, "out") != op.in[0]) {
+      auto d = child(layer, "downsample");
+      KernelWriter cd(b, *d, prefix + "downsample.");
+      shortcut = cd.chain(x, {"relu", "conv:1", "bn:2"});
+    }
+    return b.node("Add", {y, shortcut}, b.fresh(prefix + "residual")).output(0);
+  }
+  if (k == "reduction_block") { // 3x3 max pooling (stride 2, pad 1), 1x1 conv, bn, relu
+    auto &pool = b.node("MaxPool", {x}, b.fresh(prefix + "pool"));
+    Builder::ints(pool, "kernel_shape", {3, 3});
+    Builder::ints(pool, "strides", {2, 2});
+    Builder::ints(pool, "pads", {1, 1, 1, 1});
+    return w.chain(pool.output(0), {"conv:1", "bn:2", "relu"});
+  }
+  if (k == "mish") { // x * tanh(softplus(x))
+    std::string soft = b.node("Softplus", {x}, b.fresh(prefix + "softplus")).output(0);
+    std::string t = b.node("Tanh", {soft}, b.fresh(prefix + "tanh")).output(0);
+    return b.node("Mul", {x, t}, b.fresh(prefix + "mish")).output(0);
+  }
+  if (k == "gelu") { // the exact GELU: x / 2 * (1 + erf(x / sqrt(2)))
+    auto constant = [&](const char *what, double v) { return b.weight(b.fresh(prefix + what), torch::full({1}, v)); };
+    std::string scaled = b.node("Mul", {x, constant("rsqrt2", 1.0 / std::sqrt(2.0))}, b.fresh(prefix + "scale")).output(0);
+    std::string e = b.node("Erf", {scaled}, b.fresh(prefix + "erf")).output(0);
+    std::string one = b.node("Add", {e, constant("one", 1.0)}, b.fresh(prefix + "add")).output(0);
+    std::string half = b.node("Mul", {x, constant("half", 0.5)}, b.fresh(prefix + "half")).output(0);
+    return b.node("Mul", {half, one}, b.fresh(prefix + "gelu")).output(0);
+  }
+  if (k == "instance_norm2d") {
+    // (x - mean) / sqrt(var + eps) over each channel's positions, as
+    // PyTorch computes it; OpenCV 4.6 reads InstanceNormalization as
+    // (x - mean) / (sd + eps), off by 1e-2 on trained weights (measured).
+    // The moments are average pools whose (2H-1) x (2W-1) window, padded
+    // and not counting the padding, covers the whole map from every
+    // position: each position gets its channel's mean, no broadcasting.
+    auto m = child(layer, "0");
+    auto *in = m->as<torch::nn::InstanceNorm2dImpl>();
+    int64_t c = op.in[0], h = op.in[1], wd = op.in[2];
+    auto mean = [&](const std::string &v) {
+      auto &n = b.node("AveragePool", {v}, b.fresh(prefix + "mean"));
+      Builder::ints(n, "kernel_shape", {2 * h - 1, 2 * wd - 1});
+      Builder::ints(n, "pads", {h - 1, wd - 1, h - 1, wd - 1});
+      Builder::integer(n, "count_include_pad", 0);
+      return n.output(0);
+    };
+    std::string centred = b.node("Sub", {x, mean(x)}, b.fresh(prefix + "centre")).output(0);
+    std::string square = b.node("Mul", {centred, centred}, b.fresh(prefix + "square")).output(0);
+    double eps = in ? in->options.eps() : 1e-5;
+    std::string var = b.node("Add", {mean(square), b.weight(b.fresh(prefix + "eps"), torch::full({1}, eps))},
+                             b.fresh(prefix + "var"))
+                          .output(0);
+    std::string y = b.node("Div", {centred, b.node("Sqrt", {var}, b.fresh(prefix + "sd")).output(0)},
+                           b.fresh(prefix + "normed"))
+                        .output(0);
+    if (!in || !in->weight.defined())
+      return y;
+    auto &affine = b.node("Conv",
+                          {y, b.weight(prefix + "0.weight", in->weight.reshape({c, 1, 1, 1})),
+                           b.weight(prefix + "0.bias", in->bias)},
+                          b.fresh(prefix + "affine"));
+    Builder::ints(affine, "kernel_shape", {1, 1});
+    Builder::integer(affine, "group", c);
+    return affine.output(0);
+  }
+  if (k == "layer_norm") {
+    // Over the channels of each position: (x - mean) / sqrt(var + eps) *
+    // weight + bias. Opset 13 has no LayerNormalization, and OpenCV 4.6
+    // fails on a channel ReduceMean broadcast back: the moments are 1x1
+    // convolutions by a C x C matrix of 1/C (each channel gets the mean),
+    // the affine part a depthwise 1x1 convolution.
+    auto m = child(layer, "norm");
+    auto *ln = m->as<torch::nn::LayerNormImpl>();
+    int64_t c = op.in[0];
+    std::string averaging = b.weight(b.fresh(prefix + "average"), torch::full({c, c, 1, 1}, 1.0 / double(c)));
+    auto mean = [&](const std::string &v) {
+      auto &n = b.node("Conv", {v, averaging}, b.fresh(prefix + "mean"));
+      Builder::ints(n, "kernel_shape", {1, 1});
+      return n.output(0);
+    };
+    std::string centred = b.node("Sub", {x, mean(x)}, b.fresh(prefix + "centre")).output(0);
+    std::string square = b.node("Mul", {centred, centred}, b.fresh(prefix + "square")).output(0);
+    std::string var = b.node("Add", {mean(square), b.weight(b.fresh(prefix + "eps"), torch::full({1}, ln->options.eps()))},
+                             b.fresh(prefix + "var"))
+                          .output(0);
+    std::string sd = b.node("Sqrt", {var}, b.fresh(prefix + "sd")).output(0);
+    std::string y = b.node("Div", {centred, sd}, b.fresh(prefix + "normed")).output(0);
+    if (!ln->weight.defined())
+      return y;
+    auto &affine = b.node("Conv",
+                          {y, b.weight(prefix + "norm.weight", ln->weight.reshape({c, 1, 1, 1})),
+                           b.weight(prefix + "norm.bias", ln->bias)},
+                          b.fresh(prefix + "affine"));
+    Builder::ints(affine, "kernel_shape", {1, 1});
+    Builder::integer(affine, "group", c);
+    return affine.output(0);
+  }
+  // linear: Ops.cpp's Linear. On a 1 x 1 map (the classifier) a Gemm; on a
+  // larger map, the same weights at every position: a 1x1 convolution.
   auto fc = child(layer, "fc");
   auto *lin = fc->as<torch::nn::LinearImpl>();
+  if (op.in[1] != 1 || op.in[2] != 1) {
+    std::vector<std::string> in{x, b.weight(prefix + "fc.weight", lin->weight.reshape({op.out[0], op.in[0], 1, 1}))};
+    if (lin->bias.defined())
+      in.push_back(b.weight(prefix + "fc.bias", lin->bias));
+    auto &conv = b.node("Conv", in, b.fresh(prefix + "fc"));
+    Builder::ints(conv, "kernel_shape", {1, 1});
+    return conv.output(0);
+  }
   std::string flat = b.node("Flatten", {x}, b.fresh(prefix + "flat")).output(0);
   std::vector<std::string> in{flat, b.weight(prefix + "fc.weight", lin->weight)};
   if (lin->bias.defined())
@@ -416,6 +536,7 @@ std::string exportOnnx(Network &net, const Space &space, int64_t batch, const st
     return out;
   };
   std::string inputName;
+  std::set<std::string> zeros; // values that are a `zero` op's constant
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (!plan.live[i])
       continue;
@@ -439,9 +560,21 @@ std::string exportOnnx(Network &net, const Space &space, int64_t batch, const st
         x = writeOp(b, placed, *m->second, x, id + "." + std::to_string(k) + ".", batch);
       }
       value[i] = x;
+      if (!plan.ops[i].empty() && plan.ops[i].back().op.impl == "zero")
+        zeros.insert(x);
     } else if (kind == "sum") {
-      std::vector<std::string> in = operands(i);
-      value[i] = in.size() == 1 ? in[0] : b.node("Sum", in, id + "_sum").output(0);
+      // Zeros add nothing; OpenCV 4.6 also cannot read a Sum of more than
+      // two inputs with a constant among them (a NAS-Bench-201 cell's `none`).
+      std::vector<std::string> in, all = operands(i);
+      for (const std::string &v : all)
+        if (!zeros.count(v))
+          in.push_back(v);
+      if (in.empty()) {
+        value[i] = all.at(0);
+        zeros.insert(value[i]);
+      } else {
+        value[i] = in.size() == 1 ? in[0] : b.node("Sum", in, id + "_sum").output(0);
+      }
     } else if (kind == "concat") {
       auto &n = b.node("Concat", operands(i), id + "_cat");
       Builder::integer(n, "axis", 1);
