@@ -14,6 +14,11 @@ path = os.path.pathsep.join([config.nasc_tools_dir, config.llvm_tools_dir, confi
 config.environment["PATH"] = path
 # Diagnostics must not depend on the caller's environment.
 config.environment.pop("NASC_STDLIB", None)
+# lit runs a test per core: each trains on one thread (unless told
+# otherwise), so two tests do not make each other's two-thread barriers
+# wait on a descheduled thread, which made trainings 10-20x slower side by
+# side than alone (bench/kill_resume.py's elastic kind, measured).
+config.environment["OMP_NUM_THREADS"] = os.environ.get("OMP_NUM_THREADS", "1")
 # Drawing SVG needs Graphviz's dot (scripts/setup.sh installs it).
 import shutil
 if shutil.which("dot"):
