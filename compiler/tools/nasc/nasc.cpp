@@ -333,6 +333,48 @@ std::string runtimePath(const char *argv0) {
   return runtime.str().str();
 }
 
+/// The arguments of a command that compiles one .nas file and hands the
+/// rest to nasc-run: the file (the first argument that is not a flag or a
+/// flag's value), --stdlib, the flags in `withValue` with their values (as
+/// given: --flag value or --flag=value), and every other argument.
+struct CompileArgs {
+  std::string source, stdlib;
+  std::vector<std::pair<std::string, std::string>> valued; // in order
+  std::vector<std::string> others;
+  std::optional<std::string> error; // a flag without its value
+  /// The value of the last `flag` given, if any.
+  std::optional<std::string> value(const std::string &flag) const {
+    std::optional<std::string> v;
+    for (const auto &[f, x] : valued)
+      if (f == flag)
+        v = x;
+    return v;
+  }
+};
+
+CompileArgs splitCompileArgs(const std::vector<std::string> &args, const std::set<std::string> &withValue) {
+  CompileArgs out;
+  for (size_t i = 1; i < args.size(); ++i) {
+    cli::SplitArg split = cli::splitFlag(args[i]);
+    if (withValue.count(split.flag) || split.flag == "--stdlib") {
+      if (!split.value && i + 1 >= args.size()) {
+        out.error = split.flag + " needs a value";
+        return out;
+      }
+      std::string value = split.value ? *split.value : args[++i];
+      if (split.flag == "--stdlib")
+        out.stdlib = value;
+      else
+        out.valued.emplace_back(split.flag, value);
+    } else if (out.source.empty() && !args[i].empty() && args[i][0] != '-') {
+      out.source = args[i];
+    } else {
+      out.others.push_back(args[i]);
+    }
+  }
+  return out;
+}
+
 /// `nasc search|train FILE.nas ...`: compiles FILE for OUT/space.nasa and
 /// hands over to nasc-run (beside this binary), which links LibTorch.
 int runRuntime(const char *argv0, std::vector<std::string> args) {
@@ -342,34 +384,17 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
                                                   "--seed",   "--time-limit", "--epochs",  "--out",
                                                   "--source", "--arch",     "--device",    "--latency-batch",
                                                   "--latency-threads", "--stdlib",  "--workers", "--data-parallel", "--storage"};
-  std::string source, out, stdlib;
+  CompileArgs parsed = splitCompileArgs(args, withValue);
+  if (parsed.error)
+    return usageError(*parsed.error);
+  const std::string &source = parsed.source, &stdlib = parsed.stdlib;
   // What goes on to nasc-run: every argument but the source and --stdlib.
   std::vector<std::string> rest;
-  bool hasOut = false;
-  for (size_t i = 1; i < args.size(); ++i) {
-    cli::SplitArg split = cli::splitFlag(args[i]);
-    if (withValue.count(split.flag)) {
-      std::string value;
-      if (split.value) {
-        value = *split.value;
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      } else {
-        return usageError(split.flag + " needs a value");
-      }
-      if (split.flag == "--stdlib") {
-        stdlib = value;
-        continue;
-      }
-      if (split.flag == "--out")
-        out = value, hasOut = true;
-      rest.insert(rest.end(), {split.flag, value});
-    } else if (source.empty() && !args[i].empty() && args[i][0] != '-') {
-      source = args[i];
-    } else {
-      rest.push_back(args[i]);
-    }
-  }
+  for (const auto &[flag, value] : parsed.valued)
+    rest.insert(rest.end(), {flag, value});
+  rest.insert(rest.end(), parsed.others.begin(), parsed.others.end());
+  bool hasOut = parsed.value("--out").has_value();
+  std::string out = parsed.value("--out").value_or("");
   if (source.empty())
     return usageError("'" + args[0] + "' needs a .nas file");
   if (out.empty())
@@ -428,30 +453,18 @@ int runRuntimeAndWait(const std::vector<std::string> &args, const std::string &t
 int runLatencyTable(const char *argv0, std::vector<std::string> args) {
   static const std::set<std::string> withValue = {"--search", "--device",     "--latency-batch", "--latency-threads", "--stdlib",
                                                   "-o",       "--out",        "--fit",           "--fit-device"};
-  std::string source, output, stdlib;
+  CompileArgs parsed = splitCompileArgs(args, withValue);
+  if (parsed.error)
+    return usageError(*parsed.error);
+  const std::string &source = parsed.source, &stdlib = parsed.stdlib;
+  std::string output;
   std::vector<std::string> rest;
-  for (size_t i = 1; i < args.size(); ++i) {
-    cli::SplitArg split = cli::splitFlag(args[i]);
-    if (withValue.count(split.flag)) {
-      std::string value;
-      if (split.value)
-        value = *split.value;
-      else if (i + 1 < args.size())
-        value = args[++i];
-      else
-        return usageError(split.flag + " needs a value");
-      if (split.flag == "--stdlib")
-        stdlib = value;
-      else if (split.flag == "-o" || split.flag == "--out")
-        output = value;
-      else
-        rest.insert(rest.end(), {split.flag, value});
-    } else if (source.empty() && !args[i].empty() && args[i][0] != '-') {
-      source = args[i];
-    } else {
-      rest.push_back(args[i]);
-    }
-  }
+  for (const auto &[flag, value] : parsed.valued)
+    if (flag == "-o" || flag == "--out")
+      output = value;
+    else
+      rest.insert(rest.end(), {flag, value});
+  rest.insert(rest.end(), parsed.others.begin(), parsed.others.end());
   if (source.empty())
     return usageError("'latency-table' needs a .nas file");
   if (output.empty())
@@ -469,28 +482,15 @@ int runLatencyTable(const char *argv0, std::vector<std::string> args) {
 /// artefact and runs `nasc-run supernet` on it (how the space shares
 /// weights in each supernet mode).
 int runSupernet(const char *argv0, std::vector<std::string> args) {
-  std::string source, stdlib;
+  CompileArgs parsed = splitCompileArgs(args, {"--search"});
+  if (parsed.error)
+    return usageError(*parsed.error);
+  if (!parsed.others.empty())
+    return usageError("'supernet' takes FILE.nas [--search NAME], not '" + parsed.others[0] + "'");
+  const std::string &source = parsed.source, &stdlib = parsed.stdlib;
   std::vector<std::string> rest;
-  for (size_t i = 1; i < args.size(); ++i) {
-    cli::SplitArg split = cli::splitFlag(args[i]);
-    if (split.flag == "--search" || split.flag == "--stdlib") {
-      std::string value;
-      if (split.value)
-        value = *split.value;
-      else if (i + 1 < args.size())
-        value = args[++i];
-      else
-        return usageError(split.flag + " needs a value");
-      if (split.flag == "--stdlib")
-        stdlib = value;
-      else
-        rest.insert(rest.end(), {split.flag, value});
-    } else if (source.empty() && !args[i].empty() && args[i][0] != '-') {
-      source = args[i];
-    } else {
-      return usageError("'supernet' takes FILE.nas [--search NAME], not '" + args[i] + "'");
-    }
-  }
+  for (const auto &[flag, value] : parsed.valued)
+    rest.insert(rest.end(), {flag, value});
   if (source.empty())
     return usageError("'supernet' needs a .nas file");
   std::string temporary = std::filesystem::temp_directory_path().string() + "/nasc-supernet-" +
@@ -509,24 +509,15 @@ int runExport(const char *argv0, std::vector<std::string> args) {
   static const std::set<std::string> withValue = {"--arch", "--format", "-o", "--weights", "--search",
                                                   "--batch", "--seed", "--stdlib", "--reference-input",
                                                   "--reference-output"};
-  std::string source, stdlib;
+  CompileArgs parsed = splitCompileArgs(args, withValue);
+  if (parsed.error)
+    return usageError(*parsed.error);
+  if (!parsed.others.empty())
+    return usageError("unexpected argument '" + parsed.others[0] + "' for export");
+  const std::string &source = parsed.source, &stdlib = parsed.stdlib;
   std::vector<std::string> rest;
-  for (size_t i = 1; i < args.size(); ++i) {
-    cli::SplitArg split = cli::splitFlag(args[i]);
-    if (withValue.count(split.flag)) {
-      if (!split.value && i + 1 >= args.size())
-        return usageError(split.flag + " needs a value");
-      std::string value = split.value ? *split.value : args[++i];
-      if (split.flag == "--stdlib")
-        stdlib = value;
-      else
-        rest.insert(rest.end(), {split.flag, value});
-    } else if (source.empty() && !args[i].empty() && args[i][0] != '-') {
-      source = args[i];
-    } else {
-      return usageError("unexpected argument '" + args[i] + "' for export");
-    }
-  }
+  for (const auto &[flag, value] : parsed.valued)
+    rest.insert(rest.end(), {flag, value});
   if (source.empty())
     return usageError("'export' needs a run folder or a .nas file");
   std::string temporary;

@@ -211,11 +211,7 @@ WeightStep weightStep(Network &net, torch::optim::Optimizer &opt, const std::vec
         logits, batch.labels, torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing));
     loss.backward();
   }
-  if (dp)
-    dp->reduceGradients(weights, shard.weight);
-  if (o.grad_clip > 0)
-    torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
-  opt.step();
+  applyGradients(opt, weights, dp, shard.weight, o.grad_clip);
   double lossValue = loss.item<double>();
   int64_t correct = logits.detach().argmax(1).eq(batch.labels).sum().item<int64_t>();
   if (dp && dp->size() > 1) { // the figures of the whole batch (a batch every rank has whole counts once)

@@ -15,6 +15,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <functional>
 
 #include <limits>
 #include <map>
@@ -247,6 +248,32 @@ const std::set<std::string> &kernels() {
   return k;
 }
 
+/// (x - mean) / sqrt(var + eps), then weight and bias (when defined) per
+/// channel as a depthwise 1x1 Conv named `weights` + ".weight"/".bias";
+/// `mean` writes the nodes that give each element its group's mean
+/// (instance norm: the channel's positions; layer norm: the position's
+/// channels), in a shape as x's.
+std::string normalized(Builder &b, const std::string &prefix, const std::string &x,
+                       const std::function<std::string(const std::string &)> &mean, double eps,
+                       const at::Tensor &weight, const at::Tensor &bias, int64_t c, const std::string &weights) {
+  std::string centred = b.node("Sub", {x, mean(x)}, b.fresh(prefix + "centre")).output(0);
+  std::string square = b.node("Mul", {centred, centred}, b.fresh(prefix + "square")).output(0);
+  std::string var = b.node("Add", {mean(square), b.weight(b.fresh(prefix + "eps"), torch::full({1}, eps))},
+                           b.fresh(prefix + "var"))
+                        .output(0);
+  std::string sd = b.node("Sqrt", {var}, b.fresh(prefix + "sd")).output(0);
+  std::string y = b.node("Div", {centred, sd}, b.fresh(prefix + "normed")).output(0);
+  if (!weight.defined())
+    return y;
+  auto &affine = b.node("Conv",
+                        {y, b.weight(weights + ".weight", weight.reshape({c, 1, 1, 1})),
+                         b.weight(weights + ".bias", bias)},
+                        b.fresh(prefix + "affine"));
+  Builder::ints(affine, "kernel_shape", {1, 1});
+  Builder::integer(affine, "group", c);
+  return affine.output(0);
+}
+
 /// One op of an apply node: its ONNX nodes on `x`; returns the output name.
 std::string writeOp(Builder &b, const PlacedOp &placed, torch::nn::Module &layer, const std::string &x,
                     const std::string &prefix, int64_t batch) {
@@ -414,24 +441,8 @@ std::string writeOp(Builder &b, const PlacedOp &placed, torch::nn::Module &layer
       Builder::integer(n, "count_include_pad", 0);
       return n.output(0);
     };
-    std::string centred = b.node("Sub", {x, mean(x)}, b.fresh(prefix + "centre")).output(0);
-    std::string square = b.node("Mul", {centred, centred}, b.fresh(prefix + "square")).output(0);
-    double eps = in ? in->options.eps() : 1e-5;
-    std::string var = b.node("Add", {mean(square), b.weight(b.fresh(prefix + "eps"), torch::full({1}, eps))},
-                             b.fresh(prefix + "var"))
-                          .output(0);
-    std::string y = b.node("Div", {centred, b.node("Sqrt", {var}, b.fresh(prefix + "sd")).output(0)},
-                           b.fresh(prefix + "normed"))
-                        .output(0);
-    if (!in || !in->weight.defined())
-      return y;
-    auto &affine = b.node("Conv",
-                          {y, b.weight(prefix + "0.weight", in->weight.reshape({c, 1, 1, 1})),
-                           b.weight(prefix + "0.bias", in->bias)},
-                          b.fresh(prefix + "affine"));
-    Builder::ints(affine, "kernel_shape", {1, 1});
-    Builder::integer(affine, "group", c);
-    return affine.output(0);
+    return normalized(b, prefix, x, mean, in ? in->options.eps() : 1e-5, in ? in->weight : at::Tensor(),
+                      in ? in->bias : at::Tensor(), c, prefix + "0");
   }
   if (k == "layer_norm") {
     // Over the channels of each position: (x - mean) / sqrt(var + eps) *
@@ -448,22 +459,7 @@ std::string writeOp(Builder &b, const PlacedOp &placed, torch::nn::Module &layer
       Builder::ints(n, "kernel_shape", {1, 1});
       return n.output(0);
     };
-    std::string centred = b.node("Sub", {x, mean(x)}, b.fresh(prefix + "centre")).output(0);
-    std::string square = b.node("Mul", {centred, centred}, b.fresh(prefix + "square")).output(0);
-    std::string var = b.node("Add", {mean(square), b.weight(b.fresh(prefix + "eps"), torch::full({1}, ln->options.eps()))},
-                             b.fresh(prefix + "var"))
-                          .output(0);
-    std::string sd = b.node("Sqrt", {var}, b.fresh(prefix + "sd")).output(0);
-    std::string y = b.node("Div", {centred, sd}, b.fresh(prefix + "normed")).output(0);
-    if (!ln->weight.defined())
-      return y;
-    auto &affine = b.node("Conv",
-                          {y, b.weight(prefix + "norm.weight", ln->weight.reshape({c, 1, 1, 1})),
-                           b.weight(prefix + "norm.bias", ln->bias)},
-                          b.fresh(prefix + "affine"));
-    Builder::ints(affine, "kernel_shape", {1, 1});
-    Builder::integer(affine, "group", c);
-    return affine.output(0);
+    return normalized(b, prefix, x, mean, ln->options.eps(), ln->weight, ln->bias, c, prefix + "norm");
   }
   // linear: Ops.cpp's Linear. On a 1 x 1 map (the classifier) a Gemm; on a
   // larger map, the same weights at every position: a 1x1 convolution.

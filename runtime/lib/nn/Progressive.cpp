@@ -7,7 +7,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <map>
 #include <set>
@@ -19,10 +18,6 @@ using runtime::Rng;
 namespace F = torch::nn::functional;
 
 namespace {
-
-double now() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 /// Decision names a tree reads.
 void namesIn(const Json &tree, std::set<std::string> &out) {
@@ -277,8 +272,8 @@ Measured trainElastic(Network &net, const Json &ops, const Space &space, const d
       loader.setEpoch(global);
       Rng rng(o.seed ^ (0x9e3779b97f4a7c15ULL * uint64_t(global + 1))); // this epoch's paths
       net.train();
-      double start = now(), lossSum = 0;
-      int64_t correct = 0, seen = 0, step = epoch * perEpoch;
+      EpochTally tally;
+      int64_t step = epoch * perEpoch;
       data::Batch whole;
       DataParallel *dp = DataParallel::active(); // this rank's rows, the gradient of all of them
       while (loader.next(whole)) {
@@ -313,26 +308,13 @@ Measured trainElastic(Network &net, const Json &ops, const Space &space, const d
           if (p == 0)
             logits = out.detach(), loss = l.detach();
         }
-        if (dp)
-          dp->reduceGradients(weights, shard.weight);
-        if (o.grad_clip > 0)
-          torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
-        opt->step();
-        int64_t b = batch.labels.size(0);
-        lossSum += loss.item<double>() * b;
-        correct += logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
-        seen += b;
+        applyGradients(*opt, weights, dp, shard.weight, o.grad_clip);
+        tally.add(loss, logits, batch.labels);
         ++step;
         if (o.max_steps > 0 && step >= o.max_steps)
           break;
       }
-      if (dp && dp->size() > 1) { // every rank's rows
-        std::vector<double> all = dp->sum({lossSum, double(correct), double(seen)});
-        lossSum = all[0], correct = int64_t(std::llround(all[1])), seen = int64_t(std::llround(all[2]));
-      }
-      last = {seen ? lossSum / seen : 0, seen ? 100.0 * correct / seen : 0, seen, now() - start};
-      if (!std::isfinite(last.loss))
-        throw std::runtime_error("training diverged (loss is " + std::to_string(last.loss) + ")");
+      last = tally.finish(dp);
       if (t.log)
         *t.log << "supernet: " << stage.name << " epoch " << epoch + 1 << "/" << stage.epochs << ": loss "
                << fixedText(last.loss, 4) << ", accuracy " << fixedText(last.accuracy, 2) << "% (" << int(last.seconds)

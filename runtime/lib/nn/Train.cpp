@@ -78,6 +78,36 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const std::vector<at::Ten
       weights, torch::optim::AdamWOptions(o.lr).betas({o.beta1, o.beta2}).weight_decay(o.weight_decay));
 }
 
+void applyGradients(torch::optim::Optimizer &opt, const std::vector<at::Tensor> &weights, DataParallel *dp,
+                    double shardWeight, double clip) {
+  if (dp)
+    dp->reduceGradients(weights, shardWeight);
+  if (clip > 0)
+    torch::nn::utils::clip_grad_norm_(weights, clip);
+  opt.step();
+}
+
+EpochTally::EpochTally() : start_(now()) {}
+
+void EpochTally::add(const at::Tensor &loss, const at::Tensor &logits, const at::Tensor &labels) {
+  int64_t b = labels.size(0);
+  lossSum_ += loss.item<double>() * double(b);
+  correct_ += logits.argmax(1).eq(labels).sum().item<int64_t>();
+  seen_ += b;
+}
+
+Measured EpochTally::finish(DataParallel *dp) {
+  if (dp && dp->size() > 1) { // every rank's rows (a batch smaller than the group counts once per rank)
+    std::vector<double> all = dp->sum({lossSum_, double(correct_), double(seen_)});
+    lossSum_ = all[0], correct_ = int64_t(std::llround(all[1])), seen_ = int64_t(std::llround(all[2]));
+  }
+  Measured m{seen_ ? lossSum_ / double(seen_) : 0, seen_ ? 100.0 * double(correct_) / double(seen_) : 0, seen_,
+             now() - start_};
+  if (!std::isfinite(m.loss))
+    throw std::runtime_error("training diverged (loss is " + std::to_string(m.loss) + ")");
+  return m;
+}
+
 double scheduledLr(const TrainOptions &o, int64_t step, int64_t total) {
   return o.cosine ? 0.5 * o.lr * (1 + std::cos(M_PI * double(step) / double(total))) : o.lr;
 }
@@ -97,8 +127,7 @@ Measured train(Network &net, const data::Dataset &ds, const data::Normalization 
   int64_t step = 0;
   for (int64_t epoch = 0; epoch < o.epochs && step < total; ++epoch) {
     loader.setEpoch(epoch);
-    double start = now(), lossSum = 0;
-    int64_t correct = 0, seen = 0;
+    EpochTally tally;
     data::Batch global;
     DataParallel *dp = DataParallel::active(); // this rank's rows, the gradient of all of them
     while (step < total && loader.next(global)) {
@@ -123,24 +152,11 @@ Measured train(Network &net, const data::Dataset &ds, const data::Normalization 
         if (p == 0)
           logits = out.detach(), loss = l.detach();
       }
-      if (dp)
-        dp->reduceGradients(weights, shard.weight);
-      if (o.grad_clip > 0)
-        torch::nn::utils::clip_grad_norm_(weights, o.grad_clip);
-      opt->step();
-      int64_t b = batch.labels.size(0);
-      lossSum += loss.item<double>() * b;
-      correct += logits.argmax(1).eq(batch.labels).sum().item<int64_t>();
-      seen += b;
+      applyGradients(*opt, weights, dp, shard.weight, o.grad_clip);
+      tally.add(loss, logits, batch.labels);
       ++step;
     }
-    if (dp && dp->size() > 1) { // every rank's rows (a batch smaller than the group counts once per rank)
-      std::vector<double> all = dp->sum({lossSum, double(correct), double(seen)});
-      lossSum = all[0], correct = int64_t(std::llround(all[1])), seen = int64_t(std::llround(all[2]));
-    }
-    last = {seen ? lossSum / seen : 0, seen ? 100.0 * correct / seen : 0, seen, now() - start};
-    if (!std::isfinite(last.loss))
-      throw std::runtime_error("training diverged (loss is " + std::to_string(last.loss) + ")");
+    last = tally.finish(dp);
   }
   return last;
 }

@@ -47,6 +47,30 @@ struct Measured {
   double seconds = 0;
 };
 
+class DataParallel;
+
+/// The update after a step's backward passes: the gradients all-reduced
+/// over the data-parallel group (`dp`, null without one; this rank's rows
+/// weigh `shardWeight`), clipped to `clip` (0: not), applied.
+void applyGradients(torch::optim::Optimizer &opt, const std::vector<at::Tensor> &weights, DataParallel *dp,
+                    double shardWeight, double clip);
+
+/// A training epoch's running loss and accuracy (of each step's first
+/// path), summed over the data-parallel group at the end.
+class EpochTally {
+public:
+  EpochTally();
+  /// One step: its mean loss, logits and labels.
+  void add(const at::Tensor &loss, const at::Tensor &logits, const at::Tensor &labels);
+  /// The epoch's figures over every rank of `dp`; throws std::runtime_error
+  /// when the loss is not finite (training diverged).
+  Measured finish(DataParallel *dp);
+
+private:
+  double start_, lossSum_ = 0;
+  int64_t correct_ = 0, seen_ = 0;
+};
+
 /// The paths of one training step of a single-path supernet (given the step
 /// number): each runs forward and backward on the step's batch, the
 /// gradients add up (as FairNAS and the sandwich rule do), then one update.
