@@ -342,6 +342,13 @@ struct CompileArgs {
   std::vector<std::pair<std::string, std::string>> valued; // in order
   std::vector<std::string> others;
   std::optional<std::string> error; // a flag without its value
+  /// The valued flags as nasc-run reads them: flag, value, flag, value...
+  std::vector<std::string> flags() const {
+    std::vector<std::string> out;
+    for (const auto &[f, x] : valued)
+      out.insert(out.end(), {f, x});
+    return out;
+  }
   /// The value of the last `flag` given, if any.
   std::optional<std::string> value(const std::string &flag) const {
     std::optional<std::string> v;
@@ -389,9 +396,7 @@ int runRuntime(const char *argv0, std::vector<std::string> args) {
     return usageError(*parsed.error);
   const std::string &source = parsed.source, &stdlib = parsed.stdlib;
   // What goes on to nasc-run: every argument but the source and --stdlib.
-  std::vector<std::string> rest;
-  for (const auto &[flag, value] : parsed.valued)
-    rest.insert(rest.end(), {flag, value});
+  std::vector<std::string> rest = parsed.flags();
   rest.insert(rest.end(), parsed.others.begin(), parsed.others.end());
   bool hasOut = parsed.value("--out").has_value();
   std::string out = parsed.value("--out").value_or("");
@@ -488,9 +493,7 @@ int runSupernet(const char *argv0, std::vector<std::string> args) {
   if (!parsed.others.empty())
     return usageError("'supernet' takes FILE.nas [--search NAME], not '" + parsed.others[0] + "'");
   const std::string &source = parsed.source, &stdlib = parsed.stdlib;
-  std::vector<std::string> rest;
-  for (const auto &[flag, value] : parsed.valued)
-    rest.insert(rest.end(), {flag, value});
+  std::vector<std::string> rest = parsed.flags();
   if (source.empty())
     return usageError("'supernet' needs a .nas file");
   std::string temporary = std::filesystem::temp_directory_path().string() + "/nasc-supernet-" +
@@ -515,9 +518,7 @@ int runExport(const char *argv0, std::vector<std::string> args) {
   if (!parsed.others.empty())
     return usageError("unexpected argument '" + parsed.others[0] + "' for export");
   const std::string &source = parsed.source, &stdlib = parsed.stdlib;
-  std::vector<std::string> rest;
-  for (const auto &[flag, value] : parsed.valued)
-    rest.insert(rest.end(), {flag, value});
+  std::vector<std::string> rest = parsed.flags();
   if (source.empty())
     return usageError("'export' needs a run folder or a .nas file");
   std::string temporary;

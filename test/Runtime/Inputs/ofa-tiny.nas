@@ -52,3 +52,12 @@ search OfaNotElastic {
   strategy = ofa_specialize(samples=6);
   maximize accuracy;
 }
+
+// Refused: a target that is not a latency.
+search OfaBadTarget {
+  space = OfaTiny();
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = supernet(mode="progressive", epochs=1);
+  strategy = ofa_specialize(targets="1.5,fast");
+  maximize accuracy;
+}
