@@ -432,14 +432,14 @@ std::shared_ptr<nn::Network> writeOnnx(const runtime::Artefact &artefact, const 
   std::cerr << "nasc: exported " << space.id(a) << " ("
             << (weights.empty() ? "initialized, seed " + std::to_string(seed) : "weights " + weights)
             << (width != 1.0 ? ", at width " + fixed(width, 2) + ", the search's low_fidelity width_mult" : "") << ") to "
-            << output << ": ONNX opset 13, input image [" << batch << ", "
+            << output << ": ONNX opset 13, input image [" << (batch == 0 ? "batch" : std::to_string(batch)) << ", "
             << net->plan().shapes[0].value_or(runtime::Shape{0, 0, 0})[0] << ", ...], " << bytes.size() / 1024
             << " KiB\n";
   return net;
 }
 
 /// `nasc-run export SPACE.nasa --arch ID -o NET.onnx [--weights W.pt]
-/// [--search S] [--batch N] [--seed N] [--reference-input IN
+/// [--search S] [--batch N|dynamic] [--seed N] [--reference-input IN
 /// --reference-output OUT]`: the child network of ID with the weights of
 /// W.pt (a run's best.pt or weights/HASH.pt; without it, initialized from
 /// --seed) as ONNX. The reference files are raw float32: OUT gets what
@@ -465,9 +465,14 @@ int runExport(int argc, char **argv) {
         searchName = reader.value();
       else if (a == "--format")
         format = reader.value();
-      else if (a == "--batch")
-        batch = int64_t(cli::parseCount(a, reader.value(), 1, 4096));
-      else if (a == "--seed")
+      else if (a == "--batch") {
+        std::string v = reader.value("a count or 'dynamic'");
+        try {
+          batch = v == "dynamic" ? 0 : int64_t(cli::parseCount(a, v, 1, 4096));
+        } catch (const cli::OptionError &) {
+          throw cli::OptionError("--batch: expected a whole number from 1 to 4096 or 'dynamic', got '" + v + "'");
+        }
+      } else if (a == "--seed")
         seed = cli::parseCount(a, reader.value());
       else if (a == "--reference-input")
         refIn = reader.value("a file");

@@ -92,7 +92,7 @@ commands:
                          instead, fit per-op latencies to the whole networks'
                          latencies of device D in FILE (NAS-Bench-201's
                          nb201_latency_ms.csv: pixel3, raspi4, fpga, ...)
-  export RUN_OR_FILE --format onnx -o NET.onnx [--arch ID] [--weights W.pt] [--batch N]
+  export RUN_OR_FILE --format onnx -o NET.onnx [--arch ID] [--weights W.pt] [--batch N|dynamic]
                          one architecture with its trained weights (a run folder:
                          the best unless --arch; a .nas file: freshly initialized,
                          --seed) as an ONNX model, opset 13 (docs/export.md)

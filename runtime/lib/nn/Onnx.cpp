@@ -14,6 +14,7 @@
 #include <onnx/onnx_pb.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -241,10 +242,11 @@ const std::set<std::string> &kernels() {
   static const std::set<std::string> k = {"conv2d",      "sep_conv",     "dil_conv",        "relu_conv_bn",
                                           "conv_bn_relu", "batch_norm2d", "factorized_reduce", "max_pool2d",
                                           "avg_pool2d",  "global_avg_pool", "identity",       "dropout",
-                                          "zero",        "relu",         "sigmoid",         "swish",
+                                          "zero",        "relu",         "relu6",           "sigmoid",         "swish",
                                           "hard_swish",  "channel_shuffle", "squeeze_excite", "mbconv",
                                           "linear",      "resnet_basic_block", "reduction_block", "mish",
-                                          "gelu",        "layer_norm",   "instance_norm2d"};
+                                          "gelu",        "layer_norm",   "instance_norm2d", "patch_embed",
+                                          "multi_head_attention", "transformer_block"};
   return k;
 }
 
@@ -272,6 +274,76 @@ std::string normalized(Builder &b, const std::string &prefix, const std::string 
   Builder::ints(affine, "kernel_shape", {1, 1});
   Builder::integer(affine, "group", c);
   return affine.output(0);
+}
+
+/// A LayerNorm over each position's channels (torch::nn::LayerNorm on the
+/// tokens): the moments as 1x1 convolutions by a C x C matrix of 1/C (opset
+/// 13 has no LayerNormalization; OpenCV 4.6 fails on a channel ReduceMean
+/// broadcast back), the affine part a depthwise 1x1 convolution.
+std::string channelLayerNorm(Builder &b, const std::string &prefix, const std::string &x, torch::nn::LayerNormImpl &ln,
+                             int64_t c, const std::string &weights) {
+  std::string averaging = b.weight(b.fresh(prefix + "average"), torch::full({c, c, 1, 1}, 1.0 / double(c)));
+  auto mean = [&](const std::string &v) {
+    auto &n = b.node("Conv", {v, averaging}, b.fresh(prefix + "mean"));
+    Builder::ints(n, "kernel_shape", {1, 1});
+    return n.output(0);
+  };
+  return normalized(b, prefix, x, mean, ln.options.eps(), ln.weight, ln.bias, c, weights);
+}
+
+/// The exact GELU: x / 2 * (1 + erf(x / sqrt(2))).
+std::string gelu(Builder &b, const std::string &prefix, const std::string &x) {
+  auto constant = [&](const char *what, double v) { return b.weight(b.fresh(prefix + what), torch::full({1}, v)); };
+  std::string scaled = b.node("Mul", {x, constant("rsqrt2", 1.0 / std::sqrt(2.0))}, b.fresh(prefix + "scale")).output(0);
+  std::string e = b.node("Erf", {scaled}, b.fresh(prefix + "erf")).output(0);
+  std::string one = b.node("Add", {e, constant("one", 1.0)}, b.fresh(prefix + "add")).output(0);
+  std::string half = b.node("Mul", {x, constant("half", 0.5)}, b.fresh(prefix + "half")).output(0);
+  return b.node("Mul", {half, one}, b.fresh(prefix + "gelu")).output(0);
+}
+
+/// A torch Linear applied at every position of a map: a 1x1 convolution
+/// with its weights (times `scale`).
+std::string pointwise(Builder &b, const std::string &x, torch::nn::Module &m, const std::string &name,
+                      double scale = 1.0) {
+  auto *lin = m.as<torch::nn::LinearImpl>();
+  if (!lin)
+    throw std::logic_error("module " + name + " is not a linear layer");
+  int64_t out = lin->weight.size(0), in = lin->weight.size(1);
+  std::vector<std::string> inputs{x, b.weight(name + ".weight", lin->weight.reshape({out, in, 1, 1}) * scale)};
+  if (lin->bias.defined())
+    inputs.push_back(b.weight(name + ".bias", lin->bias * scale));
+  auto &conv = b.node("Conv", inputs, b.fresh(name));
+  Builder::ints(conv, "kernel_shape", {1, 1});
+  return conv.output(0);
+}
+
+/// Ops.cpp's Attention (modules q, k, v, o) on a C x H x W map, kept
+/// channel-major: per head, Q and K as [d, T] (T = H * W positions); the
+/// scores K^T Q are [T_keys, T_queries], softmax over the keys (axis 2),
+/// V [d, T_keys] times them gives the head's [d, T_queries]. The 1/sqrt(d)
+/// scale is folded into Q's weights. Reshapes copy the batch (0), so the
+/// batch may be dynamic.
+std::string attention(Builder &b, const std::string &prefix, const std::string &x, torch::nn::Module &m,
+                      int64_t heads, int64_t h, int64_t w) {
+  auto q = child(m, "q"), k = child(m, "k"), v = child(m, "v"), o = child(m, "o");
+  int64_t dim = q->as<torch::nn::LinearImpl>()->weight.size(0), d = dim / heads;
+  std::string split = b.int64s(b.fresh(prefix + "heads"), {0, heads, d, h * w});
+  auto project = [&](torch::nn::Module &lin, const std::string &name, double scale) {
+    std::string y = pointwise(b, x, lin, prefix + name, scale);
+    return b.node("Reshape", {y, split}, b.fresh(prefix + name + "_heads")).output(0);
+  };
+  std::string qh = project(*q, "q", 1.0 / std::sqrt(double(d))), kh = project(*k, "k", 1.0),
+              vh = project(*v, "v", 1.0);
+  auto &kt = b.node("Transpose", {kh}, b.fresh(prefix + "k_t"));
+  Builder::ints(kt, "perm", {0, 1, 3, 2});
+  std::string scores = b.node("MatMul", {kt.output(0), qh}, b.fresh(prefix + "scores")).output(0);
+  auto &soft = b.node("Softmax", {scores}, b.fresh(prefix + "softmax"));
+  Builder::integer(soft, "axis", 2);
+  std::string mixed = b.node("MatMul", {vh, soft.output(0)}, b.fresh(prefix + "mixed")).output(0);
+  std::string map = b.node("Reshape", {mixed, b.int64s(b.fresh(prefix + "map"), {0, dim, h, w})},
+                           b.fresh(prefix + "merged"))
+                        .output(0);
+  return pointwise(b, map, *o, prefix + "o");
 }
 
 /// One op of an apply node: its ONNX nodes on `x`; returns the output name.
@@ -342,12 +414,12 @@ std::string writeOp(Builder &b, const PlacedOp &placed, torch::nn::Module &layer
   if (k == "identity" || k == "dropout") // dropout is the identity at inference
     return b.node("Identity", {x}, b.fresh(prefix + "id")).output(0);
   if (k == "zero")
-    return b.weight(b.fresh(prefix + "zeros"), torch::zeros({batch, op.out[0], op.out[1], op.out[2]}));
+    throw std::logic_error("a zero op is folded into a constant, not written");
   if (k == "relu")
     return w.relu(x);
   if (k == "sigmoid")
     return b.node("Sigmoid", {x}, b.fresh(prefix + "sigmoid")).output(0);
-  if (k == "swish" || k == "hard_swish")
+  if (k == "swish" || k == "hard_swish" || k == "relu6")
     return w.activation(x, k);
   if (k == "channel_shuffle")
     return w.shuffle(x, intParam(op, "groups"), op.in, batch);
@@ -416,14 +488,8 @@ std::string writeOp(Builder &b, const PlacedOp &placed, torch::nn::Module &layer
     std::string t = b.node("Tanh", {soft}, b.fresh(prefix + "tanh")).output(0);
     return b.node("Mul", {x, t}, b.fresh(prefix + "mish")).output(0);
   }
-  if (k == "gelu") { // the exact GELU: x / 2 * (1 + erf(x / sqrt(2)))
-    auto constant = [&](const char *what, double v) { return b.weight(b.fresh(prefix + what), torch::full({1}, v)); };
-    std::string scaled = b.node("Mul", {x, constant("rsqrt2", 1.0 / std::sqrt(2.0))}, b.fresh(prefix + "scale")).output(0);
-    std::string e = b.node("Erf", {scaled}, b.fresh(prefix + "erf")).output(0);
-    std::string one = b.node("Add", {e, constant("one", 1.0)}, b.fresh(prefix + "add")).output(0);
-    std::string half = b.node("Mul", {x, constant("half", 0.5)}, b.fresh(prefix + "half")).output(0);
-    return b.node("Mul", {half, one}, b.fresh(prefix + "gelu")).output(0);
-  }
+  if (k == "gelu")
+    return gelu(b, prefix, x);
   if (k == "instance_norm2d") {
     // (x - mean) / sqrt(var + eps) over each channel's positions, as
     // PyTorch computes it; OpenCV 4.6 reads InstanceNormalization as
@@ -444,22 +510,45 @@ std::string writeOp(Builder &b, const PlacedOp &placed, torch::nn::Module &layer
     return normalized(b, prefix, x, mean, in ? in->options.eps() : 1e-5, in ? in->weight : at::Tensor(),
                       in ? in->bias : at::Tensor(), c, prefix + "0");
   }
-  if (k == "layer_norm") {
-    // Over the channels of each position: (x - mean) / sqrt(var + eps) *
-    // weight + bias. Opset 13 has no LayerNormalization, and OpenCV 4.6
-    // fails on a channel ReduceMean broadcast back: the moments are 1x1
-    // convolutions by a C x C matrix of 1/C (each channel gets the mean),
-    // the affine part a depthwise 1x1 convolution.
-    auto m = child(layer, "norm");
-    auto *ln = m->as<torch::nn::LayerNormImpl>();
+  if (k == "layer_norm")
+    return channelLayerNorm(b, prefix, x, *child(layer, "norm")->as<torch::nn::LayerNormImpl>(), op.in[0],
+                            prefix + "norm");
+  if (k == "patch_embed") {
+    // A patch x patch convolution with stride patch (no padding), plus the
+    // position embedding [1, dim, H/patch, W/patch] (broadcast over the batch).
+    auto *proj = child(layer, "proj")->as<torch::nn::Conv2dImpl>();
+    int64_t p = intParam(op, "patch");
+    auto &conv = b.node("Conv", {x, b.weight(prefix + "proj.weight", proj->weight), b.weight(prefix + "proj.bias", proj->bias)},
+                        b.fresh(prefix + "patches"));
+    Builder::ints(conv, "kernel_shape", {p, p});
+    Builder::ints(conv, "strides", {p, p});
+    // The embedding as [dim, h, w] (broadcast over the batch), with a
+    // Reshape to the same shape before it: OpenCV 4.6 fuses an Add of a
+    // constant that follows a convolution into its bias and fails on one
+    // that is not per channel, and misreads a [1, dim, h, w] constant at a
+    // batch above 1 (both measured).
+    int64_t dim = proj->weight.size(0), h = op.out[1], wd = op.out[2];
+    std::string kept = b.node("Reshape", {conv.output(0), b.int64s(b.fresh(prefix + "shape"), {0, dim, h, wd})},
+                              b.fresh(prefix + "unfused"))
+                           .output(0);
+    return b.node("Add", {kept, b.weight(prefix + "pos", parameter(layer, "pos")[0])}, b.fresh(prefix + "pos")).output(0);
+  }
+  if (k == "multi_head_attention")
+    return attention(b, prefix, x, layer, intParam(op, "heads"), op.in[1], op.in[2]);
+  if (k == "transformer_block") {
+    // Pre-norm: x + attention(LN1(x)), then + fc2(gelu(fc1(LN2(.)))), the
+    // token-wise layers as 1x1 convolutions on the map.
     int64_t c = op.in[0];
-    std::string averaging = b.weight(b.fresh(prefix + "average"), torch::full({c, c, 1, 1}, 1.0 / double(c)));
-    auto mean = [&](const std::string &v) {
-      auto &n = b.node("Conv", {v, averaging}, b.fresh(prefix + "mean"));
-      Builder::ints(n, "kernel_shape", {1, 1});
-      return n.output(0);
+    auto norm = [&](const char *name, const std::string &v) {
+      return channelLayerNorm(b, prefix + name + ".", v, *child(layer, name)->as<torch::nn::LayerNormImpl>(), c,
+                              prefix + name);
     };
-    return normalized(b, prefix, x, mean, ln->options.eps(), ln->weight, ln->bias, c, prefix + "norm");
+    std::string a = attention(b, prefix + "attn.", norm("ln1", x), *child(layer, "attn"), intParam(op, "heads"),
+                              op.in[1], op.in[2]);
+    std::string t = b.node("Add", {x, a}, b.fresh(prefix + "residual")).output(0);
+    std::string hidden = gelu(b, prefix + "mlp.", pointwise(b, norm("ln2", t), *child(layer, "fc1"), prefix + "fc1"));
+    std::string mlp = pointwise(b, hidden, *child(layer, "fc2"), prefix + "fc2");
+    return b.node("Add", {t, mlp}, b.fresh(prefix + "residual")).output(0);
   }
   // linear: Ops.cpp's Linear. On a 1 x 1 map (the classifier) a Gemm; on a
   // larger map, the same weights at every position: a 1x1 convolution.
@@ -479,7 +568,7 @@ std::string writeOp(Builder &b, const PlacedOp &placed, torch::nn::Module &layer
     in.push_back(b.weight(prefix + "fc.bias", lin->bias));
   auto &gemm = b.node("Gemm", in, b.fresh(prefix + "gemm"));
   Builder::integer(gemm, "transB", 1);
-  return b.node("Reshape", {gemm.output(0), b.int64s(b.fresh(prefix + "shape"), {batch, op.out[0], 1, 1})},
+  return b.node("Reshape", {gemm.output(0), b.int64s(b.fresh(prefix + "shape"), {0, op.out[0], 1, 1})},
                 b.fresh(prefix + "fc"))
       .output(0);
 }
@@ -488,8 +577,13 @@ void valueInfo(onnx::ValueInfoProto &v, const std::string &name, const std::vect
   v.set_name(name);
   auto *t = v.mutable_type()->mutable_tensor_type();
   t->set_elem_type(onnx::TensorProto::FLOAT);
-  for (int64_t d : dims)
-    t->mutable_shape()->add_dim()->set_dim_value(d);
+  for (size_t i = 0; i < dims.size(); ++i) {
+    auto *d = t->mutable_shape()->add_dim();
+    if (i == 0 && dims[i] == 0)
+      d->set_dim_param("batch"); // a dynamic batch
+    else
+      d->set_dim_value(dims[i]);
+  }
 }
 
 } // namespace
@@ -502,6 +596,11 @@ std::string exportOnnx(Network &net, const Space &space, int64_t batch, const st
   net.eval();
   torch::NoGradGuard noGrad;
   const runtime::Plan &plan = net.plan();
+  // A dynamic batch (0) relies on every constant reaching the output only
+  // through a feature map of the input, which broadcasts it.
+  if (batch == 0 && !plan.readsInput)
+    throw std::invalid_argument("this network's output does not depend on its input: it is written with a fixed "
+                                "batch only (--batch N)");
   const runtime::Json &nodes = space.json().at("nodes");
   onnx::ModelProto model;
   model.set_ir_version(8);
@@ -531,8 +630,26 @@ std::string exportOnnx(Network &net, const Space &space, int64_t batch, const st
     }
     return out;
   };
+  // Values that do not depend on the input (a `zero` op, and what ops make
+  // of such values) are folded: computed by LibTorch on one sample and
+  // written as constants where something reads them. OpenCV 4.6 cannot run
+  // most layers on a constant, and a sum does not need its zeros.
+  std::map<std::string, at::Tensor> constants; // value name -> [1, C, H, W]
+  std::set<std::string> written;
+  auto read = [&](const std::string &v) {
+    auto c = constants.find(v);
+    if (c == constants.end() || written.count(v))
+      return v;
+    written.insert(v);
+    // A fixed batch repeats the sample; a dynamic one gets [C, H, W], which
+    // broadcasts (OpenCV 4.6 misreads a [1, C, H, W] constant at batch > 1).
+    return b.weight(v, batch == 0 ? c->second[0] : c->second.expand({batch, -1, -1, -1}));
+  };
+  auto isZeros = [&](const std::string &v) {
+    auto c = constants.find(v);
+    return c != constants.end() && !c->second.ne(0).any().item<bool>();
+  };
   std::string inputName;
-  std::set<std::string> zeros; // values that are a `zero` op's constant
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (!plan.live[i])
       continue;
@@ -553,26 +670,53 @@ std::string exportOnnx(Network &net, const Space &space, int64_t batch, const st
         auto m = modules.find(moduleName(int64_t(i), placed));
         if (m == modules.end())
           throw std::logic_error("no module for " + moduleName(int64_t(i), placed));
-        x = writeOp(b, placed, *m->second, x, id + "." + std::to_string(k) + ".", batch);
+        std::string prefix = id + "." + std::to_string(k) + ".";
+        if (placed.op.impl == "zero" || constants.count(x)) {
+          auto *layer = dynamic_cast<Layer *>(m->second.get());
+          if (!layer)
+            throw std::logic_error(moduleName(int64_t(i), placed) + " is not a layer");
+          const runtime::Shape &in = placed.op.in;
+          at::Tensor sample = constants.count(x) ? constants[x] : torch::zeros({1, in[0], in[1], in[2]});
+          std::string name = prefix + "constant";
+          constants[name] = layer->forward(sample).detach().to(torch::kCPU, torch::kFloat).contiguous();
+          x = name;
+        } else {
+          x = writeOp(b, placed, *m->second, x, prefix, batch);
+        }
       }
       value[i] = x;
-      if (!plan.ops[i].empty() && plan.ops[i].back().op.impl == "zero")
-        zeros.insert(x);
     } else if (kind == "sum") {
       // Zeros add nothing; OpenCV 4.6 also cannot read a Sum of more than
       // two inputs with a constant among them (a NAS-Bench-201 cell's `none`).
       std::vector<std::string> in, all = operands(i);
       for (const std::string &v : all)
-        if (!zeros.count(v))
+        if (!isZeros(v))
           in.push_back(v);
-      if (in.empty()) {
+      if (in.empty())
         value[i] = all.at(0);
-        zeros.insert(value[i]);
+      else if (in.size() == 1)
+        value[i] = in[0];
+      else if (std::all_of(in.begin(), in.end(), [&](const std::string &v) { return constants.count(v) > 0; })) {
+        at::Tensor t = constants[in[0]].clone();
+        for (size_t k = 1; k < in.size(); ++k)
+          t += constants[in[k]];
+        value[i] = id + "_constant";
+        constants[value[i]] = t;
       } else {
-        value[i] = in.size() == 1 ? in[0] : b.node("Sum", in, id + "_sum").output(0);
+        for (std::string &v : in)
+          v = read(v);
+        value[i] = b.node("Sum", in, id + "_sum").output(0);
       }
     } else if (kind == "concat") {
-      auto &n = b.node("Concat", operands(i), id + "_cat");
+      std::vector<std::string> in = operands(i);
+      for (std::string &v : in) {
+        if (batch == 0 && constants.count(v))
+          throw std::invalid_argument("a concatenation takes a feature map that does not depend on the input (" +
+                                      nodes[i].value("name", id) +
+                                      "): this network is written with a fixed batch only (--batch N)");
+        v = read(v);
+      }
+      auto &n = b.node("Concat", in, id + "_cat");
       Builder::integer(n, "axis", 1);
       value[i] = n.output(0);
     } else if (kind == "switch" || kind == "select" || kind == "item") {
@@ -580,7 +724,7 @@ std::string exportOnnx(Network &net, const Space &space, int64_t batch, const st
     }
     // pick / subset: read through their consumers.
   }
-  auto &flat = b.node("Flatten", {value[size_t(plan.output)]}, "logits");
+  auto &flat = b.node("Flatten", {read(value[size_t(plan.output)])}, "logits");
   Builder::integer(flat, "axis", 1);
   const std::optional<runtime::Shape> &out = plan.shapes[size_t(plan.output)];
   valueInfo(*g.add_output(), "logits", {batch, out ? (*out)[0] * (*out)[1] * (*out)[2] : -1});

@@ -30,10 +30,15 @@ def check(model_path, images_path, reference_path):
     model = onnx.load(model_path)
     onnx.checker.check_model(model, full_check=True)
     inferred = onnx.shape_inference.infer_shapes(model, check_type=True, strict_mode=True)
-    dims = [d.dim_value for d in inferred.graph.input[0].type.tensor_type.shape.dim]
-    out_dims = [d.dim_value for d in inferred.graph.output[0].type.tensor_type.shape.dim]
+    def shape(value):
+        return [d.dim_param or d.dim_value for d in value.type.tensor_type.shape.dim]
+    dims, out_dims = shape(inferred.graph.input[0]), shape(inferred.graph.output[0])
     print(f"onnx checker: ok, opset {model.opset_import[0].version}, input {dims}, output {out_dims}")
-    x = np.fromfile(images_path, dtype=np.float32).reshape(dims)
+    x = np.fromfile(images_path, dtype=np.float32)
+    if isinstance(dims[0], str):  # a dynamic batch: as many as the file holds
+        assert dims[0] == out_dims[0], "input and output batch differ"
+        dims[0] = out_dims[0] = x.size // int(np.prod(dims[1:]))
+    x = x.reshape(dims)
     expected = np.fromfile(reference_path, dtype=np.float32).reshape(out_dims)
     net = cv2.dnn.readNetFromONNX(model_path)
     net.setInput(x)

@@ -18,8 +18,10 @@
 
 namespace nasc::nn {
 
-/// The serialized ModelProto of `net` (a child network). Throws
-/// std::invalid_argument naming the op and kernel that cannot be written.
+/// The serialized ModelProto of `net` (a child network) for inputs of
+/// `batch` images; batch 0 writes a dynamic batch (dimension "batch").
+/// Throws std::invalid_argument naming the op and kernel that cannot be
+/// written.
 std::string exportOnnx(Network &net, const Space &space, int64_t batch, const std::string &name);
 
 /// The kernels exportOnnx writes.
