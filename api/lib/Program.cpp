@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <dlfcn.h>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <set>
 
 namespace nasc {
@@ -224,6 +226,32 @@ std::vector<std::string> Program::strategies() { return search::strategyNames();
 
 namespace {
 
+/// Decision name -> how many nodes of the space's network read it (in
+/// their layer, their routing or their index: every {"choose": d} and
+/// {"decision": d} a node holds, counted once a node).
+std::map<std::string, int64_t> placesReading(const Json &space) {
+  std::map<std::string, int64_t> count;
+  for (const Json &node : space.at("nodes")) {
+    std::set<std::string> read;
+    std::function<void(const Json &)> walk = [&](const Json &j) {
+      if (j.is_object()) {
+        for (const char *key : {"choose", "decision"})
+          if (j.contains(key) && j[key].is_string())
+            read.insert(j[key].get<std::string>());
+        for (const auto &item : j.items())
+          walk(item.value());
+      } else if (j.is_array()) {
+        for (const Json &e : j)
+          walk(e);
+      }
+    };
+    walk(node);
+    for (const std::string &d : read)
+      ++count[d];
+  }
+  return count;
+}
+
 std::shared_ptr<Space::Impl> makeSpace(std::shared_ptr<Program::Impl> program, const Json &spaceJson,
                                        std::shared_ptr<Json> search) {
   auto impl = std::make_shared<Space::Impl>();
@@ -236,6 +264,7 @@ std::shared_ptr<Space::Impl> makeSpace(std::shared_ptr<Program::Impl> program, c
     throw Error(e.what());
   }
   impl->name = impl->space->name();
+  std::map<std::string, int64_t> places = placesReading(impl->spaceJson);
   for (const runtime::Decision &d : impl->space->decisions()) {
     Decision out;
     out.name = d.name;
@@ -245,6 +274,12 @@ std::shared_ptr<Space::Impl> makeSpace(std::shared_ptr<Program::Impl> program, c
     out.lo = d.lo, out.hi = d.hi, out.log = d.log;
     out.hyperparameter = d.search;
     out.conditional = !d.activeWhen.empty();
+    size_t slash = d.name.rfind('/');
+    out.owner = slash == std::string::npos ? "" : d.name.substr(0, slash);
+    std::string last = out.owner.substr(out.owner.rfind('/') == std::string::npos ? 0 : out.owner.rfind('/') + 1);
+    out.sharing = out.owner.empty() ? "space" : last.find('#') == std::string::npos ? "shared" : "independent";
+    auto p = places.find(d.name);
+    out.places = p == places.end() ? 0 : p->second;
     impl->decisions.push_back(std::move(out));
   }
   return impl;

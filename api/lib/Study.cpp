@@ -10,9 +10,11 @@
 
 #include "nasc/runtime/Plan.h"
 #include "nasc/search/Pareto.h"
+#include "nasc/search/Proxy.h"
 #include "nasc/search/Strategy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -22,6 +24,7 @@ struct Study::Impl {
   std::shared_ptr<Space::Impl> space;
   std::shared_ptr<Json> search; ///< the block the study runs (space studies: made here)
   bool spaceStudy = false;
+  std::unique_ptr<search::ProxyScorer> scorer; ///< outlives the strategy that holds it
   std::unique_ptr<search::Strategy> strategy;
   std::unique_ptr<search::Store> store;
   std::unique_ptr<search::Study> study;
@@ -68,6 +71,56 @@ struct Study::Impl {
 };
 
 namespace {
+
+/// Scores by the host's function (StudyOptions::proxyScorer).
+class HostProxyScorer : public search::ProxyScorer {
+public:
+  HostProxyScorer(const Space::Impl &space, std::string proxy, decltype(StudyOptions::proxyScorer) fn)
+      : space_(space), proxy_(std::move(proxy)), fn_(std::move(fn)) {}
+  std::vector<double> score(const std::vector<runtime::Architecture> &candidates) override {
+    std::vector<Architecture> host;
+    host.reserve(candidates.size());
+    for (const runtime::Architecture &a : candidates)
+      host.push_back(space_.toHost(a));
+    std::vector<double> scores = fn_(proxy_, host);
+    if (scores.size() != candidates.size())
+      throw Error("the proxy scorer returned " + std::to_string(scores.size()) + " scores for " +
+                  std::to_string(candidates.size()) + " candidates");
+    for (double x : scores)
+      if (std::isnan(x))
+        throw Error("the proxy scorer returned NaN");
+    return scores;
+  }
+
+private:
+  const Space::Impl &space_;
+  std::string proxy_;
+  decltype(StudyOptions::proxyScorer) fn_;
+};
+
+/// The proxies the compiler counts, without building a network: params,
+/// flops, and a rank average of both (search::proxyMembers).
+class CountingProxyScorer : public search::ProxyScorer {
+public:
+  CountingProxyScorer(const Space::Impl &space, const std::string &proxy)
+      : space_(space), members_(search::proxyMembers(proxy, {"params", "flops"})) {}
+  std::vector<double> score(const std::vector<runtime::Architecture> &candidates) override {
+    std::vector<std::vector<double>> perMember;
+    for (const std::string &m : members_) {
+      std::vector<double> s;
+      for (const runtime::Architecture &a : candidates) {
+        runtime::Plan p = runtime::plan(space_.program->artefact.ops(), *space_.space, a);
+        s.push_back(double(m == "params" ? p.params : p.flops));
+      }
+      perMember.push_back(std::move(s));
+    }
+    return perMember.size() == 1 ? perMember.front() : search::averageRanks(perMember);
+  }
+
+private:
+  const Space::Impl &space_;
+  std::vector<std::string> members_;
+};
 
 void collectMetrics(const Json &tree, std::set<std::string> &out) {
   if (tree.is_object()) {
@@ -121,9 +174,21 @@ std::unique_ptr<Study::Impl> makeStudy(std::shared_ptr<Space::Impl> space, std::
   } catch (const std::exception &e) {
     throw Error(e.what());
   }
-  if (!s->strategy->proxyNeeded().empty())
-    throw Error("strategy '" + strategy +
-                "' ranks candidates with a zero-cost proxy, which builds networks: run it with nasc search");
+  if (std::string proxy = s->strategy->proxyNeeded(); !proxy.empty()) {
+    if (o.proxyScorer) {
+      s->scorer = std::make_unique<HostProxyScorer>(*s->space, proxy, o.proxyScorer);
+    } else {
+      try {
+        s->scorer = std::make_unique<CountingProxyScorer>(*s->space, proxy);
+      } catch (const std::invalid_argument &) {
+        throw Error("strategy '" + strategy + "' ranks candidates with the zero-cost proxy '" + proxy +
+                    "', which scores untrained networks: give the study a proxy scorer (Python: proxy_scorer=fn, "
+                    "fn(proxy, candidates) -> one score each), use proxy=\"params\" or \"flops\" (counted by "
+                    "the compiler), or run it with nasc search");
+      }
+    }
+    s->strategy->setProxyScorer(s->scorer.get());
+  }
   try {
     if (!o.storage.empty()) {
       std::error_code ec;

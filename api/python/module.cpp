@@ -126,6 +126,9 @@ PYBIND11_MODULE(_nasc, m) {
       .def_readonly("log", &nasc::Decision::log)
       .def_readonly("hyperparameter", &nasc::Decision::hyperparameter)
       .def_readonly("conditional", &nasc::Decision::conditional)
+      .def_readonly("sharing", &nasc::Decision::sharing)
+      .def_readonly("owner", &nasc::Decision::owner)
+      .def_readonly("places", &nasc::Decision::places)
       .def("__repr__", [](const nasc::Decision &d) { return "<nasc.Decision " + d.name + ": " + d.kind + ">"; });
 
   py::class_<nasc::Cost>(m, "Cost")
@@ -213,8 +216,23 @@ PYBIND11_MODULE(_nasc, m) {
       .def(
           "_study",
           [](const nasc::Space &s, const std::string &strategy, const py::dict &args, const py::object &seed,
-             const std::string &storage, const std::vector<std::string> &directions, const py::object &budget) {
+             const std::string &storage, const std::vector<std::string> &directions, const py::object &budget,
+             const py::object &scorer) {
             nasc::StudyOptions o;
+            if (!scorer.is_none()) {
+              if (!PyCallable_Check(scorer.ptr()))
+                throw nasc::Error("proxy_scorer must be a function: fn(proxy, candidates) -> one score each");
+              o.proxyScorer = [scorer](const std::string &proxy, const std::vector<nasc::Architecture> &candidates) {
+                py::list archs;
+                for (const nasc::Architecture &a : candidates)
+                  archs.append(archToPython(a));
+                py::object got = scorer(proxy, archs);
+                std::vector<double> scores;
+                for (const py::handle &x : got)
+                  scores.push_back(x.cast<double>());
+                return scores;
+              };
+            }
             o.strategy = strategy;
             o.args = fromPython(args);
             if (!seed.is_none())
@@ -226,7 +244,7 @@ PYBIND11_MODULE(_nasc, m) {
             return s.study(o);
           },
           py::arg("strategy"), py::arg("args"), py::arg("seed"), py::arg("storage"), py::arg("directions"),
-          py::arg("budget"))
+          py::arg("budget"), py::arg("proxy_scorer") = py::none())
       .def("__repr__", [](const nasc::Space &s) { return "<nasc.Space " + s.name() + ": " + s.size() + " architectures>"; });
 
   py::class_<nasc::Program>(m, "Program", py::dynamic_attr())

@@ -40,6 +40,30 @@ int main() {
     std::cout << "evaluated " << study.trials().size() << " trials; best " << best->id << " score " << best->values[0]
               << " (" << space.cost(best->id).params << " parameters)\n";
 
+    // Rank untrained candidates by the host's own zero-cost proxy (here the
+    // parameters per multiply-accumulate; a real host scores its untrained
+    // networks, e.g. NASWOT or synflow) and evaluate only the best of each round.
+    nasc::StudyOptions ranking;
+    ranking.strategy = "zero_cost_ranking";
+    ranking.args = {{"samples", 12}, {"top_k", 3}, {"proxy", "naswot"}};
+    ranking.directions = {"maximize"};
+    ranking.budget = 6;
+    size_t scored = 0;
+    ranking.proxyScorer = [&](const std::string &, const std::vector<nasc::Architecture> &candidates) {
+      std::vector<double> scores;
+      for (const nasc::Architecture &a : candidates) {
+        nasc::Cost c = space.cost(space.archId(a));
+        scores.push_back(c.params / c.macs);
+      }
+      scored += candidates.size();
+      return scores;
+    };
+    nasc::Study ranked = space.study(ranking);
+    nasc::optimize(ranked, [&](const nasc::Trial &t) {
+      return std::map<std::string, double>{{"objective0", -space.cost(t.id).macs}};
+    });
+    std::cout << "zero-cost ranking: scored " << scored << " candidates, evaluated " << ranked.trials().size() << "\n";
+
     // Mistakes in a source come back as clang-style diagnostics.
     try {
       nasc::Program::compileSource("network Broken { input x: tensor(1, 8, 8); output x |> conv2(4); }", "broken.nas");

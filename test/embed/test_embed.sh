@@ -24,5 +24,6 @@ out=$(NASC_STDLIB="$tmp/prefix/share/nasc/stdlib" "$tmp/embed/embed")
 echo "$out"
 echo "$out" | grep -q '^space Small.space: 24 architectures, 3 decisions$'
 echo "$out" | grep -q '^evaluated 20 trials; best depth=[1-4],kernel=[35],width=[0-9]* score '
+echo "$out" | grep -q '^zero-cost ranking: scored 24 candidates, evaluated 6$'
 echo "$out" | grep -q "^broken.nas:1:56: error: unknown operation 'conv2'$"
 echo ok

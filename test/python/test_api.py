@@ -219,15 +219,77 @@ class StudyTest(unittest.TestCase):
         space = nasc.compile(TINY)
         for name in nasc.strategies():
             with self.subTest(strategy=name):
-                if name == "zero_cost_ranking":
-                    with self.assertRaisesRegex(nasc.Error, "zero-cost proxy"):
-                        space.study(strategy=name)
-                    continue
-                study, asked = self.run_study(space, 10, strategy=name, seed=2)
+                extra = {"proxy": "params"} if name == "zero_cost_ranking" else {}
+                study, asked = self.run_study(space, 10, strategy=name, seed=2, **extra)
                 self.assertGreater(len(asked), 0)
                 self.assertGreater(len(study.trials), 0)
                 if name not in ("hyperband", "bohb", "successive_halving"):  # the best is at the full budget
                     self.assertIsNotNone(study.best)
+
+
+    def test_zero_cost_ranking_asks_what_the_hosts_scorer_ranks_first(self):
+        space = nasc.compile(TINY)
+        seen = []
+
+        def scorer(proxy, candidates):  # the host's own proxy: any function of the decisions
+            self.assertEqual(proxy, "naswot")
+            seen.append(candidates)
+            return [c["width"] * 10 + c["kernel"] + 0.1 * c["depth"] for c in candidates]
+
+        study = space.study(strategy="zero_cost_ranking", samples=8, top_k=3, proxy="naswot", seed=1,
+                            proxy_scorer=scorer)
+        asked = []
+        for _ in range(3):
+            trial = study.ask()
+            asked.append(trial.params)
+            study.tell(trial, 1.0)
+        self.assertEqual(len(seen), 1)
+        self.assertEqual(len(seen[0]), 8)
+        ranked = sorted(seen[0], key=lambda c: -(c["width"] * 10 + c["kernel"] + 0.1 * c["depth"]))
+        self.assertEqual(asked, ranked[:3])
+        study.ask()  # the next round scores candidates never asked
+        self.assertEqual(len(seen), 2)
+        self.assertFalse(any(c in asked for c in seen[1]))
+
+    def test_the_compilers_counts_are_proxies_without_a_scorer(self):
+        space = nasc.compile(TINY)  # 18 architectures: a round of 18 samples sees them all
+        study = space.study(strategy="zero_cost_ranking", samples=18, top_k=3, proxy="params", seed=0)
+        asked = [study.ask() for _ in range(3)]
+        by_params = sorted((space.cost(space.sample(seed=k)).params for k in range(400)), reverse=True)
+        self.assertEqual([space.cost(t.params).params for t in asked], sorted(set(by_params), reverse=True)[:3])
+
+    def test_warmup_uses_the_scorer_and_bad_scorers_are_refused(self):
+        space = nasc.compile(TINY)
+        calls = []
+        study = space.study(strategy="evolution", population=4, warmup=6, seed=0,
+                            proxy_scorer=lambda proxy, cs: calls.append(proxy) or [c["width"] for c in cs])
+        first = study.ask()
+        self.assertEqual(calls, ["vote"])
+        self.assertEqual(first.params["width"], 16)
+        with self.assertRaisesRegex(nasc.Error, "proxy 'vote'.*proxy scorer"):
+            space.study(strategy="zero_cost_ranking")
+        wrong = space.study(strategy="zero_cost_ranking", samples=4, top_k=2, proxy_scorer=lambda p, cs: [1.0])
+        with self.assertRaisesRegex(nasc.Error, "returned 1 scores for 4 candidates"):
+            wrong.ask()
+        with self.assertRaisesRegex(nasc.Error, "ValueError: boom"):
+            space.study(strategy="zero_cost_ranking", samples=4, top_k=2,
+                        proxy_scorer=lambda p, cs: (_ for _ in ()).throw(ValueError("boom"))).ask()
+
+    def test_decisions_say_who_shares_them(self):
+        nb201 = {d.name: d for d in nasc.compile(os.path.join(ROOT, "stdlib", "spaces", "nb201.nas")).decisions}
+        edge = nb201["nb201_cell/e0_1"]
+        self.assertEqual((edge.sharing, edge.owner, edge.places), ("shared", "nb201_cell", 15))
+        tiny = {d.name: d for d in nasc.compile(TINY).decisions}
+        self.assertEqual((tiny["width"].sharing, tiny["width"].owner), ("space", ""))
+        self.assertEqual(tiny["width"].places, 3)  # the three copies repeat() may make
+        blocks = nasc.compile("""import "std/ops";
+block B { input x; choice w: [4, 8]; output x |> conv_bn_relu(w); }
+network N { input image: tensor(1, 8, 8);
+  output image |> (B independent) |> (B independent) |> (B shared as s) |> (B shared as s) |> global_avg_pool |> linear(2); }
+""")
+        got = {d.name: (d.sharing, d.owner, d.places) for d in blocks.decisions}
+        self.assertEqual(got, {"B#0/w": ("independent", "B#0", 1), "B#1/w": ("independent", "B#1", 1),
+                               "s/w": ("shared", "s", 2)})
 
 
 class SearchTest(unittest.TestCase):

@@ -75,6 +75,17 @@ struct Decision {
   /// Used only in some architectures (a copy of a decided repetition, an
   /// alternative's own decision).
   bool conditional = false;
+  /// Who owns it (docs/dialect.md 1.2): "space" (the network's own choice or
+  /// a search-level one), "shared" (instances written `shared as KEY` all
+  /// take it) or "independent" (one instance's own).
+  std::string sharing;
+  /// The owning instance's path ("" for the space's own): the KEY of shared
+  /// instances, `T#i` for an independent instance of template T, nested
+  /// owners joined by '/': "nb201_cell", "MnasBlock#3".
+  std::string owner;
+  /// How many places of the network (layers, input choices, switches) read
+  /// it: the 15 cells of NAS-Bench-201 share each edge's decision, so 15.
+  int64_t places = 0;
 };
 
 /// One architecture's exact cost, by the compiler's rules (what `nasc info
@@ -130,6 +141,16 @@ struct StudyOptions {
   /// Evaluations after which ask() returns nothing. Unset: a search block's
   /// `evaluations`, else no limit.
   std::optional<uint64_t> budget;
+  /// For strategies that rank candidates by a zero-cost proxy before any is
+  /// evaluated (zero_cost_ranking; evolution, bananas, bayesian with
+  /// `warmup`): scores a batch of untrained candidates, one number each,
+  /// higher = predicted better, given the proxy the strategy names ("vote",
+  /// "naswot", "synflow+params", ...): the host builds its networks, as it
+  /// does to evaluate them. Unset: proxies the compiler counts ("params",
+  /// "flops" and their combinations) are scored here; any other needs a
+  /// scorer (or `nasc search`, which builds nasc's own networks).
+  std::function<std::vector<double>(const std::string &proxy, const std::vector<Architecture> &candidates)>
+      proxyScorer;
 };
 
 class Study {

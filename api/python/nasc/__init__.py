@@ -65,17 +65,21 @@ def compile(path_or_source, stdlib=None, space=None):
     return s
 
 
-def _study(self, strategy=None, seed=None, storage=None, directions=None, budget=None, **args):
+def _study(self, strategy=None, seed=None, storage=None, directions=None, budget=None, proxy_scorer=None, **args):
     """An ask/tell study of this space. `strategy`: any of nasc.strategies()
     with its parameters as keywords (population=20); None: the search block's
     strategy, else random. `storage`: a store file every result is written to
     (resumed when it exists). `directions`: one "maximize"/"minimize" per
     objective for a space without a search block (or to replace its
-    objectives); tell() then takes that many values."""
+    objectives); tell() then takes that many values. `proxy_scorer`: for a
+    strategy that ranks untrained candidates by a zero-cost proxy
+    (zero_cost_ranking, or warmup=N), fn(proxy, candidates) -> one score per
+    candidate dict, higher = better; without it only the compiler's counts
+    ("params", "flops") can be the proxy."""
     if isinstance(directions, str):
         directions = [directions]
     return self._study(strategy or "", args, seed, os.fspath(storage) if storage else "", list(directions or []),
-                       budget)
+                       budget, proxy_scorer)
 
 
 class SearchResult:
