@@ -29,7 +29,10 @@
 // ofa_specialize(targets=...) picks a network per latency target without
 // training again (docs/runtime.md, docs/runtime-search.md). The resolution
 // is a parameter here; OFA's elastic resolution is a search's choice passed
-// to it (as examples/efficientnet_phi.nas passes phi).
+// to it, `choice res: 128..224 step 4; space = OnceForAll(resolution=res);`
+// (25 sizes: 25 x 7,371^5 = 543,966,387,314,312,146,275 architectures), which
+// the progressive shrinking samples in every stage, resizing each batch to
+// the path's size (docs/runtime.md, "Elastic resolution").
 
 import "std/ops";
 

@@ -92,7 +92,9 @@ void checkInput(const Space &space, const SearchData &d, const Architecture &a) 
   const Json &s = space.json().at("inputs").at(0).at("shape");
   int64_t c = asInt(runtime::evaluate(s[0], env)), h = asInt(runtime::evaluate(s[1], env)),
           w = asInt(runtime::evaluate(s[2], env));
-  if (c != d.train.channels() || h != d.train.height() || w != d.train.width())
+  // An elastic resolution resizes each batch to the architecture's input.
+  bool resized = space.resolutionDecided();
+  if (c != d.train.channels() || (!resized && (h != d.train.height() || w != d.train.width())))
     throw std::invalid_argument("the space's input is " + std::to_string(c) + "x" + std::to_string(h) + "x" +
                                 std::to_string(w) + " but dataset '" + d.train.name + "' has " +
                                 std::to_string(d.train.channels()) + "x" + std::to_string(d.train.height()) + "x" +

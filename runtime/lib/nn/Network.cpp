@@ -227,7 +227,11 @@ void Network::forEachConfiguration(
     if (node.contains("shape"))
       continue;
     std::set<std::string> deps;
-    if (kindOf(node) == "apply")
+    if (kindOf(node) == "input") { // its shape is the space's (an elastic resolution reads decisions)
+      for (const Json &in : space.json().value("inputs", Json::array()))
+        if (in.value("node", int64_t(-1)) == int64_t(i) && in.contains("shape"))
+          namesIn(in["shape"], deps);
+    } else if (kindOf(node) == "apply")
       deps = shapeChangingNames(ops, space, start, node, shapeDeps[node.at("inputs").at(0).get<size_t>()], position);
     else
       namesIn(node.contains("layer") ? node["layer"] : Json(), deps);
@@ -643,9 +647,17 @@ at::Tensor Network::forward(const at::Tensor &x) {
     if (!needed_[i])
       continue;
     std::string kind = kindOf(nodes[i]);
-    if (kind == "input")
+    if (kind == "input") {
       values[i] = x;
-    else if (kind == "apply") {
+      const std::optional<Shape> &want = plan_.shapes[i];
+      if (want && x.dim() == 4 && (x.size(2) != (*want)[1] || x.size(3) != (*want)[2]) &&
+          space_.resolutionDecided())
+        values[i] = torch::nn::functional::interpolate(
+            x, torch::nn::functional::InterpolateFuncOptions()
+                   .size(std::vector<int64_t>{(*want)[1], (*want)[2]})
+                   .mode(torch::kBilinear)
+                   .align_corners(false));
+    } else if (kind == "apply") {
       size_t in = nodes[i]["inputs"][0].get<size_t>();
       if (sharedRelu_[in]) {
         SharedRelu relu = [&]() {

@@ -46,7 +46,12 @@ void kernelNames(const Json &tree, std::set<std::string> &out) {
   }
 }
 
-const char *kindName(int kind) { return kind == 0 ? "kernel" : kind == 1 ? "depth" : "width"; }
+const char *kindName(int kind) {
+  return kind == ElasticDecisions::Kernel ? "kernel"
+         : kind == ElasticDecisions::Depth ? "depth"
+         : kind == ElasticDecisions::Width ? "width"
+                                           : "resolution";
+}
 
 /// Soft-target cross-entropy: -sum soft * log_softmax(logits), batch mean.
 at::Tensor softCrossEntropy(const at::Tensor &logits, const at::Tensor &soft) {
@@ -56,7 +61,10 @@ at::Tensor softCrossEntropy(const at::Tensor &logits, const at::Tensor &soft) {
 } // namespace
 
 ElasticDecisions elasticDecisions(const Json &ops, const Space &space) {
-  std::set<std::string> depth, kernel;
+  std::set<std::string> depth, kernel, resolution;
+  for (const Json &input : space.json().at("inputs"))
+    if (input.contains("shape"))
+      namesIn(input["shape"], resolution);
   for (const Json &node : space.json().at("nodes")) {
     if (node.contains("index"))
       namesIn(node["index"], depth);
@@ -67,55 +75,60 @@ ElasticDecisions elasticDecisions(const Json &ops, const Space &space) {
   const auto &discrete = space.discrete();
   for (size_t k = 0; k < discrete.size(); ++k) {
     const std::string &name = space.decisions()[discrete[k]].name;
-    d.kind.push_back(depth.count(name) ? ElasticDecisions::Depth
-                     : kernel.count(name) ? ElasticDecisions::Kernel
-                                          : ElasticDecisions::Width);
+    d.kind.push_back(resolution.count(name) ? ElasticDecisions::Resolution
+                     : depth.count(name)    ? ElasticDecisions::Depth
+                     : kernel.count(name)   ? ElasticDecisions::Kernel
+                                            : ElasticDecisions::Width);
   }
-  auto params = [&](const Architecture &a) -> double {
+  // Parameters, then multiply-accumulates: resolutions (and other
+  // decisions that add no weights) order by compute. {-1, -1}: not costed.
+  using Cost = std::pair<double, double>;
+  auto cost = [&](const Architecture &a) -> Cost {
     if (space.violated(a))
-      return -1;
+      return {-1, -1};
     try {
-      return runtime::plan(ops, space, a).params;
+      runtime::Plan p = runtime::plan(ops, space, a);
+      return {double(p.params), double(p.flops)};
     } catch (const std::exception &) {
-      return -1;
+      return {-1, -1};
     }
   };
   // The largest by coordinate ascent over the decisions (exact where the
-  // parameters grow with each decision alone, as in elastic spaces), then
-  // each decision's values ordered by what they give it.
+  // cost grows with each decision alone, as in elastic spaces), then each
+  // decision's values ordered by what they give it.
   Architecture a = space.first();
-  double best = params(a);
-  auto climb = [&](Architecture &x, double &score, int direction) {
+  Cost best = cost(a);
+  auto climb = [&](Architecture &x, Cost &score, int direction) {
     for (bool improved = true; improved;) {
       improved = false;
       for (size_t k = 0; k < x.choice.size(); ++k)
         for (int64_t v = 0; v < int64_t(space.decisions()[discrete[k]].domain.size()); ++v) {
           Architecture b = x;
           b.choice[k] = v;
-          double p = params(b);
-          if (p >= 0 && (score < 0 || direction * (p - score) > 0))
-            x = b, score = p, improved = true;
+          Cost c = cost(b);
+          if (c.first >= 0 && (score.first < 0 || (direction > 0 ? c > score : c < score)))
+            x = b, score = c, improved = true;
         }
     }
   };
   climb(a, best, +1);
-  if (best < 0)
+  if (best.first < 0)
     throw std::invalid_argument("elastic supernet: no architecture of the space could be costed");
   d.largest = space.canonical(a);
   d.order.resize(discrete.size());
   for (size_t k = 0; k < discrete.size(); ++k) {
-    std::vector<std::pair<double, int64_t>> by;
+    std::vector<std::pair<Cost, int64_t>> by;
     for (int64_t v = 0; v < int64_t(space.decisions()[discrete[k]].domain.size()); ++v) {
       Architecture b = d.largest;
       b.choice[k] = v;
-      by.emplace_back(params(b), v);
+      by.emplace_back(cost(b), v);
     }
     std::sort(by.begin(), by.end(), [](auto &x, auto &y) { return x.first != y.first ? x.first > y.first : x.second > y.second; });
-    for (auto &[p, v] : by)
+    for (auto &[c, v] : by)
       d.order[k].push_back(v);
   }
   Architecture s = d.largest;
-  double least = best;
+  Cost least = best;
   climb(s, least, -1);
   d.smallest = space.canonical(s);
   return d;
@@ -128,7 +141,7 @@ std::vector<ElasticStage> elasticStages(const std::string &mode, int64_t epochs,
   if (mode == "sandwich") {
     ElasticStage s;
     s.name = "sandwich";
-    s.open[0] = s.open[1] = s.open[2] = 0;
+    s.open[0] = s.open[1] = s.open[2] = s.open[3] = 0;
     s.epochs = epochs;
     s.paths = 3;
     s.distill = true;
@@ -136,7 +149,7 @@ std::vector<ElasticStage> elasticStages(const std::string &mode, int64_t epochs,
   }
   if (mode != "progressive")
     throw std::invalid_argument("elastic training: no mode '" + mode + "' (progressive, sandwich)");
-  bool has[3] = {false, false, false};
+  bool has[4] = {false, false, false, false};
   for (size_t k = 0; k < d.kind.size(); ++k)
     has[d.kind[k]] |= d.order[k].size() > 1;
   ElasticStage largest;
@@ -208,6 +221,11 @@ Measured trainElastic(Network &net, const Json &ops, const Space &space, const d
   ElasticDecisions d = elasticDecisions(ops, space);
   std::vector<ElasticStage> stages = elasticStages(t.mode, t.epochs, d);
   std::vector<at::Tensor> weights = net.weightParameters();
+  if (t.log)
+    for (size_t k = 0; k < d.kind.size(); ++k)
+      if (d.kind[k] == ElasticDecisions::Resolution && d.order[k].size() > 1)
+        *t.log << "supernet: elastic resolution: '" << space.decisions()[space.discrete()[k]].name
+               << "' sampled in every stage, each batch resized to the path's input\n";
   std::shared_ptr<Network> teacher; // progressive: the largest network after the first stage, frozen
 
   Checkpoint checkpoint(t.checkpoint, t.fingerprint + " " + t.mode + " " + std::to_string(t.epochs), "supernet",

@@ -11,8 +11,8 @@ block OfaLayer(out: int, stride: int) {
   output x |> mbconv(out, expand, kernel, stride, act="hard_swish");
 }
 
-network OfaTiny {
-  input image: tensor(3, 32, 32);
+network OfaTiny(res: int = 32) {
+  input image: tensor(3, res, res);
   choice stem: [8, 12];
   choice depth: [1, 2];
   node s = image |> conv(stem, kernel=3, stride=2) |> batch_norm |> hard_swish;
@@ -27,6 +27,19 @@ search OfaTargets {
   estimator = supernet(mode="progressive", epochs=1);
   optimizer = sgd(lr=0.05, momentum=0.9, batch_size=32);
   strategy = ofa_specialize(targets="0.05,100,50%", samples=10, population=12, generations=3);
+  seed = 1;
+  maximize accuracy;
+}
+
+// Elastic resolution, as OFA's: a search-level choice sets the input size;
+// the 32 x 32 images are resized to each path's.
+search OfaResolution {
+  choice res: [24, 28, 32];
+  space = OfaTiny(res=res);
+  dataset = cifar10(root="../shared/data/cifar10-subset", valid_fraction=0.9);
+  estimator = supernet(mode="progressive", epochs=1);
+  optimizer = sgd(lr=0.05, momentum=0.9, batch_size=32);
+  strategy = ofa_specialize(targets="100", samples=6, population=12, generations=3);
   seed = 1;
   maximize accuracy;
 }

@@ -59,7 +59,10 @@ Compiled compile() {
 
 std::string kindOf(const Space &space, const nn::ElasticDecisions &d, size_t k) {
   (void)space;
-  return d.kind[k] == nn::ElasticDecisions::Kernel ? "kernel" : d.kind[k] == nn::ElasticDecisions::Depth ? "depth" : "width";
+  return d.kind[k] == nn::ElasticDecisions::Kernel       ? "kernel"
+         : d.kind[k] == nn::ElasticDecisions::Depth      ? "depth"
+         : d.kind[k] == nn::ElasticDecisions::Resolution ? "resolution"
+                                                         : "width";
 }
 
 /// A log that throws once `text` is written: a training interrupted there.
@@ -153,6 +156,74 @@ TEST(Progressive, EachStageOpensOneKindOfDecisionMore) {
   EXPECT_EQ(c.space->id(paths[0]), c.space->id(d.largest));
   EXPECT_EQ(c.space->id(paths[1]), c.space->id(d.smallest));
   EXPECT_THROW(nn::elasticStages("uniform", 1, d), std::invalid_argument);
+}
+
+/// The same space with OFA's elastic resolution: a search-level choice sets
+/// the input size the 32 x 32 images are resized to.
+const char *kResolution = R"(
+import "std/ops";
+import "std/search";
+block Layer(out: int, stride: int) {
+  input x;
+  choice kernel: [3, 5];
+  choice expand: [2, 4];
+  output x |> mbconv(out, expand, kernel, stride, act="hard_swish");
+}
+network Net(res: int = 32) {
+  input image: tensor(3, res, res);
+  choice depth: [1, 2];
+  node stem = image |> conv(8, kernel=3, stride=2) |> batch_norm |> hard_swish;
+  output stem |> Layer(8, 1) independent |> repeat(depth, Layer(8, 1) independent) |> global_avg_pool |> linear(10);
+}
+search R { choice res: [16, 24, 32]; space = Net(res=res); strategy = random(); evaluations = 2; maximize accuracy; }
+)";
+
+TEST(Progressive, AnElasticResolutionIsSampledInEveryStageAndResizesTheImages) {
+  runtime::Artefact artefact = test::compileSource("resolution", kResolution);
+  Space space(artefact.space("R.space"), &artefact.searches()[0]);
+  ASSERT_TRUE(space.resolutionDecided());
+  nn::ElasticDecisions d = nn::elasticDecisions(artefact.ops(), space);
+  size_t res = 0;
+  for (size_t k = 0; k < d.kind.size(); ++k)
+    if (space.decisions()[space.discrete()[k]].name == "res")
+      res = k;
+  EXPECT_EQ(kindOf(space, d, res), "resolution");
+  // Largest first by multiply-accumulates (a resolution adds no weights).
+  EXPECT_EQ(d.order[res], (std::vector<int64_t>{2, 1, 0}));
+  EXPECT_EQ(d.largest.choice[res], 2);
+  EXPECT_EQ(d.smallest.choice[res], 0);
+  std::vector<nn::ElasticStage> stages = nn::elasticStages("progressive", 1, d);
+  ASSERT_EQ(stages.front().name, "largest");
+  for (const nn::ElasticStage &stage : stages) { // the largest stage too, as OFA's
+    runtime::Rng rng(3);
+    std::set<int64_t> seen;
+    for (int i = 0; i < 60; ++i)
+      for (const Architecture &a : nn::elasticPaths(space, d, stage, rng))
+        seen.insert(a.choice[res]);
+    EXPECT_EQ(seen.size(), 3u) << stage.name;
+  }
+  // One supernet serves every resolution: 32 x 32 images go in, each path
+  // sees its own size, and its output is its child's on resized images.
+  torch::manual_seed(1);
+  auto net = nn::Network::elastic(artefact.ops(), space, d.largest);
+  net->eval();
+  at::Tensor x = torch::randn({2, 3, 32, 32});
+  for (int64_t v : {0, 1, 2}) {
+    Architecture a = d.largest;
+    a.choice[res] = v;
+    net->setArchitecture(a);
+    at::Tensor y = net->forward(x);
+    auto child = nn::Network::child(artefact.ops(), space, a);
+    child->inheritFrom(*net);
+    child->eval();
+    int64_t side = std::vector<int64_t>{16, 24, 32}[size_t(v)];
+    at::Tensor resized = torch::nn::functional::interpolate(
+        x, torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{side, side}).mode(torch::kBilinear).align_corners(false));
+    EXPECT_TRUE(torch::allclose(y, child->forward(resized), 1e-5, 1e-6)) << "res " << side;
+  }
+  // A space whose input size is fixed still refuses other sizes (no resize).
+  Compiled fixed = compile();
+  EXPECT_FALSE(fixed.space->resolutionDecided());
 }
 
 TEST(Progressive, AnInterruptedTrainingResumesToTheSameWeights) {

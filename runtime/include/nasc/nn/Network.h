@@ -104,7 +104,10 @@ public:
   const Architecture &architecture() const { return arch_; }
   Mode mode() const { return mode_; }
 
-  /// Logits [B, classes] for images [B, C, H, W].
+  /// Logits [B, classes] for images [B, C, H, W]. Where a decision sets the
+  /// input's size (Space::resolutionDecided), images of another height or
+  /// width are first resized to the architecture's, bilinearly (OFA's
+  /// elastic resolution); elsewhere they must have it.
   at::Tensor forward(const at::Tensor &x);
 
   /// Mixed mode: the architecture parameters (one alpha vector per choice

@@ -11,6 +11,10 @@
 //                  width    + every other decision (expansion, channels,
 //                           heads, ...): the two largest values first, then
 //                           all;
+//                  (resolution) the input's size, when a decision sets
+//                           it, is sampled in every stage, as OFA's
+//                           elastic resolution (each batch resized to the
+//                           path's input: Network::forward);
 //                each `epochs` long (a stage with nothing to open is
 //                skipped), the learning-rate schedule restarting per stage;
 //                after the first, every loss adds `distill` x the soft
@@ -21,11 +25,12 @@
 //                the largest path learns the labels, the smallest and a
 //                uniform one the largest's soft output; `epochs` in all.
 //
-// A decision's kind comes from the compiled space: in an op's `kernel`
-// argument it is a kernel decision, in a switch's index (a decided depth) a
-// depth decision, anything else width. "Largest" is by parameters: each
-// decision's values are ordered by the parameters they give the largest
-// architecture.
+// A decision's kind comes from the compiled space: read by the input's
+// shape it is a resolution decision, in an op's `kernel` argument a kernel
+// decision, in a switch's index (a decided depth) a depth decision, anything
+// else width. "Largest" is by parameters, then multiply-accumulates (a
+// resolution changes only those): each decision's values are ordered by
+// what they give the largest architecture.
 //
 // Every epoch is checkpointed (supernet, optimizer, teacher, stage, epoch,
 // torch's generator; each epoch's paths and batches are seeded by its
@@ -46,10 +51,11 @@ namespace nasc::nn {
 
 /// The decisions of a space by what they make elastic, and each one's
 /// values from the largest down. The largest and smallest architectures by
-/// parameters are found one decision at a time from the first (exact where
-/// each decision adds its own parameters, as in cell and elastic spaces).
+/// parameters (then multiply-accumulates) are found one decision at a time
+/// from the first (exact where each decision adds its own cost, as in cell
+/// and elastic spaces).
 struct ElasticDecisions {
-  enum Kind { Kernel, Depth, Width };
+  enum Kind { Kernel, Depth, Width, Resolution };
   std::vector<Kind> kind;                  ///< per discrete decision
   std::vector<std::vector<int64_t>> order; ///< per discrete decision: indices, largest first
   runtime::Architecture largest, smallest;
@@ -60,8 +66,8 @@ ElasticDecisions elasticDecisions(const Json &ops, const Space &space);
 struct ElasticStage {
   std::string name;
   /// Per kind, how many of each decision's largest values it samples
-  /// (0: all of them; 1: the largest only).
-  int open[3] = {1, 1, 1};
+  /// (0: all of them; 1: the largest only). Resolutions are open throughout.
+  int open[4] = {1, 1, 1, 0};
   int64_t epochs = 0;
   /// Paths a step.
   int paths = 1;

@@ -108,6 +108,11 @@ public:
   const std::vector<size_t> &discrete() const { return discrete_; }
   const std::vector<size_t> &continuous() const { return continuous_; }
 
+  /// Whether a decision sets the input's height or width (an elastic
+  /// resolution): each architecture's images are then resized to its input
+  /// (Network::forward), and the data's own size need not match.
+  bool resolutionDecided() const;
+
   /// The values the trees read (Env::decisions), switches' indices included.
   std::map<std::string, Json> values(const Architecture &a) const;
   /// Whether discrete decision `d` (a position in discrete()) matters in `a`.
