@@ -186,6 +186,7 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   eopt.weightsDir = out + "/weights";
   eopt.latencyBatch = o.latencyBatch;
   eopt.log = o.quiet ? nullptr : &std::cerr;
+  eopt.supernetEpochs = [&store](int64_t epoch, const Json &figures) { store.appendEpoch(epoch, figures); };
   std::unique_ptr<search::Estimator> estimator;
   nn::TrainingEstimator *trainer = nullptr;
   search::SearchResult result;

@@ -222,6 +222,7 @@ struct TrainingEstimator::Impl {
     const Data &d = dataFor(any);
     TrainOptions o = trainOptions(any, d);
     o.seed = options.seed;
+    o.onEpoch = options.supernetEpochs;
     if (elastic()) {
       int64_t sliced = 0, params = 0;
       for (const Network::Place &p : supernet->places())

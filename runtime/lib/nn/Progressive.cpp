@@ -337,6 +337,13 @@ Measured trainElastic(Network &net, const Json &ops, const Space &space, const d
         *t.log << "supernet: " << stage.name << " epoch " << epoch + 1 << "/" << stage.epochs << ": loss "
                << fixedText(last.loss, 4) << ", accuracy " << fixedText(last.accuracy, 2) << "% (" << int(last.seconds)
                << " s)\n";
+      if (o.onEpoch)
+        o.onEpoch(global, Json{{"epoch", global + 1},
+                               {"stage", stage.name},
+                               {"train_loss", last.loss},
+                               {"train_accuracy", last.accuracy},
+                               {"lr", scheduledLr(o, step - 1, total)},
+                               {"seconds", last.seconds}});
       checkpoint.save(global, [&](torch::serialize::OutputArchive &out) {
         Checkpoint::put(out, "supernet", net);
         Checkpoint::put(out, "optimizer", *opt);

@@ -157,6 +157,12 @@ Measured train(Network &net, const data::Dataset &ds, const data::Normalization 
       ++step;
     }
     last = tally.finish(dp);
+    if (o.onEpoch)
+      o.onEpoch(epoch, Json{{"epoch", epoch + 1},
+                            {"train_loss", last.loss},
+                            {"train_accuracy", last.accuracy},
+                            {"lr", scheduledLr(o, step - 1, total)},
+                            {"seconds", last.seconds}});
   }
   return last;
 }

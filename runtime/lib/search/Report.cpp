@@ -322,8 +322,10 @@ std::string renderReport(const std::string &runDir, const ReportOptions &options
     html += xy({"Accuracies and other figures per epoch", "epoch", "value"}, list(accuracies));
     if (!entropies.empty())
       html += xy({"Entropy of each decision's distribution", "epoch", "entropy (nats)"}, list(entropies));
-    html += "</div><p class=\"meta\">Derived after the last epoch: <code>" +
-            escape(epochs.back().value("derived", std::string("?"))) + "</code></p>";
+    html += "</div>";
+    if (epochs.back().contains("derived")) // a supernet's training derives nothing
+      html += "<p class=\"meta\">Derived after the last epoch: <code>" +
+              escape(epochs.back().value("derived", std::string("?"))) + "</code></p>";
   }
 
   // The best architecture, drawn.

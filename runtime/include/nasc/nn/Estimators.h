@@ -39,6 +39,9 @@ struct EstimatorOptions {
   /// false: weights in weightsDir are read (a resume) but never written:
   /// a data-parallel rank other than 0, whose rank 0 writes the same ones.
   bool writes = true;
+  /// Each epoch of a supernet's training and its figures (TrainOptions::
+  /// onEpoch): the search's store keeps them; unset: not recorded.
+  std::function<void(int64_t epoch, const Json &figures)> supernetEpochs;
 };
 
 /// The data a search trains on: its dataset setting loaded and split

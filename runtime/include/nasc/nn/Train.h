@@ -33,6 +33,11 @@ struct TrainOptions {
   data::Augment augment;
   uint64_t seed = 0;
   torch::Device device = torch::kCPU;
+  /// After each epoch (0-based; an elastic supernet's numbered through its
+  /// stages): what it measured, {"epoch": 1-based, "train_loss",
+  /// "train_accuracy", "lr", "seconds"[, "stage"]}. A search's supernet
+  /// training writes them to the store's epoch rows (nasc report).
+  std::function<void(int64_t epoch, const Json &figures)> onEpoch;
 };
 
 /// The options an optimizer setting of the artefact gives
