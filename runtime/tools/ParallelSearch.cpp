@@ -7,7 +7,8 @@
 // other rank loads the artefact, builds the search's estimator and serves
 // evaluations (nasc/dist/Parallel.h). A one-shot method instead trains
 // its supernet on every rank, data-parallel (`--data-parallel N`, mpirun
-// -np N; nasc/nn/DataParallel.h). docs/scaling.md.
+// -np N; nasc/nn/DataParallel.h); so does a search whose estimator is
+// `supernet`, after which rank 0 alone evaluates. docs/scaling.md.
 //
 //===----------------------------------------------------------------------===//
 #include "TorchCommon.h"
@@ -34,8 +35,28 @@ using namespace nasc;
 using namespace nasc::runtool;
 
 namespace {
-/// Whether the search runs a one-shot method (a bad artefact or option is
-/// reported by the path that runs).
+/// Whether the search block's estimator is `supernet` (it trains one
+/// supernet, whatever the strategy).
+bool supernetEstimator(const Json &search) {
+  const Json &settings = search.at("settings");
+  return settings.contains("estimator") && settings["estimator"].is_object() &&
+         settings["estimator"].value("impl", "") == "supernet";
+}
+
+/// Whether the search trains one supernet: a one-shot method, or the
+/// supernet estimator (a bad artefact or option is reported by the path
+/// that runs).
+bool trainsOneSupernet(const Options &o) {
+  try {
+    runtime::Artefact artefact = loadArtefact(o);
+    Json search = searchBlock(artefact, o);
+    return nn::isOneShot(strategyOf(search, o).first) || supernetEstimator(search);
+  } catch (const std::exception &) {
+    return false;
+  }
+}
+
+/// Whether the search runs a one-shot method.
 bool runsOneShot(const Options &o) {
   try {
     runtime::Artefact artefact = loadArtefact(o);
@@ -44,6 +65,10 @@ bool runsOneShot(const Options &o) {
     return false;
   }
 }
+
+const char *kDataParallelRefused =
+    "--data-parallel trains a supernet (a one-shot method's, or the supernet estimator's); this search's "
+    "estimator trains each architecture on its own: spread them with --workers N instead";
 
 } // namespace
 
@@ -55,9 +80,8 @@ int nasc::runtool::launchRanks(char **argv, const Options &o) {
                  "workers (leave --workers out)\n";
     return 2;
   }
-  if (o.dataParallel > 0 && !runsOneShot(o)) {
-    std::cerr << "nasc: error: --data-parallel trains a one-shot method's supernet; this search's strategy "
-                 "evaluates architectures one by one: spread them with --workers N instead\n";
+  if (o.dataParallel > 0 && !trainsOneSupernet(o)) {
+    std::cerr << "nasc: error: " << kDataParallelRefused << "\n";
     return 2;
   }
   if (!dist::Mpi::available()) {
@@ -143,7 +167,8 @@ struct Prepared {
 };
 
 /// What every rank reads from the options and the artefact alike (for
-/// workers: refuses one-shot methods, which run data-parallel instead).
+/// workers: refuses one-shot methods, which run data-parallel instead; for
+/// data-parallel ranks (`oneShot`): refuses what trains no one supernet).
 Prepared prepare(const Options &o, bool oneShot = false) {
   Prepared p{loadArtefact(o)};
   p.search = searchBlock(p.artefact, o);
@@ -155,14 +180,13 @@ Prepared prepare(const Options &o, bool oneShot = false) {
   p.settings = search::SearchDriver::settings(p.search, p.dopt);
   std::tie(p.strategyName, p.strategyArgs) = strategyOf(p.search, o);
   if (oneShot) {
-    if (!nn::isOneShot(p.strategyName))
-      throw cli::OptionError("--data-parallel trains a one-shot method's supernet; strategy '" + p.strategyName +
-                             "' evaluates architectures one by one: spread them with --workers N instead");
+    if (!nn::isOneShot(p.strategyName) && !supernetEstimator(p.search))
+      throw cli::OptionError(kDataParallelRefused);
   } else if (nn::isOneShot(p.strategyName))
     throw cli::OptionError("strategy '" + p.strategyName +
                            "' is a one-shot method: it trains one supernet rather than evaluating architectures, "
                            "so it has no evaluations to spread over workers; run it without --workers and mpirun");
-  if (o.deriveOnly && !oneShot)
+  if (o.deriveOnly && (!oneShot || !nn::isOneShot(p.strategyName)))
     throw cli::OptionError("--derive-only is for one-shot methods, which do not run on workers");
   p.out = outDir(o, p.name);
   return p;
@@ -264,6 +288,55 @@ struct RankFolder {
   }
 };
 
+/// Thrown on ranks other than 0 once the supernet is trained: their part
+/// is done (the driver lets it through, storing nothing).
+class SupernetTrained : public search::FatalEstimatorError {
+public:
+  SupernetTrained() : FatalEstimatorError("the supernet is trained") {}
+};
+
+/// A black-box strategy with the supernet estimator under MPI: every rank
+/// runs the search with the same seed, so the first evaluation, which
+/// trains the supernet, trains it on every rank, each on its rows of every
+/// batch; then rank 0 alone goes on evaluating with its weights (ranks
+/// other than 0 stop there).
+int searchOnTrainedSupernet(const Options &o, Prepared &p, search::Store &store, nn::EstimatorOptions eopt,
+                            nn::DataParallel &group, int rank) {
+  const runtime::Space &space = *p.space;
+  if (rank == 0) {
+    eopt.supernetEpochs = [&store](int64_t epoch, const Json &figures) { store.appendEpoch(epoch, figures); };
+    eopt.supernetTrained = [] { nn::DataParallel::activate(nullptr); };
+    std::cerr << "nasc: search " << p.name << ": space " << space.name() << " (" << space.json().value("size", "?")
+              << " architectures), strategy " << p.strategyName << ", " << p.settings.budget
+              << " evaluations, the supernet estimator trained data-parallel on " << group.size()
+              << " processes (c10d Gloo), device " << eopt.device.str() << ", run kept in " << p.out << "\n";
+  } else {
+    eopt.supernetTrained = [] { throw SupernetTrained(); };
+  }
+  SearchEstimator made = makeEstimator(p.artefact, space, p.search, p.settings, eopt);
+  std::unique_ptr<search::Strategy> strategy =
+      search::makeStrategy(p.strategyName, space, p.strategyArgs, p.settings.seed);
+  std::unique_ptr<search::ProxyScorer> proxy; // zero_cost_ranking, warmup
+  if (std::string needed = strategy->proxyNeeded(); !needed.empty()) {
+    proxy = nn::makeProxyScorer(p.artefact.ops(), space, p.search, eopt, needed);
+    strategy->setProxyScorer(proxy.get());
+  }
+  search::SearchDriver driver(space, p.search, *strategy, *made.estimator, &store, p.dopt);
+  nn::DataParallel::activate(&group);
+  search::SearchResult result;
+  try {
+    result = driver.run();
+  } catch (const SupernetTrained &) {
+    nn::DataParallel::activate(nullptr);
+    return 0;
+  }
+  nn::DataParallel::activate(nullptr);
+  if (rank != 0)
+    return 0; // nothing was left to train
+  nn::useAllCores();
+  return finishSearch(o, p.artefact, space, p.search, result, p.name, p.out, made.trainer);
+}
+
 /// A one-shot method under MPI: every rank runs it with the same seed on
 /// its rows of each batch (nn/DataParallel.h); rank 0 keeps the store, the
 /// checkpoints and the weights, prints and finishes.
@@ -271,9 +344,12 @@ int trainDataParallel(const Options &o, PendingArtefact &pending, dist::Mpi &mpi
   const int rank = mpi.rank(), size = mpi.size();
   Prepared p = prepare(o, /*oneShot=*/true);
   const runtime::Space &space = *p.space;
-  std::unique_ptr<nn::OneShotMethod> method = nn::makeOneShot(p.strategyName, p.strategyArgs);
-  method->prepare(p.search, p.dopt);
-  p.settings = search::SearchDriver::settings(p.search, p.dopt);
+  std::unique_ptr<nn::OneShotMethod> method; // null: the supernet estimator under a black-box strategy
+  if (nn::isOneShot(p.strategyName)) {
+    method = nn::makeOneShot(p.strategyName, p.strategyArgs);
+    method->prepare(p.search, p.dopt);
+    p.settings = search::SearchDriver::settings(p.search, p.dopt);
+  }
   // Rendezvous: every rank has read the artefact (rank 0 may rename a
   // shared temporary into the run folder next) and, resuming, copied rank
   // 0's store before rank 0 writes to it; rank 0 then names the port of
@@ -316,6 +392,8 @@ int trainDataParallel(const Options &o, PendingArtefact &pending, dist::Mpi &mpi
   eopt.writes = rank == 0;
   if (rank != 0)
     p.dopt.progress = nullptr;
+  if (!method)
+    return searchOnTrainedSupernet(o, p, store, eopt, group, rank);
   if (rank == 0)
     std::cerr << "nasc: search " << p.name << ": space " << space.name() << " (" << space.json().value("size", "?")
               << " architectures), one-shot method " << p.strategyName << " data-parallel on " << size
@@ -349,7 +427,7 @@ int nasc::runtool::runParallelSearch(const Options &o, PendingArtefact &pending)
                 << " ranks: every rank takes part (leave --data-parallel out)\n";
     return 2;
   }
-  if (o.dataParallel > 0 || runsOneShot(o)) {
+  if (o.dataParallel > 0 || runsOneShot(o)) { // (mpirun without --data-parallel: evaluation workers)
     shareCores(true);
     try {
       return trainDataParallel(o, pending, mpi);

@@ -84,10 +84,11 @@ options:
                          of this command; Open MPI). Under mpirun, rank 0 runs
                          the strategy and the store and the other ranks evaluate
                          (docs/scaling.md)
-  --data-parallel N      search with a one-shot method (darts, spos, ...): train
-                         the supernet on N processes, each on its rows of every
-                         batch, gradients averaged over c10d Gloo (mpirun -np N
-                         of this command; under mpirun, every rank takes part)
+  --data-parallel N      a one-shot method (darts, spos, ...) or the supernet
+                         estimator: train the supernet on N processes, each on
+                         its rows of every batch, gradients averaged over c10d
+                         Gloo (mpirun -np N of this command; under mpirun, every
+                         rank takes part); then rank 0 evaluates
   --asynchronous         with workers: tell each result as it comes and give an
                          idle worker the next trial at once (faster when
                          evaluations differ in length; which architectures are
@@ -392,7 +393,7 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
   if (!o.storage.empty() && o.command != "search")
     return usage("--storage is for 'search' (where its evaluations are kept)");
   if (o.workers > 0 && o.dataParallel > 0)
-    return usage("--workers spreads evaluations, --data-parallel a one-shot method's supernet: give one");
+    return usage("--workers spreads evaluations, --data-parallel trains a supernet: give one");
   if (o.command == "train" && o.arch.empty())
     return usage("'train' needs --arch ID (see nasc info FILE --arch)");
   return -1;

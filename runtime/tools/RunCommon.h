@@ -34,7 +34,7 @@ struct Options {
   int64_t epochs = 0, latencyBatch = 1;
   int latencyThreads = 1;
   int64_t workers = 0; ///< --workers N: evaluations on N MPI worker processes
-  int64_t dataParallel = 0; ///< --data-parallel N: a one-shot method's supernet trained by N processes
+  int64_t dataParallel = 0; ///< --data-parallel N: a supernet (one-shot method's or supernet estimator's) trained by N processes
   bool resume = false, quiet = false, deriveOnly = false, exportOnnx = false;
   bool asynchronous = false; ///< --asynchronous: workers' results told as they come
 };

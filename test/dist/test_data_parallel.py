@@ -6,8 +6,10 @@
 Two ranks with `--data-parallel 2` at batch_size B (each rank B/2 rows of
 every batch) must train the weights one process trains at B, within float
 tolerance: for DARTS (weight steps and architecture steps: the checkpoint's
-network and alphas) and for SPOS (single-path supernet training through
-train()). The network has no BatchNorm and no dropout, whose per-rank
+network and alphas), for SPOS (single-path supernet training through
+train()), for an elastic supernet (progressive shrinking) and for the
+supernet estimator under evolution (then the same evaluations, and a
+resume on 2 ranks). The network has no BatchNorm and no dropout, whose per-rank
 statistics and masks differ by design. Then a DARTS run killed after its
 first epoch resumes on 2 ranks and ends with the weights of the run that was
 never stopped. Run with /usr/bin/python3 (torch reads the weights).
@@ -82,6 +84,19 @@ search PlainOfa {
   maximize accuracy;
 }
 
+// The supernet estimator under a black-box strategy: the first evaluation
+// trains the supernet (data-parallel on every rank), then rank 0 evaluates.
+search PlainSupernet {
+  space = Plain();
+  dataset = cifar10(root="%(data)s/cifar10-subset", valid_fraction=0.8);
+  optimizer = sgd(lr=0.05, momentum=0.9, batch_size=64);
+  estimator = supernet(mode="uniform", epochs=2);
+  strategy = evolution(population=4, sample=2);
+  evaluations = 6;
+  seed = 1;
+  maximize accuracy;
+}
+
 search PlainSpos {
   space = Plain();
   dataset = cifar10(root="%(data)s/cifar10-subset", valid_fraction=0.8);
@@ -106,6 +121,16 @@ def tensors(path):
     module = torch.jit.load(path, map_location="cpu")
     return {name: t.detach().double() for name, t in module.state_dict().items()
             if "rng" not in name and "fingerprint" not in name and t.is_floating_point()}
+
+
+def rows(out):
+    """The evaluations a run stored: architecture and score, in order."""
+    import sqlite3
+    con = sqlite3.connect("file:" + os.path.join(out, "search.db") + "?mode=ro", uri=True)
+    try:
+        return [(i, round(s, 6)) for i, s in con.execute("SELECT id, score FROM evaluations ORDER BY seq")]
+    finally:
+        con.close()
 
 
 def max_difference(a, b):
@@ -183,6 +208,22 @@ def main():
         d, where = max_difference(a, b)
         check(len(a) > 0 and d < 1e-4, "the elastic supernet: the same weights, teacher distillation and kernel "
               "transforms included (max relative difference %.2g at %s)" % (d, where))
+        # --- the supernet estimator under evolution ----------------------------
+        sup1, sup2, part = (os.path.join(tmp, n) for n in ("sup1", "sup2", "suppart"))
+        rc1, _ = search(source, "PlainSupernet", sup1)
+        rc2, out = search(source, "PlainSupernet", sup2, "--data-parallel", "2")
+        check(rc1 == 0 and rc2 == 0 and "the supernet estimator trained data-parallel on 2 processes" in out,
+              "evolution with the supernet estimator in one process and on 2 ranks run")
+        d, where = max_difference(tensors(os.path.join(sup1, "weights", "supernet.pt")),
+                                  tensors(os.path.join(sup2, "weights", "supernet.pt")))
+        check(d < 1e-4, "the supernet estimator's supernet: the same weights (max relative difference %.2g at %s)"
+              % (d, where))
+        check(rows(sup1) == rows(sup2) and len(rows(sup1)) == 6,
+              "and the same evaluations, scored by rank 0 with those weights")
+        rc1, _ = search(source, "PlainSupernet", part, "--data-parallel", "2", "--budget", "3")
+        rc2, out = search(source, "PlainSupernet", part, "--data-parallel", "2", "--resume")
+        check(rc1 == 0 and rc2 == 0 and rows(part) == rows(sup2),
+              "stopped after 3 evaluations and resumed on 2 ranks: the uninterrupted run's evaluations")
         # --- killed after the first epoch, resumed on 2 ranks ---------------
         killed = os.path.join(tmp, "killed")
         proc = subprocess.Popen([nasc, "search", source, "--search", "PlainDarts", "--out", killed, "--derive-only",
@@ -207,7 +248,8 @@ def main():
         # --- refusals --------------------------------------------------------
         rc, out = search(os.path.join(ROOT, "examples", "nb201_evolution.nas"), "NB201Evolution",
                          os.path.join(tmp, "evo"), "--data-parallel", "2", timeout=120)
-        check(rc == 2 and "spread them with --workers" in out, "--data-parallel for a black-box strategy is refused")
+        check(rc == 2 and "the supernet estimator's" in out and "spread them with --workers" in out,
+              "--data-parallel for an estimator that trains each architecture is refused")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d failure(s)" % len(failures))

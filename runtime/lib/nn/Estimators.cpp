@@ -210,6 +210,12 @@ struct TrainingEstimator::Impl {
   void trainSupernet(const Architecture &any) {
     if (supernetTrained)
       return;
+    trainSupernetOnce(any);
+    if (options.supernetTrained)
+      options.supernetTrained();
+  }
+
+  void trainSupernetOnce(const Architecture &any) {
     torch::manual_seed(options.seed);
     supernet = elastic() ? Network::elastic(ops, space, any) : Network::supernet(ops, space, Mode::SinglePath, any);
     supernet->to(options.device);

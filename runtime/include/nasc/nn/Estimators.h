@@ -42,6 +42,9 @@ struct EstimatorOptions {
   /// Each epoch of a supernet's training and its figures (TrainOptions::
   /// onEpoch): the search's store keeps them; unset: not recorded.
   std::function<void(int64_t epoch, const Json &figures)> supernetEpochs;
+  /// Called once the supernet is trained (or read back), before the
+  /// evaluation that asked for it goes on: data-parallel ranks part there.
+  std::function<void()> supernetTrained;
 };
 
 /// The data a search trains on: its dataset setting loaded and split
