@@ -216,6 +216,7 @@ int coordinate(const Options &o, PendingArtefact &pending, dist::Mpi &mpi) {
   // renames a temporary one into the run folder.
   pool.start(search::SearchDriver::fingerprint(space, p.search), o.artefact);
   std::filesystem::create_directories(p.out);
+  std::unique_ptr<search::RunLock> folder = lockRunFolder(o, p.out);
   search::Store store(storeLocation(o, p.out),
                       search::SearchDriver::storeMeta(space, p.search, p.dopt, p.strategyName, p.strategyArgs),
                       o.resume);

@@ -162,6 +162,13 @@ std::string nasc::runtool::storeLocation(const Options &o, const std::string &ou
   return o.storage + (o.storage.find('?') == std::string::npos ? "?run=" : "&run=") + name;
 }
 
+std::unique_ptr<search::RunLock> nasc::runtool::lockRunFolder(const Options &o, const std::string &out) {
+  if (o.storage.empty())
+    return nullptr;
+  std::filesystem::create_directories(out);
+  return std::make_unique<search::RunLock>(out + "/search.db.lock");
+}
+
 std::string nasc::runtool::fixed(double v, int digits) {
   std::ostringstream os;
   os << std::fixed << std::setprecision(digits) << v;
@@ -458,6 +465,7 @@ int nasc::runtool::runTableSearch(const Options &o, PendingArtefact &pending,
   std::string out = outDir(o, name);
   std::filesystem::create_directories(out);
   // The store first: it locks the run folder.
+  std::unique_ptr<search::RunLock> folder = lockRunFolder(o, out);
   search::Store store(storeLocation(o, out),
                       search::SearchDriver::storeMeta(space, search, dopt, strategyName, strategyArgs), o.resume);
   store.onFirstWrite([&] { pending.install(); });

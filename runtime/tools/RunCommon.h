@@ -13,9 +13,11 @@
 
 #include "nasc/runtime/Artefact.h"
 #include "nasc/search/Driver.h"
+#include "nasc/search/RunLock.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -75,6 +77,9 @@ std::string outDir(const Options &o, const std::string &searchName);
 /// Where the run's store is: --storage (a PostgreSQL URI without ?run=
 /// gets the run folder's name as its run), else OUT/search.db.
 std::string storeLocation(const Options &o, const std::string &out);
+/// The run folder's lock when its store is in PostgreSQL (a SQLite store
+/// locks the folder itself: null then): one search per folder either way.
+std::unique_ptr<search::RunLock> lockRunFolder(const Options &o, const std::string &out);
 
 /// Writes `bytes` to `path` through PATH.tmp and a rename: a killed
 /// process leaves the old file or none, never half of the new one.

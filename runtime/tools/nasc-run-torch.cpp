@@ -172,6 +172,7 @@ int runSearch(const Options &o, PendingArtefact &pending) {
   std::filesystem::create_directories(out);
   // The store first: it locks the run folder, so a second search on the
   // same folder is refused before it touches weights/ or anything else.
+  std::unique_ptr<search::RunLock> folder = lockRunFolder(o, out);
   search::Store store(storeLocation(o, out),
                       search::SearchDriver::storeMeta(space, search, dopt, strategyName, strategyArgs), o.resume);
   // The folder's artefact is the store's: replaced when the store is (a
@@ -448,6 +449,7 @@ std::shared_ptr<nn::Network> writeOnnx(const runtime::Artefact &artefact, const 
 /// output is compared with (test/Runtime/Inputs/check_onnx.py).
 int runExport(int argc, char **argv) {
   std::string artefactPath, arch, output, weights, searchName, refIn, refOut, format = "onnx";
+  Options located; // --storage: a run folder's store in PostgreSQL
   int64_t batch = 1;
   uint64_t seed = 0;
   bool archGiven = false;
@@ -479,6 +481,8 @@ int runExport(int argc, char **argv) {
         refIn = reader.value("a file");
       else if (a == "--reference-output")
         refOut = reader.value("a file");
+      else if (a == "--storage")
+        located.storage = reader.value("a PostgreSQL URI");
       else if (!a.empty() && a[0] == '-')
         return usage("unknown option '" + a + "' for export");
       else if (artefactPath.empty())
@@ -498,7 +502,7 @@ int runExport(int argc, char **argv) {
   // (weights/HASH.pt, or best.pt for the best).
   if (std::filesystem::is_directory(artefactPath)) {
     std::string dir = artefactPath;
-    std::unique_ptr<search::Store> store = search::Store::openForReading(dir + "/search.db");
+    std::unique_ptr<search::Store> store = search::Store::openForReading(storeLocation(located, dir));
     if (searchName.empty())
       searchName = store->metaValue("search").value_or("");
     const search::Record *best = nullptr;

@@ -63,10 +63,11 @@ int handOver(char **argv) {
   return 1;
 }
 
-/// `nasc-run report OUT -o FILE [--drawing SVG | --drawing-note TEXT]`
-/// (nasc report draws OUT/best.nas and runs this).
+/// `nasc-run report OUT -o FILE [--storage URI] [--drawing SVG |
+/// --drawing-note TEXT]` (nasc report draws OUT/best.nas and runs this).
 int runReport(int argc, char **argv) {
   std::string dir, output, drawing, note;
+  Options located; // --storage: the run's store in PostgreSQL
   try {
     std::vector<std::string> args(argv + 2, argv + argc);
     cli::ArgReader reader(args);
@@ -78,6 +79,8 @@ int runReport(int argc, char **argv) {
         drawing = cli::readFileLimited(reader.value("a file"), 64 << 20);
       else if (arg == "--drawing-note")
         note = reader.value();
+      else if (arg == "--storage")
+        located.storage = reader.value("a PostgreSQL URI");
       else if (arg.size() > 1 && arg[0] == '-')
         return usage("unknown option '" + arg + "' for report");
       else if (dir.empty())
@@ -91,7 +94,8 @@ int runReport(int argc, char **argv) {
   if (dir.empty() || output.empty())
     return usage("report needs a run folder and -o FILE.html");
   try {
-    std::string html = search::renderReport(dir, {drawing, note});
+    std::string store = located.storage.empty() ? "" : storeLocation(located, dir);
+    std::string html = search::renderReport(dir, {drawing, note, store});
     writeAtomically(output, html);
     std::cerr << "nasc: report of " << dir << " written to " << output << " (" << html.size() / 1024 << " KiB)\n";
     return 0;

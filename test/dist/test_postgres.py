@@ -21,6 +21,7 @@ Exits 77 (skipped) when the server binaries, the data or mpirun are missing.
 """
 import glob
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -200,6 +201,33 @@ for round in (1, 2):
                   "the Python module's study stores in PostgreSQL and resumes from it (%s)" % (p.stdout + p.stderr)[-300:])
         else:
             print("(the Python module is not built: its study on PostgreSQL is not checked)")
+        # --- the run folder, report and export of a PostgreSQL run --------------
+        holder = subprocess.Popen([nasc, "search", source, "--out", out("held"), "--storage",
+                                   server.uri + "?run=held", "--quiet"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while time.time() < deadline and not server.query("SELECT 1 FROM nasc_meta WHERE run = 'held' LIMIT 1"):
+            time.sleep(0.1)
+        rc, text = search(source, "--out", out("held"), "--storage", server.uri + "?run=held2", timeout=120)
+        check(holder.poll() is None and rc == 1 and "run folder" in text and "is in use by another search" in text,
+              "a second search into the folder of a running PostgreSQL run is refused, whatever its run name")
+        check(holder.wait(timeout=300) == 0, "the first one completes")
+        html = os.path.join(tmp, "t1.html")
+        p = subprocess.run([nasc, "report", out("t1"), "--storage", server.uri + "?run=t1", "-o", html], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+        page = open(html).read() if os.path.exists(html) else ""
+        check(p.returncode == 0 and len(re.findall(r'<tr class="row', page)) == 300,
+              "nasc report --storage: the page of a PostgreSQL run, one row per stored evaluation (%s)"
+              % p.stderr[-200:])
+        p = subprocess.run([nasc, "report", out("t1"), "-o", html], cwd=ROOT, capture_output=True, text=True,
+                           timeout=120)
+        check(p.returncode == 1 and "pass its --storage URI" in p.stderr,
+              "without --storage, the report says where to look")
+        p = subprocess.run([nasc, "export", out("busy"), "--storage", server.uri + "?run=busy", "--format", "onnx",
+                            "-o", os.path.join(tmp, "busy.onnx")], cwd=ROOT, capture_output=True, text=True,
+                           timeout=120)
+        check(p.returncode == 0 and os.path.exists(os.path.join(tmp, "busy.onnx")),
+              "nasc export --storage: the best of a PostgreSQL run with its trained weights (%s)" % p.stderr[-300:])
         # --- damage and errors ---------------------------------------------------
         server.query("UPDATE nasc_rows SET score = score + 1 WHERE run = 't1' AND seq = 4")
         rc, text = search(table, "--budget", "300", "--out", out("t1"), "--storage", server.uri + "?run=t1",

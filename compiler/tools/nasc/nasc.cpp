@@ -96,7 +96,8 @@ commands:
                          one architecture with its trained weights (a run folder:
                          the best unless --arch; a .nas file: freshly initialized,
                          --seed) as an ONNX model, opset 13 (docs/export.md)
-  report OUT -o F.html   a search's run folder as one offline page: search curve,
+  report OUT -o F.html [--storage URI]
+                         a search's run folder as one offline page: search curve,
                          Pareto front, decision marginals, one-shot epochs, the
                          best architecture drawn, every evaluation (sortable)
   lsp [--stdlib DIR]     a language server for editors on stdin/stdout (LSP:
@@ -511,7 +512,7 @@ int runSupernet(const char *argv0, std::vector<std::string> args) {
 int runExport(const char *argv0, std::vector<std::string> args) {
   static const std::set<std::string> withValue = {"--arch", "--format", "-o", "--weights", "--search",
                                                   "--batch", "--seed", "--stdlib", "--reference-input",
-                                                  "--reference-output"};
+                                                  "--reference-output", "--storage"};
   CompileArgs parsed = splitCompileArgs(args, withValue);
   if (parsed.error)
     return usageError(*parsed.error);
@@ -543,15 +544,17 @@ int runExport(const char *argv0, std::vector<std::string> args) {
 /// needs Graphviz's dot) into a temporary file and runs `nasc-run report`,
 /// which reads the store and writes the page (docs/report.md).
 int runReport(const char *argv0, std::vector<std::string> args) {
-  std::string dir, output, stdlib;
+  std::string dir, output, stdlib, storage;
   for (size_t i = 1; i < args.size(); ++i) {
     cli::SplitArg split = cli::splitFlag(args[i]);
-    if (split.flag == "-o" || split.flag == "--stdlib") {
+    if (split.flag == "-o" || split.flag == "--stdlib" || split.flag == "--storage") {
       if (!split.value && i + 1 >= args.size())
         return usageError(split.flag + " needs a value");
-      (split.flag == "-o" ? output : stdlib) = split.value ? *split.value : args[++i];
+      (split.flag == "-o" ? output : split.flag == "--stdlib" ? stdlib : storage) =
+          split.value ? *split.value : args[++i];
     } else if (!args[i].empty() && args[i][0] == '-') {
-      return usageError("unknown option '" + args[i] + "' for report (it takes OUT_DIR -o FILE.html [--stdlib DIR])");
+      return usageError("unknown option '" + args[i] +
+                        "' for report (it takes OUT_DIR -o FILE.html [--storage URI] [--stdlib DIR])");
     } else if (dir.empty()) {
       dir = args[i];
     } else {
@@ -563,6 +566,8 @@ int runReport(const char *argv0, std::vector<std::string> args) {
   if (output.empty())
     return usageError("'report' needs -o FILE.html");
   std::vector<std::string> forwarded{runtimePath(argv0), "report", dir, "-o", output};
+  if (!storage.empty())
+    forwarded.insert(forwarded.end(), {"--storage", storage});
   llvm::SmallString<256> best(dir);
   llvm::sys::path::append(best, "best.nas");
   std::string drawing = output + "." + std::to_string(getpid()) + ".svg";

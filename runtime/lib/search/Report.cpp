@@ -95,9 +95,10 @@ std::string cell(const std::string &text, const std::string &sortValue, const st
 
 std::string renderReport(const std::string &runDir, const ReportOptions &options) {
   namespace fs = std::filesystem;
-  std::string dbPath = (fs::path(runDir) / "search.db").string();
-  if (!fs::exists(dbPath))
-    throw StoreError(dbPath + ": no search store here: is " + runDir + " a run folder (nasc search --out DIR)?");
+  std::string dbPath = options.store.empty() ? (fs::path(runDir) / "search.db").string() : options.store;
+  if (options.store.empty() && !fs::exists(dbPath))
+    throw StoreError(dbPath + ": no search store here: is " + runDir + " a run folder (nasc search --out DIR)? "
+                     "(a run kept in PostgreSQL: pass its --storage URI)");
   std::unique_ptr<Store> store = Store::openForReading(dbPath);
   std::vector<Record> records = store->records();
   std::vector<Json> epochs = store->epochs();

@@ -1,5 +1,6 @@
 //===- SqliteStore.cpp - A search's store in an SQLite file ---------------===//
 #include "StoreBackend.h"
+#include "nasc/search/RunLock.h"
 #include "nasc/search/Strategy.h"
 
 #include <sqlite3.h>
@@ -99,7 +100,7 @@ public:
   std::optional<std::string> metaValue(const std::string &key) const override;
 
   sqlite3 *db_ = nullptr;
-  int lockFd_ = -1; ///< PATH.lock, flock()ed while the store is open
+  std::unique_ptr<RunLock> lock_; ///< PATH.lock, held while the store is open
   /// The JSON texts of the last row written for each id: a search that
   /// meets an architecture again (a cache hit, same figures) reuses them.
   struct Texts {
@@ -147,41 +148,7 @@ std::optional<std::string> SqliteStore::metaValue(const std::string &key) const 
 }
 
 /// The folder a store lives in, for messages.
-static std::string folderOf(const std::string &path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
-}
-
-void SqliteStore::lock() {
-  // One writer per run: a lock file beside the store, held (flock) for the
-  // store's lifetime and released by the kernel when the process dies, so
-  // a killed run leaves nothing to clean up. SQLite's own locks are
-  // per transaction and would let two searches interleave their rows.
-  std::string lockPath = path_ + ".lock";
-  lockFd_ = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (lockFd_ < 0)
-    throw StoreError(lockPath + ": cannot create the run's lock file: " + std::strerror(errno));
-  if (::flock(lockFd_, LOCK_EX | LOCK_NB) != 0) {
-    int err = errno;
-    char buf[32] = {0};
-    ssize_t n = ::pread(lockFd_, buf, sizeof buf - 1, 0);
-    std::string pid = n > 0 ? std::string(buf, size_t(n)) : std::string();
-    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' '))
-      pid.pop_back();
-    ::close(lockFd_);
-    lockFd_ = -1;
-    if (err == EWOULDBLOCK)
-      throw StoreError("run folder " + folderOf(path_) + " is in use by another search" +
-                       (pid.empty() ? std::string() : " (process " + pid + ")") + " holding " + lockPath +
-                       ": wait for it to finish, or pass another --out folder");
-    throw StoreError(lockPath + ": cannot lock: " + std::strerror(err));
-  }
-  std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(lockFd_, 0) != 0 || ::pwrite(lockFd_, pid.data(), pid.size(), 0) < 0) {
-    // The lock holds without the note; only the message to a second
-    // process loses the pid.
-  }
-}
+void SqliteStore::lock() { lock_ = std::make_unique<RunLock>(path_ + ".lock"); }
 
 SqliteStore::SqliteStore(const std::string &path, const StoreMeta &meta, bool resume) : StoreBackend(path) {
   lock();
@@ -189,8 +156,7 @@ SqliteStore::SqliteStore(const std::string &path, const StoreMeta &meta, bool re
   bool present = ::stat(path.c_str(), &st) == 0;
   bool existed = present && st.st_size > 0;
   if (present && !existed && resume) {
-    ::close(lockFd_);
-    lockFd_ = -1;
+    lock_.reset();
     throw StoreError(path + ": empty file (0 bytes), not a search store: nothing to resume (the run's store was "
                      "truncated or never written; pass a new --out folder to start afresh)");
   }
@@ -247,8 +213,7 @@ SqliteStore::SqliteStore(const std::string &path, const StoreMeta &meta, bool re
   } catch (...) {
     sqlite3_close(db_);
     db_ = nullptr;
-    ::close(lockFd_);
-    lockFd_ = -1;
+    lock_.reset();
     throw;
   }
 }
@@ -351,8 +316,7 @@ void SqliteStore::applyResume() {
 SqliteStore::~SqliteStore() {
   if (db_)
     sqlite3_close(db_);
-  if (lockFd_ >= 0)
-    ::close(lockFd_); // releases the lock
+  lock_.reset(); // after the database is closed
 }
 
 

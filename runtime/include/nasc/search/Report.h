@@ -21,6 +21,9 @@ struct ReportOptions {
   /// --format=svg` of OUT/best.nas); empty: `drawingNote` says why not.
   std::string drawing;
   std::string drawingNote;
+  /// Where the run's store is (a PostgreSQL URI with its run); empty:
+  /// the run folder's search.db.
+  std::string store;
 };
 
 /// The page for run folder `runDir` (its search.db, and space.nasa for the
