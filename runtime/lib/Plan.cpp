@@ -64,6 +64,13 @@ std::string ResolvedOp::key() const {
   return k + ")@" + shapeText(in);
 }
 
+std::string ResolvedOp::keyAtAnySize() const {
+  std::string k = impl + "(";
+  for (size_t i = 0; i < names.size(); ++i)
+    k += (i ? "," : "") + names[i] + "=" + values[i].dump();
+  return k + ")@" + std::to_string(in[0]);
+}
+
 const Json &ResolvedOp::param(const std::string &name) const {
   for (size_t i = 0; i < names.size(); ++i)
     if (names[i] == name)

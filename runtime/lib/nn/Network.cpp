@@ -93,9 +93,36 @@ int64_t partialStride(const Json &ops, const Json &tree, const Env &env, const S
 /// width does): found by resolving the tree for every combination of them
 /// and of the decisions its input's shape depends on (`inDeps`). All the
 /// tree's decisions when the combinations are too many to try.
+/// Plans of whole architectures, each made once: the configuration analyses
+/// of neighbouring nodes try many of the same combinations.
+class PlanCache {
+public:
+  PlanCache(const Json &ops, const Space &space) : ops_(ops), space_(space) {}
+  /// a's plan with every node planned, or null when a breaks a rule.
+  const runtime::Plan *get(const Architecture &a) {
+    if (plans_.size() >= kMaxPlans) // a bound on memory (a plan is a few KB to ~100 KB)
+      plans_.clear();
+    auto [it, fresh] = plans_.try_emplace(a.choice);
+    if (fresh) {
+      try {
+        it->second = std::make_unique<runtime::Plan>(runtime::plan(ops_, space_, a, /*everyNode=*/true));
+      } catch (const std::exception &) {
+        // not an architecture: stays null
+      }
+    }
+    return it->second.get();
+  }
+
+private:
+  static constexpr size_t kMaxPlans = 1 << 15;
+  const Json &ops_;
+  const Space &space_;
+  std::map<std::vector<int64_t>, std::unique_ptr<runtime::Plan>> plans_;
+};
+
 std::set<std::string> shapeChangingNames(const Json &ops, const Space &space, const Architecture &start,
                                          const Json &node, const std::set<std::string> &inDeps,
-                                         const std::map<std::string, size_t> &position) {
+                                         const std::map<std::string, size_t> &position, PlanCache &plans) {
   std::set<std::string> local;
   namesIn(node.at("layer"), local);
   std::vector<std::string> tried(local.begin(), local.end());
@@ -126,7 +153,13 @@ std::set<std::string> shapeChangingNames(const Json &ops, const Space &space, co
     }
     Shape out;
     try {
-      runtime::Plan p = runtime::plan(ops, space, a, /*everyNode=*/true);
+      const runtime::Plan *plan = a.real.empty() ? plans.get(a) : nullptr;
+      std::optional<runtime::Plan> own;
+      if (!a.real.empty()) // continuous decisions: not cached by choice alone
+        plan = &own.emplace(runtime::plan(ops, space, a, /*everyNode=*/true));
+      if (!plan)
+        continue;
+      const runtime::Plan &p = *plan;
       if (!p.shapes.at(input))
         continue;
       std::map<std::string, Json> values = space.values(a);
@@ -154,9 +187,9 @@ std::set<std::string> shapeChangingNames(const Json &ops, const Space &space, co
 
 } // namespace
 
-std::string moduleName(int64_t node, const PlacedOp &op) {
+std::string moduleName(int64_t node, const PlacedOp &op, bool anySize) {
   return "n" + std::to_string(node) + "_" + (op.path.empty() ? "" : op.path + "_") + op.op.impl + "_" +
-         hex8(op.op.key());
+         hex8(anySize ? op.op.keyAtAnySize() : op.op.key());
 }
 
 std::string elasticPlace(int64_t node, const PlacedOp &op) {
@@ -166,14 +199,18 @@ std::string elasticPlace(int64_t node, const PlacedOp &op) {
   return "n" + std::to_string(node) + "_" + (op.path.empty() ? "" : op.path + "_") + op.op.impl + "_elastic_" + hex8(*sig);
 }
 
-Network::Network(const Json &ops, const Space &space, Mode mode) : ops_(ops), space_(space), mode_(mode) {}
+Network::Network(const Json &ops, const Space &space, Mode mode)
+    : ops_(ops), space_(space), mode_(mode), anySize_(space.resolutionDecided()) {}
+
+std::string Network::moduleNameOf(int64_t node, const PlacedOp &op) const { return moduleName(node, op, anySize_); }
 
 void Network::addModules(int64_t node, const std::vector<PlacedOp> &ops) {
   for (const PlacedOp &op : ops) {
-    std::string name = moduleName(node, op);
+    std::string name = moduleNameOf(node, op);
     if (modules_.count(name))
       continue;
     modules_[name] = register_module(name, makeLayer(op.op));
+    builtParams_[name] = op.op.params;
     Place &place = modulePlaces_[std::to_string(node) + "|" + op.path + "|" + op.op.impl];
     place.node = node, place.path = op.path, place.impl = op.op.impl;
     ++place.configurations;
@@ -184,7 +221,7 @@ void Network::addModules(int64_t node, const std::vector<PlacedOp> &ops) {
 Layer *Network::module(int64_t node, const PlacedOp &op) {
   if (building_)
     addModules(node, {op});
-  auto it = modules_.find(moduleName(node, op));
+  auto it = modules_.find(moduleNameOf(node, op));
   if (it == modules_.end() && !elastic_.empty()) {
     std::string place = elasticPlace(node, op);
     if (auto e = elastic_.find(place); e != elastic_.end()) {
@@ -194,9 +231,17 @@ Layer *Network::module(int64_t node, const PlacedOp &op) {
       return view.get();
     }
   }
+  // Keyed at any size: the module must be one whose weights do not depend
+  // on the size (the compiler's parameter count tells).
+  if (it != modules_.end() && anySize_ && builtParams_[it->first] != op.op.params)
+    it = modules_.end();
   if (it == modules_.end())
-    throw std::invalid_argument("node " + std::to_string(node) + ": no weights for " + op.op.key() +
-                                (mode_ == Mode::Child ? " (a child network runs only its own architecture)" : ""));
+    throw std::invalid_argument(
+        "node " + std::to_string(node) + ": no weights for " + op.op.key() +
+        (mode_ == Mode::Child ? " (a child network runs only its own architecture)"
+         : anySize_ ? " (the input's size is a decision here, and this op's weights depend on it, as "
+                      "patch_embed's position grid does: one supernet cannot serve every size)"
+                    : ""));
   return it->second.get();
 }
 
@@ -220,6 +265,7 @@ void Network::forEachConfiguration(
   for (size_t d = 0; d < space.discrete().size(); ++d)
     position[space.decisions()[space.discrete()[d]].name] = d;
 
+  PlanCache plans(ops, space);
   // Decisions a node's shape depends on (none where the artefact says the shape is fixed).
   std::vector<std::set<std::string>> shapeDeps(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -227,12 +273,11 @@ void Network::forEachConfiguration(
     if (node.contains("shape"))
       continue;
     std::set<std::string> deps;
-    if (kindOf(node) == "input") { // its shape is the space's (an elastic resolution reads decisions)
-      for (const Json &in : space.json().value("inputs", Json::array()))
-        if (in.value("node", int64_t(-1)) == int64_t(i) && in.contains("shape"))
-          namesIn(in["shape"], deps);
-    } else if (kindOf(node) == "apply")
-      deps = shapeChangingNames(ops, space, start, node, shapeDeps[node.at("inputs").at(0).get<size_t>()], position);
+    // (An input's size set by a decision adds no configuration: modules
+    // are then keyed by channels, the same at every size: moduleNameOf.)
+    if (kindOf(node) == "apply")
+      deps = shapeChangingNames(ops, space, start, node, shapeDeps[node.at("inputs").at(0).get<size_t>()], position,
+                                plans);
     else
       namesIn(node.contains("layer") ? node["layer"] : Json(), deps);
     for (const char *key : {"index", "if", "decision"})
@@ -276,6 +321,11 @@ void Network::forEachConfiguration(
         uint64_t n = space.decisions()[space.discrete()[v]].domain.size();
         a.choice[v] = int64_t(rest % n);
         rest /= n;
+      }
+      if (a.real.empty()) {
+        if (const runtime::Plan *p = plans.get(a))
+          visit(int64_t(i), *p, a);
+        continue; // (null: this combination breaks a rule elsewhere, not an architecture)
       }
       runtime::Plan p;
       try {
@@ -914,7 +964,7 @@ size_t Network::inheritFrom(const Network &supernet) {
   for (size_t i = 0; i < plan_.ops.size(); ++i)
     for (const PlacedOp &op : plan_.ops[i]) {
       auto layer = supernet.elastic_.find(elasticPlace(int64_t(i), op));
-      auto mine = modules_.find(moduleName(int64_t(i), op));
+      auto mine = modules_.find(moduleNameOf(int64_t(i), op));
       if (layer == supernet.elastic_.end() || mine == modules_.end())
         continue;
       auto params = mine->second->named_parameters(true), buffers = mine->second->named_buffers(true);

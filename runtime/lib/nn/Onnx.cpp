@@ -667,14 +667,14 @@ std::string exportOnnx(Network &net, const Space &space, int64_t batch, const st
       std::string x = value[nodes[i].at("inputs")[0].get<size_t>()];
       for (size_t k = 0; k < plan.ops[i].size(); ++k) {
         const PlacedOp &placed = plan.ops[i][k];
-        auto m = modules.find(moduleName(int64_t(i), placed));
+        auto m = modules.find(net.moduleNameOf(int64_t(i), placed));
         if (m == modules.end())
-          throw std::logic_error("no module for " + moduleName(int64_t(i), placed));
+          throw std::logic_error("no module for " + net.moduleNameOf(int64_t(i), placed));
         std::string prefix = id + "." + std::to_string(k) + ".";
         if (placed.op.impl == "zero" || constants.count(x)) {
           auto *layer = dynamic_cast<Layer *>(m->second.get());
           if (!layer)
-            throw std::logic_error(moduleName(int64_t(i), placed) + " is not a layer");
+            throw std::logic_error(net.moduleNameOf(int64_t(i), placed) + " is not a layer");
           const runtime::Shape &in = placed.op.in;
           at::Tensor sample = constants.count(x) ? constants[x] : torch::zeros({1, in[0], in[1], in[2]});
           std::string name = prefix + "constant";

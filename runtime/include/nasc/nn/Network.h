@@ -103,6 +103,9 @@ public:
   void setArchitecture(const Architecture &a);
   const Architecture &architecture() const { return arch_; }
   Mode mode() const { return mode_; }
+  /// The module name of `op` at `node` in this network (moduleName, keyed
+  /// at any size where the space's resolution is a decision).
+  std::string moduleNameOf(int64_t node, const runtime::PlacedOp &op) const;
 
   /// Logits [B, classes] for images [B, C, H, W]. Where a decision sets the
   /// input's size (Space::resolutionDecided), images of another height or
@@ -201,10 +204,12 @@ private:
   Json ops_;
   Space space_;
   Mode mode_;
+  bool anySize_ = false; ///< the space's resolution is a decision
   double widthMult_ = 1.0;
   Architecture arch_;
   runtime::Plan plan_;
   std::map<std::string, std::shared_ptr<Layer>> modules_;
+  std::map<std::string, double> builtParams_; ///< per module: the parameters its op was built with
   /// Elastic supernet: the sliced layers by place (elasticPlace()), and the
   /// views that run one configuration each (by place and op key).
   std::map<std::string, std::shared_ptr<ElasticLayer>> elastic_;
@@ -232,7 +237,9 @@ private:
 };
 
 /// The module name of an op placed at `path` in node `node` (stable, no dots).
-std::string moduleName(int64_t node, const runtime::PlacedOp &op);
+/// `anySize`: keyed by the input's channels, not its height and width (a
+/// space whose resolution is a decision: one module serves every size).
+std::string moduleName(int64_t node, const runtime::PlacedOp &op, bool anySize = false);
 /// The module name of the elastic layer serving `op` at its place, or ""
 /// when the op's kernel does not slice.
 std::string elasticPlace(int64_t node, const runtime::PlacedOp &op);

@@ -34,6 +34,10 @@ struct ResolvedOp {
   double params = 0, flops = 0;
   /// impl, parameters and input shape: ops with the same key can share weights.
   std::string key() const;
+  /// impl, parameters and input channels: the same weights at any height
+  /// and width (where the parameters do not depend on them: a space whose
+  /// resolution is a decision keys its modules so).
+  std::string keyAtAnySize() const;
   const Json &param(const std::string &name) const;
 };
 
