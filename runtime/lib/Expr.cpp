@@ -716,17 +716,25 @@ std::string nasc::runtime::asString(const Json &v) {
   throw EvalError("expected a string, not " + typeName(v));
 }
 
-bool nasc::runtime::readsMetric(const Json &tree) {
+namespace {
+/// Whether any object in `tree` (itself included) has one of `keys`.
+bool holdsKey(const Json &tree, std::initializer_list<const char *> keys) {
   if (tree.is_object()) {
-    if (tree.contains("metric"))
-      return true;
+    for (const char *k : keys)
+      if (tree.contains(k))
+        return true;
     for (auto &[k, v] : tree.items())
-      if (readsMetric(v))
+      if (holdsKey(v, keys))
         return true;
   } else if (tree.is_array()) {
     for (const Json &v : tree)
-      if (readsMetric(v))
+      if (holdsKey(v, keys))
         return true;
   }
   return false;
 }
+} // namespace
+
+bool nasc::runtime::readsMetric(const Json &tree) { return holdsKey(tree, {"metric"}); }
+
+bool nasc::runtime::readsDecision(const Json &tree) { return holdsKey(tree, {"decision", "choose"}); }

@@ -618,23 +618,9 @@ std::vector<bool> Space::activity(const std::map<std::string, Json> &vals) const
 bool Space::active(const Architecture &a, size_t d) const { return activity(a).at(d); }
 
 bool Space::resolutionDecided() const {
-  std::function<bool(const Json &)> reads = [&](const Json &t) {
-    if (t.is_object()) {
-      if (t.contains("decision") || t.contains("choose"))
-        return true;
-      for (const auto &item : t.items())
-        if (reads(item.value()))
-          return true;
-    } else if (t.is_array()) {
-      for (const Json &e : t)
-        if (reads(e))
-          return true;
-    }
-    return false;
-  };
   for (const Json &input : space_.value("inputs", Json::array()))
     if (input.contains("shape") && input["shape"].is_array() && input["shape"].size() == 3 &&
-        (reads(input["shape"][1]) || reads(input["shape"][2])))
+        (readsDecision(input["shape"][1]) || readsDecision(input["shape"][2])))
       return true;
   return false;
 }

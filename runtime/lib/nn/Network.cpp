@@ -700,8 +700,7 @@ at::Tensor Network::forward(const at::Tensor &x) {
     if (kind == "input") {
       values[i] = x;
       const std::optional<Shape> &want = plan_.shapes[i];
-      if (want && x.dim() == 4 && (x.size(2) != (*want)[1] || x.size(3) != (*want)[2]) &&
-          space_.resolutionDecided())
+      if (anySize_ && want && x.dim() == 4 && (x.size(2) != (*want)[1] || x.size(3) != (*want)[2]))
         values[i] = torch::nn::functional::interpolate(
             x, torch::nn::functional::InterpolateFuncOptions()
                    .size(std::vector<int64_t>{(*want)[1], (*want)[2]})

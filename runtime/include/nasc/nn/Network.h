@@ -204,7 +204,7 @@ private:
   Json ops_;
   Space space_;
   Mode mode_;
-  bool anySize_ = false; ///< the space's resolution is a decision
+  bool anySize_ = false; ///< the space's resolution is a decision (Space::resolutionDecided): modules keyed at any size, images resized
   double widthMult_ = 1.0;
   Architecture arch_;
   runtime::Plan plan_;

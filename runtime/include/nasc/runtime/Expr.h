@@ -83,6 +83,8 @@ bool knownPredicate(const std::string &op, const std::string &predicate);
 /// Whether a tree reads a metric anywhere (a constraint over metrics is a
 /// hard limit checked after evaluation; one over decisions prunes the space).
 bool readsMetric(const Json &tree);
+/// Whether `tree` reads a decision ({"decision": ...} or {"choose": ...}).
+bool readsDecision(const Json &tree);
 
 /// Conversions that accept what a tree of that type evaluates to (an integer
 /// where a float is expected, etc.); throw EvalError otherwise.
