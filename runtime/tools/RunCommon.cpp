@@ -355,7 +355,7 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
       else if (a == "--install-artefact")
         o.installArtefact = args.value();
       else if (a == "--arch")
-        o.arch = args.value();
+        o.arch = args.value(), o.archGiven = true;
       else if (a == "--device")
         o.device = checkDevice ? checkDevice(args.value()) : args.value();
       else if (a == "--fit")
@@ -401,7 +401,7 @@ int nasc::runtool::parseOptions(int argc, char **argv, Options &o,
     return usage("--storage is for 'search' (where its evaluations are kept)");
   if (o.workers > 0 && o.dataParallel > 0)
     return usage("--workers spreads evaluations, --data-parallel trains a supernet: give one");
-  if (o.command == "train" && o.arch.empty())
+  if (o.command == "train" && !o.archGiven)
     return usage("'train' needs --arch ID (see nasc info FILE --arch)");
   return -1;
 }

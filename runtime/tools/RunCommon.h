@@ -29,6 +29,7 @@ extern const char *const kUsage;
 
 struct Options {
   std::string command, artefact, search, strategy, estimator, out, source, arch, device, installArtefact;
+  bool archGiven = false; ///< --arch, even "" (the one network of a space without decisions)
   std::string fit, fitDevice; // latency-table --fit FILE.csv --fit-device D
   std::string storage; ///< --storage: the store's location (default OUT/search.db)
   std::optional<uint64_t> budget, seed;

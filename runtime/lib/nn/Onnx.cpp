@@ -686,27 +686,34 @@ std::string exportOnnx(Network &net, const Space &space, int64_t batch, const st
       }
       value[i] = x;
     } else if (kind == "sum") {
-      // Zeros add nothing; OpenCV 4.6 also cannot read a Sum of more than
-      // two inputs with a constant among them (a NAS-Bench-201 cell's `none`).
-      std::vector<std::string> in, all = operands(i);
-      for (const std::string &v : all)
-        if (!isZeros(v))
-          in.push_back(v);
-      if (in.empty())
-        value[i] = all.at(0);
-      else if (in.size() == 1)
-        value[i] = in[0];
-      else if (std::all_of(in.begin(), in.end(), [&](const std::string &v) { return constants.count(v) > 0; })) {
-        at::Tensor t = constants[in[0]].clone();
-        for (size_t k = 1; k < in.size(); ++k)
-          t += constants[in[k]];
-        value[i] = id + "_constant";
-        constants[value[i]] = t;
-      } else {
-        for (std::string &v : in)
-          v = read(v);
-        value[i] = b.node("Sum", in, id + "_sum").output(0);
+      // Zeros add nothing. The other constants are added up here and once
+      // to the sum of the feature maps (OpenCV 4.6 cannot read a Sum of more
+      // than two inputs with a constant among them), after a Reshape to the
+      // same shape when the sum is one map (OpenCV fuses an Add of a constant
+      // that follows a Conv into its bias, and fails when not per channel).
+      std::vector<std::string> maps, all = operands(i);
+      at::Tensor constant;
+      for (const std::string &v : all) {
+        if (!constants.count(v))
+          maps.push_back(v);
+        else if (!isZeros(v))
+          constant = constant.defined() ? constant + constants[v] : constants[v].clone();
       }
+      if (maps.empty()) {
+        value[i] = id + "_constant";
+        constants[value[i]] = constant.defined() ? constant : constants[all.at(0)];
+        continue;
+      }
+      std::string y = maps.size() == 1 ? maps[0] : b.node("Sum", maps, id + "_sum").output(0);
+      if (constant.defined()) {
+        if (maps.size() == 1) {
+          const runtime::Shape &s = plan.shapes[i].value();
+          y = b.node("Reshape", {y, b.int64s(id + "_shape", {0, s[0], s[1], s[2]})}, id + "_unfused").output(0);
+        }
+        constants[id + "_added"] = constant;
+        y = b.node("Add", {y, read(id + "_added")}, id + "_plus").output(0);
+      }
+      value[i] = y;
     } else if (kind == "concat") {
       std::vector<std::string> in = operands(i);
       for (std::string &v : in) {
