@@ -211,6 +211,11 @@ FailureOr<DecisionValues> mlir::nas::parseArchitectureId(SpaceOp space, StringRe
         if (known.back() == value || sameNumber(known.back(), value))
           found = i;
       }
+      // `#k`: the k-th alternative (from 0), whatever its label.
+      unsigned long long k;
+      if (found < 0 && value.starts_with("#") && !value.drop_front().getAsInteger(10, k) &&
+          k < c.getAlternatives().size())
+        found = int64_t(k);
       if (found < 0) {
         error = "decision '" + name.str() + "' has no alternative '" + value.str() + "' (it has " +
                 llvm::join(known, ", ") + ")" + unknownNameHint(value);

@@ -871,6 +871,13 @@ Architecture Space::parseId(const std::string &text) const {
     const Decision &d = decisions_[it->second];
     if (d.kind == Decision::Kind::Categorical) {
       auto pos = std::find(d.text.begin(), d.text.end(), value);
+      int64_t k;
+      // `#k`: the k-th alternative (from 0), whatever its label.
+      if (pos == d.text.end() && value.size() > 1 && value[0] == '#' && parseInt64(value.substr(1), k) && k >= 0 &&
+          k < int64_t(d.text.size())) {
+        given[name] = k;
+        continue;
+      }
       if (pos == d.text.end())
         fail("decision '" + name + "' has no alternative '" + value + "' (it has " + join(d.text, ", ") + ")" +
              unknownNameHint(value));
